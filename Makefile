@@ -1,0 +1,79 @@
+# CongSo — the commands a newcomer and CI need. `make run` and `make test` install everything.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
+# Debian packages the test suite needs: Chromium for browser tests, Tesseract (Vietnamese) for OCR.
+APT_PACKAGES := chromium tesseract-ocr tesseract-ocr-vie
+PYTEST_WORKERS ?= 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: install system-deps run serve demo test test-only lint fmt openapi lock vendor bench clean
+
+$(STAMP):
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.9
+	$(BIN)/uv pip sync -q --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Cài gói hệ thống:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+demo: install
+	DEBUG=true $(MANAGE) migrate --noinput
+	DEBUG=true $(MANAGE) demo_load
+
+run: demo
+	@DEBUG=true $(MANAGE) demo_logins
+	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+
+# Production-like server (the one benchmarks measure): gunicorn with static files by WhiteNoise.
+serve: install
+	$(MANAGE) collectstatic --noinput -v0
+	$(BIN)/gunicorn congso.wsgi:application --bind 127.0.0.1:8000 --workers 3 --access-logfile -
+
+lint: install
+	$(BIN)/ruff check src tests bench conftest.py
+	$(BIN)/mypy src
+	CONGSO_TESTING=true $(MANAGE) makemigrations --check --dry-run
+	CONGSO_TESTING=true $(MANAGE) export_openapi --check
+
+test-only: install system-deps
+	CONGSO_TESTING=true DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n $(PYTEST_WORKERS) -q $(PYTEST_ARGS)
+
+test: lint test-only
+
+fmt: install
+	$(BIN)/ruff check --fix src tests bench conftest.py
+	$(BIN)/ruff format src tests bench conftest.py
+
+openapi: install
+	CONGSO_TESTING=true $(MANAGE) export_openapi
+
+lock:
+	$(BIN)/uv pip compile -q pyproject.toml --extra dev -o requirements.lock --python-version 3.11
+
+# Copy front-end assets from the npm registry into the repo (run when package.json changes).
+vendor:
+	rm -rf /tmp/congso-vendor && mkdir -p /tmp/congso-vendor && cp package.json /tmp/congso-vendor/
+	cd /tmp/congso-vendor && npm install --no-audit --no-fund --ignore-scripts >/dev/null
+	cp /tmp/congso-vendor/node_modules/htmx.org/dist/htmx.min.js src/congso/static/vendor/htmx/
+	for f in DejaVuSerif DejaVuSerif-Bold DejaVuSerif-Italic DejaVuSans DejaVuSans-Bold; do \
+	  cp /tmp/congso-vendor/node_modules/dejavu-fonts-ttf/ttf/$$f.ttf src/congso/core/fonts/; done
+	@if [ -d /tmp/congso-vendor/node_modules/axe-core ]; then mkdir -p tests/vendor && cp /tmp/congso-vendor/node_modules/axe-core/axe.min.js tests/vendor/; fi
+
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var/congso.sqlite3* var/media var/static

@@ -1,0 +1,1 @@
+"""CongSo — công sở số: e-government platform for Vietnamese local governments."""

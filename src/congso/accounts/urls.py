@@ -1,0 +1,12 @@
+from django.contrib.auth.views import LogoutView
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("dang-nhap/", views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", LogoutView.as_view(), name="logout"),
+    path("doi-mat-khau/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("doi-mat-khau/xong/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+]

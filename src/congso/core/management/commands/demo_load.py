@@ -1,0 +1,39 @@
+from importlib import import_module
+
+from django.core.management.base import BaseCommand
+
+# Each domain that has demo data provides ``<app>.demo.load(variant)``, in this order.
+DEMO_MODULES = [
+    "congso.calendar.demo",
+    "congso.procedures.demo",
+    "congso.dossiers.demo",
+    "congso.eservices.demo",
+    "congso.documents.demo",
+]
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu mẫu quận Thanh Xuân (chạy lại không tạo bản trùng)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--variant", choices=["2015", "two-tier"], default="2015",
+                            help="2015: quận Thanh Xuân 3 cấp; two-tier: mô hình 2 cấp từ 07/2025.")
+
+    def handle(self, *args, variant="2015", **options):
+        from congso.org.demo import load_org_demo, load_two_tier_demo
+
+        load_org_demo()
+        self.stdout.write("Đã nạp tổ chức: Hà Nội → Thanh Xuân → 11 phường, cán bộ mẫu.")
+        for module_name in DEMO_MODULES:
+            try:
+                module = import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name != module_name:
+                    raise
+                continue
+            message = module.load(variant)
+            if message:
+                self.stdout.write(message)
+        if variant == "two-tier":
+            load_two_tier_demo()
+            self.stdout.write("Đã áp dụng mô hình chính quyền 2 cấp (sáp nhập phường, bỏ cấp quận).")

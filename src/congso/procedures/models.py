@@ -1,0 +1,221 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from congso.org.models import Unit
+from congso.search.normalize import fold
+
+national_code_validator = RegexValidator(
+    r"^\d\.\d{6}$", _("Mã thủ tục theo CSDL quốc gia có dạng d.dddddd (ví dụ 1.004227).")
+)
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("Cấp tỉnh")
+    DISTRICT = "district", _("Cấp huyện")
+    WARD = "ward", _("Cấp xã")
+
+
+class DurationKind(models.TextChoices):
+    WORKING_DAYS = "working_days", _("ngày làm việc")
+    CALENDAR_DAYS = "calendar_days", _("ngày")
+    SAME_DAY = "same_day", _("trong ngày")
+    WORKING_HOURS = "working_hours", _("giờ làm việc")
+
+
+class OnlineLevel(models.TextChoices):
+    """Since NĐ 42/2022: a procedure is offered fully online, partly online, or not online."""
+
+    NONE = "none", _("Chưa cung cấp trực tuyến")
+    PARTIAL = "partial", _("Một phần")
+    FULL = "full", _("Toàn trình")
+
+
+class Field(models.Model):
+    """Lĩnh vực: civil status, land, construction..."""
+
+    code = models.SlugField(_("mã lĩnh vực"), max_length=50, unique=True)
+    name = models.CharField(_("tên lĩnh vực"), max_length=200)
+
+    class Meta:
+        verbose_name = _("lĩnh vực")
+        verbose_name_plural = _("lĩnh vực")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Procedure(models.Model):
+    """An administrative procedure (TTHC). Its published content lives in versions."""
+
+    national_code = models.CharField(_("mã TTHC quốc gia"), max_length=10, blank=True,
+                                     validators=[national_code_validator], db_index=True)
+    slug = models.SlugField(_("đường dẫn"), max_length=120, unique=True)
+    name = models.CharField(_("tên thủ tục"), max_length=500)
+    field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="procedures",
+                              verbose_name=_("lĩnh vực"))
+    level = models.CharField(_("cấp thực hiện"), max_length=16, choices=Level.choices)
+    # Folded name + code for diacritic-insensitive search.
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thủ tục hành chính")
+        verbose_name_plural = _("thủ tục hành chính")
+        ordering = ["field__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["national_code"], condition=~models.Q(national_code=""),
+                                    name="procedures_national_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.search_text = fold(f"{self.name} {self.national_code}")
+        super().save(*args, **kwargs)
+
+
+class ProcedureVersion(models.Model):
+    """One published version of a procedure. A dossier keeps the version it was received
+    under; a new version never alters an old one (published versions are not edited)."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("phiên bản"))
+    valid_from = models.DateField(_("hiệu lực từ"))
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    is_published = models.BooleanField(_("đã công bố"), default=False)
+    name = models.CharField(_("tên thủ tục"), max_length=500)
+    steps = models.TextField(_("trình tự thực hiện"), blank=True)
+    via_counter = models.BooleanField(_("nộp trực tiếp"), default=True)
+    via_post = models.BooleanField(_("nộp qua bưu chính"), default=True)
+    via_online = models.BooleanField(_("nộp trực tuyến"), default=False)
+    sets = models.PositiveSmallIntegerField(_("số bộ hồ sơ"), default=1)
+    duration = models.DecimalField(_("thời hạn giải quyết"), max_digits=6, decimal_places=2,
+                                   validators=[MinValueValidator(Decimal(0))])
+    duration_kind = models.CharField(_("đơn vị thời hạn"), max_length=16, choices=DurationKind.choices,
+                                     default=DurationKind.WORKING_DAYS)
+    duration_note = models.CharField(_("ghi chú thời hạn"), max_length=300, blank=True)
+    applicants = models.TextField(_("đối tượng thực hiện"), blank=True)
+    implementing_agency = models.TextField(_("cơ quan thực hiện"), blank=True)
+    result = models.TextField(_("kết quả thực hiện"), blank=True)
+    fee_note = models.TextField(_("phí, lệ phí (mô tả)"), blank=True)
+    conditions = models.TextField(_("yêu cầu, điều kiện"), blank=True)
+    legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
+    online_level_2015 = models.PositiveSmallIntegerField(
+        _("mức độ DVC (NĐ 43/2011)"), choices=[(1, "1"), (2, "2"), (3, "3"), (4, "4")], default=2)
+    online_level = models.CharField(_("mức độ trực tuyến (NĐ 42/2022)"), max_length=8,
+                                    choices=OnlineLevel.choices, default=OnlineLevel.NONE)
+    supplement_once = models.BooleanField(_("chỉ yêu cầu bổ sung một lần"), default=True)
+    # E-form fields for online submission, as data: [{"name", "label", "type", "required", ...}]
+    form_schema = models.JSONField(_("biểu mẫu điện tử"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phiên bản thủ tục")
+        verbose_name_plural = _("phiên bản thủ tục")
+        ordering = ["procedure", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "number"], name="procedures_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.number})"
+
+
+class RequiredPaper(models.Model):
+    """Thành phần hồ sơ: a paper the applicant brings, with its form and counts."""
+
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="papers")
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    name = models.CharField(_("tên giấy tờ"), max_length=500)
+    form_name = models.CharField(_("mẫu đơn, tờ khai"), max_length=200, blank=True)
+    form_file = models.FileField(_("tệp mẫu"), upload_to="procedures/forms/", blank=True)
+    originals = models.PositiveSmallIntegerField(_("số bản chính"), default=1)
+    copies = models.PositiveSmallIntegerField(_("số bản sao"), default=0)
+    required = models.BooleanField(_("bắt buộc"), default=True)
+
+    class Meta:
+        verbose_name = _("thành phần hồ sơ")
+        verbose_name_plural = _("thành phần hồ sơ")
+        ordering = ["version", "order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Fee(models.Model):
+    class Kind(models.TextChoices):
+        FEE = "fee", _("Phí")
+        CHARGE = "charge", _("Lệ phí")
+
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees")
+    kind = models.CharField(_("loại"), max_length=8, choices=Kind.choices, default=Kind.CHARGE)
+    name = models.CharField(_("tên khoản thu"), max_length=300)
+    amount = models.PositiveIntegerField(_("số tiền (đồng)"))
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("phí, lệ phí")
+        verbose_name_plural = _("phí, lệ phí")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.amount}"
+
+
+class StepActor(models.TextChoices):
+    ONESTOP = "onestop", _("Bộ phận một cửa")
+    DEPARTMENT_HEAD = "department_head", _("Lãnh đạo phòng chuyên môn")
+    SPECIALIST = "specialist", _("Chuyên viên thụ lý")
+    UNIT_LEADER = "unit_leader", _("Lãnh đạo UBND")
+    RECORDS_CLERK = "records_clerk", _("Văn thư")
+    UPPER_AGENCY = "upper_agency", _("Cơ quan cấp trên (liên thông)")
+
+
+class InternalStep(models.Model):
+    """Quy trình nội bộ: one step with its actor and time budget. Budgets add up to the
+    version's total duration (checked by procedures.services)."""
+
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="internal_steps")
+    order = models.PositiveSmallIntegerField(_("bước"))
+    name = models.CharField(_("nội dung công việc"), max_length=300)
+    actor = models.CharField(_("người thực hiện"), max_length=20, choices=StepActor.choices)
+    # The department (by its abbreviation, e.g. "TP" Tư pháp) when the actor is a department.
+    department = models.CharField(_("phòng chuyên môn"), max_length=20, blank=True)
+    budget = models.DecimalField(_("thời gian"), max_digits=6, decimal_places=2,
+                                 validators=[MinValueValidator(Decimal(0))])
+    form_name = models.CharField(_("biểu mẫu"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("bước quy trình nội bộ")
+        verbose_name_plural = _("quy trình nội bộ")
+        ordering = ["version", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "order"], name="procedures_step_order_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+
+class UnitProcedure(models.Model):
+    """Which unit receives which procedure (a ward with farmland offers more)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="offered_procedures")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="offered_by")
+    is_active = models.BooleanField(_("đang áp dụng"), default=True)
+
+    class Meta:
+        verbose_name = _("thủ tục của đơn vị")
+        verbose_name_plural = _("thủ tục của đơn vị")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "procedure"], name="procedures_unit_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.procedure}"
