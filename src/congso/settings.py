@@ -167,6 +167,11 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Tests and development serve static files straight from the app folders.
+WHITENOISE_USE_FINDERS = DEBUG or env.bool("CONGSO_TESTING", default=False)
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
+if not WHITENOISE_USE_FINDERS:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # UPLOAD_MAX_MB: the largest single attachment accepted.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_MB", default=20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
