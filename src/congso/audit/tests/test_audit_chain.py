@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -17,7 +19,7 @@ def _events(demo_org, n=5):
 
 def test_chain_links_each_event_to_the_previous(demo_org):
     events = _events(demo_org)
-    for before, after in zip(events, events[1:], strict=False):
+    for before, after in itertools.pairwise(events):
         assert after.prev_hash == before.hash
     report = audit_verify()
     assert report.ok and report.checked == AuditEvent.objects.count()
