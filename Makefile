@@ -43,7 +43,7 @@ serve: install
 	$(BIN)/gunicorn congso.wsgi:application --bind 127.0.0.1:8000 --workers 3 --access-logfile -
 
 lint: install
-	$(BIN)/ruff check src tests bench conftest.py
+	$(BIN)/ruff check $(wildcard src tests bench) conftest.py
 	$(BIN)/mypy src
 	CONGSO_TESTING=true $(MANAGE) makemigrations --check --dry-run
 	CONGSO_TESTING=true $(MANAGE) export_openapi --check
@@ -54,8 +54,8 @@ test-only: install system-deps
 test: lint test-only
 
 fmt: install
-	$(BIN)/ruff check --fix src tests bench conftest.py
-	$(BIN)/ruff format src tests bench conftest.py
+	$(BIN)/ruff check --fix $(wildcard src tests bench) conftest.py
+	$(BIN)/ruff format $(wildcard src tests bench) conftest.py
 
 openapi: install
 	CONGSO_TESTING=true $(MANAGE) export_openapi
