@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,50 @@ from congso.search.normalize import fold
 national_code_validator = RegexValidator(
     r"^\d\.\d{6}$", _("Mã thủ tục theo CSDL quốc gia có dạng d.dddddd (ví dụ 1.004227).")
 )
+
+
+FORM_FIELD_TYPES = ("text", "date", "number", "select", "textarea")
+
+
+def validate_form_schema(value: object) -> None:
+    """An e-form is a list of fields {"name", "label", "type", "required", "choices"}; see
+    docs/procedures.md. Names are identifiers because they become keys of submitted data."""
+    if not isinstance(value, list):
+        raise ValidationError(_("Biểu mẫu điện tử phải là một danh sách các trường."), code="form_schema")
+    seen: set[str] = set()
+    for i, item in enumerate(value, start=1):
+        if not isinstance(item, dict):
+            raise ValidationError(_("Trường thứ %(n)s của biểu mẫu điện tử không hợp lệ.") % {"n": i},
+                                  code="form_schema")
+        name = item.get("name")
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]{0,49}", name):
+            raise ValidationError(
+                _("Trường thứ %(n)s: tên (name) chỉ gồm chữ thường không dấu, số và dấu gạch dưới.")
+                % {"n": i}, code="form_schema")
+        if name in seen:
+            raise ValidationError(_("Tên trường %(name)s bị trùng.") % {"name": name}, code="form_schema")
+        seen.add(name)
+        if not isinstance(item.get("label"), str) or not item["label"].strip():
+            raise ValidationError(_("Trường %(name)s: thiếu nhãn (label).") % {"name": name},
+                                  code="form_schema")
+        if item.get("type") not in FORM_FIELD_TYPES:
+            raise ValidationError(
+                _("Trường %(name)s: kiểu (type) phải là một trong %(types)s.")
+                % {"name": name, "types": ", ".join(FORM_FIELD_TYPES)}, code="form_schema")
+        if not isinstance(item.get("required", False), bool):
+            raise ValidationError(_("Trường %(name)s: required phải là true hoặc false.") % {"name": name},
+                                  code="form_schema")
+        choices = item.get("choices")
+        if item["type"] == "select" and (
+                not isinstance(choices, list) or not choices
+                or not all(isinstance(c, str) and c for c in choices)):
+            raise ValidationError(_("Trường %(name)s: kiểu select cần danh sách lựa chọn (choices).")
+                                  % {"name": name}, code="form_schema")
+        unknown = set(item) - {"name", "label", "type", "required", "choices", "help"}
+        if unknown:
+            raise ValidationError(_("Trường %(name)s: thuộc tính không hỗ trợ %(keys)s.")
+                                  % {"name": name, "keys": ", ".join(sorted(unknown))},
+                                  code="form_schema")
 
 
 class Level(models.TextChoices):
@@ -113,7 +159,8 @@ class ProcedureVersion(models.Model):
                                     choices=OnlineLevel.choices, default=OnlineLevel.NONE)
     supplement_once = models.BooleanField(_("chỉ yêu cầu bổ sung một lần"), default=True)
     # E-form fields for online submission, as data: [{"name", "label", "type", "required", ...}]
-    form_schema = models.JSONField(_("biểu mẫu điện tử"), default=list, blank=True)
+    form_schema = models.JSONField(_("biểu mẫu điện tử"), default=list, blank=True,
+                                   validators=[validate_form_schema])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -174,7 +221,9 @@ class StepActor(models.TextChoices):
     SPECIALIST = "specialist", _("Chuyên viên thụ lý")
     UNIT_LEADER = "unit_leader", _("Lãnh đạo UBND")
     RECORDS_CLERK = "records_clerk", _("Văn thư")
-    UPPER_AGENCY = "upper_agency", _("Cơ quan cấp trên (liên thông)")
+    # Any other agency in a liên thông chain — the district for a ward procedure, or the
+    # applicant's ward for a district one; ``department`` names which (ADR 0021).
+    UPPER_AGENCY = "upper_agency", _("Cơ quan liên thông")
 
 
 class InternalStep(models.Model):

@@ -1,0 +1,111 @@
+"""Reads of the procedure catalogue. The catalogue is public, so reads are not scoped to a
+user, but only published versions valid on the given day are ever shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from congso.org.models import Unit, UnitKind
+from congso.search.normalize import fold_words
+
+from .models import Field, InternalStep, Procedure, ProcedureVersion, RequiredPaper, UnitProcedure
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def current_versions(at: dt.date | None = None) -> QuerySet[ProcedureVersion]:
+    """Published versions in force on ``at`` (today by default)."""
+    at = at or _today()
+    return ProcedureVersion.objects.filter(is_published=True, valid_from__lte=at).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=at))
+
+
+def version_current(procedure: Procedure, at: dt.date | None = None) -> ProcedureVersion | None:
+    """The version of ``procedure`` in force on ``at``; None if it has none (not yet
+    published, or abolished)."""
+    prefetched = getattr(procedure, "current_versions", None)
+    if prefetched is not None and at is None:
+        return prefetched[0] if prefetched else None
+    return current_versions(at).filter(procedure=procedure).order_by("-number").first()
+
+
+def procedures_offered_by(unit: Unit) -> QuerySet[Procedure]:
+    """Procedures ``unit`` receives now (its active offers)."""
+    return catalogue_search(unit=unit)
+
+
+def catalogue_search(q: str = "", *, field: Field | str | None = None, level: str = "",
+                     online_level: str = "", unit: Unit | None = None,
+                     at: dt.date | None = None) -> QuerySet[Procedure]:
+    """The public catalogue, filtered.
+
+    ``q`` matches when every folded word of it occurs in the folded name or code, so the
+    search ignores diacritics, case, tone-mark placement and Unicode normal form. Each
+    procedure carries ``current_versions`` (a one-item list) and ``active_units``, fetched in
+    a fixed number of queries whatever the page size.
+    """
+    at = at or _today()
+    current = current_versions(at)
+    qs = Procedure.objects.filter(Exists(current.filter(procedure=OuterRef("pk"))))
+    for word in fold_words(q):
+        qs = qs.filter(search_text__contains=word)
+    if isinstance(field, Field):
+        qs = qs.filter(field=field)
+    elif field:
+        qs = qs.filter(field__code=field)
+    if level:
+        qs = qs.filter(level=level)
+    if online_level:
+        qs = qs.filter(Exists(current.filter(procedure=OuterRef("pk"), online_level=online_level)))
+    if unit is not None:
+        qs = qs.filter(Exists(UnitProcedure.objects.filter(procedure=OuterRef("pk"), unit=unit,
+                                                           is_active=True)))
+    return qs.select_related("field").prefetch_related(
+        Prefetch("versions", queryset=current.order_by("-number"), to_attr="current_versions"),
+    ).order_by("field__name", "name", "pk")
+
+
+def procedure_detail(slug: str, at: dt.date | None = None) -> Procedure | None:
+    """One procedure with everything its public page shows, or None if it is not in force."""
+    at = at or _today()
+    current = current_versions(at).order_by("-number").prefetch_related(
+        Prefetch("papers", queryset=RequiredPaper.objects.order_by("order")),
+        "fees",
+        Prefetch("internal_steps", queryset=InternalStep.objects.order_by("order")),
+    )
+    procedure = (Procedure.objects.select_related("field")
+                 .prefetch_related(
+                     Prefetch("versions", queryset=current, to_attr="current_versions"),
+                     Prefetch("offered_by", to_attr="active_offers",
+                              queryset=UnitProcedure.objects.filter(is_active=True)
+                              .select_related("unit").order_by("unit__path")))
+                 .filter(slug=slug).first())
+    if procedure is None or not procedure.current_versions:  # type: ignore[attr-defined]
+        return None
+    return procedure
+
+
+def form_paper(slug: str, paper_id: int, at: dt.date | None = None) -> RequiredPaper | None:
+    """A downloadable form of a procedure's current version: the paper must belong to it, so
+    a guessed id cannot reach a draft or another procedure's file."""
+    version = current_versions(at).filter(procedure__slug=slug).order_by("-number").first()
+    if version is None:
+        return None
+    return version.papers.exclude(form_file="").filter(pk=paper_id).first()
+
+
+def offering_units() -> QuerySet[Unit]:
+    """Units that receive at least one procedure, for the catalogue's unit filter."""
+    return (Unit.objects.active()
+            .filter(kind__in=[UnitKind.DISTRICT, UnitKind.WARD, UnitKind.PROVINCE],
+                    offered_procedures__is_active=True)
+            .distinct().order_by("path"))
+
+
+def fields_in_use() -> QuerySet[Field]:
+    return Field.objects.filter(procedures__isnull=False).distinct().order_by("name")
