@@ -117,7 +117,8 @@ class SqliteBackend(SearchBackend):
             with connection.cursor() as cur:
                 for start in range(0, len(ids), 500):
                     chunk = ids[start:start + 500]
-                    cur.execute("DELETE FROM search_fts WHERE rowid IN (" + ",".join(["%s"] * len(chunk)) + ")",
+                    placeholders = ",".join(["%s"] * len(chunk))
+                    cur.execute(f"DELETE FROM search_fts WHERE rowid IN ({placeholders})",  # noqa: S608 - placeholders only
                                 chunk)
         qs.delete()
 
@@ -140,7 +141,9 @@ class SqliteBackend(SearchBackend):
             return []
         match = " ".join(f'"{w}"' for w in words)
         where, params = self._filter_sql(doc_type, filters or Filters())
-        sql = ("SELECT e.doc_id FROM search_fts JOIN search_searchentry e ON e.id = search_fts.rowid "
+        # ``where`` holds only column names and %s placeholders; values go as parameters.
+        sql = ("SELECT e.doc_id FROM search_fts"  # noqa: S608
+               " JOIN search_searchentry e ON e.id = search_fts.rowid "
                f"WHERE search_fts MATCH %s AND {where} ORDER BY search_fts.rowid DESC LIMIT %s")
         with connection.cursor() as cur:
             cur.execute(sql, [match, *params, limit])
@@ -156,7 +159,8 @@ class PostgresBackend(SearchBackend):
         if not words:
             return []
         where, params = self._filter_sql(doc_type, filters or Filters())
-        sql = ("SELECT e.doc_id FROM search_searchentry e "
+        # ``where`` holds only column names and %s placeholders; values go as parameters.
+        sql = ("SELECT e.doc_id FROM search_searchentry e "  # noqa: S608
                f"WHERE e.tsv @@ plainto_tsquery('simple', %s) AND {where} ORDER BY e.id DESC LIMIT %s")
         with connection.cursor() as cur:
             cur.execute(sql, [" ".join(words), *params, limit])
