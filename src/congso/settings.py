@@ -218,3 +218,24 @@ LOGGING = {
 SIGNING_DIR = Path(env.str("CONGSO_SIGNING_DIR", default=str(VAR_DIR / "signing")))
 # CONGSO_OUTBOX_DIR: the national-portal sync transport writes payloads here by default.
 OUTBOX_DIR = Path(env.str("CONGSO_OUTBOX_DIR", default=str(VAR_DIR / "outbox")))
+
+# --- eservices (online public services) -------------------------------------------------
+# CONGSO_VIRUS_SCANNER: dotted path of the attachment scanner class (scan(data, name) -> str|None).
+CONGSO_VIRUS_SCANNER = env.str("CONGSO_VIRUS_SCANNER", default="congso.eservices.uploads.NoopScanner")
+# CONGSO_PAYMENT_MERCHANT / _SECRET: the merchant code (vnp_TmnCode) and HMAC secret at the gateway.
+CONGSO_PAYMENT_MERCHANT = env.str("CONGSO_PAYMENT_MERCHANT", default="CONGSO01")
+CONGSO_PAYMENT_SECRET = env.str("CONGSO_PAYMENT_SECRET", default="sandbox-secret-not-for-production")
+# CONGSO_PAYMENT_GATEWAY_URL: the gateway's payment page; empty = the local sandbox gateway.
+CONGSO_PAYMENT_GATEWAY_URL = env.str("CONGSO_PAYMENT_GATEWAY_URL", default="")
+# CONGSO_PAYMENT_SANDBOX: serve the local sandbox gateway at /sandbox-thanh-toan/ (always when DEBUG).
+CONGSO_PAYMENT_SANDBOX = env.bool("CONGSO_PAYMENT_SANDBOX", default=False)
+# CONGSO_EID_*: the national e-ID (VNeID-style) OpenID Connect provider; empty issuer = disabled.
+# With DEBUG the default issuer is the local test provider below.
+CONGSO_EID_ISSUER = env.str("CONGSO_EID_ISSUER", default=f"{PUBLIC_URL}/eid-thu-nghiem" if DEBUG else "")
+CONGSO_EID_CLIENT_ID = env.str("CONGSO_EID_CLIENT_ID", default="congso")
+CONGSO_EID_CLIENT_SECRET = env.str("CONGSO_EID_CLIENT_SECRET", default="")
+# CONGSO_EID_TEST_PROVIDER: serve a local test OIDC provider at /eid-thu-nghiem/ (dev and tests only).
+CONGSO_EID_TEST_PROVIDER = env.bool("CONGSO_EID_TEST_PROVIDER", default=DEBUG)
+# CONGSO_VERIFY_CODE_MINUTES / _ATTEMPTS: life and allowed wrong tries of an e-mail/SMS code.
+CONGSO_VERIFY_CODE_MINUTES = env.int("CONGSO_VERIFY_CODE_MINUTES", default=15)
+CONGSO_VERIFY_CODE_ATTEMPTS = env.int("CONGSO_VERIFY_CODE_ATTEMPTS", default=5)
