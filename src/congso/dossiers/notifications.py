@@ -1,0 +1,48 @@
+"""Messages to applicants about their dossier, sent after commit through congso.notify."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from congso.core.templatetags.congso import vndatetime
+from congso.notify.services import notify_send
+
+from .models import Dossier
+
+EVENTS = {"accepted", "supplement", "apology", "result_ready", "payment"}
+
+
+def notify_dossier(dossier_pk: int, event: str) -> None:
+    """Tell the applicant (e-mail and SMS, whichever they gave) about ``event``."""
+    dossier = Dossier.objects.select_related("procedure_version", "agency").filter(pk=dossier_pk).first()
+    if dossier is None or not (dossier.applicant_email or dossier.applicant_phone):
+        return
+    lookup = f"{settings.PUBLIC_URL}/tra-cuu/?ma={dossier.code or ''}"
+    values = {"code": dossier.code or "", "name": dossier.procedure_version.name,
+              "agency": dossier.agency.name, "due": vndatetime(dossier.due_at), "url": lookup}
+    if event == "accepted":
+        subject = _("Hồ sơ %(code)s đã được tiếp nhận") % values
+        body = _("%(agency)s đã tiếp nhận hồ sơ %(code)s (%(name)s). Hẹn trả kết quả: %(due)s. "
+                 "Tra cứu: %(url)s") % values
+    elif event == "supplement":
+        last = dossier.supplements.order_by("-requested_at").first()
+        values["missing"] = last.missing if last else ""
+        subject = _("Hồ sơ %(code)s cần bổ sung") % values
+        body = _("Hồ sơ %(code)s cần bổ sung: %(missing)s. Tra cứu: %(url)s") % values
+    elif event == "apology":
+        subject = _("Thư xin lỗi và hẹn lại ngày trả kết quả hồ sơ %(code)s") % values
+        body = _("%(agency)s xin lỗi vì hồ sơ %(code)s chưa có kết quả đúng hẹn. Ngày hẹn mới: "
+                 "%(due)s.") % values
+    elif event == "payment":
+        values["fee"] = f"{dossier.fee_total:,}".replace(",", ".")
+        subject = _("Hồ sơ %(code)s: đề nghị nộp phí, lệ phí") % values
+        body = _("Hồ sơ %(code)s chờ nộp phí, lệ phí %(fee)s đồng.") % values
+    elif event == "result_ready":
+        subject = _("Hồ sơ %(code)s đã có kết quả") % values
+        body = _("Hồ sơ %(code)s đã có kết quả. Mời ông/bà đến nhận hoặc tra cứu: %(url)s") % values
+    else:
+        return
+    notify_send(event=f"dossier.{event}", reference=dossier.code or str(dossier.pk),
+                email=dossier.applicant_email, phone=dossier.applicant_phone,
+                subject=subject, body=body)

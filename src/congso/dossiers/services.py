@@ -1,0 +1,799 @@
+"""Every state change of a dossier. Each service owns its transaction, checks the caller's
+role and the transition table, writes a StatusHistory row, an audit event and a national-portal
+sync job, and sends notifications after commit. Services take ``at`` (default: now) so tests
+and the demo can replay a dossier's life at realistic times; views and the API never pass it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congso.audit.services import audit_record
+from congso.org.models import Role, Staff, Unit, UnitKind
+from congso.org.selectors import ensure_role, has_role
+from congso.procedures.models import ProcedureVersion, RequiredPaper
+
+from . import deadlines
+from .models import (
+    Apology,
+    ApplicantKind,
+    Attachment,
+    Channel,
+    Dossier,
+    DossierCodeCounter,
+    DossierPaper,
+    DossierStep,
+    Handover,
+    Rating,
+    RegisterCounter,
+    RegisterEntry,
+    ReturnMethod,
+    Stage,
+    StatusHistory,
+    Status,
+    Supplement,
+    validate_identity,
+)
+from .notifications import notify_dossier
+from .sync import sync_enqueue
+from .transitions import ACTION_ROLES, ensure_stage, next_status
+from .uploads import sniff
+
+
+@dataclass
+class Applicant:
+    """What the applicant (or their proxy) declares at intake."""
+
+    kind: str
+    name: str
+    id_number: str
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    proxy_name: str = ""
+    proxy_id_number: str = ""
+
+
+@dataclass
+class PaperReceived:
+    paper: RequiredPaper
+    originals: int = 0
+    copies: int = 0
+
+
+def desk_of(agency: Unit) -> Unit:
+    """The one-stop desk of an agency; a ward receives at its own committee."""
+    desk = Unit.objects.filter(parent=agency, kind=UnitKind.ONESTOP, dissolved_at__isnull=True).first()
+    return desk or agency
+
+
+def _now(at: dt.datetime | None) -> dt.datetime:
+    return at or timezone.now()
+
+
+# ---------------------------------------------------------------------------------------------
+# Codes and register rows
+
+
+def _next_code(agency: Unit, at: dt.datetime) -> str:
+    """``<agency e-ID>-yyMMdd-NNNN``: the counter row is locked for the rest of the intake
+    transaction (SELECT ... FOR UPDATE on PostgreSQL; SQLite serialises writers with IMMEDIATE
+    transactions); the unique constraint on Dossier.code is the last guard."""
+    day = timezone.localdate(at)
+    try:
+        with transaction.atomic():
+            DossierCodeCounter.objects.get_or_create(agency=agency, day=day)
+    except IntegrityError:
+        pass  # another intake created the row first; lock it below
+    counter = DossierCodeCounter.objects.select_for_update().get(agency=agency, day=day)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    prefix = agency.agency_id or agency.stats_code or str(agency.pk)
+    return f"{prefix}-{day:%y%m%d}-{counter.last:04d}"
+
+
+def _register(dossier: Dossier, at: dt.datetime) -> RegisterEntry:
+    year = timezone.localdate(at).year
+    try:
+        with transaction.atomic():
+            RegisterCounter.objects.get_or_create(agency=dossier.agency, year=year)
+    except IntegrityError:
+        pass
+    counter = RegisterCounter.objects.select_for_update().get(agency=dossier.agency, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return RegisterEntry.objects.create(agency=dossier.agency, year=year, number=counter.last,
+                                        dossier=dossier)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared steps of every transition
+
+
+def _history(dossier: Dossier, action: str, from_status: int | None, by: Staff | None,
+             at: dt.datetime, note: str = "", unit: Unit | None = None) -> StatusHistory:
+    return StatusHistory.objects.create(
+        dossier=dossier, action=action, from_status=from_status, to_status=dossier.status,
+        unit=unit or dossier.handling_unit, actor=by, actor_name=by.name if by else "",
+        note=note, at=at)
+
+
+def _audit(dossier: Dossier, action: str, by: Staff | None, from_status: int | None,
+           data: dict[str, Any] | None = None) -> None:
+    audit_record(actor=by.user if by else None, action=f"dossier.{action}", target=dossier,
+                 unit=dossier.handling_unit_id,
+                 data={"code": dossier.code, "from": from_status, "to": dossier.status,
+                       "stage": dossier.stage, **(data or {})})
+
+
+def _after_commit_notify(dossier: Dossier, event: str) -> None:
+    pk = dossier.pk
+    transaction.on_commit(lambda: notify_dossier(pk, event))
+
+
+def _lock(dossier: Dossier) -> Dossier:
+    return (Dossier.objects.select_for_update()
+            .select_related("procedure_version", "agency", "processing_agency", "receiving_unit",
+                            "handling_unit")
+            .get(pk=dossier.pk))
+
+
+def _ensure_roles(by: Staff, units: Iterable[Unit], roles: Iterable[str]) -> None:
+    """The staff member must hold one of ``roles`` at one of ``units`` (or above them)."""
+    roles = list(roles)
+    units = list(units)
+    if by.user.is_superuser:
+        return
+    for unit in units:
+        if has_role(by.user, unit, roles):
+            return
+    ensure_role(by.user, units[0], roles)  # raises with a message naming the unit
+
+
+def _start(dossier: Dossier, action: str, by: Staff, *, role_units: Sequence[Unit] | None = None
+           ) -> tuple[Dossier, int]:
+    """Lock the dossier, check stage, transition and role; returns (locked dossier, old status)."""
+    locked = _lock(dossier)
+    next_status(locked.status, action, previous=locked.status_before_payment)
+    ensure_stage(locked.stage, action)
+    _ensure_roles(by, role_units or [locked.handling_unit], ACTION_ROLES[action])
+    return locked, locked.status
+
+
+def _finish(dossier: Dossier, action: str, by: Staff | None, old_status: int, at: dt.datetime,
+            note: str = "", data: dict[str, Any] | None = None, unit: Unit | None = None) -> Dossier:
+    dossier.status = next_status(old_status, action, previous=dossier.status_before_payment)
+    dossier.save()
+    _history(dossier, action, old_status, by, at, note, unit=unit)
+    _audit(dossier, action, by, old_status, data)
+    sync_enqueue(dossier, first=False)
+    return dossier
+
+
+def _finish_step(dossier: Dossier, at: dt.datetime) -> DossierStep | None:
+    """Close the next open internal step and judge it against its own due time."""
+    step = dossier.steps.filter(finished_at__isnull=True).order_by("order").first()
+    if step is not None:
+        step.finished_at = at
+        step.timeliness = deadlines.judge(at, step.due_at)
+        step.save(update_fields=["finished_at", "timeliness"])
+        dossier.current_step = step.order
+    return step
+
+
+def _handover(dossier: Dossier, action: str, by: Staff | None, from_unit: Unit, to_unit: Unit,
+              at: dt.datetime, *, to_staff: Staff | None = None, note: str = "") -> Handover:
+    """A row of form 5: who passed the dossier to whom, and how the finished step fared."""
+    # The receiver passing the dossier on confirms they received it.
+    Handover.objects.filter(dossier=dossier, received_at__isnull=True).update(received_at=at)
+    step = _finish_step(dossier, at)
+    return Handover.objects.create(
+        dossier=dossier, step=step, action=action, from_unit=from_unit, from_staff=by,
+        from_name=by.name if by else "", to_unit=to_unit, to_staff=to_staff, sent_at=at,
+        step_due_at=step.due_at if step else None, timeliness=step.timeliness if step else "",
+        note=note)
+
+
+def _make_steps(dossier: Dossier, start_at: dt.datetime) -> None:
+    version = dossier.procedure_version
+    total = Decimal(0)
+    steps = []
+    for internal in version.internal_steps.order_by("order"):
+        total += internal.budget
+        due = deadlines.due_for(dossier.agency, start_at, total, version.duration_kind)
+        if dossier.due_at and due > dossier.due_at:
+            due = dossier.due_at
+        steps.append(DossierStep(dossier=dossier, order=internal.order, name=internal.name,
+                                 actor=internal.actor, department=internal.department,
+                                 budget=internal.budget, due_at=due))
+    DossierStep.objects.bulk_create(steps)
+
+
+def _accept_now(dossier: Dossier, at: dt.datetime) -> None:
+    """Give the dossier its code, appointment, register row and steps (status 2)."""
+    version = dossier.procedure_version
+    dossier.code = _next_code(dossier.agency, at)
+    dossier.received_at = at
+    dossier.due_at = deadlines.due_for(dossier.agency, at, version.duration, version.duration_kind)
+    dossier.original_due_at = dossier.due_at
+    dossier.stage = Stage.DESK
+    dossier.status = Status.ACCEPTED
+    dossier.save()
+    _register(dossier, at)
+    _make_steps(dossier, at)
+
+
+# ---------------------------------------------------------------------------------------------
+# Intake
+
+
+def _validate_applicant(applicant: Applicant) -> None:
+    if applicant.kind not in ApplicantKind.values:
+        raise ValidationError(_("Loại chủ hồ sơ không hợp lệ."))
+    if not applicant.name.strip():
+        raise ValidationError({"applicant_name": _("Cần nhập tên chủ hồ sơ.")})
+    validate_identity(applicant.kind, applicant.id_number)
+    if applicant.proxy_name and len(applicant.proxy_id_number) != 12:
+        raise ValidationError({"proxy_id_number": _("Số CCCD người nộp thay gồm đúng 12 chữ số.")})
+
+
+def _new_dossier(*, version: ProcedureVersion, receiving_unit: Unit, applicant: Applicant,
+                 channel: int, at: dt.datetime, papers: Sequence[PaperReceived] = (),
+                 attachments: Sequence[UploadedFile] = (), request_summary: str = "",
+                 idempotency_key: str | None = None, applicant_user: Any = None,
+                 form_data: dict[str, Any] | None = None, uploaded_by: Any = None) -> Dossier:
+    _validate_applicant(applicant)
+    if channel not in Channel.values:
+        raise ValidationError(_("Kênh nộp hồ sơ không hợp lệ."))
+    checked = [sniff(f) for f in attachments]  # all files checked before anything is written
+    agency = receiving_unit.agency()
+    dossier = Dossier(
+        procedure_version=version, agency=agency, receiving_unit=receiving_unit,
+        processing_agency=agency, handling_unit=receiving_unit, stage=Stage.DESK,
+        applicant_kind=applicant.kind, applicant_name=applicant.name.strip(),
+        applicant_id_number=applicant.id_number, applicant_address=applicant.address,
+        applicant_phone=applicant.phone, applicant_email=applicant.email,
+        proxy_name=applicant.proxy_name, proxy_id_number=applicant.proxy_id_number,
+        applicant_user=applicant_user, request_summary=request_summary, form_data=form_data or {},
+        channel=channel, status=Status.NEW, submitted_at=at, idempotency_key=idempotency_key,
+        fee_total=sum(f.amount for f in version.fees.all()))
+    dossier.full_clean(exclude=["code", "procedure_version", "agency", "receiving_unit",
+                                "processing_agency", "handling_unit", "idempotency_key"])
+    dossier.save()
+    for i, got in enumerate(papers, start=1):
+        if got.paper.version_id != version.pk:
+            raise ValidationError(_("Giấy tờ không thuộc thủ tục đã chọn."))
+        DossierPaper.objects.create(dossier=dossier, order=got.paper.order or i, name=got.paper.name,
+                                    required=got.paper.required, originals=got.originals,
+                                    copies=got.copies)
+    for upload, (content_type, ext, digest) in zip(attachments, checked, strict=True):
+        att = Attachment(dossier=dossier, original_name=(upload.name or "tep")[:255],
+                         content_type=content_type, size=upload.size or 0, sha256=digest,
+                         uploaded_by=uploaded_by)
+        att.file.save(f"{digest[:16]}{ext}", ContentFile(upload.read()), save=False)
+        att.save()
+    return dossier
+
+
+def _ensure_offered(version: ProcedureVersion, unit: Unit, at: dt.datetime) -> None:
+    agency = unit.agency()
+    if not version.is_published:
+        raise ValidationError(_("Phiên bản thủ tục chưa được công bố."))
+    day = timezone.localdate(at)
+    if version.valid_from > day or (version.valid_to and version.valid_to < day):
+        raise ValidationError(_("Phiên bản thủ tục không còn hiệu lực."))
+    if not version.procedure.offered_by.filter(unit=agency, is_active=True).exists():
+        raise ValidationError(_("Đơn vị không tiếp nhận thủ tục này."))
+
+
+@transaction.atomic
+def dossier_receive(*, by: Staff, receiving_unit: Unit, version: ProcedureVersion,
+                    applicant: Applicant, channel: int = Channel.COUNTER,
+                    papers: Sequence[PaperReceived] = (), attachments: Sequence[UploadedFile] = (),
+                    request_summary: str = "", idempotency_key: str | None = None,
+                    at: dt.datetime | None = None) -> Dossier:
+    """Counter or post intake: the officer checked the dossier complete and accepts it at once
+    (status 2, code, appointment, register row, receipt). Nothing is written if any check fails."""
+    at = _now(at)
+    _ensure_roles(by, [receiving_unit], [Role.ONESTOP_OFFICER])
+    if channel == Channel.ONLINE:
+        raise ValidationError(_("Hồ sơ trực tuyến được nộp qua Cổng dịch vụ công."))
+    _ensure_offered(version, receiving_unit, at)
+    missing = {p.pk for p in version.papers.filter(required=True)} - {
+        g.paper.pk for g in papers if g.originals + g.copies > 0}
+    if missing:
+        raise ValidationError(_("Hồ sơ chưa đủ giấy tờ bắt buộc: cần yêu cầu hoàn thiện (mẫu 02) "
+                                "hoặc nhận đủ giấy tờ."))
+    dossier = _new_dossier(version=version, receiving_unit=receiving_unit, applicant=applicant,
+                           channel=channel, at=at, papers=papers, attachments=attachments,
+                           request_summary=request_summary, idempotency_key=idempotency_key,
+                           uploaded_by=by.user)
+    _accept_now(dossier, at)
+    _history(dossier, "receive", None, by, at)
+    _audit(dossier, "receive", by, None, {"channel": channel})
+    sync_enqueue(dossier, first=True)
+    _after_commit_notify(dossier, "accepted")
+    return dossier
+
+
+@transaction.atomic
+def dossier_refuse_at_intake(*, by: Staff, receiving_unit: Unit, version: ProcedureVersion,
+                             applicant: Applicant, reason: str, channel: int = Channel.COUNTER,
+                             at: dt.datetime | None = None) -> Dossier:
+    """Refusal at the counter (form 3): recorded with its reason, no code, no appointment."""
+    at = _now(at)
+    _ensure_roles(by, [receiving_unit], [Role.ONESTOP_OFFICER])
+    if not reason.strip():
+        raise ValidationError({"reason": _("Cần ghi rõ lý do từ chối.")})
+    dossier = _new_dossier(version=version, receiving_unit=receiving_unit, applicant=applicant,
+                           channel=channel, at=at)
+    dossier.status = Status.REFUSED
+    dossier.stage = Stage.CLOSED
+    dossier.refusal_reason = reason.strip()
+    dossier.save()
+    _history(dossier, "refuse", None, by, at, reason)
+    _audit(dossier, "refuse", by, None, {"reason": reason})
+    return dossier
+
+
+@transaction.atomic
+def dossier_request_completion_at_intake(*, by: Staff, receiving_unit: Unit,
+                                         version: ProcedureVersion, applicant: Applicant,
+                                         missing: str, channel: int = Channel.COUNTER,
+                                         papers: Sequence[PaperReceived] = (),
+                                         at: dt.datetime | None = None) -> Dossier:
+    """Request to complete at the counter (form 2): the dossier waits in status 1 without a
+    code until the applicant brings what is missing and it is accepted."""
+    at = _now(at)
+    _ensure_roles(by, [receiving_unit], [Role.ONESTOP_OFFICER])
+    if not missing.strip():
+        raise ValidationError({"missing": _("Cần ghi rõ giấy tờ cần bổ sung, hoàn thiện.")})
+    dossier = _new_dossier(version=version, receiving_unit=receiving_unit, applicant=applicant,
+                           channel=channel, at=at, papers=papers)
+    Supplement.objects.create(dossier=dossier, during_processing=False, missing=missing.strip(),
+                              requested_by=by, requested_at=at)
+    _history(dossier, "request_completion", None, by, at, missing)
+    _audit(dossier, "request_completion", by, None, {"missing": missing})
+    return dossier
+
+
+@transaction.atomic
+def dossier_submit_online(*, version: ProcedureVersion, agency: Unit, applicant: Applicant,
+                          applicant_user: Any = None, form_data: dict[str, Any] | None = None,
+                          attachments: Sequence[UploadedFile] = (), request_summary: str = "",
+                          idempotency_key: str | None = None, at: dt.datetime | None = None) -> Dossier:
+    """An online submission (channel 2): status 1, no code and no appointment yet; both are
+    given when the desk accepts it. The same idempotency key returns the same dossier."""
+    at = _now(at)
+    if idempotency_key:
+        existing = Dossier.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    if not version.via_online:
+        raise ValidationError(_("Thủ tục này không tiếp nhận trực tuyến."))
+    _ensure_offered(version, agency, at)
+    dossier = _new_dossier(version=version, receiving_unit=desk_of(agency.agency()),
+                           applicant=applicant, channel=Channel.ONLINE, at=at,
+                           attachments=attachments, request_summary=request_summary,
+                           idempotency_key=idempotency_key, applicant_user=applicant_user,
+                           form_data=form_data, uploaded_by=applicant_user)
+    _history(dossier, "submit_online", None, None, at)
+    _audit(dossier, "submit_online", None, None, {"channel": Channel.ONLINE})
+    sync_enqueue(dossier, first=True)
+    return dossier
+
+
+@transaction.atomic
+def dossier_accept(*, dossier: Dossier, by: Staff, papers: Sequence[PaperReceived] = (),
+                   at: dt.datetime | None = None) -> Dossier:
+    """Accept a waiting dossier (1 → 2): online submissions, or one that was asked to be
+    completed at the counter. The code and the appointment are given now."""
+    at = _now(at)
+    dossier, old = _start(dossier, "accept", by, role_units=[dossier.receiving_unit])
+    for got in papers:
+        DossierPaper.objects.update_or_create(
+            dossier=dossier, order=got.paper.order,
+            defaults={"name": got.paper.name, "required": got.paper.required,
+                      "originals": got.originals, "copies": got.copies})
+    Supplement.objects.filter(dossier=dossier, during_processing=False, received_at__isnull=True
+                              ).update(received_at=at)
+    _accept_now(dossier, at)
+    dossier.status = old  # _finish applies the transition
+    _finish(dossier, "accept", by, old, at)
+    _after_commit_notify(dossier, "accepted")
+    return dossier
+
+
+# ---------------------------------------------------------------------------------------------
+# Processing
+
+
+def _department_for(dossier: Dossier, abbreviation: str) -> Unit:
+    agency = dossier.processing_agency
+    if agency.kind == UnitKind.WARD:
+        return agency  # a ward has no departments: its civil servants act in the ward itself
+    unit = Unit.objects.filter(parent=agency, kind=UnitKind.DEPARTMENT, abbreviation=abbreviation,
+                               dissolved_at__isnull=True).first()
+    if unit is None:
+        raise ValidationError(_("Không tìm thấy phòng chuyên môn “%(abbr)s”.") % {"abbr": abbreviation})
+    return unit
+
+
+def default_department(dossier: Dossier) -> Unit | None:
+    """The department named by the next internal step that has one (for the hand-over form)."""
+    for step in dossier.steps.filter(finished_at__isnull=True).order_by("order"):
+        if step.department:
+            try:
+                return _department_for(dossier, step.department)
+            except ValidationError:
+                return None
+    return dossier.processing_agency if dossier.processing_agency.kind == UnitKind.WARD else None
+
+
+@transaction.atomic
+def dossier_hand_over(*, dossier: Dossier, by: Staff, to_unit: Unit, note: str = "",
+                      at: dt.datetime | None = None) -> Handover:
+    """The desk hands the dossier to a department (or a department to another), form 5 row."""
+    at = _now(at)
+    dossier, old = _start(dossier, "hand_over", by)
+    if to_unit.agency().pk != dossier.processing_agency_id or to_unit.kind not in (
+            UnitKind.DEPARTMENT, UnitKind.WARD, UnitKind.DISTRICT, UnitKind.PROVINCE):
+        raise ValidationError(_("Chỉ chuyển được cho phòng chuyên môn của cơ quan giải quyết."))
+    from_unit = dossier.handling_unit
+    handover = _handover(dossier, "hand_over", by, from_unit, to_unit, at, note=note)
+    dossier.handling_unit = to_unit
+    dossier.handler = None
+    dossier.stage = Stage.DEPARTMENT
+    _finish(dossier, "hand_over", by, old, at, note, unit=from_unit)
+    return handover
+
+
+@transaction.atomic
+def dossier_assign(*, dossier: Dossier, by: Staff, specialist: Staff, note: str = "",
+                   at: dt.datetime | None = None) -> Handover:
+    """The department head assigns a specialist of the department."""
+    at = _now(at)
+    dossier, old = _start(dossier, "assign", by)
+    if not has_role(specialist.user, dossier.handling_unit, [Role.SPECIALIST, Role.DEPARTMENT_HEAD]):
+        raise ValidationError(_("Người được phân công không thuộc đơn vị đang xử lý hồ sơ."))
+    handover = _handover(dossier, "assign", by, dossier.handling_unit, dossier.handling_unit, at,
+                         to_staff=specialist, note=note)
+    dossier.handler = specialist
+    dossier.stage = Stage.SPECIALIST
+    _finish(dossier, "assign", by, old, at, note, {"specialist": specialist.pk})
+    return handover
+
+
+@transaction.atomic
+def dossier_submit(*, dossier: Dossier, by: Staff, result_summary: str = "", note: str = "",
+                   at: dt.datetime | None = None) -> Handover:
+    """The specialist finishes the review and submits the draft result to the leader."""
+    at = _now(at)
+    dossier, old = _start(dossier, "submit", by)
+    if (dossier.handler_id and dossier.handler_id != by.pk and not by.user.is_superuser
+            and not has_role(by.user, dossier.handling_unit, [Role.DEPARTMENT_HEAD])):
+        raise PermissionDenied(_("Hồ sơ được phân công cho cán bộ khác."))
+    from_unit = dossier.handling_unit
+    handover = _handover(dossier, "submit", by, from_unit, dossier.processing_agency, at, note=note)
+    if result_summary:
+        dossier.result_summary = result_summary
+    dossier.handling_unit = dossier.processing_agency
+    dossier.handler = None
+    dossier.stage = Stage.LEADER
+    _finish(dossier, "submit", by, old, at, note, unit=from_unit)
+    return handover
+
+
+@transaction.atomic
+def dossier_send_back(*, dossier: Dossier, by: Staff, note: str, at: dt.datetime | None = None) -> Handover:
+    """The leader sends the draft back to the specialist who submitted it."""
+    at = _now(at)
+    dossier, old = _start(dossier, "send_back", by)
+    if not note.strip():
+        raise ValidationError({"note": _("Cần ghi rõ nội dung cần xử lý lại.")})
+    last = dossier.handovers.filter(action="submit").order_by("-sent_at", "-pk").first()
+    if last is None:
+        raise ValidationError(_("Không tìm thấy lần trình trước."))
+    Handover.objects.filter(dossier=dossier, received_at__isnull=True).update(received_at=at)
+    handover = Handover.objects.create(
+        dossier=dossier, action="send_back", from_unit=dossier.handling_unit, from_staff=by,
+        from_name=by.name, to_unit=last.from_unit, to_staff=last.from_staff, sent_at=at, note=note)
+    dossier.handling_unit = last.from_unit
+    dossier.handler = last.from_staff
+    dossier.stage = Stage.SPECIALIST
+    _finish(dossier, "send_back", by, old, at, note)
+    return handover
+
+
+@transaction.atomic
+def dossier_approve(*, dossier: Dossier, by: Staff, note: str = "", at: dt.datetime | None = None) -> Handover:
+    """The leader approves and signs the result; it goes to the records clerk."""
+    at = _now(at)
+    dossier, old = _start(dossier, "approve", by)
+    handover = _handover(dossier, "approve", by, dossier.handling_unit, dossier.processing_agency, at,
+                         note=note)
+    dossier.stage = Stage.CLERK
+    _finish(dossier, "approve", by, old, at, note)
+    return handover
+
+
+@transaction.atomic
+def dossier_record_result(*, dossier: Dossier, by: Staff, result_number: str = "",
+                          result_summary: str = "", result_file: UploadedFile | None = None,
+                          at: dt.datetime | None = None) -> Dossier:
+    """The clerk numbers and issues the result (status 9); the dossier is finished and judged
+    early / on time / late against its appointment."""
+    at = _now(at)
+    dossier, old = _start(dossier, "record_result", by)
+    if result_file is not None:
+        _ct, ext, digest = sniff(result_file)
+        dossier.result_file.save(f"{digest[:16]}{ext}", ContentFile(result_file.read()), save=False)
+    dossier.result_number = result_number.strip()
+    if result_summary:
+        dossier.result_summary = result_summary
+    dossier.finished_at = at
+    dossier.timeliness = deadlines.judge(at, dossier.due_at)
+    _finish(dossier, "record_result", by, old, at, result_number)
+    _after_commit_notify(dossier, "result_ready")
+    return dossier
+
+
+@transaction.atomic
+def dossier_return_to_desk(*, dossier: Dossier, by: Staff, note: str = "",
+                           at: dt.datetime | None = None) -> Handover:
+    """The result goes back to the one-stop desk of the deciding agency."""
+    at = _now(at)
+    dossier, old = _start(dossier, "return_to_desk", by)
+    desk = desk_of(dossier.processing_agency)
+    handover = _handover(dossier, "return_to_desk", by, dossier.handling_unit, desk, at, note=note)
+    dossier.handling_unit = desk
+    dossier.handler = None
+    dossier.stage = Stage.RETURN
+    _finish(dossier, "return_to_desk", by, old, at, note, unit=handover.from_unit)
+    return handover
+
+
+@transaction.atomic
+def dossier_forward(*, dossier: Dossier, by: Staff, to_agency: Unit, note: str = "",
+                    at: dt.datetime | None = None) -> Handover:
+    """Một cửa liên thông: the receiving ward forwards the dossier to the desk of an agency
+    above it (the district), which then processes it. The appointment stays the one given."""
+    at = _now(at)
+    dossier, old = _start(dossier, "forward", by)
+    if dossier.forwarded:
+        raise ValidationError(_("Hồ sơ đã được chuyển liên thông."))
+    to_agency = to_agency.agency()
+    if to_agency.pk == dossier.agency_id or not dossier.agency.path.startswith(to_agency.path):
+        raise ValidationError(_("Chỉ chuyển liên thông lên cơ quan cấp trên của nơi tiếp nhận."))
+    desk = desk_of(to_agency)
+    from_unit = dossier.handling_unit
+    handover = _handover(dossier, "forward", by, from_unit, desk, at, note=note)
+    dossier.forwarded = True
+    dossier.processing_agency = to_agency
+    dossier.handling_unit = desk
+    dossier.handler = None
+    dossier.stage = Stage.DESK
+    _finish(dossier, "forward", by, old, at, note, {"to_agency": to_agency.pk}, unit=from_unit)
+    return handover
+
+
+@transaction.atomic
+def dossier_return_forwarded(*, dossier: Dossier, by: Staff, note: str = "",
+                             at: dt.datetime | None = None) -> Handover:
+    """The district desk sends the result of a forwarded dossier back to the receiving unit."""
+    at = _now(at)
+    dossier, old = _start(dossier, "return_forwarded", by)
+    if not dossier.forwarded or dossier.handling_unit_id == dossier.receiving_unit_id:
+        raise ValidationError(_("Hồ sơ không phải hồ sơ liên thông đang ở cơ quan giải quyết."))
+    from_unit = dossier.handling_unit
+    handover = _handover(dossier, "return_forwarded", by, from_unit, dossier.receiving_unit, at,
+                         note=note)
+    dossier.handling_unit = dossier.receiving_unit
+    _finish(dossier, "return_forwarded", by, old, at, note, unit=from_unit)
+    return handover
+
+
+@transaction.atomic
+def dossier_return_result(*, dossier: Dossier, by: Staff, method: str = ReturnMethod.COUNTER,
+                          collected_by: str = "", at: dt.datetime | None = None) -> Dossier:
+    """The desk returns the result to the applicant (status 10): who collected it and how."""
+    at = _now(at)
+    dossier, old = _start(dossier, "return_result", by)
+    if dossier.handling_unit_id != dossier.receiving_unit_id:
+        raise ValidationError(_("Kết quả hồ sơ liên thông phải được chuyển về nơi tiếp nhận trước."))
+    if method not in ReturnMethod.values:
+        raise ValidationError({"method": _("Hình thức trả kết quả không hợp lệ.")})
+    if method == ReturnMethod.COUNTER and not collected_by.strip():
+        raise ValidationError({"collected_by": _("Cần ghi tên người nhận kết quả.")})
+    if dossier.fee_total and not dossier.fee_paid and dossier.history.filter(action="request_payment").exists():
+        raise ValidationError(_("Hồ sơ chưa hoàn thành nghĩa vụ tài chính."))
+    Handover.objects.filter(dossier=dossier, received_at__isnull=True).update(received_at=at)
+    _finish_step(dossier, at)
+    dossier.returned_at = at
+    dossier.return_method = method
+    dossier.collected_by = collected_by.strip()
+    dossier.stage = Stage.CLOSED
+    dossier.handler = None
+    return _finish(dossier, "return_result", by, old, at, collected_by)
+
+
+@transaction.atomic
+def dossier_supplement_request(*, dossier: Dossier, by: Staff, missing: str, reason: str = "",
+                               at: dt.datetime | None = None) -> Supplement:
+    """Ask the applicant for more papers (form 2, status 5): the clock stops until they come.
+    Some procedures allow this only once."""
+    at = _now(at)
+    dossier, old = _start(dossier, "supplement_request", by)
+    if not missing.strip():
+        raise ValidationError({"missing": _("Cần ghi rõ giấy tờ cần bổ sung.")})
+    if (dossier.procedure_version.supplement_once
+            and dossier.supplements.filter(during_processing=True).exists()):
+        raise ValidationError(_("Thủ tục này chỉ cho phép yêu cầu bổ sung hồ sơ một lần."))
+    supplement = Supplement.objects.create(dossier=dossier, missing=missing.strip(), reason=reason,
+                                           requested_by=by, requested_at=at, due_before=dossier.due_at)
+    dossier.paused_at = at
+    _finish(dossier, "supplement_request", by, old, at, missing)
+    _after_commit_notify(dossier, "supplement")
+    return supplement
+
+
+@transaction.atomic
+def dossier_supplement_receive(*, dossier: Dossier, by: Staff, note: str = "",
+                               at: dt.datetime | None = None) -> Supplement:
+    """The papers came: the clock restarts and the appointment moves by the working time
+    waited (new due = old due + waited)."""
+    at = _now(at)
+    dossier, old = _start(dossier, "supplement_receive", by,
+                          role_units=[dossier.handling_unit, dossier.receiving_unit])
+    supplement = dossier.supplements.filter(during_processing=True, received_at__isnull=True
+                                            ).order_by("-requested_at").first()
+    if supplement is None or dossier.paused_at is None or dossier.due_at is None:
+        raise ValidationError(_("Không có yêu cầu bổ sung đang chờ."))
+    waited = deadlines.working_time_between(dossier.agency, dossier.paused_at, at)
+    new_due = deadlines.add_working_time(dossier.agency, dossier.due_at, waited)
+    supplement.received_at = at
+    supplement.waited_seconds = int(waited.total_seconds())
+    supplement.due_after = new_due
+    supplement.save()
+    dossier.paused_seconds += int(waited.total_seconds())
+    dossier.paused_at = None
+    dossier.due_at = new_due
+    _finish(dossier, "supplement_receive", by, old, at, note,
+            {"waited_seconds": supplement.waited_seconds, "new_due": new_due.isoformat()})
+    return supplement
+
+
+@transaction.atomic
+def dossier_apologise(*, dossier: Dossier, by: Staff, reason: str, new_due_at: dt.datetime,
+                      at: dt.datetime | None = None) -> Apology:
+    """Form 4: the head of the deciding agency apologises and sets a new date, at least one
+    working day before the current appointment, and only once."""
+    at = _now(at)
+    dossier, old = _start(dossier, "apologise", by, role_units=[dossier.processing_agency])
+    if Apology.objects.filter(dossier=dossier).exists():
+        raise ValidationError(_("Hồ sơ đã có phiếu xin lỗi; ngày hẹn chỉ được điều chỉnh một lần."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Cần ghi rõ lý do chậm.")})
+    if dossier.due_at is None or deadlines.working_days_between(dossier.agency, at, dossier.due_at) < 1:
+        raise ValidationError(_("Phiếu xin lỗi phải ban hành trước hạn trả ít nhất một ngày làm việc."))
+    if new_due_at <= dossier.due_at:
+        raise ValidationError({"new_due_at": _("Ngày hẹn mới phải sau ngày hẹn hiện tại.")})
+    apology = Apology.objects.create(dossier=dossier, reason=reason.strip(), old_due_at=dossier.due_at,
+                                     new_due_at=new_due_at, signed_by=by, issued_at=at)
+    dossier.due_at = new_due_at
+    _finish(dossier, "apologise", by, old, at, reason,
+            {"old_due": apology.old_due_at.isoformat(), "new_due": new_due_at.isoformat()})
+    _after_commit_notify(dossier, "apology")
+    return apology
+
+
+def _close(dossier: Dossier, action: str, by: Staff, old: int, reason: str, at: dt.datetime) -> Dossier:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Cần ghi rõ lý do.")})
+    dossier.refusal_reason = reason.strip()
+    dossier.stage = Stage.CLOSED
+    dossier.handler = None
+    if dossier.received_at and not dossier.finished_at:
+        dossier.finished_at = at
+        dossier.timeliness = deadlines.judge(at, dossier.due_at)
+    return _finish(dossier, action, by, old, at, reason)
+
+
+@transaction.atomic
+def dossier_refuse(*, dossier: Dossier, by: Staff, reason: str, at: dt.datetime | None = None) -> Dossier:
+    """Refuse a waiting online dossier (desk) or refuse to grant during processing (leader),
+    form 3 with the specific reason."""
+    at = _now(at)
+    units = [dossier.receiving_unit] if dossier.status == Status.NEW else [dossier.processing_agency]
+    dossier, old = _start(dossier, "refuse", by, role_units=units)
+    return _close(dossier, "refuse", by, old, reason, at)
+
+
+@transaction.atomic
+def dossier_stop(*, dossier: Dossier, by: Staff, reason: str, at: dt.datetime | None = None) -> Dossier:
+    """Stop processing (status 8), decided by the leader of the deciding agency."""
+    at = _now(at)
+    dossier, old = _start(dossier, "stop", by, role_units=[dossier.processing_agency])
+    return _close(dossier, "stop", by, old, reason, at)
+
+
+@transaction.atomic
+def dossier_withdraw(*, dossier: Dossier, by: Staff, reason: str, at: dt.datetime | None = None) -> Dossier:
+    """The applicant withdraws the dossier (status 7), recorded by the receiving desk."""
+    at = _now(at)
+    dossier, old = _start(dossier, "withdraw", by, role_units=[dossier.receiving_unit])
+    return _close(dossier, "withdraw", by, old, reason, at)
+
+
+@transaction.atomic
+def dossier_request_payment(*, dossier: Dossier, by: Staff, amount: int, note: str = "",
+                            at: dt.datetime | None = None) -> Dossier:
+    """Ask for the fee (status 6); the status before is restored when it is paid."""
+    at = _now(at)
+    dossier, old = _start(dossier, "request_payment", by,
+                          role_units=[dossier.handling_unit, dossier.receiving_unit])
+    if amount <= 0:
+        raise ValidationError({"amount": _("Số tiền phải lớn hơn 0.")})
+    dossier.status_before_payment = old
+    dossier.fee_total = amount
+    dossier.fee_paid = False
+    _finish(dossier, "request_payment", by, old, at, note, {"amount": amount})
+    _after_commit_notify(dossier, "payment")
+    return dossier
+
+
+@transaction.atomic
+def dossier_payment_confirmed(*, dossier: Dossier, by: Staff | None, reference: str = "",
+                              at: dt.datetime | None = None) -> Dossier:
+    """The fee was paid (at the counter, or reported by the payment gateway with ``by=None``
+    from the e-services app): back to the status before."""
+    at = _now(at)
+    if by is None:
+        dossier, old = _lock(dossier), 0
+        next_status(dossier.status, "payment_confirmed", previous=dossier.status_before_payment)
+        old = dossier.status
+    else:
+        dossier, old = _start(dossier, "payment_confirmed", by,
+                              role_units=[dossier.receiving_unit, dossier.handling_unit])
+    dossier.fee_paid = True
+    _finish(dossier, "payment_confirmed", by, old, at, reference, {"reference": reference})
+    dossier.status_before_payment = None
+    dossier.save(update_fields=["status_before_payment"])
+    return dossier
+
+
+# ---------------------------------------------------------------------------------------------
+# Rating
+
+
+@transaction.atomic
+def dossier_rate(*, dossier: Dossier, level: int, source: str, comment: str = "") -> Rating:
+    """One rating per returned dossier (tablet at the counter or online lookup)."""
+    dossier = _lock(dossier)
+    if dossier.status != Status.RETURNED:
+        raise ValidationError(_("Chỉ đánh giá được hồ sơ đã trả kết quả."))
+    if Rating.objects.filter(dossier=dossier).exists():
+        raise ValidationError(_("Hồ sơ này đã được đánh giá."))
+    if level not in (1, 2, 3):
+        raise ValidationError(_("Mức đánh giá không hợp lệ."))
+    rating = Rating.objects.create(dossier=dossier, level=level, source=source, comment=comment[:2000])
+    audit_record(actor=None, action="dossier.rate", target=dossier, unit=dossier.receiving_unit_id,
+                 data={"level": level, "source": source})
+    return rating
+
+
+def register_next_number(agency: Unit, year: int) -> int:
+    """The register row the next accepted dossier will get (shown on the intake page)."""
+    last = RegisterEntry.objects.filter(agency=agency, year=year).aggregate(m=Max("number"))["m"]
+    return (last or 0) + 1
