@@ -1,0 +1,1 @@
+"""CongSo benchmarks (``make bench``): data generators and load measurements. Not tests."""
