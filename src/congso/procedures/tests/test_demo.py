@@ -1,0 +1,47 @@
+import pytest
+from django.core.files.storage import default_storage
+
+from congso.audit.models import AuditEvent
+from congso.procedures import demo
+from congso.procedures.models import Procedure, ProcedureVersion, RequiredPaper, UnitProcedure
+from congso.procedures.selectors import catalogue_search, procedures_offered_by, version_current
+from congso.procedures.services import version_problems
+
+
+@pytest.mark.django_db
+def test_demo_catalogue_is_real_sized_valid_and_idempotent(demo_org):
+    assert demo.load("2015")
+    procedures = Procedure.objects.count()
+    assert procedures >= 40
+    counts = (procedures, ProcedureVersion.objects.count(), RequiredPaper.objects.count(),
+              UnitProcedure.objects.count(), AuditEvent.objects.count())
+    # Every published version passes the publication rules and no code is invented.
+    for version in ProcedureVersion.objects.filter(is_published=True):
+        assert version_problems(version) == []
+    assert not Procedure.objects.exclude(national_code="").exists()
+    # Some have a second version from the two-tier reform; the first is closed the day before.
+    v2 = ProcedureVersion.objects.filter(number=2)
+    assert v2.count() >= 3
+    for version in v2:
+        v1 = version.procedure.versions.get(number=1)
+        assert v1.valid_to.isoformat() == "2025-06-30"
+    # Offers: district procedures by the district, ward ones by every ward, farmland by 3 wards.
+    district = procedures_offered_by(demo_org.district).count()
+    nhan_chinh = procedures_offered_by(demo_org.wards["00343"]).count()
+    khuong_mai = procedures_offered_by(demo_org.wards["00352"]).count()
+    assert district >= 15
+    assert nhan_chinh == khuong_mai + 2
+    # Real downloadable forms.
+    papers = RequiredPaper.objects.exclude(form_file="")
+    assert papers.count() >= 5
+    with default_storage.open(papers.first().form_file.name) as fh:
+        assert fh.read(5) == b"%PDF-"
+    # Online procedures carry an e-form.
+    assert ProcedureVersion.objects.filter(via_online=True).exclude(form_schema=[]).count() >= 3
+    assert demo.load("2015") is None
+    assert counts == (Procedure.objects.count(), ProcedureVersion.objects.count(),
+                      RequiredPaper.objects.count(), UnitProcedure.objects.count(),
+                      AuditEvent.objects.count())
+    birth = catalogue_search("dang ky khai sinh").first()
+    assert birth.name == "Đăng ký khai sinh"
+    assert version_current(birth).duration_kind == "same_day"
