@@ -415,6 +415,22 @@ def dossier_accept(*, dossier: Dossier, by: Staff, papers: Sequence[PaperReceive
     return dossier
 
 
+@transaction.atomic
+def dossier_request_completion(*, dossier: Dossier, by: Staff, missing: str,
+                               at: dt.datetime | None = None) -> Supplement:
+    """Ask the applicant of a waiting (online) dossier to complete it (form 2); it stays in
+    status 1 without a code until accepted."""
+    at = _now(at)
+    dossier, old = _start(dossier, "request_completion", by, role_units=[dossier.receiving_unit])
+    if not missing.strip():
+        raise ValidationError({"missing": _("Cần ghi rõ giấy tờ cần bổ sung, hoàn thiện.")})
+    supplement = Supplement.objects.create(dossier=dossier, during_processing=False,
+                                           missing=missing.strip(), requested_by=by, requested_at=at)
+    _finish(dossier, "request_completion", by, old, at, missing)
+    _after_commit_notify(dossier, "supplement")
+    return supplement
+
+
 # ---------------------------------------------------------------------------------------------
 # Processing
 
