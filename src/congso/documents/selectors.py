@@ -1,0 +1,173 @@
+"""Reads of documents scoped to the caller.
+
+Who sees what (DOMAIN §6, issue #5):
+- the records clerk and the leaders of an agency see its documents;
+- staff of a department see the documents their department leads or supports, or that are
+  assigned to them;
+- secret documents (mật, tối mật, tuyệt mật) only the people named on them: the clerk who
+  registered it, the leader it was presented to, the leaders who directed and the people
+  who received it, the drafter, reviewers and signer of an outgoing one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from congso.org.models import Role, RoleAssignment, Unit
+from congso.org.selectors import staff_for
+
+from .models import (
+    Assignment,
+    IncomingDocument,
+    OutgoingDocument,
+    ReviewStep,
+    Secrecy,
+    WorkFile,
+)
+
+AGENCY_WIDE_ROLES = {Role.RECORDS_CLERK, Role.UNIT_LEADER}
+
+
+@dataclass
+class DocumentScope:
+    """The caller's document rights: agencies seen whole, units seen through assignments."""
+
+    user: Any
+    superuser: bool = False
+    clerk_of: set[int] = field(default_factory=set)
+    leader_of: set[int] = field(default_factory=set)
+    member_of: set[int] = field(default_factory=set)  # agencies of any role
+    unit_ids: set[int] = field(default_factory=set)  # units where the user holds a role
+
+    @property
+    def agency_wide(self) -> set[int]:
+        return self.clerk_of | self.leader_of
+
+
+def scope_for(user: Any) -> DocumentScope:
+    """Compute (once per request) the agencies and units the user acts in."""
+    cached = getattr(user, "_congso_doc_scope", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    scope = DocumentScope(user=user, superuser=bool(getattr(user, "is_superuser", False)))
+    staff = staff_for(user)
+    if staff is not None:
+        for ra in RoleAssignment.objects.filter(staff=staff).select_related("unit", "unit__parent"):
+            agency = ra.unit.agency()
+            scope.unit_ids.add(ra.unit_id)
+            scope.member_of.add(agency.pk)
+            if ra.role == Role.RECORDS_CLERK:
+                scope.clerk_of.add(agency.pk)
+            if ra.role == Role.UNIT_LEADER:
+                scope.leader_of.add(agency.pk)
+    if getattr(user, "is_authenticated", False):
+        user._congso_doc_scope = scope
+    return scope
+
+
+def incoming_visible(user: Any) -> QuerySet[IncomingDocument]:
+    qs = IncomingDocument.objects.all()
+    scope = scope_for(user)
+    if scope.superuser:
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    named = (Q(registered_by=user) | Q(presented_to=user) | Q(handler=user)
+             | Q(pk__in=Assignment.objects.filter(Q(by=user) | Q(receiver=user)).values("incoming_id")))
+    units = list(scope.unit_ids)
+    through_units = (Q(handling_unit_id__in=units)
+                     | Q(pk__in=Assignment.objects.filter(
+                         Q(lead_unit_id__in=units) | Q(supporting_units__in=units)).values("incoming_id")))
+    open_ = Q(secrecy=Secrecy.NORMAL) & (Q(holder_id__in=list(scope.agency_wide)) | through_units)
+    return qs.filter(open_ | named)
+
+
+def outgoing_visible(user: Any) -> QuerySet[OutgoingDocument]:
+    qs = OutgoingDocument.objects.all()
+    scope = scope_for(user)
+    if scope.superuser:
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    named = (Q(created_by=user) | Q(signer=user)
+             | Q(pk__in=ReviewStep.objects.filter(reviewer=user).values("outgoing_id")))
+    open_ = Q(secrecy=Secrecy.NORMAL) & (Q(agency_id__in=list(scope.agency_wide))
+                                         | Q(drafting_unit_id__in=list(scope.unit_ids)))
+    return qs.filter(open_ | named)
+
+
+def incoming_list(user: Any) -> QuerySet[IncomingDocument]:
+    return (incoming_visible(user)
+            .select_related("kind", "unit", "handling_unit", "handler", "sender_unit")
+            .order_by("-received_at", "-pk"))
+
+
+def outgoing_list(user: Any) -> QuerySet[OutgoingDocument]:
+    return (outgoing_visible(user)
+            .select_related("kind", "agency", "drafting_unit", "signer")
+            .prefetch_related("recipients")
+            .order_by("-created_at", "-pk"))
+
+
+def incoming_get_for(*, user: Any, pk: int) -> IncomingDocument:
+    """One incoming document the user may see, or 404 (never reveals that it exists)."""
+    doc = incoming_list(user).filter(pk=pk).first()
+    if doc is None:
+        raise Http404(_("Không tìm thấy văn bản đến."))
+    return doc
+
+
+def outgoing_get_for(*, user: Any, pk: int) -> OutgoingDocument:
+    doc = outgoing_list(user).filter(pk=pk).first()
+    if doc is None:
+        raise Http404(_("Không tìm thấy văn bản đi."))
+    return doc
+
+
+def work_files_visible(user: Any) -> QuerySet[WorkFile]:
+    scope = scope_for(user)
+    qs = WorkFile.objects.select_related("unit", "owner")
+    if scope.superuser:
+        return qs
+    return qs.filter(Q(unit_id__in=list(scope.member_of)) | Q(owner=user))
+
+
+def work_file_get_for(*, user: Any, pk: int) -> WorkFile:
+    wf = work_files_visible(user).filter(pk=pk).first()
+    if wf is None:
+        raise Http404(_("Không tìm thấy hồ sơ."))
+    return wf
+
+
+def agencies_for_clerk(user: Any) -> QuerySet[Unit]:
+    """Agencies where the user may register documents."""
+    scope = scope_for(user)
+    if scope.superuser:
+        return Unit.objects.active().agencies()
+    return Unit.objects.filter(pk__in=scope.clerk_of)
+
+
+def ensure_clerk(user: Any, agency: Unit) -> None:
+    scope = scope_for(user)
+    if not (scope.superuser or agency.pk in scope.clerk_of):
+        raise PermissionDenied(_("Chỉ văn thư của %(unit)s được thực hiện thao tác này.")
+                               % {"unit": agency.name})
+
+
+def ensure_leader(user: Any, agency: Unit) -> None:
+    scope = scope_for(user)
+    if not (scope.superuser or agency.pk in scope.leader_of):
+        raise PermissionDenied(_("Chỉ lãnh đạo %(unit)s được thực hiện thao tác này.")
+                               % {"unit": agency.name})
+
+
+def ensure_member(user: Any, agency: Unit) -> None:
+    scope = scope_for(user)
+    if not (scope.superuser or agency.pk in scope.member_of):
+        raise PermissionDenied(_("Bạn không công tác tại %(unit)s.") % {"unit": agency.name})

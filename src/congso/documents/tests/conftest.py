@@ -1,0 +1,33 @@
+"""Fixtures of the documents tests: the demo organisation, a signing dir per session and
+helpers to build PDFs and uploads."""
+
+from __future__ import annotations
+
+import pytest
+
+from congso.core import pdf
+from congso.documents.models import DocumentKind
+from congso.documents.services import Upload
+
+
+@pytest.fixture(autouse=True)
+def _signing_dir(settings, tmp_path_factory):
+    settings.SIGNING_DIR = tmp_path_factory.getbasetemp() / "signing"
+
+
+def make_pdf(text: str = "Nội dung văn bản") -> bytes:
+    return pdf.build([pdf.p(text)], title="Văn bản")
+
+
+def scan(text: str = "Bản quét công văn") -> Upload:
+    return Upload("scan.pdf", make_pdf(text), "application/pdf")
+
+
+@pytest.fixture
+def org(demo_org):
+    return demo_org
+
+
+@pytest.fixture
+def kinds(db):
+    return {k.abbreviation or k.name: k for k in DocumentKind.objects.all()}
