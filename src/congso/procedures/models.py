@@ -174,6 +174,15 @@ class ProcedureVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.name} (v{self.number})"
 
+    @property
+    def duration_display(self) -> str:
+        """"15 ngày làm việc", "0,5 ngày làm việc", "Trong ngày" — as catalogues print it."""
+        if self.duration_kind == DurationKind.SAME_DAY:
+            return str(_("Trong ngày"))
+        number = Decimal(self.duration).normalize()
+        text = format(number, "f").replace(".", ",")
+        return f"{text} {self.get_duration_kind_display()}"
+
 
 class RequiredPaper(models.Model):
     """Thành phần hồ sơ: a paper the applicant brings, with its form and counts."""

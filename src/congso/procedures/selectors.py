@@ -11,7 +11,15 @@ from django.utils import timezone
 from congso.org.models import Unit, UnitKind
 from congso.search.normalize import fold_words
 
-from .models import Field, InternalStep, Procedure, ProcedureVersion, RequiredPaper, UnitProcedure
+from .models import (
+    Fee,
+    Field,
+    InternalStep,
+    Procedure,
+    ProcedureVersion,
+    RequiredPaper,
+    UnitProcedure,
+)
 
 
 def _today() -> dt.date:
@@ -75,7 +83,7 @@ def procedure_detail(slug: str, at: dt.date | None = None) -> Procedure | None:
     at = at or _today()
     current = current_versions(at).order_by("-number").prefetch_related(
         Prefetch("papers", queryset=RequiredPaper.objects.order_by("order")),
-        "fees",
+        Prefetch("fees", queryset=Fee.objects.order_by("pk")),
         Prefetch("internal_steps", queryset=InternalStep.objects.order_by("order")),
     )
     procedure = (Procedure.objects.select_related("field")

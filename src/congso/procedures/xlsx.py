@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import json
 import zipfile
 from collections import defaultdict
@@ -688,7 +689,7 @@ def _close_superseded(procedures: Iterable[Procedure]) -> None:
     """A published version with no end date ends the day before the next published one."""
     for proc in procedures:
         published = list(proc.versions.filter(is_published=True).order_by("number"))
-        for older, newer in zip(published, published[1:], strict=False):
+        for older, newer in itertools.pairwise(published):
             if older.valid_to is None:
                 ProcedureVersion.objects.filter(pk=older.pk).update(
                     valid_to=newer.valid_from - dt.timedelta(days=1))

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from congso.org.models import Unit
+
+from .models import Field, Level, OnlineLevel
+from .selectors import fields_in_use, offering_units
+from .xlsx import IMPORT_MAX_BYTES
+
+
+class CatalogueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm thủ tục"), required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search",
+                                                      "placeholder": _("Ví dụ: đăng ký khai sinh")}))
+    field = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=Field.objects.none(), required=False,
+                                   to_field_name="code", empty_label=_("Tất cả lĩnh vực"))
+    level = forms.ChoiceField(label=_("Cấp thực hiện"), required=False,
+                              choices=[("", _("Tất cả các cấp")), *Level.choices])
+    online_level = forms.ChoiceField(label=_("Mức độ trực tuyến"), required=False,
+                                     choices=[("", _("Tất cả")), *OnlineLevel.choices])
+    unit = forms.ModelChoiceField(label=_("Nơi tiếp nhận"), queryset=Unit.objects.none(),
+                                  required=False, empty_label=_("Tất cả đơn vị"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["field"].queryset = fields_in_use()  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = offering_units()  # type: ignore[attr-defined]
+
+
+class CatalogueUploadForm(forms.Form):
+    file = forms.FileField(label=_("Tệp danh mục (.xlsx)"),
+                           widget=forms.ClearableFileInput(attrs={
+                               "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Chỉ nhận tệp bảng tính .xlsx (Excel 2007 trở lên)."))
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Tệp quá lớn (tối đa %(max)s MB).") % {"max": IMPORT_MAX_BYTES // 1024 // 1024})
+        return upload
