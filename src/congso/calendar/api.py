@@ -19,14 +19,14 @@ router = Router(tags=["Lịch làm việc"])
 MAX_AMOUNT = Decimal(3650)
 
 
-class UnitOut(Schema):
+class DueDateUnitOut(Schema):
     name: str
     stats_code: str
     agency_id: str
 
 
 class DueDateOut(Schema):
-    unit: UnitOut
+    unit: DueDateUnitOut
     start: dt.datetime
     effective_start: dt.datetime
     due_at: dt.datetime
@@ -34,7 +34,7 @@ class DueDateOut(Schema):
     amount: float
 
 
-class ErrorOut(Schema):
+class CalendarErrorOut(Schema):
     detail: str
 
 
@@ -83,7 +83,7 @@ def _parse_amount(raw: str) -> Decimal:
 
 @router.get(
     "/due-date",
-    response={200: DueDateOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: DueDateOut, 404: CalendarErrorOut, 422: CalendarErrorOut},
     summary="Tính hạn giải quyết",
     description=(
         "Tính thời hạn trả kết quả theo lịch làm việc của đơn vị. "
@@ -110,7 +110,7 @@ def due_date(request: HttpRequest, params: Query[DueDateQuery]) -> DueDateOut:
         raise HttpError(422, _("Không tính được thời hạn: hạn vượt quá khoảng năm được hỗ trợ "
                                "hoặc đơn vị chưa khai báo giờ làm việc."))
     return DueDateOut(
-        unit=UnitOut(name=unit.name, stats_code=unit.stats_code, agency_id=unit.agency_id),
+        unit=DueDateUnitOut(name=unit.name, stats_code=unit.stats_code, agency_id=unit.agency_id),
         start=start.astimezone(LOCAL_TZ),
         effective_start=effective_start(unit, start),
         due_at=due,

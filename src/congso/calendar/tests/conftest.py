@@ -6,6 +6,7 @@ from congso.calendar.services import calendar_cache_clear
 
 from .factories import UnitFactory
 
+
 @pytest.fixture(autouse=True)
 def _fresh_calendar_cache():  # type: ignore[no-untyped-def]
     # The cache is keyed by a token in the database, so this is belt and braces: each test
