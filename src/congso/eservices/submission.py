@@ -213,7 +213,8 @@ def supplement_reply(*, dossier: Dossier, user: Any, note: str, files: Sequence[
     try:
         with transaction.atomic():
             locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-            if locked.status != Status.SUPPLEMENT:
+            # Status 5 (during processing) or status 1 with a completion request at intake.
+            if locked.status not in (Status.SUPPLEMENT, Status.NEW):
                 raise ValidationError(_("Hồ sơ không ở trạng thái chờ bổ sung."))
             request = locked.supplements.filter(received_at__isnull=True).order_by("-requested_at").first()
             if request is None:
