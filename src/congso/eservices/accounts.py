@@ -149,12 +149,12 @@ def citizen_verify(*, user: User, code: str) -> User:
     """
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
+        failure: ValidationError | None = None
         try:
             row = _check_code(user, CodePurpose.REGISTER, code)
         except ValidationError as exc:
             failure = exc
         else:
-            failure = None
             user.is_active = True
             user.save(update_fields=["is_active"])
             profile = CitizenProfile.objects.get(user=user)
@@ -197,12 +197,12 @@ def password_reset_confirm(*, login: str, code: str, password: str) -> User:
     password_validation.validate_password(password, user)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
+        failure: ValidationError | None = None
         try:
             row = _check_code(user, CodePurpose.RESET, code)
         except ValidationError as exc:
             failure = exc
         else:
-            failure = None
             user.set_password(password)
             # Proving control of the address also verifies it.
             user.is_active = True

@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy as _
 from congso.procedures.models import validate_form_schema
 
 
-
 def _choices(field: dict[str, Any]) -> list[tuple[str, str]]:
     result = []
     for choice in field.get("choices") or []:
@@ -88,7 +87,7 @@ def display_rows(schema: list[dict[str, Any]], data: dict[str, Any]) -> list[tup
     """(label, shown value) pairs for showing a submitted e-form."""
     rows = []
     for spec in schema or []:
-        value = data.get(spec.get("name"))
+        value = data.get(str(spec.get("name", "")))
         if spec.get("type") == "checkbox":
             shown = str(_("Có")) if value else str(_("Không"))
         elif spec.get("type") == "date" and value:

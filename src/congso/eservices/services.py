@@ -112,3 +112,11 @@ def payment_check_return(params: Mapping[str, str]) -> tuple[Payment | None, boo
     if result is None:
         return None, False
     return Payment.objects.filter(order_ref=result.order_ref).first(), True
+
+
+def drafts_move_on_merge(source, successor) -> int:  # type: ignore[no-untyped-def]
+    """Unit merge: drafts not yet submitted to the dissolved unit go to its successor (what
+    was submitted is the dossiers app's to move; payments stay with the unit that collected)."""
+    from .models import Draft
+
+    return Draft.objects.filter(unit=source, submitted_at__isnull=True).update(unit=successor)

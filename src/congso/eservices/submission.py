@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
@@ -65,7 +66,8 @@ class _Written:
     def cleanup(self) -> None:
         for f in self.files:
             try:
-                f.storage.delete(f.name)
+                if f.name:
+                    f.storage.delete(f.name)
             except OSError:  # pragma: no cover - best effort
                 logger.warning("could not delete %s", f.name)
 
@@ -83,7 +85,7 @@ def draft_create(*, user: Any, version: ProcedureVersion, unit: Unit) -> Draft:
     return draft
 
 
-def _checked_uploads(uploads: dict[int | None, Sequence[Any]]) -> list[tuple[int | None, Any, str]]:
+def _checked_uploads(uploads: Mapping[int | None, Sequence[Any]]) -> list[tuple[int | None, Any, str]]:
     """Validate every file first (nothing is written if one is bad); (paper id, file, safe name)."""
     checked = []
     for paper_id, files in uploads.items():
@@ -94,7 +96,7 @@ def _checked_uploads(uploads: dict[int | None, Sequence[Any]]) -> list[tuple[int
 
 
 def draft_save(*, draft: Draft, user: Any, data: dict[str, Any],
-               uploads: dict[int | None, Sequence[Any]] | None = None,
+               uploads: Mapping[int | None, Sequence[Any]] | None = None,
                remove: Iterable[int] = ()) -> Draft:
     """Save the e-form data and new attachments of a draft (all or nothing)."""
     if draft.owner_id != user.pk:
@@ -173,7 +175,7 @@ def draft_submit(*, draft: Draft, user: Any, key: uuid.UUID, applicant: dict[str
             files = []
             for att in attachments:
                 att.file.open("rb")
-                files.append(File(att.file.file, name=att.name))
+                files.append(UploadedFile(att.file.file, name=att.name, size=att.size))
             try:
                 dossier = dossier_services.dossier_submit_online(
                     version=version, agency=draft.unit, applicant=_applicant(user, draft, applicant),
@@ -250,7 +252,7 @@ def dossier_payment(*, dossier: Dossier, user: Any) -> Payment:
 
 def _dossier_paid(payment: Payment) -> None:
     """PAID_HOOKS entry: tell the dossier its fee is paid (inside the IPN transaction)."""
-    if payment.dossier_id is None:
+    if payment.dossier is None:
         return
     try:
         with transaction.atomic():
@@ -262,7 +264,10 @@ def _dossier_paid(payment: Payment) -> None:
                      data={"dossier": payment.dossier_id, "error": "; ".join(exc.messages)})
 
 
-PAID_HOOKS.append(_dossier_paid)
+def register_paid_hook() -> None:
+    """Called from AppConfig.ready: a confirmed payment tells its dossier."""
+    if _dossier_paid not in PAID_HOOKS:
+        PAID_HOOKS.append(_dossier_paid)
 
 
 def result_available(dossier: Dossier) -> bool:

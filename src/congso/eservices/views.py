@@ -19,12 +19,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from congso.accounts.models import AccountKind, User
 from congso.accounts.views import LoginView
-
 from congso.dossiers.models import Status
 
 from . import accounts, eforms, oidc, payments, selectors, services, submission
 from .forms import ApplicantForm, CodeForm, RegisterForm, ResetConfirmForm, ResetRequestForm
-from .models import Payment, PaymentStatus
+from .models import Payment, PaymentStatus, SupplementReply
 from .receipts import receipt_pdf
 from .uploads import ACCEPT_ATTR
 
@@ -88,7 +87,8 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
-    user = User.objects.filter(pk=request.session.get(PENDING_KEY), is_active=False).first()
+    pending = request.session.get(PENDING_KEY)
+    user = User.objects.filter(pk=pending, is_active=False).first() if pending else None
     if user is None:
         return redirect("eservices:login")
     form = CodeForm(request.POST or None)
@@ -209,8 +209,8 @@ def sandbox_gateway(request: HttpRequest) -> HttpResponse:
     one would, then on "Thanh toán" / "Huỷ" confirms to our IPN logic and redirects back signed."""
     _sandbox_enabled()
     provider = payments.get_provider()
-    params = {k: v for k, v in (request.POST if request.method == "POST" else request.GET).items()
-              if k.startswith("vnp_")}
+    source = request.POST if request.method == "POST" else request.GET
+    params: dict[str, str] = {k: str(source.get(k, "")) for k in source if k.startswith("vnp_")}
     valid = (params.get("vnp_SecureHash", "").lower() == payments.sign_params(params, provider.secret)
              and params.get("vnp_TmnCode") == provider.merchant)
     if not valid:
@@ -279,7 +279,7 @@ def _applicant_initial(user: Any) -> dict[str, str]:
     from .models import CitizenProfile
 
     profile = CitizenProfile.objects.filter(user=user).first()
-    organisation = user.kind == AccountKind.ORGANISATION
+    organisation = getattr(user, "kind", "") == AccountKind.ORGANISATION
     return {
         "name": (profile.organisation_name if profile and organisation else "") or user.get_full_name(),
         "id_number": ((profile.tax_code if organisation else profile.identity_number) if profile else ""),
@@ -301,7 +301,7 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
     form_class = eforms.build_form_class(schema)
     papers = list(version.papers.all())
     applicant = ApplicantForm(request.POST or None, initial=_applicant_initial(request.user),
-                              organisation=request.user.kind == AccountKind.ORGANISATION)
+                              organisation=getattr(request.user, "kind", "") == AccountKind.ORGANISATION)
     upload_error = ""
     if request.method == "POST":
         form = form_class(request.POST)
@@ -390,13 +390,14 @@ def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("eservices:my_dossier", dossier.pk)
     schema = dossier.procedure_version.form_schema or []
     open_supplement = next((s for s in dossier.supplements.all() if s.received_at is None), None)
-    replied = open_supplement is not None and open_supplement.online_replies.exists()
+    replied = open_supplement is not None and SupplementReply.objects.filter(
+        supplement=open_supplement).exists()
     return render(request, "eservices/my_dossier.html", {
         "dossier": dossier, "history": list(dossier.history.all()),
         "form_rows": eforms.display_rows(schema, dossier.form_data),
         "attachments": list(dossier.attachments.all()),
         "open_supplement": open_supplement, "replied": replied,
-        "payments": list(dossier.online_payments.order_by("-created_at")),
+        "payments": list(Payment.objects.filter(dossier=dossier).order_by("-created_at")),
         "result_ready": submission.result_available(dossier),
         "rating": getattr(dossier, "rating", None) if hasattr(dossier, "rating") else None,
         "Status": Status, "error": error, "accept": ACCEPT_ATTR,

@@ -9,7 +9,7 @@ import pytest
 from congso.audit.services import audit_verify
 from congso.eservices import payments
 from congso.eservices.models import Payment, PaymentStatus
-from congso.eservices.services import payment_confirm, payment_create, payment_redirect_url
+from congso.eservices.services import payment_create, payment_redirect_url
 
 from .factories import CitizenFactory
 

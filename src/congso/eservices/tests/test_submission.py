@@ -16,7 +16,13 @@ from congso.core import pdf
 from congso.dossiers import services as ds
 from congso.dossiers.models import Dossier, ReturnMethod, Status
 from congso.dossiers.tests.factories import offered_procedure
-from congso.eservices.models import Draft, DraftAttachment, ElectronicResult, Payment, SupplementReply
+from congso.eservices.models import (
+    Draft,
+    DraftAttachment,
+    ElectronicResult,
+    Payment,
+    SupplementReply,
+)
 from congso.procedures.models import OnlineLevel
 
 from .factories import CitizenFactory, docx_bytes, pdf_bytes, png_bytes
@@ -109,8 +115,9 @@ def test_submit_once_even_when_posted_twice(client, demo_org, online_version, ci
     assert dossier.applicant_user == citizen and dossier.form_data["muc_dich"] == "Học tập"
     assert dossier.attachments.count() == 2 and dossier.receiving_unit == demo_org.desk
     # The same draft submitted from another tab (another key) still makes no second dossier.
-    from congso.eservices.submission import draft_submit
     import uuid
+
+    from congso.eservices.submission import draft_submit
 
     again = draft_submit(draft=draft, user=citizen, key=uuid.uuid4(), applicant={})
     assert again == dossier and Dossier.objects.count() == 1
@@ -242,9 +249,11 @@ def test_whole_online_life(client, demo_org, online_version, citizen, settings,
 
 
 def test_no_result_before_payment(demo_org, online_version, citizen):
-    from congso.eservices import submission
-    from django.core.exceptions import ValidationError
     import uuid
+
+    from django.core.exceptions import ValidationError
+
+    from congso.eservices import submission
 
     org = demo_org
     draft = submission.draft_create(user=citizen, version=online_version, unit=org.district)

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from congso.eservices.uploads import EICAR_SIGNATURE, safe_filename, validate_upload, PDF
+from congso.eservices.uploads import EICAR_SIGNATURE, PDF, safe_filename, validate_upload
 
 from .factories import docx_bytes, pdf_bytes, png_bytes
 
