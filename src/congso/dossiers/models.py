@@ -169,6 +169,11 @@ class Dossier(models.Model):
             raise ValidationError({"proxy_id_number": _("Số CCCD người nộp thay gồm đúng 12 chữ số.")})
 
     @property
+    def ref(self) -> str:
+        """What URLs use: the code, or ``id-<pk>`` before the dossier has one."""
+        return self.code or f"id-{self.pk}"
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
@@ -233,6 +238,12 @@ class StatusHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.action} → {self.to_status}"
+
+    @property
+    def label(self) -> str:
+        from .transitions import history_label
+
+        return history_label(self.action)
 
 
 class DossierStep(models.Model):

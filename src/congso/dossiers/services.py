@@ -161,13 +161,25 @@ def _ensure_roles(by: Staff, units: Iterable[Unit], roles: Iterable[str]) -> Non
     ensure_role(by.user, units[0], roles)  # raises with a message naming the unit
 
 
-def _start(dossier: Dossier, action: str, by: Staff, *, role_units: Sequence[Unit] | None = None
-           ) -> tuple[Dossier, int]:
+def action_units(dossier: Dossier, action: str) -> list[Unit]:
+    """The units where a role from ACTION_ROLES[action] must be held to take the action."""
+    if action in ("accept", "request_completion", "withdraw"):
+        return [dossier.receiving_unit]
+    if action == "refuse":
+        return [dossier.receiving_unit] if dossier.status == Status.NEW else [dossier.processing_agency]
+    if action in ("stop", "apologise"):
+        return [dossier.processing_agency]
+    if action in ("supplement_receive", "request_payment", "payment_confirmed"):
+        return [dossier.handling_unit, dossier.receiving_unit]
+    return [dossier.handling_unit]
+
+
+def _start(dossier: Dossier, action: str, by: Staff) -> tuple[Dossier, int]:
     """Lock the dossier, check stage, transition and role; returns (locked dossier, old status)."""
     locked = _lock(dossier)
     next_status(locked.status, action, previous=locked.status_before_payment)
     ensure_stage(locked.stage, action)
-    _ensure_roles(by, role_units or [locked.handling_unit], ACTION_ROLES[action])
+    _ensure_roles(by, action_units(locked, action), ACTION_ROLES[action])
     return locked, locked.status
 
 
@@ -400,7 +412,7 @@ def dossier_accept(*, dossier: Dossier, by: Staff, papers: Sequence[PaperReceive
     """Accept a waiting dossier (1 → 2): online submissions, or one that was asked to be
     completed at the counter. The code and the appointment are given now."""
     at = _now(at)
-    dossier, old = _start(dossier, "accept", by, role_units=[dossier.receiving_unit])
+    dossier, old = _start(dossier, "accept", by)
     for got in papers:
         DossierPaper.objects.update_or_create(
             dossier=dossier, order=got.paper.order,
@@ -421,7 +433,7 @@ def dossier_request_completion(*, dossier: Dossier, by: Staff, missing: str,
     """Ask the applicant of a waiting (online) dossier to complete it (form 2); it stays in
     status 1 without a code until accepted."""
     at = _now(at)
-    dossier, old = _start(dossier, "request_completion", by, role_units=[dossier.receiving_unit])
+    dossier, old = _start(dossier, "request_completion", by)
     if not missing.strip():
         raise ValidationError({"missing": _("Cần ghi rõ giấy tờ cần bổ sung, hoàn thiện.")})
     supplement = Supplement.objects.create(dossier=dossier, during_processing=False,
@@ -670,8 +682,7 @@ def dossier_supplement_receive(*, dossier: Dossier, by: Staff, note: str = "",
     """The papers came: the clock restarts and the appointment moves by the working time
     waited (new due = old due + waited)."""
     at = _now(at)
-    dossier, old = _start(dossier, "supplement_receive", by,
-                          role_units=[dossier.handling_unit, dossier.receiving_unit])
+    dossier, old = _start(dossier, "supplement_receive", by)
     supplement = dossier.supplements.filter(during_processing=True, received_at__isnull=True
                                             ).order_by("-requested_at").first()
     if supplement is None or dossier.paused_at is None or dossier.due_at is None:
@@ -696,7 +707,7 @@ def dossier_apologise(*, dossier: Dossier, by: Staff, reason: str, new_due_at: d
     """Form 4: the head of the deciding agency apologises and sets a new date, at least one
     working day before the current appointment, and only once."""
     at = _now(at)
-    dossier, old = _start(dossier, "apologise", by, role_units=[dossier.processing_agency])
+    dossier, old = _start(dossier, "apologise", by)
     if Apology.objects.filter(dossier=dossier).exists():
         raise ValidationError(_("Hồ sơ đã có phiếu xin lỗi; ngày hẹn chỉ được điều chỉnh một lần."))
     if not reason.strip():
@@ -731,8 +742,7 @@ def dossier_refuse(*, dossier: Dossier, by: Staff, reason: str, at: dt.datetime 
     """Refuse a waiting online dossier (desk) or refuse to grant during processing (leader),
     form 3 with the specific reason."""
     at = _now(at)
-    units = [dossier.receiving_unit] if dossier.status == Status.NEW else [dossier.processing_agency]
-    dossier, old = _start(dossier, "refuse", by, role_units=units)
+    dossier, old = _start(dossier, "refuse", by)
     return _close(dossier, "refuse", by, old, reason, at)
 
 
@@ -740,7 +750,7 @@ def dossier_refuse(*, dossier: Dossier, by: Staff, reason: str, at: dt.datetime 
 def dossier_stop(*, dossier: Dossier, by: Staff, reason: str, at: dt.datetime | None = None) -> Dossier:
     """Stop processing (status 8), decided by the leader of the deciding agency."""
     at = _now(at)
-    dossier, old = _start(dossier, "stop", by, role_units=[dossier.processing_agency])
+    dossier, old = _start(dossier, "stop", by)
     return _close(dossier, "stop", by, old, reason, at)
 
 
@@ -748,7 +758,7 @@ def dossier_stop(*, dossier: Dossier, by: Staff, reason: str, at: dt.datetime | 
 def dossier_withdraw(*, dossier: Dossier, by: Staff, reason: str, at: dt.datetime | None = None) -> Dossier:
     """The applicant withdraws the dossier (status 7), recorded by the receiving desk."""
     at = _now(at)
-    dossier, old = _start(dossier, "withdraw", by, role_units=[dossier.receiving_unit])
+    dossier, old = _start(dossier, "withdraw", by)
     return _close(dossier, "withdraw", by, old, reason, at)
 
 
@@ -757,8 +767,7 @@ def dossier_request_payment(*, dossier: Dossier, by: Staff, amount: int, note: s
                             at: dt.datetime | None = None) -> Dossier:
     """Ask for the fee (status 6); the status before is restored when it is paid."""
     at = _now(at)
-    dossier, old = _start(dossier, "request_payment", by,
-                          role_units=[dossier.handling_unit, dossier.receiving_unit])
+    dossier, old = _start(dossier, "request_payment", by)
     if amount <= 0:
         raise ValidationError({"amount": _("Số tiền phải lớn hơn 0.")})
     dossier.status_before_payment = old
@@ -780,8 +789,7 @@ def dossier_payment_confirmed(*, dossier: Dossier, by: Staff | None, reference: 
         next_status(dossier.status, "payment_confirmed", previous=dossier.status_before_payment)
         old = dossier.status
     else:
-        dossier, old = _start(dossier, "payment_confirmed", by,
-                              role_units=[dossier.receiving_unit, dossier.handling_unit])
+        dossier, old = _start(dossier, "payment_confirmed", by)
     dossier.fee_paid = True
     _finish(dossier, "payment_confirmed", by, old, at, reference, {"reference": reference})
     dossier.status_before_payment = None

@@ -89,6 +89,14 @@ ACTION_LABELS: dict[str, str] = {
 }
 
 
+EXTRA_LABELS = {"receive": gettext_lazy("Tiếp nhận hồ sơ"),
+                "submit_online": gettext_lazy("Nộp hồ sơ trực tuyến")}
+
+
+def history_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action) or EXTRA_LABELS.get(action) or action)
+
+
 def next_status(status: int, action: str, *, previous: int | None = None) -> int:
     """The status ``action`` leads to from ``status``, or a ValidationError if not allowed."""
     allowed = TRANSITIONS.get(status, {})

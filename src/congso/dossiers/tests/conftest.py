@@ -26,3 +26,10 @@ def person(**kw) -> Applicant:
 
 def all_papers(version) -> list[PaperReceived]:
     return [PaperReceived(p, p.originals, p.copies) for p in version.papers.filter(required=True)]
+
+
+@pytest.fixture(autouse=True)
+def _clear_rate_limits():
+    from django.core.cache import cache
+
+    cache.clear()

@@ -1,0 +1,268 @@
+"""Reads of dossiers, always scoped to the caller's units (never by a bare id)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from congso.org.models import Role, Unit
+from congso.org.selectors import role_units, staff_for
+from congso.procedures.models import Procedure, ProcedureVersion
+
+from . import deadlines
+from .models import OPEN_STATUSES, Channel, Dossier, Handover, Stage, Status, Timeliness
+
+WORK_ROLES = [Role.ONESTOP_OFFICER, Role.SPECIALIST, Role.DEPARTMENT_HEAD, Role.UNIT_LEADER,
+              Role.RECORDS_CLERK, Role.SYSADMIN]
+
+
+def visible_dossiers(user: Any) -> QuerySet[Dossier]:
+    """Dossiers the user may see: received, held or decided by one of their units (subtrees
+    included), or handed through one of them (form 5 spans both sides of a liên thông)."""
+    if getattr(user, "is_superuser", False):
+        return Dossier.objects.all()
+    units = role_units(user, WORK_ROLES).values("pk")
+    passed = Handover.objects.filter(dossier=OuterRef("pk")).filter(
+        Q(to_unit__in=units) | Q(from_unit__in=units))
+    return Dossier.objects.filter(
+        Q(receiving_unit__in=units) | Q(handling_unit__in=units) | Q(processing_agency__in=units)
+        | Q(agency__in=units) | Exists(passed))
+
+
+def dossier_get_for(user: Any, code: str) -> Dossier:
+    """One dossier by code (or ``#pk`` for dossiers without a code yet), or 404 if the user
+    may not see it — the same answer as for a code that does not exist."""
+    qs = visible_dossiers(user).select_related(
+        "procedure_version__procedure__field", "agency", "receiving_unit", "processing_agency",
+        "handling_unit", "handler__user")
+    code = (code or "").strip()
+    if code.startswith("id-") and code[3:].isdigit():
+        dossier = qs.filter(pk=int(code[3:]), code__isnull=True).first()
+    else:
+        dossier = qs.filter(code=code).first()
+    if dossier is None:
+        raise Http404(_("Không tìm thấy hồ sơ."))
+    return dossier
+
+
+def dossier_ref(dossier: Dossier) -> str:
+    """What URLs use for a dossier: its code, or ``id-<pk>`` before it has one."""
+    return dossier.code or f"id-{dossier.pk}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Work queues
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    label: str
+    roles: tuple[str, ...]
+
+
+QUEUES = [
+    Queue("receive", str(_("Chờ tiếp nhận, chuyển xử lý")), (Role.ONESTOP_OFFICER,)),
+    Queue("assign", str(_("Chờ phân công")), (Role.DEPARTMENT_HEAD,)),
+    Queue("process", str(_("Đang thụ lý")), (Role.SPECIALIST, Role.DEPARTMENT_HEAD)),
+    Queue("approve", str(_("Chờ duyệt, ký, vào số")), (Role.UNIT_LEADER, Role.RECORDS_CLERK)),
+    Queue("return", str(_("Chờ trả kết quả")), (Role.ONESTOP_OFFICER,)),
+]
+QUEUE_KEYS = {q.key for q in QUEUES}
+
+
+def queue_filter(user: Any, key: str) -> Q:
+    """The condition of one queue for this user (nothing if they hold none of its roles)."""
+    def units(*roles: str) -> QuerySet[Unit]:
+        if getattr(user, "is_superuser", False):
+            return Unit.objects.all()
+        return role_units(user, roles)
+
+    if key == "receive":
+        u = units(Role.ONESTOP_OFFICER).values("pk")
+        return Q(stage=Stage.DESK, handling_unit__in=u, status__in=[Status.NEW, Status.ACCEPTED,
+                                                                    Status.PROCESSING])
+    if key == "assign":
+        return Q(stage=Stage.DEPARTMENT, handling_unit__in=units(Role.DEPARTMENT_HEAD).values("pk"))
+    if key == "process":
+        staff = staff_for(user)
+        mine = Q(handler=staff) if staff else Q(pk__in=[])
+        heads = Q(handling_unit__in=units(Role.DEPARTMENT_HEAD).values("pk"))
+        return Q(stage=Stage.SPECIALIST) & (mine | heads)
+    if key == "approve":
+        return (Q(stage=Stage.LEADER, handling_unit__in=units(Role.UNIT_LEADER).values("pk"))
+                | Q(stage=Stage.CLERK, handling_unit__in=units(Role.RECORDS_CLERK).values("pk")))
+    if key == "return":
+        return Q(stage=Stage.RETURN, handling_unit__in=units(Role.ONESTOP_OFFICER).values("pk"))
+    raise Http404
+
+
+URGENCY_LATE, URGENCY_SOON, URGENCY_OK, URGENCY_NONE = 0, 1, 2, 3
+
+
+def urgency_annotation(now: dt.datetime, soon: dt.datetime) -> Case:
+    return Case(
+        When(due_at__isnull=True, then=Value(URGENCY_NONE)),
+        When(due_at__lt=now, then=Value(URGENCY_LATE)),
+        When(due_at__lt=soon, then=Value(URGENCY_SOON)),
+        default=Value(URGENCY_OK), output_field=IntegerField())
+
+
+def soon_threshold(user: Any, now: dt.datetime) -> dt.datetime:
+    """'Due within one working day' uses the calendar of the user's agency."""
+    staff = staff_for(user)
+    unit = staff.unit.agency() if staff else Unit.objects.filter(parent__isnull=True).first()
+    if unit is None:
+        return now + dt.timedelta(days=1)
+    return deadlines.one_working_day_from(unit, now)
+
+
+def queue(user: Any, key: str, *, filters: dict[str, str] | None = None,
+          now: dt.datetime | None = None) -> QuerySet[Dossier]:
+    """One work queue, open dossiers only, sorted by due time, with an ``urgency`` column."""
+    now = now or timezone.now()
+    filters = filters or {}
+    qs = (Dossier.objects.filter(status__in=OPEN_STATUSES).filter(queue_filter(user, key))
+          .annotate(urgency=urgency_annotation(now, soon_threshold(user, now)))
+          .select_related("procedure_version", "handling_unit", "handler__user", "receiving_unit"))
+    return apply_filters(qs, filters).order_by("due_at", "pk")
+
+
+def apply_filters(qs: QuerySet[Dossier], filters: dict[str, str]) -> QuerySet[Dossier]:
+    text = (filters.get("q") or "").strip()
+    if text:
+        qs = qs.filter(Q(code__icontains=text) | Q(applicant_name__icontains=text)
+                       | Q(applicant_id_number=text))
+    field = filters.get("field")
+    if field:
+        qs = qs.filter(procedure_version__procedure__field__code=field)
+    urgency = filters.get("urgency")
+    if urgency in {"0", "1", "2"}:
+        qs = qs.filter(urgency=int(urgency))
+    status = filters.get("status")
+    if status and status.isdigit():
+        qs = qs.filter(status=int(status))
+    return qs
+
+
+def queue_counts(user: Any) -> dict[str, int]:
+    """The size of every queue, in one query."""
+    aggregates = {q.key: Count("pk", filter=queue_filter(user, q.key)) for q in QUEUES}
+    result = Dossier.objects.filter(status__in=OPEN_STATUSES).aggregate(**aggregates)
+    return {k: int(v or 0) for k, v in result.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Intake helpers
+
+
+def procedures_offered(unit: Unit, query: str = "", at: dt.date | None = None,
+                       limit: int = 20) -> list[ProcedureVersion]:
+    """Current published versions of the procedures the unit's agency receives, matching the
+    folded query (diacritic-insensitive)."""
+    from congso.search.normalize import fold
+
+    at = at or timezone.localdate()
+    agency = unit.agency()
+    procs = Procedure.objects.filter(offered_by__unit=agency, offered_by__is_active=True)
+    for word in fold(query).split():
+        procs = procs.filter(search_text__contains=word)
+    versions = (ProcedureVersion.objects.filter(procedure__in=procs.values("pk"), is_published=True,
+                                                valid_from__lte=at)
+                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at))
+                .select_related("procedure").order_by("procedure_id", "-number"))
+    seen: set[int] = set()
+    out: list[ProcedureVersion] = []
+    for v in versions:
+        if v.procedure_id not in seen:
+            seen.add(v.procedure_id)
+            out.append(v)
+    out.sort(key=lambda v: v.name)
+    return out[:limit]
+
+
+def version_for_unit(unit: Unit, version_pk: int) -> ProcedureVersion:
+    for v in procedures_offered(unit, limit=10_000):
+        if v.pk == version_pk:
+            return v
+    raise Http404(_("Thủ tục không thuộc danh mục của đơn vị."))
+
+
+# ---------------------------------------------------------------------------------------------
+# Register (form 6) and statistics
+
+
+def register_rows(user: Any, agency: Unit, start: dt.date, end: dt.date,
+                  field: str = "") -> QuerySet[Dossier]:
+    """Dossiers of an agency received in [start, end], in register order."""
+    qs = (visible_dossiers(user).filter(agency=agency, received_at__date__gte=start,
+                                        received_at__date__lte=end, register_entry__isnull=False)
+          .select_related("procedure_version__procedure__field", "register_entry", "processing_agency")
+          .order_by("register_entry__year", "register_entry__number"))
+    if field:
+        qs = qs.filter(procedure_version__procedure__field__code=field)
+    return qs
+
+
+STAT_KEYS = ["received", "received_counter", "received_online", "received_post", "backlog",
+             "to_handle", "finished", "finished_early", "finished_on_time", "finished_late",
+             "in_progress", "progress_late", "progress_soon", "progress_not_due"]
+
+
+def statistics(agencies: QuerySet[Unit], start: dt.datetime, end: dt.datetime,
+               now: dt.datetime | None = None, soon: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Figures of DOMAIN §4 per deciding agency for the period [start, end), in one grouped
+    query with conditional counts (no loop over dossiers)."""
+    now = now or timezone.now()
+    ref = min(end, now)
+    soon = soon or ref + dt.timedelta(days=1)
+    accepted = Q(received_at__isnull=False)
+    in_period = Q(received_at__gte=start, received_at__lt=end)
+    unfinished_at_start = Q(received_at__lt=start) & (Q(finished_at__isnull=True) | Q(finished_at__gte=start))
+    finished = Q(finished_at__gte=start, finished_at__lt=end)
+    open_at_end = Q(received_at__lt=end) & (Q(finished_at__isnull=True) | Q(finished_at__gte=end))
+    rows = (Dossier.objects.filter(accepted, processing_agency__in=agencies)
+            .filter(in_period | unfinished_at_start)
+            .values("processing_agency", "processing_agency__name")
+            .annotate(
+                received=Count("pk", filter=in_period),
+                received_counter=Count("pk", filter=in_period & Q(channel=Channel.COUNTER)),
+                received_online=Count("pk", filter=in_period & Q(channel=Channel.ONLINE)),
+                received_post=Count("pk", filter=in_period & Q(channel=Channel.POST)),
+                backlog=Count("pk", filter=unfinished_at_start),
+                finished=Count("pk", filter=finished),
+                finished_early=Count("pk", filter=finished & Q(timeliness=Timeliness.EARLY)),
+                finished_on_time=Count("pk", filter=finished & Q(timeliness=Timeliness.ON_TIME)),
+                finished_late=Count("pk", filter=finished & Q(timeliness=Timeliness.LATE)),
+                in_progress=Count("pk", filter=open_at_end),
+                progress_late=Count("pk", filter=open_at_end & Q(due_at__lt=ref)),
+                progress_soon=Count("pk", filter=open_at_end & Q(due_at__gte=ref, due_at__lt=soon)),
+                progress_not_due=Count("pk", filter=open_at_end & Q(due_at__gte=soon)),
+            ).order_by("processing_agency__name"))
+    out = []
+    for row in rows:
+        item = {"unit_id": row["processing_agency"], "unit": row["processing_agency__name"],
+                **{k: row[k] for k in STAT_KEYS if k in row}}
+        out.append(_rates(item))
+    return out
+
+
+def _rates(item: dict[str, Any]) -> dict[str, Any]:
+    item["to_handle"] = item["received"] + item["backlog"]
+    late = item["progress_late"] + item["finished_late"]
+    item["late_rate"] = round(100 * late / item["to_handle"], 1) if item["to_handle"] else 0.0
+    item["on_time_rate"] = round(100 - item["late_rate"], 1) if item["to_handle"] else 0.0
+    return item
+
+
+def statistics_total(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    total: dict[str, Any] = {"unit_id": None, "unit": str(_("Tổng cộng"))}
+    for key in STAT_KEYS:
+        total[key] = sum(r[key] for r in rows)
+    return _rates(total)

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dossiers"
+
+urlpatterns = [
+    path("mot-cua/tiep-nhan/", views.intake, name="intake"),
+    path("mot-cua/tiep-nhan/tim-thu-tuc/", views.intake_search, name="intake_search"),
+    path("mot-cua/hang-doi/", views.queue, name="queue"),
+    path("mot-cua/so-theo-doi/", views.register, name="register"),
+    path("mot-cua/thong-ke/", views.stats, name="stats"),
+    path("mot-cua/ho-so/<str:ref>/", views.detail, name="detail"),
+    path("mot-cua/ho-so/<str:ref>/mau-<int:number>.pdf", views.form_pdf, name="form_pdf"),
+    path("mot-cua/ho-so/<str:ref>/danh-gia/", views.rate_counter, name="rate_counter"),
+    path("mot-cua/ho-so/<str:ref>/<slug:action>/", views.act, name="act"),
+    path("tra-cuu/", views.lookup, name="lookup"),
+    path("tra-cuu/danh-gia/", views.rate_online, name="rate_online"),
+]

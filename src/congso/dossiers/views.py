@@ -1,0 +1,504 @@
+"""One-stop pages: intake, work queues, dossier detail and actions, printed forms, register,
+statistics, public lookup and rating. Views parse and render; services decide."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from congso.org.models import Role, Staff, Unit, UnitKind
+from congso.org.selectors import has_role, role_units, staff_for
+from congso.procedures.models import Field
+
+from . import forms_pdf, selectors, services
+from .forms import IntakeForm
+from .models import Dossier, Rating, ReturnMethod, Satisfaction, Status
+from .services import Applicant, PaperReceived
+from .transitions import ACTION_LABELS, ACTION_ROLES, allowed_actions
+
+
+def _staff(request: HttpRequest) -> Staff:
+    staff = staff_for(request.user)
+    if staff is None:
+        raise PermissionDenied(_("Chức năng dành cho cán bộ."))
+    return staff
+
+
+def _pdf(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+# ---------------------------------------------------------------------------------------------
+# Intake
+
+
+def _intake_units(request: HttpRequest) -> list[Unit]:
+    units = role_units(request.user, [Role.ONESTOP_OFFICER]).filter(
+        kind__in=[UnitKind.ONESTOP, UnitKind.WARD, UnitKind.DISTRICT], dissolved_at__isnull=True)
+    return list(units)
+
+
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    units = _intake_units(request)
+    if not units:
+        raise PermissionDenied(_("Bạn không phải cán bộ một cửa."))
+    unit = units[0]
+    version = None
+    version_id = request.GET.get("thu_tuc") or request.POST.get("thu_tuc")
+    if version_id and str(version_id).isdigit():
+        version = selectors.version_for_unit(unit, int(version_id))
+    form = None
+    if version is not None:
+        form = IntakeForm(request.POST or None, version=version)
+        if request.method == "POST" and form.is_valid():
+            result = _intake_submit(request, staff, unit, form)
+            if result is not None:
+                return result
+    return render(request, "dossiers/intake.html", {
+        "unit": unit, "version": version, "form": form, "q": request.GET.get("q", ""),
+        "results": selectors.procedures_offered(unit, request.GET.get("q", "")) if version is None else [],
+        "fees": list(version.fees.all()) if version else [],
+    })
+
+
+def _intake_submit(request: HttpRequest, staff: Staff, unit: Unit, form: IntakeForm) -> HttpResponse | None:
+    data = form.cleaned_data
+    applicant = Applicant(kind=data["applicant_kind"], name=data["applicant_name"],
+                          id_number=data["applicant_id_number"].strip(),
+                          address=data["applicant_address"], phone=data["applicant_phone"],
+                          email=data["applicant_email"], proxy_name=data["proxy_name"],
+                          proxy_id_number=data["proxy_id_number"])
+    papers = [PaperReceived(p, o, c) for p, o, c in form.papers() if o or c]  # type: ignore[arg-type]
+    try:
+        if data["decision"] == "accept":
+            dossier = services.dossier_receive(
+                by=staff, receiving_unit=unit, version=form.version, applicant=applicant,
+                channel=data["channel"], papers=papers, attachments=request.FILES.getlist("attachments"),
+                request_summary=data["request_summary"])
+            messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s. In giấy tiếp nhận và hẹn trả kết quả.")
+                             % {"code": dossier.code})
+            return redirect(reverse("dossiers:detail", args=[dossier.code]) + "?moi=1")
+        if data["decision"] == "complete":
+            dossier = services.dossier_request_completion_at_intake(
+                by=staff, receiving_unit=unit, version=form.version, applicant=applicant,
+                missing=data["reason"], channel=data["channel"], papers=papers)
+            messages.success(request, _("Đã lập phiếu yêu cầu bổ sung, hoàn thiện hồ sơ."))
+        else:
+            dossier = services.dossier_refuse_at_intake(
+                by=staff, receiving_unit=unit, version=form.version, applicant=applicant,
+                reason=data["reason"], channel=data["channel"])
+            messages.success(request, _("Đã lập phiếu từ chối tiếp nhận hồ sơ."))
+        return redirect("dossiers:detail", selectors.dossier_ref(dossier))
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
+        return None
+
+
+@login_required
+def intake_search(request: HttpRequest) -> HttpResponse:
+    """HTMX live results of the procedure search on the intake page."""
+    _staff(request)
+    units = _intake_units(request)
+    if not units:
+        raise PermissionDenied
+    results = selectors.procedures_offered(units[0], request.GET.get("q", ""))
+    return render(request, "dossiers/_procedure_results.html", {"results": results})
+
+
+# ---------------------------------------------------------------------------------------------
+# Detail and actions
+
+
+def _can(user: Any, dossier: Dossier, action: str) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(has_role(user, u, ACTION_ROLES[action]) for u in services.action_units(dossier, action))
+
+
+@login_required
+def detail(request: HttpRequest, ref: str) -> HttpResponse:
+    dossier = selectors.dossier_get_for(request.user, ref)
+    actions = [a for a in allowed_actions(dossier.status, dossier.stage) if _can(request.user, dossier, a)]
+    if dossier.status == Status.RESULT_READY and dossier.handling_unit_id != dossier.receiving_unit_id:
+        actions = [a for a in actions if a != "return_result"]
+    if not dossier.forwarded or dossier.handling_unit_id == dossier.receiving_unit_id:
+        actions = [a for a in actions if a != "return_forwarded"]
+    if dossier.forwarded:
+        actions = [a for a in actions if a != "forward"]
+    context = {
+        "dossier": dossier, "ref": selectors.dossier_ref(dossier),
+        "actions": [(a, ACTION_LABELS[a]) for a in actions],
+        "history": dossier.history.select_related("unit").all(),
+        "control": list(forms_pdf.control_rows(dossier)),
+        "papers": dossier.papers.all(), "attachments": dossier.attachments.all(),
+        "steps": dossier.steps.all(), "supplements": dossier.supplements.all(),
+        "apology": getattr(dossier, "apology", None), "rating": Rating.objects.filter(dossier=dossier).first(),
+        "departments": Unit.objects.filter(parent=dossier.processing_agency, kind=UnitKind.DEPARTMENT,
+                                           dissolved_at__isnull=True) if "hand_over" in actions else [],
+        "default_department": services.default_department(dossier) if "hand_over" in actions else None,
+        "specialists": _specialists(dossier) if "assign" in actions else [],
+        "upper_agencies": [u for u in dossier.agency.ancestors() if u.is_agency] if "forward" in actions else [],
+        "return_methods": ReturnMethod.choices, "is_new": request.GET.get("moi") == "1",
+        "forms": _forms_available(dossier),
+    }
+    return render(request, "dossiers/detail.html", context)
+
+
+def _specialists(dossier: Dossier) -> list[Staff]:
+    ids = [int(p) for p in dossier.handling_unit.path.strip("/").split("/") if p]
+    return list(Staff.objects.filter(roles__role=Role.SPECIALIST, roles__unit_id__in=ids, is_active=True)
+                .select_related("user").distinct())
+
+
+def _forms_available(dossier: Dossier) -> list[tuple[int, str]]:
+    out = []
+    if dossier.code:
+        out.append((1, forms_pdf.FORM_TITLES[1]))
+    if dossier.supplements.exists():
+        out.append((2, forms_pdf.FORM_TITLES[2]))
+    if dossier.status == Status.REFUSED:
+        out.append((3, forms_pdf.FORM_TITLES[3]))
+    if hasattr(dossier, "apology"):
+        out.append((4, forms_pdf.FORM_TITLES[4]))
+    if dossier.code:
+        out.append((5, forms_pdf.FORM_TITLES[5]))
+    return out
+
+
+def _post_datetime(value: str) -> dt.datetime:
+    parsed = parse_datetime(value or "")
+    if parsed is None:
+        raise ValidationError(_("Ngày giờ không hợp lệ."))
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+def _unit_choice(value: str, allowed: Any) -> Unit:
+    unit = allowed.filter(pk=int(value)).first() if (value or "").isdigit() else None
+    if unit is None:
+        raise ValidationError(_("Cần chọn đơn vị nhận."))
+    return unit  # type: ignore[no-any-return]
+
+
+def _run_action(action: str, dossier: Dossier, by: Staff, post: Any, files: Any) -> None:
+    note = post.get("note", "")
+    reason = post.get("reason", "")
+    actions: dict[str, Callable[[], Any]] = {
+        "accept": lambda: services.dossier_accept(dossier=dossier, by=by),
+        "refuse": lambda: services.dossier_refuse(dossier=dossier, by=by, reason=reason),
+        "request_completion": lambda: services.dossier_request_completion(dossier=dossier, by=by,
+                                                                          missing=post.get("missing", "")),
+        "withdraw": lambda: services.dossier_withdraw(dossier=dossier, by=by, reason=reason),
+        "stop": lambda: services.dossier_stop(dossier=dossier, by=by, reason=reason),
+        "apologise": lambda: services.dossier_apologise(
+            dossier=dossier, by=by, reason=reason, new_due_at=_post_datetime(post.get("new_due_at"))),
+        "hand_over": lambda: services.dossier_hand_over(
+            dossier=dossier, by=by, note=note,
+            to_unit=_unit_choice(post.get("to_unit"), Unit.objects.filter(
+                Q(parent=dossier.processing_agency) | Q(pk=dossier.processing_agency_id)))),
+        "forward": lambda: services.dossier_forward(
+            dossier=dossier, by=by, note=note,
+            to_agency=_unit_choice(post.get("to_agency"), Unit.objects.filter(
+                pk__in=[u.pk for u in dossier.agency.ancestors()]))),
+        "assign": lambda: services.dossier_assign(
+            dossier=dossier, by=by, note=note,
+            specialist=_staff_choice(post.get("specialist"), dossier)),
+        "submit": lambda: services.dossier_submit(dossier=dossier, by=by, note=note,
+                                                  result_summary=post.get("result_summary", "")),
+        "send_back": lambda: services.dossier_send_back(dossier=dossier, by=by, note=note),
+        "approve": lambda: services.dossier_approve(dossier=dossier, by=by, note=note),
+        "record_result": lambda: services.dossier_record_result(
+            dossier=dossier, by=by, result_number=post.get("result_number", ""),
+            result_file=files.get("result_file")),
+        "return_to_desk": lambda: services.dossier_return_to_desk(dossier=dossier, by=by, note=note),
+        "return_forwarded": lambda: services.dossier_return_forwarded(dossier=dossier, by=by, note=note),
+        "return_result": lambda: services.dossier_return_result(
+            dossier=dossier, by=by, method=post.get("method", ""), collected_by=post.get("collected_by", "")),
+        "supplement_request": lambda: services.dossier_supplement_request(
+            dossier=dossier, by=by, missing=post.get("missing", ""), reason=reason),
+        "supplement_receive": lambda: services.dossier_supplement_receive(dossier=dossier, by=by, note=note),
+        "request_payment": lambda: services.dossier_request_payment(
+            dossier=dossier, by=by, amount=int(post.get("amount") or 0), note=note),
+        "payment_confirmed": lambda: services.dossier_payment_confirmed(
+            dossier=dossier, by=by, reference=post.get("reference", "")),
+    }
+    if action not in actions:
+        raise Http404
+    actions[action]()
+
+
+def _staff_choice(value: str, dossier: Dossier) -> Staff:
+    for s in _specialists(dossier):
+        if str(s.pk) == value:
+            return s
+    raise ValidationError(_("Cần chọn chuyên viên thụ lý."))
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, ref: str, action: str) -> HttpResponse:
+    staff = _staff(request)
+    dossier = selectors.dossier_get_for(request.user, ref)
+    try:
+        _run_action(action, dossier, staff, request.POST, request.FILES)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    except ValueError:
+        messages.error(request, _("Dữ liệu nhập không hợp lệ."))
+    else:
+        messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": ACTION_LABELS[action]})
+        if action == "return_result":
+            return redirect("dossiers:rate_counter", ref)
+    dossier.refresh_from_db()
+    return redirect("dossiers:detail", selectors.dossier_ref(dossier))
+
+
+@login_required
+def form_pdf(request: HttpRequest, ref: str, number: int) -> HttpResponse:
+    dossier = selectors.dossier_get_for(request.user, ref)
+    available = dict(_forms_available(dossier))
+    if number not in available:
+        raise Http404
+    builders = {1: lambda: forms_pdf.receipt_pdf(dossier, _receiver_name(dossier)),
+                2: lambda: forms_pdf.supplement_pdf(dossier), 3: lambda: forms_pdf.refusal_pdf(dossier),
+                4: lambda: forms_pdf.apology_pdf(dossier), 5: lambda: forms_pdf.control_pdf(dossier)}
+    return _pdf(builders[number](), f"mau-{number:02d}-{selectors.dossier_ref(dossier)}.pdf")
+
+
+def _receiver_name(dossier: Dossier) -> str:
+    first = dossier.history.filter(action__in=["receive", "accept"]).order_by("at").first()
+    return first.actor_name if first else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Queues, register, statistics
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    counts = selectors.queue_counts(request.user)
+    tab = request.GET.get("tab") or next((k for k, v in counts.items() if v), "receive")
+    if tab not in selectors.QUEUE_KEYS:
+        raise Http404
+    filters = {k: request.GET.get(k, "") for k in ("q", "field", "urgency", "status")}
+    qs = selectors.queue(request.user, tab, filters=filters)
+    page = Paginator(qs, 30).get_page(request.GET.get("trang"))
+    return render(request, "dossiers/queue.html", {
+        "tabs": [(q.key, q.label, counts[q.key]) for q in selectors.QUEUES], "tab": tab, "page": page,
+        "filters": filters, "fields": Field.objects.order_by("name"), "statuses": Status.choices,
+    })
+
+
+def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
+    today = timezone.localdate()
+    start = parse_date(request.GET.get("tu") or "") or today.replace(day=1)
+    end = parse_date(request.GET.get("den") or "") or today
+    if end < start:
+        start, end = end, start
+    return start, end
+
+
+def _aware(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(0, 0)))
+
+
+def _agencies(request: HttpRequest) -> list[Unit]:
+    if request.user.is_superuser:
+        return list(Unit.objects.agencies().active())
+    return list(role_units(request.user, selectors.WORK_ROLES).filter(
+        kind__in=[UnitKind.WARD, UnitKind.DISTRICT, UnitKind.PROVINCE]))
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    agencies = _agencies(request)
+    if not agencies:
+        raise PermissionDenied
+    chosen = request.GET.get("don_vi")
+    agency = next((a for a in agencies if str(a.pk) == chosen), agencies[0])
+    start, end = _period(request)
+    field = request.GET.get("field", "")
+    rows = selectors.register_rows(request.user, agency, start, end, field)
+    period = f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
+    fmt = request.GET.get("dinh_dang")
+    if fmt == "xlsx":
+        return _register_xlsx(agency, rows, period, start, end)
+    if fmt == "pdf":
+        return _pdf(forms_pdf.register_pdf(agency.name, rows, period), f"so-theo-doi-{start}-{end}.pdf")
+    page = Paginator(rows, 50).get_page(request.GET.get("trang"))
+    return render(request, "dossiers/register.html", {
+        "agencies": agencies, "agency": agency, "start": start, "end": end, "page": page,
+        "field": field, "fields": Field.objects.order_by("name"),
+        "header": forms_pdf.register_header(),
+        "rows": [forms_pdf.register_row(d) for d in page.object_list], "query": request.GET.urlencode(),
+    })
+
+
+def _register_xlsx(agency: Unit, rows: Any, period: str, start: dt.date, end: dt.date) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "So theo doi"
+    ws.append([agency.name])
+    ws.append(["SỔ THEO DÕI HỒ SƠ"])
+    ws.append([period])
+    ws.append(forms_pdf.register_header())
+    for cell in ws[4]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for d in rows.iterator(chunk_size=2000):
+        ws.append(forms_pdf.register_row(d))
+    for col, width in zip("ABCDEFGHIJ", [8, 24, 40, 26, 30, 26, 17, 17, 17, 24], strict=True):
+        ws.column_dimensions[col].width = width
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    response = HttpResponse(buffer.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="so-theo-doi-{start}-{end}.xlsx"'
+    return response
+
+
+def stats_for_request(request: HttpRequest) -> dict[str, Any]:
+    agencies = _agencies(request)
+    if not agencies:
+        raise PermissionDenied(_("Bạn không có quyền xem thống kê."))
+    start, end = _period(request)
+    start_at, end_at = _aware(start), _aware(end + dt.timedelta(days=1))
+    now = timezone.now()
+    from . import deadlines
+
+    ref = min(end_at, now)
+    soon = deadlines.one_working_day_from(agencies[0], ref)
+    ids = [a.pk for a in agencies]
+    rows = selectors.statistics(Unit.objects.filter(pk__in=ids), start_at, end_at, now=now, soon=soon)
+    return {"rows": rows, "total": selectors.statistics_total(rows), "start": start, "end": end}
+
+
+@login_required
+def stats(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    return render(request, "dossiers/stats.html", stats_for_request(request))
+
+
+# ---------------------------------------------------------------------------------------------
+# Public lookup and rating
+
+LOOKUP_LIMIT = 20  # per IP and minute
+
+
+def client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def rate_limited(request: HttpRequest, bucket: str = "lookup", limit: int = LOOKUP_LIMIT) -> bool:
+    """Count this request against the caller's address; True once over the limit."""
+    minute = int(timezone.now().timestamp() // 60)
+    key = f"dossiers:{bucket}:{client_ip(request)}:{minute}"
+    cache.add(key, 0, timeout=90)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=90)
+        count = 1
+    return count > limit
+
+
+def public_find(code: str, id_number: str) -> Dossier | None:
+    code, id_number = (code or "").strip().upper(), (id_number or "").strip()
+    if not code or not id_number:
+        return None
+    return (Dossier.objects.select_related("procedure_version", "receiving_unit", "processing_agency")
+            .filter(code=code, applicant_id_number=id_number).first())
+
+
+def public_steps(dossier: Dossier) -> list[dict[str, Any]]:
+    """What the applicant may see: actions, dates and units, no officer names."""
+    return [{"at": h.at, "label": h.label, "unit": h.unit.name,
+             "status": Status(h.to_status).label}
+            for h in dossier.history.select_related("unit").order_by("at", "pk")]
+
+
+def lookup(request: HttpRequest) -> HttpResponse:
+    code = (request.POST.get("ma") or request.GET.get("ma") or "").strip()
+    context: dict[str, Any] = {"code": code}
+    if request.method == "POST":
+        if rate_limited(request):
+            return render(request, "dossiers/too_many.html", status=429)
+        dossier = public_find(code, request.POST.get("so_dinh_danh", ""))
+        if dossier is None:
+            context["not_found"] = True
+        else:
+            context.update(dossier=dossier, steps=public_steps(dossier),
+                           id_number=request.POST.get("so_dinh_danh", "").strip(),
+                           can_rate=dossier.status == Status.RETURNED
+                           and not Rating.objects.filter(dossier=dossier).exists(),
+                           levels=Satisfaction.choices)
+    return render(request, "dossiers/lookup.html", context)
+
+
+@require_POST
+def rate_online(request: HttpRequest) -> HttpResponse:
+    if rate_limited(request):
+        return render(request, "dossiers/too_many.html", status=429)
+    dossier = public_find(request.POST.get("ma", ""), request.POST.get("so_dinh_danh", ""))
+    if dossier is None:
+        return render(request, "dossiers/lookup.html", {"not_found": True}, status=404)
+    try:
+        services.dossier_rate(dossier=dossier, level=int(request.POST.get("muc") or 0),
+                              source=Rating.Source.ONLINE, comment=request.POST.get("gop_y", ""))
+    except (ValidationError, ValueError) as exc:
+        msg = _error_text(exc) if isinstance(exc, ValidationError) else _("Mức đánh giá không hợp lệ.")
+        return render(request, "dossiers/rated.html", {"error": msg}, status=400)
+    return render(request, "dossiers/rated.html", {})
+
+
+@login_required
+def rate_counter(request: HttpRequest, ref: str) -> HttpResponse:
+    """The tablet at the counter: the officer opens it for a just-returned dossier and turns
+    the screen to the applicant, who taps one of three big buttons."""
+    dossier = selectors.dossier_get_for(request.user, ref)
+    if not _can(request.user, dossier, "return_result"):
+        raise PermissionDenied
+    rated = Rating.objects.filter(dossier=dossier).first()
+    error = ""
+    if request.method == "POST" and rated is None:
+        try:
+            rated = services.dossier_rate(dossier=dossier, level=int(request.POST.get("muc") or 0),
+                                          source=Rating.Source.COUNTER)
+        except (ValidationError, ValueError):
+            error = _("Không ghi nhận được đánh giá.")
+    return render(request, "dossiers/rate_counter.html", {
+        "dossier": dossier, "rated": rated, "error": error, "levels": Satisfaction.choices,
+        "ref": selectors.dossier_ref(dossier)})
