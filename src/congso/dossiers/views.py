@@ -317,10 +317,14 @@ def queue(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
+def _period(request: HttpRequest, params: dict[str, str] | None = None) -> tuple[dt.date, dt.date]:
+    params = params if params is not None else request.GET  # type: ignore[assignment]
     today = timezone.localdate()
-    start = parse_date(request.GET.get("tu") or "") or today.replace(day=1)
-    end = parse_date(request.GET.get("den") or "") or today
+    try:
+        start = parse_date(params.get("tu") or "") or today.replace(day=1)  # type: ignore[union-attr]
+        end = parse_date(params.get("den") or "") or today  # type: ignore[union-attr]
+    except ValueError:
+        start, end = today.replace(day=1), today
     if end < start:
         start, end = end, start
     return start, end
@@ -390,11 +394,11 @@ def _register_xlsx(agency: Unit, rows: Any, period: str, start: dt.date, end: dt
     return response
 
 
-def stats_for_request(request: HttpRequest) -> dict[str, Any]:
+def stats_for_request(request: HttpRequest, params: dict[str, str] | None = None) -> dict[str, Any]:
     agencies = _agencies(request)
     if not agencies:
         raise PermissionDenied(_("Bạn không có quyền xem thống kê."))
-    start, end = _period(request)
+    start, end = _period(request, params)
     start_at, end_at = _aware(start), _aware(end + dt.timedelta(days=1))
     now = timezone.now()
     from . import deadlines

@@ -1,0 +1,332 @@
+"""/api/v1/dossiers/: create (with Idempotency-Key), get, list, one POST per transition,
+statistics, and the public status lookup. Staff authenticate with their browser session
+(CSRF checked) or a per-staff bearer token (ADR 0031)."""
+
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from django.db import IntegrityError
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Header, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.security import APIKeyCookie, HttpBearer
+
+from congso.org.models import Role, Staff, Unit
+from congso.org.selectors import role_units, staff_for
+
+from . import selectors, services, views
+from .models import ApiToken, Dossier, ReturnMethod
+from .services import Applicant, PaperReceived
+
+router = Router(tags=["Hồ sơ một cửa"])
+
+
+class StaffToken(HttpBearer):
+    """``Authorization: Bearer <token>``: a token issued to one staff member."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        row = (ApiToken.objects.select_related("staff__user")
+               .filter(key_hash=digest, revoked=False, staff__is_active=True).first())
+        if row is None:
+            return None
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        request.user = row.staff.user
+        return row.staff.user
+
+
+class StaffSession(APIKeyCookie):
+    """The browser session of a logged-in officer; unsafe methods need the CSRF token."""
+
+    param_name = "sessionid"
+
+    def __init__(self) -> None:
+        super().__init__(csrf=True)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and staff_for(user) is not None:
+            return user
+        return None
+
+
+STAFF_AUTH = [StaffToken(), StaffSession()]
+
+
+def _staff(request: HttpRequest) -> Staff:
+    staff = staff_for(request.user)
+    if staff is None:
+        raise HttpError(403, _("Chức năng dành cho cán bộ."))
+    return staff
+
+
+class PaperIn(Schema):
+    paper_id: int
+    originals: int = 0
+    copies: int = 0
+
+
+class DossierIn(Schema):
+    procedure_version_id: int
+    receiving_unit_id: int | None = None
+    applicant_kind: str = "individual"
+    applicant_name: str
+    applicant_id_number: str
+    applicant_address: str = ""
+    applicant_phone: str = ""
+    applicant_email: str = ""
+    proxy_name: str = ""
+    proxy_id_number: str = ""
+    request_summary: str = ""
+    channel: int = 1
+    papers: list[PaperIn] = []
+
+
+class HistoryOut(Schema):
+    action: str
+    to_status: int
+    unit: str
+    at: dt.datetime
+
+
+class DossierOut(Schema):
+    code: str | None
+    ref: str
+    status: int
+    status_label: str
+    stage: str
+    channel: int
+    procedure_code: str
+    procedure_name: str
+    agency: str
+    receiving_unit: str
+    handling_unit: str
+    applicant_name: str
+    received_at: dt.datetime | None
+    due_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    returned_at: dt.datetime | None
+    forwarded: bool
+
+    @staticmethod
+    def from_dossier(d: Dossier) -> dict[str, Any]:
+        return {"code": d.code, "ref": d.ref, "status": d.status, "status_label": d.get_status_display(),
+                "stage": d.stage, "channel": d.channel,
+                "procedure_code": d.procedure_version.procedure.national_code,
+                "procedure_name": d.procedure_version.name, "agency": d.agency.name,
+                "receiving_unit": d.receiving_unit.name, "handling_unit": d.handling_unit.name,
+                "applicant_name": d.applicant_name, "received_at": d.received_at, "due_at": d.due_at,
+                "finished_at": d.finished_at, "returned_at": d.returned_at, "forwarded": d.forwarded}
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+def _out(d: Dossier) -> dict[str, Any]:
+    return DossierOut.from_dossier(d)
+
+
+@router.post("/", auth=STAFF_AUTH, response={200: DossierOut, 201: DossierOut, 400: ErrorOut, 403: ErrorOut},
+             summary="Tiếp nhận hồ sơ (cần Idempotency-Key)")
+def create_dossier(request: HttpRequest, payload: DossierIn,
+                   idempotency_key: str = Header(..., alias="Idempotency-Key")) -> Any:
+    """Counter/post intake. The same Idempotency-Key always returns the same dossier."""
+    staff = _staff(request)
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 80:
+        raise HttpError(400, _("Cần header Idempotency-Key (tối đa 80 ký tự)."))
+    scoped_key = f"staff{staff.pk}:{key}"
+    existing = Dossier.objects.filter(idempotency_key=scoped_key).first()
+    if existing is not None:
+        return Status(200, _out(selectors.dossier_get_for(request.user, existing.ref)))
+    units = list(role_units(request.user, [Role.ONESTOP_OFFICER]))
+    unit = next((u for u in units if u.pk == payload.receiving_unit_id), None) if payload.receiving_unit_id \
+        else (views._intake_units(request) or [None])[0]
+    if unit is None:
+        raise HttpError(403, _("Bạn không tiếp nhận hồ sơ tại đơn vị này."))
+    version = selectors.version_for_unit(unit, payload.procedure_version_id)
+    by_id = {p.pk: p for p in version.papers.all()}
+    papers = [PaperReceived(by_id[p.paper_id], p.originals, p.copies) for p in payload.papers
+              if p.paper_id in by_id]
+    applicant = Applicant(kind=payload.applicant_kind, name=payload.applicant_name,
+                          id_number=payload.applicant_id_number.strip(), address=payload.applicant_address,
+                          phone=payload.applicant_phone, email=payload.applicant_email,
+                          proxy_name=payload.proxy_name, proxy_id_number=payload.proxy_id_number)
+    try:
+        dossier = services.dossier_receive(by=staff, receiving_unit=unit, version=version,
+                                           applicant=applicant, channel=payload.channel, papers=papers,
+                                           request_summary=payload.request_summary,
+                                           idempotency_key=scoped_key)
+    except IntegrityError:
+        # A concurrent request with the same key won the race: answer with its dossier.
+        existing = Dossier.objects.filter(idempotency_key=scoped_key).first()
+        if existing is None:
+            raise
+        return Status(200, _out(selectors.dossier_get_for(request.user, existing.ref)))
+    return Status(201, _out(selectors.dossier_get_for(request.user, dossier.ref)))
+
+
+class ListFilters(Schema):
+    status: int | None = None
+    queue: str | None = None
+    q: str = ""
+
+
+@router.get("/", auth=STAFF_AUTH, response=list[DossierOut], summary="Danh sách hồ sơ (theo phạm vi)")
+@paginate(PageNumberPagination, page_size=50)
+def list_dossiers(request: HttpRequest, filters: Query[ListFilters]) -> Any:
+    _staff(request)
+    if filters.queue:
+        if filters.queue not in selectors.QUEUE_KEYS:
+            raise HttpError(422, _("Hàng đợi không hợp lệ."))
+        qs = selectors.queue(request.user, filters.queue)
+    else:
+        qs = selectors.visible_dossiers(request.user).order_by("-received_at", "-pk")
+    qs = selectors.apply_filters(qs, {"q": filters.q, "status": str(filters.status or "")})
+    qs = qs.select_related("procedure_version__procedure", "agency", "receiving_unit", "handling_unit")
+    return [_out(d) for d in qs]
+
+
+class StatsOut(Schema):
+    unit_id: int | None
+    unit: str
+    received: int
+    received_counter: int
+    received_online: int
+    received_post: int
+    backlog: int
+    to_handle: int
+    finished: int
+    finished_early: int
+    finished_on_time: int
+    finished_late: int
+    in_progress: int
+    progress_late: int
+    progress_soon: int
+    progress_not_due: int
+    late_rate: float
+    on_time_rate: float
+
+
+class StatsResult(Schema):
+    start: dt.date
+    end: dt.date
+    rows: list[StatsOut]
+    total: StatsOut
+
+
+@router.get("/stats", auth=STAFF_AUTH, response=StatsResult, summary="Thống kê theo đơn vị và kỳ")
+def stats(request: HttpRequest, tu: str = "", den: str = "") -> Any:
+    """Query parameters ``tu`` and ``den`` (YYYY-MM-DD), default: this month to today."""
+    _staff(request)
+    return views.stats_for_request(request, {"tu": tu, "den": den})
+
+
+class LookupIn(Schema):
+    code: str
+    identity_number: str
+
+
+class LookupStepOut(Schema):
+    at: dt.datetime
+    label: str
+    unit: str
+    status: str
+
+
+class LookupOut(Schema):
+    code: str
+    procedure_name: str
+    status: int
+    status_label: str
+    received_at: dt.datetime | None
+    due_at: dt.datetime | None
+    returned_at: dt.datetime | None
+    steps: list[LookupStepOut]
+
+
+@router.post("/lookup", auth=None, response={200: LookupOut, 404: ErrorOut, 429: ErrorOut},
+             summary="Tra cứu tình trạng hồ sơ (công khai)")
+def lookup(request: HttpRequest, payload: LookupIn) -> Any:
+    """By dossier code and the applicant's identity number; a wrong code or number gives the
+    same 404; limited per address and minute."""
+    if views.rate_limited(request):
+        return Status(429, {"detail": _("Quá nhiều lượt tra cứu, vui lòng thử lại sau.")})
+    dossier = views.public_find(payload.code, payload.identity_number)
+    if dossier is None:
+        return Status(404, {"detail": _("Không tìm thấy hồ sơ với mã và số định danh đã nhập.")})
+    return Status(200, {"code": dossier.code, "procedure_name": dossier.procedure_version.name,
+                 "status": dossier.status, "status_label": dossier.get_status_display(),
+                 "received_at": dossier.received_at, "due_at": dossier.due_at,
+                 "returned_at": dossier.returned_at,
+                 "steps": [{**s, "status": str(s["status"])} for s in views.public_steps(dossier)]})
+
+
+@router.get("/{ref}", auth=STAFF_AUTH, response={200: DossierOut, 404: ErrorOut}, summary="Xem một hồ sơ")
+def get_dossier(request: HttpRequest, ref: str) -> Any:
+    _staff(request)
+    return _out(selectors.dossier_get_for(request.user, ref))
+
+
+class ActionIn(Schema):
+    """Fields used by the transitions; each takes what it needs (see docs/dossiers.md)."""
+
+    note: str = ""
+    reason: str = ""
+    missing: str = ""
+    to_unit_id: int | None = None
+    to_agency_id: int | None = None
+    specialist_id: int | None = None
+    result_number: str = ""
+    result_summary: str = ""
+    method: str = ReturnMethod.COUNTER
+    collected_by: str = ""
+    new_due_at: dt.datetime | None = None
+    amount: int = 0
+    reference: str = ""
+
+
+def _post(action: str, body: ActionIn) -> dict[str, str]:
+    data = {k: ("" if v is None else str(v)) for k, v in body.dict().items()}
+    data["to_unit"], data["to_agency"] = data.pop("to_unit_id"), data.pop("to_agency_id")
+    data["specialist"] = data.pop("specialist_id")
+    if body.new_due_at is not None:
+        data["new_due_at"] = body.new_due_at.isoformat()
+    return data
+
+
+def _make_action_endpoint(action: str) -> None:
+    path = "/{ref}/" + action.replace("_", "-")
+
+    def endpoint(request: HttpRequest, ref: str, payload: ActionIn) -> Any:
+        staff = _staff(request)
+        dossier = selectors.dossier_get_for(request.user, ref)
+        views._run_action(action, dossier, staff, _post(action, payload), {})
+        dossier.refresh_from_db()
+        return _out(selectors.dossier_get_for(request.user, dossier.ref))
+
+    endpoint.__name__ = f"dossier_{action}"
+    router.post(path, auth=STAFF_AUTH, response={200: DossierOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+                summary=str(views.ACTION_LABELS[action]), operation_id=f"dossier_{action}")(endpoint)
+
+
+for _action in sorted(views.ACTION_LABELS):
+    _make_action_endpoint(_action)
+
+
+def issue_token(staff: Staff, name: str) -> str:
+    """Create a token for ``staff`` and return it (only its hash is stored)."""
+    import secrets
+
+    token = secrets.token_urlsafe(32)
+    ApiToken.objects.create(staff=staff, name=name, key_hash=hashlib.sha256(token.encode()).hexdigest())
+    return token
+
+
+del Unit
