@@ -166,8 +166,20 @@ def generate(total: int, *, days: int = 730, seed: int = 20151, city: bool = Fal
     from django.db.models import Max
 
     from congso.dossiers.models import (
-        ApplicantKind, Channel, Dossier, DossierCodeCounter, DossierStep, Handover, Rating,
-        RegisterCounter, RegisterEntry, ReturnMethod, Stage, StatusHistory, Status, Timeliness,
+        ApplicantKind,
+        Channel,
+        Dossier,
+        DossierCodeCounter,
+        DossierStep,
+        Handover,
+        Rating,
+        RegisterCounter,
+        RegisterEntry,
+        ReturnMethod,
+        Stage,
+        Status,
+        StatusHistory,
+        Timeliness,
     )
     from congso.org.models import Staff, Unit, UnitKind
     from congso.procedures.models import InternalStep, ProcedureVersion
@@ -376,10 +388,7 @@ def generate(total: int, *, days: int = 730, seed: int = 20151, city: bool = Fal
         with connection.cursor() as cursor:
             for statement in sql:
                 cursor.execute(statement)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    elif connection.vendor == "sqlite":
+    if connection.vendor == "postgresql" or connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     seconds = time.monotonic() - started

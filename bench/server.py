@@ -3,6 +3,7 @@ crash tests, in its own process group so it can be killed whole with SIGKILL."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -73,7 +74,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.process.returncode}; see {self.log_path}")
             try:
-                with urllib.request.urlopen(self.base_url + "/healthz", timeout=2) as response:  # noqa: S310
+                with urllib.request.urlopen(self.base_url + "/healthz", timeout=2) as response:
                     if response.status == 200:
                         return
             except OSError:
@@ -83,10 +84,8 @@ class Server:
     def _signal_group(self, sig: int) -> None:
         if self.process is None:
             return
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, sig)
-        except ProcessLookupError:
-            pass
 
     def kill(self) -> None:
         """Crash: SIGKILL the master and every worker at once."""

@@ -79,6 +79,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# CONGSO_QUERY_COUNT_HEADER: add X-Query-Count to responses (benchmarks only).
+if env.bool("CONGSO_QUERY_COUNT_HEADER", default=False):
+    MIDDLEWARE.insert(0, "congso.core.middleware.QueryCountHeaderMiddleware")
+
 ROOT_URLCONF = "congso.urls"
 WSGI_APPLICATION = "congso.wsgi.application"
 

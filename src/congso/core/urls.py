@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("lam-viec/", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("ping", views.ping, name="ping"),
 ]

@@ -49,6 +49,12 @@ def home(request: HttpRequest) -> HttpResponse:
                                               "roles": sorted(roles)})
 
 
+def ping(request: HttpRequest) -> HttpResponse:
+    """The bare endpoint: the full middleware stack, no database. Benchmarks measure every
+    page beside it, in the same run, so their figures are ratios on a noisy machine."""
+    return HttpResponse("pong", content_type="text/plain")
+
+
 def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

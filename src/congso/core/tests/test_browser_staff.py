@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import screenshot
 
 from congso.org.demo import DEMO_PASSWORD
-from conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -29,6 +29,7 @@ def test_home_shows_only_modules_for_the_roles(client, demo_org):
 def test_public_index_and_health(client):
     assert "Công sở số" in client.get("/").content.decode()
     assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/ping").content == b"pong"
 
 
 def test_html_is_vietnamese_first(client):

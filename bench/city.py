@@ -1,0 +1,195 @@
+"""City-scale load benchmark of the one-stop shop (issue #6).
+
+    make bench BENCH_ARGS="city -- --dossiers 1000000 --engine postgres"
+    python -m bench city -- --dossiers 100000 --engine sqlite --seconds 5
+
+Fills a database with the generator (or reuses it with --reuse), starts the production server
+(gunicorn, as `make serve`) on 127.0.0.1, and drives it from separate processes. Every figure
+is reported beside the bare endpoint (/ping: the whole middleware stack, no database) measured
+in the same run, because the machine is shared and noisy: compare ratios and medians.
+Results: bench/results/city-<engine>-<dossiers>.json and a Markdown table on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import itertools
+import json
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any
+
+from bench import loadgen
+from bench.server import ROOT, Server
+
+TARGETS = {
+    # name: (kind, limit, text)
+    "lookup c=16": ("ratio_rps_min", 0.5, "≥ 0.5 × bare throughput"),
+    "queue ward c=1": ("p50_max", 30.0, "median ≤ 30 ms"),
+    "queue ward c=16": ("p50_max", 150.0, "median ≤ 150 ms"),
+    "queue district leader c=1": ("p50_max", 30.0, "median ≤ 30 ms"),
+    "queue district leader c=16": ("p50_max", 150.0, "median ≤ 150 ms"),
+    "intake c=4": ("rps_min", 150.0, "≥ 150 dossiers/s"),
+    "stats ward month": ("p50_max", 100.0, "median ≤ 100 ms"),
+    "stats district year": ("p50_max", 500.0, "median ≤ 500 ms"),
+}
+
+
+def _database_url(engine: str, workdir: Path) -> str:
+    if engine == "postgres":
+        return "postgres://postgres@127.0.0.1:5432/congso_bench"
+    return f"sqlite:///{workdir / 'congso.sqlite3'}"
+
+
+def _reset_database(engine: str, workdir: Path) -> None:
+    if engine == "postgres":
+        for sql in ("DROP DATABASE IF EXISTS congso_bench WITH (FORCE)", "CREATE DATABASE congso_bench"):
+            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql, "postgres"], check=True)
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            (workdir / f"congso.sqlite3{suffix}").unlink(missing_ok=True)
+
+
+def _probe(url: str, headers: dict[str, str], method: str = "GET", body: bytes | None = None) -> dict[str, Any]:
+    request = urllib.request.Request(url, data=body, headers=headers, method=method)
+    with urllib.request.urlopen(request, timeout=120) as response:
+        data = response.read()
+        return {"status": response.status, "queries": response.headers.get("X-Query-Count"), "bytes": len(data)}
+
+
+def _verdict(name: str, row: dict[str, Any], bare: dict[str, dict[str, Any]]) -> str:
+    if name not in TARGETS:
+        return ""
+    kind, limit, text = TARGETS[name]
+    if kind == "ratio_rps_min":
+        ratio = row["rps"] / max(bare[f"bare c={row['concurrency']}"]["rps"], 1e-9)
+        row["ratio_to_bare"] = round(ratio, 2)
+        ok = ratio >= limit
+        return f"{'đạt' if ok else 'CHƯA ĐẠT'} ({text}; {ratio:.2f}×)"
+    if kind == "rps_min":
+        ok = row["rps"] >= limit
+        return f"{'đạt' if ok else 'CHƯA ĐẠT'} ({text})"
+    ok = row["p50_ms"] <= limit
+    return f"{'đạt' if ok else 'CHƯA ĐẠT'} ({text})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dossiers", type=int, default=1_000_000)
+    parser.add_argument("--engine", choices=["postgres", "sqlite"], default="postgres")
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--reuse", action="store_true", help="keep the database filled by an earlier run")
+    parser.add_argument("--city", action="store_true", help="30 districts and ~500 wards")
+    args = parser.parse_args(argv or [])
+
+    workdir = ROOT / "var" / "bench" / args.engine
+    workdir.mkdir(parents=True, exist_ok=True)
+    fixtures = workdir / "bench_fixtures.json"
+    server = Server(database_url=_database_url(args.engine, workdir), var_dir=workdir, workers=args.workers,
+                    threads=args.threads,
+                    extra_env={"CACHE_URL": "redis://127.0.0.1:6379/15", "LOOKUP_RATE_LIMIT": "100000000",
+                               "CONGSO_QUERY_COUNT_HEADER": "true", "LOG_LEVEL": "WARNING"})
+    info: dict[str, Any] = json.loads(fixtures.read_text()) if fixtures.exists() else {}
+    if not args.reuse or info.get("dossiers") != args.dossiers:
+        _reset_database(args.engine, workdir)
+        print("migrate + demo_load …", flush=True)
+        server.manage("migrate", "--noinput", "-v0")
+        server.manage("demo_load")
+        print(f"generating {args.dossiers:,} dossiers …", flush=True)
+        started = time.monotonic()
+        cmd = [sys.executable, "-m", "bench.generate", "--dossiers", str(args.dossiers), "--fixtures", str(fixtures)]
+        if args.city:
+            cmd.append("--city")
+        subprocess.run(cmd, env=server.env(), cwd=ROOT, check=True)
+        info = json.loads(fixtures.read_text())
+        info["generate_wall_s"] = round(time.monotonic() - started, 1)
+        fixtures.write_text(json.dumps(info, ensure_ascii=False, indent=1))
+    server.manage("collectstatic", "--noinput", "-v0")
+    prep = json.loads(subprocess.run([sys.executable, "-m", "bench._prep"], env=server.env(), cwd=ROOT,
+                                     capture_output=True, text=True, check=True).stdout)
+    samples = info["samples"] or [{"code": "X", "id_number": "0"}]
+    today = dt.date.today()
+    month_start = today.replace(day=1)
+    year_start = today - dt.timedelta(days=365)
+    run_id = uuid.uuid4().hex[:8]
+    host = {"Host": "127.0.0.1"}
+
+    def session(user: str) -> dict[str, str]:
+        return {**host, "Cookie": f"sessionid={prep[f'session:{user}']}"}
+
+    def get(path: str, headers: dict[str, str]) -> loadgen.RequestFactory:
+        return lambda c, n: ("GET", path, None, headers)
+
+    def lookup(c: int, n: int) -> tuple[str, str, bytes, dict[str, str]]:
+        s = samples[(c * 7919 + n) % len(samples)]
+        body = json.dumps({"code": s["code"], "identity_number": s["id_number"]}).encode()
+        return "POST", "/api/v1/dossiers/lookup", body, {**host, "Content-Type": "application/json"}
+
+    counter = itertools.count()
+
+    def intake(c: int, n: int) -> tuple[str, str, bytes, dict[str, str]]:
+        i = next(counter)
+        body = json.dumps({
+            "procedure_version_id": prep["intake_version"], "applicant_name": "Nguyễn Văn Tải Thử",
+            "applicant_id_number": f"{(c * 1000003 + i) % 10**12:012d}", "applicant_phone": "0912345678",
+            "channel": 1, "papers": [{"paper_id": p, "originals": 1} for p in prep["intake_papers"]]}).encode()
+        return "POST", "/api/v1/dossiers/", body, {
+            **host, "Content-Type": "application/json", "Authorization": f"Bearer {prep['token:motcua.nc']}",
+            "Idempotency-Key": f"bench-{run_id}-{c}-{n}"}
+
+    ward_stats = f"/api/v1/dossiers/stats?tu={month_start}&den={today}"
+    district_stats = f"/api/v1/dossiers/stats?tu={year_start}&den={today}"
+    register = f"/mot-cua/so-theo-doi/?dinh_dang=xlsx&tu={month_start}&den={today}"
+    scenarios: list[tuple[str, loadgen.RequestFactory, int, tuple[int, ...]]] = [
+        ("bare c=1", get("/ping", host), 1, (200,)),
+        ("bare c=16", get("/ping", host), 16, (200,)),
+        ("lookup c=1", lookup, 1, (200,)),
+        ("lookup c=16", lookup, 16, (200,)),
+        ("queue ward c=1", get("/mot-cua/hang-doi/", session("motcua.nc")), 1, (200,)),
+        ("queue ward c=16", get("/mot-cua/hang-doi/", session("motcua.nc")), 16, (200,)),
+        ("queue district leader c=1", get("/mot-cua/hang-doi/", session("lanhdao.tx")), 1, (200,)),
+        ("queue district leader c=16", get("/mot-cua/hang-doi/", session("lanhdao.tx")), 16, (200,)),
+        ("intake c=4", intake, 4, (200, 201)),
+        ("stats ward month", get(ward_stats, {**host, "Authorization": f"Bearer {prep['token:motcua.nc']}"}), 1, (200,)),
+        ("stats district year", get(district_stats, {**host, "Authorization": f"Bearer {prep['token:lanhdao.tx']}"}),
+         1, (200,)),
+        ("register export month (xlsx)", get(register, session("motcua.tx")), 1, (200,)),
+    ]
+    rows: list[dict[str, Any]] = []
+    bare: dict[str, dict[str, Any]] = {}
+    with server:
+        for name, factory, concurrency, ok in scenarios:
+            method, path, body, headers = factory(0, 0)
+            probe = _probe(server.base_url + path, headers, method, body)
+            result = loadgen.run(name, server.base_url, factory, concurrency=concurrency, seconds=args.seconds,
+                                 ok_statuses=ok)
+            row = result.row()
+            row["queries"] = probe["queries"]
+            row["bytes"] = probe["bytes"]
+            if name.startswith("bare"):
+                bare[name] = row
+            row["verdict"] = _verdict(name, row, bare)
+            rows.append(row)
+            print(f"{name:<32} rps {row['rps']:>8}  p50 {row['p50_ms']:>8} ms  p95 {row['p95_ms']:>8}  "
+                  f"p99 {row['p99_ms']:>8}  err {row['errors']:>4}  q {row['queries']}  {row['verdict']}", flush=True)
+    out_dir = ROOT / "bench" / "results"
+    out_dir.mkdir(exist_ok=True)
+    report = {"engine": args.engine, "dossiers": info.get("dossiers"), "generate": {
+        k: info.get(k) for k in ("seconds", "rate", "generate_wall_s", "agencies")}, "workers": args.workers,
+        "threads": args.threads, "seconds_per_scenario": args.seconds, "at": dt.datetime.now().isoformat(),
+        "rows": rows}
+    path = out_dir / f"city-{args.engine}-{info.get('dossiers')}.json"
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=1))
+    print("\n| scenario | conc. | req/s | p50 ms | p95 ms | p99 ms | errors | queries | target |\n|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['name']} | {r['concurrency']} | {r['rps']} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | "
+              f"{r['errors']} | {r['queries']} | {r['verdict']} |")
+    print(f"\nresults: {path}")
+    return 0
