@@ -218,6 +218,8 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
+# LOOKUP_RATE_LIMIT: public dossier lookups allowed per client address and minute.
+LOOKUP_RATE_LIMIT = env.int("LOOKUP_RATE_LIMIT", default=20)
 # CONGSO_SIGNING_DIR: where unit certificates for PAdES signatures are kept (demo ones are made).
 SIGNING_DIR = Path(env.str("CONGSO_SIGNING_DIR", default=str(VAR_DIR / "signing")))
 # CONGSO_OUTBOX_DIR: the national-portal sync transport writes payloads here by default.
