@@ -5,6 +5,7 @@ side effects (search indexing, e-mail) to after commit."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -188,11 +189,11 @@ def index_outgoing(pk: int) -> None:
     if doc is None:
         return
     texts = [doc.abstract, doc.number_symbol, doc.drafting_unit.name]
-    pdf_file = doc.final_pdf or (doc.draft if doc.draft.name.lower().endswith(".pdf") else None)
+    pdf_file = doc.final_pdf or (doc.draft if (doc.draft.name or "").lower().endswith(".pdf") else None)
     if pdf_file:
         try:
             with pdf_file.open("rb") as fh:
-                texts.append(file_text(pdf_file.name, fh.read(), ocr=False))
+                texts.append(file_text(pdf_file.name or "", fh.read(), ocr=False))
         except OSError:
             pass
     get_backend().index(IndexItem("outgoing", doc.pk, doc.agency_id, texts, kind=str(doc.kind_id),
@@ -626,7 +627,7 @@ def outgoing_sign(*, doc: OutgoingDocument, by: Any, pdf: Upload | None = None) 
     if pdf is not None:
         [upload] = _validated([pdf], (".pdf",))
         data = upload.data
-    elif doc.draft.name.lower().endswith(".pdf"):
+    elif (doc.draft.name or "").lower().endswith(".pdf"):
         with doc.draft.open("rb") as fh:
             data = fh.read()
     else:
@@ -690,7 +691,7 @@ def outgoing_issue(*, doc: OutgoingDocument, by: Any, units: Sequence[Unit] = ()
     doc.save(update_fields=["status", "issued_at"])
     with doc.final_pdf.open("rb") as fh:
         signed = fh.read()
-    pdf_name = doc.final_pdf.name.rsplit("/", 1)[-1]
+    pdf_name = (doc.final_pdf.name or "signed.pdf").rsplit("/", 1)[-1]
     for agency in agencies.values():
         recipient = Recipient.objects.create(outgoing=doc, unit=agency, name=agency.name,
                                              organ_id=agency.agency_id, sent_at=now)
@@ -712,7 +713,7 @@ def outgoing_issue(*, doc: OutgoingDocument, by: Any, units: Sequence[Unit] = ()
         package = build_package(doc, recipient, signed, pdf_name)
         recipient.package.save(f"edxml-{doc.pk}-{recipient.pk}.xml", ContentFile(package), save=True)
         path = outbox / "edxml" / f"{doc.agency.agency_id or doc.agency_id}-{doc.pk}-{recipient.pk}.xml"
-        transaction.on_commit(lambda path=path, package=package: _write_outbox(path, package))
+        transaction.on_commit(functools.partial(_write_outbox, path, package))
     audit_record(actor=by, action="outgoing.issue", target=doc, unit=doc.agency,
                  data={"units": list(agencies), "external": [e.name for e in external]})
     _reindex_outgoing(doc.pk)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -36,7 +39,7 @@ def can_transition(table: dict[str, set[str]], current: str, new: str) -> bool:
     return new in table.get(current, set())
 
 
-def ensure_transition(table: dict[str, set[str]], current: str, new: str, labels: dict[str, str]) -> None:
+def ensure_transition(table: dict[str, set[str]], current: str, new: str, labels: Mapping[str, Any]) -> None:
     """Raise a Vietnamese ValidationError unless ``current`` → ``new`` is in ``table``."""
     if not can_transition(table, current, new):
         raise ValidationError(

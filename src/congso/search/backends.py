@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -77,8 +78,9 @@ class SearchBackend:
     def _after_insert(self, entries: list[SearchEntry]) -> None:
         pass
 
-    def _filter_sql(self, doc_type: str, filters: Filters) -> tuple[str, list[object]]:
-        sql, params = ["e.doc_type = %s"], [doc_type]
+    def _filter_sql(self, doc_type: str, filters: Filters) -> tuple[str, list[Any]]:
+        sql: list[str] = ["e.doc_type = %s"]
+        params: list[Any] = [doc_type]
         if filters.unit_ids is not None:
             ids = [int(u) for u in filters.unit_ids]
             if not ids:

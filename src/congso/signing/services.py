@@ -117,9 +117,9 @@ def _root() -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
             _write_atomic(key_path, _key_pem(key))
             _write_atomic(cert_path, cert.public_bytes(serialization.Encoding.PEM))
     cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
-    key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
-    assert isinstance(key, ec.EllipticCurvePrivateKey)
-    return cert, key
+    root_key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+    assert isinstance(root_key, ec.EllipticCurvePrivateKey)
+    return cert, root_key
 
 
 def _slug(text: str) -> str:

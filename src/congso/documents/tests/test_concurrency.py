@@ -29,7 +29,7 @@ def test_thirty_parallel_registrations_get_distinct_continuous_numbers(demo_org)
             barrier.wait()
             s.incoming_register(by=clerk, unit=unit, sender_name="Sở Nội vụ", abstract=f"Công văn {i}",
                                 channel=Channel.ELECTRONIC)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()
