@@ -1,9 +1,9 @@
 import pytest
-
 from conftest import screenshot
+from tests.a11y import assert_no_serious_a11y_violations
+
 from congso.org.demo import DEMO_PASSWORD
 from congso.procedures import demo
-from tests.a11y import assert_no_serious_a11y_violations
 
 
 @pytest.mark.browser

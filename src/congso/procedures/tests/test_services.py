@@ -17,7 +17,14 @@ from congso.procedures.services import (
     version_update_draft,
 )
 
-from .factories import FeeFactory, FieldFactory, PaperFactory, ProcedureFactory, VersionFactory, complete
+from .factories import (
+    FeeFactory,
+    FieldFactory,
+    PaperFactory,
+    ProcedureFactory,
+    VersionFactory,
+    complete,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,21 @@ from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
 from congso.procedures import demo
-from congso.procedures.models import Fee, Field, InternalStep, Procedure, ProcedureVersion, RequiredPaper, UnitProcedure
-from congso.procedures.xlsx import CatalogueImportError, catalogue_export, catalogue_import, catalogue_rows
+from congso.procedures.models import (
+    Fee,
+    Field,
+    InternalStep,
+    Procedure,
+    ProcedureVersion,
+    RequiredPaper,
+    UnitProcedure,
+)
+from congso.procedures.xlsx import (
+    CatalogueImportError,
+    catalogue_export,
+    catalogue_import,
+    catalogue_rows,
+)
 
 from .factories import published_procedure
 
