@@ -34,8 +34,8 @@ def test_unit_merge_moves_unsubmitted_drafts(demo_org):
 
     from .factories import CitizenFactory
 
-    ward, other = demo_org.wards["00343"], demo_org.wards["00340"] if "00340" in demo_org.wards else None
-    other = other or [w for w in demo_org.wards.values() if w != ward][0]
+    ward = demo_org.wards["00343"]
+    other = next(w for w in demo_org.wards.values() if w != ward)
     version = offered_procedure(ward, name="Chứng thực chữ ký")
     version.online_level = "full"
     version.save()
