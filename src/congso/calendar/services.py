@@ -20,10 +20,9 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import holidays
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.signals import request_finished, request_started
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
@@ -86,6 +85,10 @@ def _check_ord(ordinal: int) -> None:
 @lru_cache(maxsize=256)
 def _package_year(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
     """(public holidays incl. substitute days off, weekend days worked instead) for a year."""
+    # Imported here: the package loads every country (~0.5 s), which commands that never
+    # compute a date should not pay.
+    import holidays
+
     calendar = holidays.country_holidays("VN", years=year)
     days_off = frozenset(calendar.keys())
     worked = frozenset(d for d in getattr(calendar, "weekend_workdays", ()) if d.year == year)
@@ -94,6 +97,8 @@ def _package_year(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
 
 def public_holidays(year: int) -> dict[dt.date, str]:
     """The `holidays` package's VN days off for a year (name in the package's language)."""
+    import holidays
+
     return dict(holidays.country_holidays("VN", years=year, language="vi").items())
 
 
@@ -114,6 +119,9 @@ class _ThreadState(threading.local):
 
 
 _thread = _ThreadState()
+_TOKEN_SQL = "SELECT {} FROM {} WHERE {} = %s".format(  # noqa: S608 - fixed identifiers only
+    connection.ops.quote_name("token"), connection.ops.quote_name(CalendarState._meta.db_table),
+    connection.ops.quote_name("id"))
 _lock = threading.Lock()
 _overrides_token: str | None = None
 _overrides: dict[int | None, dict[dt.date, str]] = {}
@@ -149,7 +157,12 @@ def calendar_batch() -> Iterator[None]:
 def _current_token() -> str:
     if _thread.scoped and _thread.token is not None:
         return _thread.token
-    token = CalendarState.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+    # A raw single-row read: the ORM's own overhead is ten times the query here, and this
+    # runs on every due-date computation outside a request.
+    with connection.cursor() as cursor:
+        cursor.execute(_TOKEN_SQL, [1])
+        row = cursor.fetchone()
+    token = row[0] if row else ""
     if _thread.scoped:
         _thread.token = token
     return token
