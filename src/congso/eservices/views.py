@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from congso.accounts.models import AccountKind, User
 from congso.accounts.views import LoginView
 from congso.dossiers.models import Status
+from congso.dossiers.transitions import ACTION_LABELS
 
 from . import accounts, eforms, oidc, payments, selectors, services, submission
 from .forms import ApplicantForm, CodeForm, RegisterForm, ResetConfirmForm, ResetRequestForm
@@ -393,7 +394,8 @@ def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
     replied = open_supplement is not None and SupplementReply.objects.filter(
         supplement=open_supplement).exists()
     return render(request, "eservices/my_dossier.html", {
-        "dossier": dossier, "history": list(dossier.history.all()),
+        "dossier": dossier,
+        "history": [(ACTION_LABELS.get(h.action, h.get_to_status_display()), h) for h in dossier.history.all()],
         "form_rows": eforms.display_rows(schema, dossier.form_data),
         "attachments": list(dossier.attachments.all()),
         "open_supplement": open_supplement, "replied": replied,
