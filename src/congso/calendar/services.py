@@ -95,13 +95,6 @@ def _package_year(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
     return days_off, worked
 
 
-def public_holidays(year: int) -> dict[dt.date, str]:
-    """The `holidays` package's VN days off for a year (name in the package's language)."""
-    import holidays
-
-    return dict(holidays.country_holidays("VN", years=year, language="vi").items())
-
-
 # --------------------------------------------------------------------------- override state
 #
 # Overrides are read once per process into a dict and reused while the token in the
