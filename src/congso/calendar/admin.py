@@ -18,6 +18,8 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     autocomplete_fields = ["unit"]
     fields = ("date", "kind", "name", "unit", "note")
+    # Unit.__str__ names the successor of a merged unit.
+    list_select_related = ("unit", "unit__successor")
 
     # Edits go through the services so each one is audited and invalidates cached calendars.
     def save_model(self, request: HttpRequest, obj: CalendarOverride, form: Any, change: bool) -> None:

@@ -397,6 +397,8 @@ def is_working_day(unit: Unit, day: dt.date) -> bool:
     """True if ``day`` has working time that counts for ``unit``: a weekday that is neither a
     public holiday nor a day off, a worked Saturday, or a Saturday morning that the unit
     counts (``saturday_reception`` and ``saturday_counts``)."""
+    if isinstance(day, dt.datetime):  # a datetime is a date too; its local date is meant
+        day = day.astimezone(LOCAL_TZ).date() if day.tzinfo else day.date()
     _check_ord(day.toordinal())
     return bool(_timeline(unit).day_intervals(day))
 

@@ -153,3 +153,27 @@ def test_admin_pages_in_vietnamese(admin_client, ward):
     assert response.status_code == 302, response.content.decode()[:2000]
     assert not is_working_day(ward, WEDNESDAY)
     assert AuditEvent.objects.filter(action="calendar.override_create").count() == 1
+
+
+def test_admin_list_costs_the_same_for_n_and_n_plus_one_rows(admin_client, django_assert_num_queries):
+    def add(n: int) -> None:
+        for i in range(n):
+            CalendarOverrideFactory(date=dt.date(2025, 6, 1) + dt.timedelta(days=i + CalendarOverride.objects.count()),
+                                    unit=UnitFactory())
+
+    url = "/quan-tri/workcalendar/calendaroverride/"
+    add(3)
+    admin_client.get(url)  # warm: session, content types
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as three:
+        assert admin_client.get(url).status_code == 200
+    add(1)
+    with django_assert_num_queries(len(three)):
+        assert admin_client.get(url).status_code == 200
+
+
+def test_is_working_day_accepts_a_datetime(ward):
+    assert not is_working_day(ward, at(2025, 1, 29, 10))
+    assert is_working_day(ward, at(2025, 2, 3, 10))
