@@ -64,7 +64,19 @@ def _hash_code(code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), code.encode(), hashlib.sha256).hexdigest()
 
 
+CODES_PER_HOUR = 5
+
+
+def _too_many_codes(user: User) -> bool:
+    """Codes cost SMS money and annoy the owner: at most CODES_PER_HOUR per account."""
+    since = timezone.now() - dt.timedelta(hours=1)
+    return VerificationCode.objects.filter(user=user, created_at__gte=since).count() >= CODES_PER_HOUR
+
+
 def _send_code(user: User, *, purpose: str, channel: str, destination: str) -> VerificationCode:
+    if _too_many_codes(user):
+        raise ValidationError(_("Bạn đã yêu cầu quá nhiều mã xác thực. Vui lòng thử lại sau một giờ."),
+                              code="rate")
     code = f"{secrets.randbelow(1_000_000):06d}"
     # Older unused codes for the same purpose stop working: only the latest counts.
     VerificationCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True).update(
@@ -181,7 +193,7 @@ def password_reset_request(*, login: str) -> User | None:
     """Send a reset code to an existing citizen account; silent when none exists (no account
     enumeration)."""
     user = find_account(login)
-    if user is None:
+    if user is None or _too_many_codes(user):
         return None
     channel, value = classify_login(login)
     _send_code(user, purpose=CodePurpose.RESET, channel=channel, destination=value)

@@ -73,7 +73,8 @@ def load(variant: str = "2015") -> str | None:
         assert unit is not None
         draft = submission.draft_create(user=user, version=version, unit=unit)
         data = {spec["name"]: _value(spec) for spec in version.form_schema or []}
-        uploads = {p.pk: [_paper_pdf(p.name)] for p in version.papers.all() if p.required}
+        uploads: dict[int | None, list[Any]] = {
+            p.pk: [_paper_pdf(p.name)] for p in version.papers.all() if p.required}
         submission.draft_save(draft=draft, user=user, data=data, uploads=uploads)
         dossier = submission.draft_submit(draft=draft, user=user, key=uuid.uuid5(NAMESPACE, str(index)),
                                           applicant={})

@@ -94,8 +94,12 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect("eservices:login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and "resend" in request.POST:
-        accounts.citizen_resend_code(user=user)
-        messages.info(request, _g("Đã gửi mã xác thực mới."))
+        try:
+            accounts.citizen_resend_code(user=user)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.info(request, _g("Đã gửi mã xác thực mới."))
         return redirect("eservices:verify")
     if request.method == "POST" and form.is_valid():
         try:

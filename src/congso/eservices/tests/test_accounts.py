@@ -137,3 +137,13 @@ def test_reset_for_unknown_login_says_the_same_and_sends_nothing(client, django_
         r = client.post("/dich-vu-cong/quen-mat-khau/", {"login": "khongco@example.vn"}, follow=True)
     assert "Nếu tài khoản tồn tại" in r.content.decode()
     assert mail.outbox == []
+
+
+def test_codes_are_rate_limited(django_capture_on_commit_callbacks):
+    user = accounts.citizen_register(login="d@example.vn", password=GOOD, full_name="D")
+    for _ in range(accounts.CODES_PER_HOUR - 1):
+        accounts.citizen_resend_code(user=user)
+    with pytest.raises(ValidationError, match="quá nhiều"):
+        accounts.citizen_resend_code(user=user)
+    assert accounts.password_reset_request(login="d@example.vn") is None  # silently, no 6th code
+    assert VerificationCode.objects.filter(user=user).count() == accounts.CODES_PER_HOUR

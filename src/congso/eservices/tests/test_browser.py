@@ -4,16 +4,17 @@ screenshots at desktop and phone width (var/screenshots/eservices-*)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
-from django.core import mail
-
 from conftest import screenshot
+from django.core import mail
+from tests.a11y import assert_no_serious_a11y_violations
+
 from congso.dossiers import services as ds
 from congso.dossiers.models import Dossier, ReturnMethod, Status
 from congso.dossiers.tests.factories import offered_procedure
 from congso.procedures.models import OnlineLevel
-from tests.a11y import assert_no_serious_a11y_violations
 
 from .factories import PASSWORD, CitizenFactory, pdf_bytes, png_bytes
 from .test_submission import SCHEMA, result_pdf
@@ -126,13 +127,13 @@ def test_online_journey(page, live_server, demo_org, online_version, sandbox, tm
     page.goto(url + f"/dich-vu-cong/ho-so-cua-toi/{dossier.pk}/")
     with page.expect_download() as info:
         page.get_by_role("link", name="Tải kết quả điện tử (PDF đã ký số)").click()
-    from congso.signing.services import verify_pdf
-
     # pyHanko runs its own event loop: verify outside Playwright's.
     from concurrent.futures import ThreadPoolExecutor
 
+    from congso.signing.services import verify_pdf
+
     with ThreadPoolExecutor(1) as pool:
-        reports = pool.submit(verify_pdf, open(info.value.path(), "rb").read()).result()
+        reports = pool.submit(verify_pdf, Path(info.value.path()).read_bytes()).result()
     assert len(reports) == 1 and reports[0].ok
     page.get_by_label("Rất hài lòng").check()
     page.get_by_role("button", name="Gửi đánh giá").click()
