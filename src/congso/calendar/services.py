@@ -107,8 +107,13 @@ def _package_year(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
 
 class _ThreadState(threading.local):
     def __init__(self) -> None:
-        self.scoped = 0          # >0 inside a request or calendar_batch()
+        self.in_request = False
+        self.batch_depth = 0
         self.token: str | None = None
+
+    @property
+    def scoped(self) -> bool:
+        return self.in_request or self.batch_depth > 0
 
 
 _thread = _ThreadState()
@@ -122,12 +127,14 @@ _timelines: dict[tuple[Any, ...], _Timeline] = {}
 
 
 def _on_request_started(**kwargs: Any) -> None:
-    _thread.scoped += 1
+    # A flag, not a counter, and the token is dropped at every request start: even if a
+    # request_finished were lost, a thread is never stale for more than one request.
+    _thread.in_request = True
     _thread.token = None
 
 
 def _on_request_finished(**kwargs: Any) -> None:
-    _thread.scoped = max(0, _thread.scoped - 1)
+    _thread.in_request = False
     _thread.token = None
 
 
@@ -138,12 +145,12 @@ request_finished.connect(_on_request_finished, dispatch_uid="workcalendar_reques
 @contextmanager
 def calendar_batch() -> Iterator[None]:
     """Read the override token once for a whole block (imports, benchmarks, recomputations)."""
-    _thread.scoped += 1
+    _thread.batch_depth += 1
     _thread.token = None
     try:
         yield
     finally:
-        _thread.scoped -= 1
+        _thread.batch_depth -= 1
         _thread.token = None
 
 

@@ -84,10 +84,13 @@ def test_bad_parameters(client, nhan_chinh, params, detail):
 
 def test_public_and_cheap(client, nhan_chinh, django_assert_max_num_queries):
     get(client, unit="00343", start="2025-03-03T10:00", amount="3", kind="working_days")  # warm
-    with django_assert_max_num_queries(3):   # unit lookup (agency id, stats code) + calendar token
+    with django_assert_max_num_queries(3) as captured:   # unit lookup + calendar token
         response = get(client, unit="00343", start="2025-03-03T10:00", amount="3",
                        kind="calendar_days")
     assert response.status_code == 200
+    # due_at and effective_start both run, but the override token is read once per request.
+    token_reads = [q for q in captured.captured_queries if "workcalendar_calendarstate" in q["sql"]]
+    assert len(token_reads) == 1
 
 
 def test_schema_documents_the_endpoint(client):
