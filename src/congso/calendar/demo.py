@@ -12,9 +12,13 @@ import datetime as dt
 from .models import CalendarOverride, OverrideKind
 from .services import calendar_override_save
 
-NOTE_2025 = ("Thông báo 6150/TB-LĐTBXH ngày 12/11/2024 về lịch nghỉ Tết Ất Tỵ và dịp 30/4, 1/5 "
-             "năm 2025 (cán bộ, công chức, viên chức).")
-NOTE_2026 = "Thông báo của Bộ Nội vụ về lịch nghỉ năm 2026 (cán bộ, công chức, viên chức)."
+# Sources as we know them; the numbers are to be checked against the original notices
+# (docs/calendar.md says what is verified).
+NOTE_2025 = ("Thông báo của Bộ Lao động – Thương binh và Xã hội về lịch nghỉ Tết Ất Tỵ và dịp "
+             "30/4, 1/5/2025 đối với cán bộ, công chức, viên chức (số 6150/TB-LĐTBXH ngày "
+             "12/11/2024 — cần đối chiếu văn bản gốc).")
+NOTE_2026 = ("Thông báo của Bộ Nội vụ về lịch nghỉ năm 2026 đối với cán bộ, công chức, viên chức "
+             "(số hiệu văn bản chưa đối chiếu).")
 
 SWAPS: list[tuple[dt.date, str, str, str]] = [
     (dt.date(2025, 4, 26), OverrideKind.WORKING_DAY, "Làm bù cho ngày nghỉ 2/5/2025", NOTE_2025),
