@@ -23,7 +23,7 @@ from .xlsx import CatalogueImportError, catalogue_export, catalogue_import
 
 PAGE_SIZE = 20
 # The online-services app may mount a submission page under one of these names.
-ONLINE_SUBMIT_URL_NAMES = ["eservices:submit", "eservices:apply"]
+ONLINE_SUBMIT_URL_NAMES = ["eservices:start", "eservices:submit"]
 
 
 @require_GET

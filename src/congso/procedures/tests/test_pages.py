@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from congso.procedures.models import RequiredPaper
+from congso.procedures.views import online_submit_url
 
 from .factories import FeeFactory, PaperFactory, VersionFactory, published_procedure
 
@@ -61,6 +62,8 @@ def test_detail_page_shows_what_a_citizen_needs(client, demo_org, settings):
                  "1.500.000 đ", "Miễn", "Luật Xây dựng năm 2014", "UBND quận Thanh Xuân",
                  "Nộp trực tuyến", "Tải mẫu: Đơn đề nghị", "Một phần"]:
         assert text in page, text
+    submit = online_submit_url(procedure.slug)
+    assert (f'href="{submit}"' in page) if submit else ("sắp mở" in page)
     download = client.get(f"/thu-tuc/{procedure.slug}/bieu-mau/{paper.pk}/")
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == b"%PDF-1.4 test"
