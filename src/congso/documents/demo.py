@@ -114,23 +114,23 @@ def load(variant: str = "") -> str | None:
                 s.work_file_add(wf=files["01.VP" if dept == "VP" else "02.VP"], by=clerk, incoming=doc)
         for j, (dept, kind_abbr, abstract, to_ward) in enumerate(OUTGOING):
             drafter = org.user(specialists[dept])
-            doc = s.outgoing_create_draft(
+            out = s.outgoing_create_draft(
                 by=drafter, drafting_unit=departments[dept], kind=kinds[kind_abbr] if kind_abbr else letter,
                 abstract=abstract, signer=leader, signer_position="Phó Chủ tịch UBND quận",
                 draft=s.Upload("du-thao.pdf", _pdf(abstract), "application/pdf"),
                 reviewers=[org.user(heads[dept])] if dept != "VP" else [], copies=2,
                 keeping_unit="Văn phòng HĐND và UBND quận")
-            s.outgoing_submit_review(doc=doc, by=drafter)
+            s.outgoing_submit_review(doc=out, by=drafter)
             if dept != "VP":
-                s.outgoing_approve(doc=doc, by=org.user(heads[dept]), note="Đồng ý trình ký.")
+                s.outgoing_approve(doc=out, by=org.user(heads[dept]), note="Đồng ý trình ký.")
             if j == len(OUTGOING) - 1:
                 continue  # left approved, waiting for the signature
-            s.outgoing_sign(doc=doc, by=leader)
+            s.outgoing_sign(doc=out, by=leader)
             units = [ward, org.wards["00352"]] if to_ward else []
             external = [] if to_ward else [s.ExternalRecipient("Sở Tài chính Hà Nội", "G01.12")]
-            s.outgoing_issue(doc=doc, by=clerk, units=units, external=external)
+            s.outgoing_issue(doc=out, by=clerk, units=units, external=external)
             if to_ward and j % 2 == 0:
-                copy = IncomingDocument.objects.get(source__outgoing=doc, unit=ward)
+                copy = IncomingDocument.objects.get(source__outgoing=out, unit=ward)
                 s.incoming_present(doc=copy, by=ward_clerk, leader=ward_leader)
                 s.incoming_direct(doc=copy, by=ward_leader, instruction="Giao công chức Tư pháp - Hộ tịch thực hiện.",
                                   receiver=ward_officer, deadline_days=3)
@@ -145,6 +145,6 @@ def load(variant: str = "") -> str | None:
         s.outgoing_submit_review(doc=up, by=ward_officer)
         s.outgoing_sign(doc=up, by=ward_leader)
         s.outgoing_issue(doc=up, by=ward_clerk, units=[district])
-    return "Đã nạp văn bản mẫu: %d văn bản đến, %d văn bản đi, %d hồ sơ công việc." % (
-        IncomingDocument.objects.filter(unit__in=[district, ward]).count(),
-        len(OUTGOING) + 1, len(WORK_FILES))
+    count = IncomingDocument.objects.filter(unit__in=[district, ward]).count()
+    return (f"Đã nạp văn bản mẫu: {count} văn bản đến, {len(OUTGOING) + 1} văn bản đi, "
+            f"{len(WORK_FILES)} hồ sơ công việc.")
