@@ -50,7 +50,24 @@ def files(tmp_path):
     return a, b
 
 
-def test_online_journey(page, live_server, demo_org, online_version, sandbox, tmp_path):
+def officer_accepts(browser, url: str, dossier) -> None:
+    """The desk officer accepts the online dossier through the staff pages."""
+    from congso.org.demo import DEMO_PASSWORD
+
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    staff = context.new_page()
+    staff.goto(url + "/tai-khoan/dang-nhap/")
+    staff.get_by_label("Tên đăng nhập, e-mail hoặc số điện thoại").fill("motcua.tx")
+    staff.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    staff.get_by_role("button", name="Đăng nhập").click()
+    staff.wait_for_load_state()
+    staff.goto(url + f"/mot-cua/ho-so/id-{dossier.pk}/")
+    staff.locator("button[data-action=accept]").click()
+    staff.wait_for_url(re.compile(r".*/mot-cua/ho-so/H26\.09-.*"))
+    context.close()
+
+
+def test_online_journey(browser, page, live_server, demo_org, online_version, sandbox, tmp_path):
     org, url = demo_org, live_server.url
     tokhai, cccd = files(tmp_path)
 
@@ -90,8 +107,12 @@ def test_online_journey(page, live_server, demo_org, online_version, sandbox, tm
     dossier = Dossier.objects.get()
     assert dossier.status == Status.NEW and dossier.attachments.count() == 2
 
-    # The desk accepts; processing asks for a supplement, answered online.
-    ds.dossier_accept(dossier=dossier, by=org.staff["motcua.tx"])
+    # The desk accepts (staff pages); processing asks for a supplement, answered online.
+    officer_accepts(browser, url, dossier)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.ACCEPTED and dossier.code
+    page.reload()
+    assert page.get_by_role("heading", name=f"Hồ sơ {dossier.code}").is_visible()
     ds.dossier_hand_over(dossier=dossier, by=org.staff["motcua.tx"], to_unit=org.departments["TP"])
     ds.dossier_assign(dossier=dossier, by=org.staff["truongphong.tp"], specialist=org.staff["chuyenvien.tp"])
     ds.dossier_supplement_request(dossier=dossier, by=org.staff["chuyenvien.tp"],
