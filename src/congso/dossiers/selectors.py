@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congso.org.models import Role, Unit
+from congso.org.models import Role, Unit, UnitKind
 from congso.org.selectors import role_units, staff_for
 from congso.procedures.models import Procedure, ProcedureVersion
 
@@ -170,7 +170,9 @@ def procedures_offered(unit: Unit, query: str = "", at: dt.date | None = None,
 
     at = at or timezone.localdate()
     agency = unit.agency()
-    procs = Procedure.objects.filter(offered_by__unit=agency, offered_by__is_active=True)
+    # A ward's desk also receives its district's procedures (một cửa liên thông).
+    chain = [agency.pk, *(u.pk for u in agency.ancestors() if u.kind != UnitKind.PROVINCE)]
+    procs = Procedure.objects.filter(offered_by__unit_id__in=chain, offered_by__is_active=True).distinct()
     for word in fold(query).split():
         procs = procs.filter(search_text__contains=word)
     versions = (ProcedureVersion.objects.filter(procedure__in=procs.values("pk"), is_published=True,

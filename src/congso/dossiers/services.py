@@ -170,7 +170,8 @@ def action_units(dossier: Dossier, action: str) -> list[Unit]:
     if action in ("stop", "apologise"):
         return [dossier.processing_agency]
     if action in ("supplement_receive", "request_payment", "payment_confirmed"):
-        return [dossier.handling_unit, dossier.receiving_unit]
+        # Papers and fees may come in at the receiving desk or the deciding agency's desk.
+        return [dossier.handling_unit, dossier.receiving_unit, desk_of(dossier.processing_agency)]
     return [dossier.handling_unit]
 
 
@@ -305,7 +306,9 @@ def _ensure_offered(version: ProcedureVersion, unit: Unit, at: dt.datetime) -> N
     day = timezone.localdate(at)
     if version.valid_from > day or (version.valid_to and version.valid_to < day):
         raise ValidationError(_("Phiên bản thủ tục không còn hiệu lực."))
-    if not version.procedure.offered_by.filter(unit=agency, is_active=True).exists():
+    # Một cửa liên thông: a ward also receives the procedures of the agencies above it.
+    chain = [agency.pk, *(u.pk for u in agency.ancestors())]
+    if not version.procedure.offered_by.filter(unit_id__in=chain, is_active=True).exists():
         raise ValidationError(_("Đơn vị không tiếp nhận thủ tục này."))
 
 
