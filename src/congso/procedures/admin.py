@@ -12,6 +12,8 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from congso.audit.services import audit_record
+
 from .models import (
     Fee,
     Field,
@@ -95,6 +97,8 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
         if _published(obj):
             raise PermissionDenied(_("Phiên bản đã công bố không được sửa."))
         super().save_model(request, obj, form, change)
+        audit_record(actor=request.user, action="procedure.version_admin_save", target=obj,
+                     data={"created": not change, "fields": sorted(form.changed_data)})
 
     @admin.action(description=_("Công bố các phiên bản đã chọn"))
     def publish_selected(self, request: HttpRequest, queryset: QuerySet[ProcedureVersion]) -> None:

@@ -45,3 +45,19 @@ def test_demo_catalogue_is_real_sized_valid_and_idempotent(demo_org):
     birth = catalogue_search("dang ky khai sinh").first()
     assert birth.name == "Đăng ký khai sinh"
     assert version_current(birth).duration_kind == "same_day"
+
+
+@pytest.mark.django_db
+def test_two_tier_reform_moves_offers_to_new_wards(demo_org):
+    from congso.org.demo import load_two_tier_demo
+
+    demo.load("two-tier")
+    new_wards = load_two_tier_demo()
+    demo.load("two-tier")  # a second run after the merge creates nothing
+    khuong_dinh = next(u for u in new_wards.values() if u.name.endswith("Khương Đình"))
+    offered = set(procedures_offered_by(khuong_dinh).values_list("slug", flat=True))
+    # It absorbed old Khương Đình (farmland) and three other wards.
+    assert {"dang-ky-khai-sinh", "chuyen-doi-co-cau-cay-trong-tren-dat-trong-lua"} <= offered
+    assert not procedures_offered_by(demo_org.wards["00364"]).exists()
+    # District procedures moved to the city with the abolished district.
+    assert procedures_offered_by(demo_org.city).filter(slug="cap-giay-phep-xay-dung-nha-o-rieng-le").exists()
