@@ -178,9 +178,9 @@ def control_pdf(dossier: Dossier) -> bytes:
 def control_rows(dossier: Dossier) -> Iterable[list[str]]:
     for h in dossier.handovers.select_related("from_unit", "to_unit", "to_staff__user").order_by("sent_at", "pk"):
         sent = timezone.localtime(h.sent_at)
-        to_name = h.to_staff.name if h.to_staff else h.to_unit.name
-        yield [h.from_unit.name, f"{sent:%H:%M} ngày {sent:%d/%m/%Y}",
-               f"{h.from_name}\n{h.from_unit.name}", f"{to_name}\n{h.to_unit.name}",
+        to_text = f"{h.to_staff.name}\n{h.to_unit.name}" if h.to_staff else h.to_unit.name
+        from_text = f"{h.from_name}\n{h.from_unit.name}" if h.from_name else h.from_unit.name
+        yield [h.from_unit.name, f"{sent:%H:%M} ngày {sent:%d/%m/%Y}", from_text, to_text,
                TIMELINESS_VI.get(h.timeliness, ""), h.note]
 
 

@@ -337,8 +337,12 @@ def _aware(day: dt.date) -> dt.datetime:
 def _agencies(request: HttpRequest) -> list[Unit]:
     if request.user.is_superuser:
         return list(Unit.objects.agencies().active())
-    return list(role_units(request.user, selectors.WORK_ROLES).filter(
-        kind__in=[UnitKind.WARD, UnitKind.DISTRICT, UnitKind.PROVINCE]))
+    # A desk or a department reports for the agency it belongs to.
+    units = role_units(request.user, selectors.WORK_ROLES)
+    agency_kinds = [UnitKind.WARD, UnitKind.DISTRICT, UnitKind.PROVINCE]
+    return list(Unit.objects.filter(
+        Q(pk__in=units.filter(kind__in=agency_kinds).values("pk"))
+        | Q(pk__in=units.exclude(kind__in=agency_kinds).values("parent_id"), kind__in=agency_kinds)))
 
 
 @login_required
