@@ -146,8 +146,10 @@ def create_dossier(request: HttpRequest, payload: DossierIn,
     if existing is not None:
         return Status(200, _out(selectors.dossier_get_for(request.user, existing.ref)))
     units = list(role_units(request.user, [Role.ONESTOP_OFFICER]))
-    unit = next((u for u in units if u.pk == payload.receiving_unit_id), None) if payload.receiving_unit_id \
-        else (views._intake_units(request) or [None])[0]
+    if payload.receiving_unit_id:
+        unit = next((u for u in units if u.pk == payload.receiving_unit_id), None)
+    else:
+        unit = next(iter(views._intake_units(request)), None)
     if unit is None:
         raise HttpError(403, _("Bạn không tiếp nhận hồ sơ tại đơn vị này."))
     version = selectors.version_for_unit(unit, payload.procedure_version_id)

@@ -42,7 +42,7 @@ def load(variant: str) -> str | None:
     district_procs = list(Procedure.objects.filter(offered_by__unit=org.district).order_by("pk"))
     if not district_procs:
         return "Chưa có thủ tục mẫu: bỏ qua hồ sơ một cửa mẫu."
-    rng = random.Random(2015)  # noqa: S311 - reproducible demo data, not security
+    rng = random.Random(2015)
     made = 0
     with transaction.atomic():
         made += _load_site(org, org.desk, district_procs, COUNTS["district"], rng, "district")
@@ -100,10 +100,11 @@ def _load_site(org, unit: Unit, procs: list[Procedure], count: int, rng: random.
         if version.via_online and i % 5 == 0:
             d = services.dossier_submit_online(version=version, agency=agency, applicant=applicant,
                                                idempotency_key=key, at=at)
-            at = _later(agency, at, rng, 1, 6, now)
-            if at is None:
+            accepted_at = _later(agency, at, rng, 1, 6, now)
+            if accepted_at is None:
                 made += 1
-                continue
+                continue  # still waiting for the desk
+            at = accepted_at
             d = services.dossier_accept(dossier=d, by=staff[keys["desk"]], papers=papers, at=at)
         elif i % 25 == 7:
             services.dossier_refuse_at_intake(by=staff[keys["desk"]], receiving_unit=unit, version=version,
@@ -134,9 +135,10 @@ def _progress(org, d: Dossier, keys: dict[str, str], rng: random.Random, at: dt.
     unit = d.agency
     slow = rng.random() < 0.15
     if forwarded:
-        at = _later(unit, at, rng, 1, 3, now)  # type: ignore[assignment]
-        if at is None:
+        moved = _later(unit, at, rng, 1, 3, now)
+        if moved is None:
             return
+        at = moved
         services.dossier_forward(dossier=d, by=staff[keys["desk"]], to_agency=org.district, at=at)
         keys = _staff_keys("district") | {"desk_origin": keys["desk"]}
         unit = org.district

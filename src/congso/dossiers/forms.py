@@ -52,7 +52,7 @@ class IntakeForm(forms.Form):
             self.paper_rows.append((paper, self[f"paper_{paper.pk}_o"], self[f"paper_{paper.pk}_c"]))
 
     def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+        data = super().clean() or {}
         kind, number = data.get("applicant_kind"), (data.get("applicant_id_number") or "").strip()
         if kind == ApplicantKind.INDIVIDUAL and number and not IDENTITY_RE.match(number):
             self.add_error("applicant_id_number", _("Số định danh cá nhân (CCCD) gồm đúng 12 chữ số."))

@@ -3,7 +3,6 @@ rows, handovers and register rows keep the old unit, so the past reads as it hap
 
 from __future__ import annotations
 
-
 from congso.org.models import Unit
 
 from .models import OPEN_STATUSES, Dossier

@@ -144,7 +144,7 @@ def apply_filters(qs: QuerySet[Dossier], filters: dict[str, str]) -> QuerySet[Do
         qs = qs.filter(procedure_version__procedure__field__code=field)
     urgency = filters.get("urgency")
     if urgency in {"0", "1", "2"}:
-        qs = qs.filter(urgency=int(urgency))
+        qs = qs.filter(**{"urgency": int(urgency)})  # the annotation added by queue()
     status = filters.get("status")
     if status and status.isdigit():
         qs = qs.filter(status=int(status))
@@ -249,8 +249,9 @@ def statistics(agencies: QuerySet[Unit], start: dt.datetime, end: dt.datetime,
             ).order_by("processing_agency__name"))
     out = []
     for row in rows:
-        item = {"unit_id": row["processing_agency"], "unit": row["processing_agency__name"],
-                **{k: row[k] for k in STAT_KEYS if k in row}}
+        values: dict[str, Any] = dict(row)
+        item = {"unit_id": values["processing_agency"], "unit": values["processing_agency__name"],
+                **{k: values[k] for k in STAT_KEYS if k in values}}
         out.append(_rates(item))
     return out
 

@@ -40,8 +40,8 @@ from .models import (
     RegisterEntry,
     ReturnMethod,
     Stage,
-    StatusHistory,
     Status,
+    StatusHistory,
     Supplement,
     validate_identity,
 )

@@ -129,7 +129,7 @@ def sync_run(*, limit: int = 100, transport: Transport | None = None) -> tuple[i
             job.attempts += 1
             try:
                 transport.send(job)
-            except Exception as exc:  # noqa: BLE001 - any transport error means "retry later"
+            except Exception as exc:
                 job.state = SyncJob.State.FAILED
                 job.last_error = str(exc)[:2000]
                 job.next_attempt_at = timezone.now() + backoff(job.attempts)

@@ -4,6 +4,8 @@ leads to, at which stage inside the agency, and which roles may take it. A test 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -70,7 +72,7 @@ ACTION_ROLES: dict[str, set[str]] = {
     "return_forwarded": {Role.ONESTOP_OFFICER}, "return_result": {Role.ONESTOP_OFFICER},
 }
 
-ACTION_LABELS: dict[str, str] = {
+ACTION_LABELS: dict[str, Any] = {
     "accept": gettext_lazy("Tiếp nhận"), "refuse": gettext_lazy("Từ chối"),
     "request_completion": gettext_lazy("Yêu cầu hoàn thiện hồ sơ"),
     "withdraw": gettext_lazy("Rút hồ sơ"), "stop": gettext_lazy("Dừng xử lý"),

@@ -33,7 +33,7 @@ def _attempt(channel: str, recipient: str, subject: str, body: str, event: str, 
              action) -> Notification:  # type: ignore[no-untyped-def]
     try:
         action()
-    except Exception as exc:  # noqa: BLE001 - any gateway error is recorded, not raised
+    except Exception as exc:
         log.warning("notification %s to %s failed: %s", channel, recipient, exc)
         return Notification.objects.create(channel=channel, recipient=recipient, subject=subject,
                                            body=body, event=event, reference=reference,

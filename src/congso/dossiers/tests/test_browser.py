@@ -6,12 +6,12 @@ from __future__ import annotations
 import io
 
 import pytest
+from conftest import screenshot
 from pypdf import PdfReader
 
 from congso.dossiers import services as s
 from congso.dossiers.models import Dossier, Rating, Status
 from congso.org.demo import DEMO_PASSWORD
-from conftest import screenshot
 
 from .factories import offered_procedure
 

@@ -135,7 +135,7 @@ def test_fifty_parallel_intakes_get_distinct_codes(demo_org, district_version):
                                   version=district_version, applicant=person(), at=at,
                                   papers=all_papers(district_version))
             codes.append(d.code)
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()
