@@ -184,6 +184,9 @@ def draft_submit(*, draft: Draft, user: Any, key: uuid.UUID, applicant: dict[str
             finally:
                 for att in attachments:
                     att.file.close()
+            if dossier.applicant_user_id != user.pk:
+                # A key somebody else already used: never hand out their dossier.
+                raise PermissionDenied(_g("Mã nộp hồ sơ không hợp lệ; hãy tải lại trang và nộp lại."))
             submission.dossier = dossier
             submission.save(update_fields=["dossier"])
             draft.dossier = dossier
@@ -197,7 +200,7 @@ def draft_submit(*, draft: Draft, user: Any, key: uuid.UUID, applicant: dict[str
         winner = Submission.objects.filter(key=key, owner=user).select_related("dossier").first()
         if winner is not None and winner.dossier is not None:
             return winner.dossier
-        raise
+        raise ValidationError(_("Mã nộp hồ sơ không hợp lệ; hãy tải lại trang và nộp lại."))
 
 
 def supplement_reply(*, dossier: Dossier, user: Any, note: str, files: Sequence[Any]) -> SupplementReply:

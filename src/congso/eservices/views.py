@@ -326,8 +326,8 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
                     dossier = submission.draft_submit(
                         draft=the_draft, user=request.user, key=_uuid_or_404(request.POST.get("key", "")),
                         applicant=applicant.cleaned_data)
-                except ValidationError as exc:
-                    upload_error = "; ".join(exc.messages)
+                except (ValidationError, PermissionDenied) as exc:
+                    upload_error = "; ".join(getattr(exc, "messages", [str(exc)]))
                 else:
                     messages.success(request, _g("Đã nộp hồ sơ. Cơ quan tiếp nhận sẽ kiểm tra và "
                                                  "thông báo cho bạn."))

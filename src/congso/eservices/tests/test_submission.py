@@ -296,3 +296,26 @@ def test_my_dossiers_shows_only_mine_with_constant_queries(client, demo_org, onl
     assert count() == first
     page = client.get("/dich-vu-cong/ho-so-cua-toi/").content.decode()
     assert len(re.findall(r"/dich-vu-cong/ho-so-cua-toi/\d+/", page)) == 3
+
+
+def test_someone_elses_key_never_returns_their_dossier(demo_org, online_version, citizen):
+    import uuid
+
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from congso.eservices import submission
+
+    def ready(user):  # type: ignore[no-untyped-def]
+        draft = submission.draft_create(user=user, version=online_version, unit=demo_org.district)
+        papers = list(online_version.papers.filter(required=True))
+        submission.draft_save(draft=draft, user=user, data={"noi_dung": "x", "ngay_sinh": "1990-01-01",
+                                                            "muc_dich": "Học tập"},
+                              uploads={p.pk: [SimpleUploadedFile("a.pdf", pdf_bytes())] for p in papers})
+        return draft
+
+    key = uuid.uuid4()
+    theirs = submission.draft_submit(draft=ready(citizen), user=citizen, key=key, applicant={})
+    intruder = CitizenFactory(profile__identity_number="001090088888")
+    with pytest.raises((PermissionDenied, ValidationError)):
+        submission.draft_submit(draft=ready(intruder), user=intruder, key=key, applicant={})
+    assert Dossier.objects.count() == 1 and theirs.applicant_user == citizen
