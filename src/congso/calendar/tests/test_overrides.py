@@ -177,3 +177,29 @@ def test_admin_list_costs_the_same_for_n_and_n_plus_one_rows(admin_client, djang
 def test_is_working_day_accepts_a_datetime(ward):
     assert not is_working_day(ward, at(2025, 1, 29, 10))
     assert is_working_day(ward, at(2025, 2, 3, 10))
+
+
+def test_rolled_back_edit_leaves_no_stale_calendar(ward):
+    from django.db import transaction
+
+    assert is_working_day(ward, WEDNESDAY)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        calendar_override_save(
+            override=CalendarOverride(date=WEDNESDAY, kind=OverrideKind.DAY_OFF, name="Nghỉ"), by=None)
+        assert not is_working_day(ward, WEDNESDAY)   # seen inside the transaction
+        raise RuntimeError("admin save failed later")
+    assert is_working_day(ward, WEDNESDAY)
+
+
+def test_edit_committed_by_another_process_is_seen_at_the_next_request_or_batch(ward):
+    from congso.calendar.models import CalendarState
+
+    assert is_working_day(ward, WEDNESDAY)
+    with calendar_batch():
+        assert is_working_day(ward, WEDNESDAY)
+        # Another worker process saves an override: its row and a new token arrive in the
+        # database without any signal in this process.
+        CalendarOverride.objects.bulk_create([CalendarOverride(date=WEDNESDAY, kind="day_off", name="x")])
+        CalendarState.objects.update_or_create(pk=1, defaults={"token": "from-another-process"})
+        assert is_working_day(ward, WEDNESDAY)       # one consistent calendar per batch
+    assert not is_working_day(ward, WEDNESDAY)       # next call reads the new token

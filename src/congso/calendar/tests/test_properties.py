@@ -124,3 +124,15 @@ def test_matches_a_day_by_day_reference(swaps, start, hours):
     with calendar_batch():
         eff = effective_start(unit, start)
         assert due_at(unit, start, hours, "working_hours") == reference_due_hours(unit, eff, hours)
+
+
+@SETTINGS
+@given(offset=st.integers(0, 792))
+def test_working_day_iff_it_has_working_time(unit, offset):
+    day = BASE.date() + dt.timedelta(days=offset)
+    midnight = dt.datetime(day.year, day.month, day.day, tzinfo=VN)
+    with calendar_batch():
+        worked = working_time_between(unit, midnight, midnight + dt.timedelta(days=1))
+        assert is_working_day(unit, day) == (worked > dt.timedelta(0))
+        if day.weekday() < 5 and worked:
+            assert worked == dt.timedelta(hours=8)   # all three setups have 8-hour weekdays
