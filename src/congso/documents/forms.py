@@ -166,7 +166,9 @@ class CompleteForm(forms.Form):
     def __init__(self, *args: Any, agency: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reply"].queryset = (  # type: ignore[attr-defined]
-            OutgoingDocument.objects.filter(agency=agency).order_by("-created_at")[:200])
+            OutgoingDocument.objects.filter(agency=agency)
+            .exclude(status__in=[OutgoingStatus.RECALLED, OutgoingStatus.RECALL_REQUESTED])
+            .order_by("-created_at"))
 
 
 class ReasonForm(forms.Form):

@@ -168,24 +168,24 @@ def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_clerk": scope.superuser or agency.pk in scope.clerk_of,
         "is_leader": scope.superuser or agency.pk in scope.leader_of or doc.presented_to_id == request.user.pk,
         "can_handle": s._can_handle(request.user, doc),
-        "present_form": f.PresentForm(agency=agency),
-        "direct_form": f.DirectForm(agency=agency),
-        "note_form": f.NoteForm(),
-        "complete_form": f.CompleteForm(agency=agency),
-        "reason_form": f.ReasonForm(),
-        "recall_form": f.RecallAnswerForm(),
-        "file_form": f.FileIntoForm(agency=agency),
+        "present_form": f.PresentForm(agency=agency, prefix="present"),
+        "direct_form": f.DirectForm(agency=agency, prefix="direct"),
+        "note_form": f.NoteForm(prefix="progress"),
+        "complete_form": f.CompleteForm(agency=agency, prefix="complete"),
+        "reason_form": f.ReasonForm(prefix="refuse"),
+        "recall_form": f.RecallAnswerForm(prefix="recall"),
+        "file_form": f.FileIntoForm(agency=agency, prefix="file"),
         "source": doc.source,
     }
     return render(request, "documents/incoming_detail.html", ctx)
 
 
 def _incoming_action(request: HttpRequest, pk: int, form_class: Any, run: Callable[[Any, Any], Any],
-                     success: str, **form_kwargs: Any) -> HttpResponse:
+                     success: str, prefix: str, **form_kwargs: Any) -> HttpResponse:
     doc = incoming_get_for(user=request.user, pk=pk)
     if "agency" in form_kwargs:
         form_kwargs["agency"] = doc.holder
-    form = form_class(request.POST, **form_kwargs)
+    form = form_class(request.POST, prefix=prefix, **form_kwargs)
     back = f"/van-ban-den/{doc.pk}/"
     if not form.is_valid():
         messages.error(request, _("Thông tin chưa hợp lệ: %(e)s") % {"e": "; ".join(
@@ -198,7 +198,7 @@ def _incoming_action(request: HttpRequest, pk: int, form_class: Any, run: Callab
 @require_POST
 def incoming_present_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _incoming_action(request, pk, f.PresentForm, lambda doc, d: s.incoming_present(
-        doc=doc, by=request.user, leader=d["leader"]), _("Đã trình lãnh đạo."), agency=None)
+        doc=doc, by=request.user, leader=d["leader"]), _("Đã trình lãnh đạo."), "present", agency=None)
 
 
 @login_required
@@ -207,42 +207,42 @@ def incoming_direct_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _incoming_action(request, pk, f.DirectForm, lambda doc, d: s.incoming_direct(
         doc=doc, by=request.user, instruction=d["instruction"], receiver=d["receiver"],
         lead_unit=d["lead_unit"], supporting_units=list(d["supporting_units"]),
-        deadline_days=d["deadline_days"]), _("Đã ghi ý kiến chỉ đạo."), agency=None)
+        deadline_days=d["deadline_days"]), _("Đã ghi ý kiến chỉ đạo."), "direct", agency=None)
 
 
 @login_required
 @require_POST
 def incoming_progress_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _incoming_action(request, pk, f.NoteForm, lambda doc, d: s.incoming_progress(
-        doc=doc, by=request.user, text=d["text"]), _("Đã cập nhật tiến độ."))
+        doc=doc, by=request.user, text=d["text"]), _("Đã cập nhật tiến độ."), "progress")
 
 
 @login_required
 @require_POST
 def incoming_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _incoming_action(request, pk, f.CompleteForm, lambda doc, d: s.incoming_complete(
-        doc=doc, by=request.user, text=d["text"], reply=d["reply"]), _("Đã hoàn thành xử lý."), agency=None)
+        doc=doc, by=request.user, text=d["text"], reply=d["reply"]), _("Đã hoàn thành xử lý."), "complete", agency=None)
 
 
 @login_required
 @require_POST
 def incoming_refuse_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _incoming_action(request, pk, f.ReasonForm, lambda doc, d: s.incoming_refuse(
-        doc=doc, by=request.user, reason=d["reason"]), _("Đã từ chối nhận văn bản."))
+        doc=doc, by=request.user, reason=d["reason"]), _("Đã từ chối nhận văn bản."), "refuse")
 
 
 @login_required
 @require_POST
 def incoming_recall_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _incoming_action(request, pk, f.RecallAnswerForm, lambda doc, d: s.incoming_answer_recall(
-        doc=doc, by=request.user, accept=d["accept"], reason=d["reason"]), _("Đã trả lời đề nghị thu hồi."))
+        doc=doc, by=request.user, accept=d["accept"], reason=d["reason"]), _("Đã trả lời đề nghị thu hồi."), "recall")
 
 
 @login_required
 @require_POST
 def incoming_file_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _incoming_action(request, pk, f.FileIntoForm, lambda doc, d: s.work_file_add(
-        wf=d["work_file"], by=request.user, incoming=doc), _("Đã đưa văn bản vào hồ sơ."), agency=None)
+        wf=d["work_file"], by=request.user, incoming=doc), _("Đã đưa văn bản vào hồ sơ."), "file", agency=None)
 
 
 @login_required

@@ -146,7 +146,7 @@ def test_work_files(org, client):
     assert wf.retention_years is None and wf.retention_label == "Vĩnh viễn"
     client.post(f"/ho-so-cong-viec/{wf.pk}/", {"dossier_code": "H26.09-260101-0001"})
     doc = IncomingFactory(unit=org.district)
-    client.post(f"/van-ban-den/{doc.pk}/luu-ho-so/", {"work_file": wf.pk})
+    client.post(f"/van-ban-den/{doc.pk}/luu-ho-so/", {"file-work_file": wf.pk})
     assert wf.items.count() == 2
     client.post(f"/ho-so-cong-viec/{wf.pk}/", {"action": "close"})
     page = client.get("/ho-so-cong-viec/").content.decode()

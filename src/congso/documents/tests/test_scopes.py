@@ -74,7 +74,7 @@ def test_pages_refuse_other_agencies(org, client):
     assert client.get(f"/van-ban-den/{doc.pk}/").status_code == 404
     att = doc.attachments.get()
     assert client.get(f"/van-ban/tep/{att.pk}/").status_code == 404
-    assert client.post(f"/van-ban-den/{doc.pk}/trinh/", {"leader": org.user("lanhdao.nc").pk}).status_code == 404
+    assert client.post(f"/van-ban-den/{doc.pk}/trinh/", {"present-leader": org.user("lanhdao.nc").pk}).status_code == 404
     client.force_login(org.user("vanthu.tx"))
     assert client.get(f"/van-ban-den/{doc.pk}/").status_code == 200
     assert client.get(f"/van-ban/tep/{att.pk}/").status_code == 200
