@@ -102,7 +102,7 @@ def worker(n_docs: int, n_queries: int, engine: str) -> dict[str, Any]:
     org = load_org_demo()
     units = [org.district, *org.wards.values()]
     kinds = list(DocumentKind.objects.all())
-    rng = random.Random(20261126)  # noqa: S311 - reproducible data, not security
+    rng = random.Random(20261126)
     now = timezone.now()
     statuses = [IncomingStatus.REGISTERED, IncomingStatus.DIRECTED, IncomingStatus.IN_PROGRESS, IncomingStatus.DONE]
     numbers: dict[int, int] = {}
