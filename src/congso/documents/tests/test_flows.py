@@ -221,3 +221,18 @@ def test_merge_moves_open_documents(org, kinds):
     assert open_doc.holder == km and open_doc.unit == nc
     later = register(org, clerk="vanthu.km", unit=km)
     assert later.number == 1  # Khương Mai's own register is untouched
+
+
+def test_remind_command(org, mailoutbox):
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from .factories import IncomingFactory
+
+    IncomingFactory(unit=org.district, overdue=True, handler=org.user("chuyenvien.tp"))
+    IncomingFactory(unit=org.district, handling_due_at=timezone.now() + dt.timedelta(days=3),
+                    status=IncomingStatus.DIRECTED)
+    call_command("documents_remind")
+    assert len(mailoutbox) == 1
