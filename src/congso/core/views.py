@@ -23,6 +23,8 @@ MODULES = [
     (_("Văn bản đi"), _("Dự thảo, duyệt, ký số, phát hành"), "documents:outgoing_list",
      {"records_clerk", "unit_leader", "department_head", "specialist"}),
     (_("Thủ tục hành chính"), _("Danh mục thủ tục, tra cứu công khai"), "procedures:catalogue", None),
+    (_("Quản lý danh mục thủ tục"), _("Nhập, xuất danh mục thủ tục (XLSX)"), "procedures:catalogue_admin",
+     {"sysadmin"}),
     (_("Quản trị hệ thống"), _("Đơn vị, cán bộ, lịch nghỉ, danh mục"), "admin:index", {"sysadmin"}),
 ]
 
