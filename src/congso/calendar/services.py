@@ -383,8 +383,11 @@ def _unit_chain(unit: Unit) -> list[int]:
 
 
 def _timeline(unit: Unit) -> _Timeline:
-    overrides = _load_overrides(_current_token())
-    key = (unit.pk, unit.path, unit.morning_start, unit.morning_end, unit.afternoon_start,
+    token = _current_token()
+    overrides = _load_overrides(token)
+    # The token is part of the key so a thread still holding an older override table can
+    # never file its timeline under the newer one.
+    key = (token, unit.pk, unit.path, unit.morning_start, unit.morning_end, unit.afternoon_start,
            unit.afternoon_end, unit.saturday_reception, unit.saturday_start, unit.saturday_end,
            unit.saturday_counts)
     timeline = _timelines.get(key)
