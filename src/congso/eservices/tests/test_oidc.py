@@ -110,3 +110,16 @@ def test_claims_map_to_existing_account_by_identity_number():
     assert CitizenProfile.objects.get(user=user).eid_subject == "vneid-x"
     with pytest.raises(ValidationError):
         oidc.citizen_from_eid(_token(identity_number="123"))
+
+
+@pytest.mark.django_db
+def test_test_provider_is_off_unless_enabled_and_login_button_follows_config(client, settings):
+    settings.CONGSO_EID_TEST_PROVIDER = False
+    settings.DEBUG = False
+    assert client.get("/eid-thu-nghiem/jwks").status_code == 404
+    settings.CONGSO_EID_ISSUER = ""
+    assert "VNeID" not in client.get("/dich-vu-cong/dang-nhap/").content.decode()
+    r = client.get("/dich-vu-cong/vneid/", follow=True)
+    assert "chưa được cấu hình" in r.content.decode()
+    settings.CONGSO_EID_ISSUER = "https://eid.example"
+    assert "VNeID" in client.get("/dich-vu-cong/dang-nhap/").content.decode()
