@@ -3,6 +3,7 @@ cannot know (DOMAIN §2)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +53,11 @@ class CalendarOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} — {self.name}"
+
+    def clean(self) -> None:
+        # The `holidays` VN calendar and local time at +07:00 hold for 1976–2099 only.
+        if self.date and not 1976 <= self.date.year <= 2099:
+            raise ValidationError({"date": _("Chỉ nhập ngày trong các năm 1976–2099.")})
 
 
 class CalendarState(models.Model):

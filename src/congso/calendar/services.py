@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from congso.audit.services import audit_record
 from congso.org.models import Unit
 
-from .models import OFF_KINDS, CalendarOverride, CalendarState, OverrideKind
+from .models import OFF_KINDS, CalendarOverride, CalendarState
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # Before 1976 Saigon time was not +07:00 all year, and the `holidays` VN calendar ends in 2100.
@@ -537,11 +537,7 @@ def calendar_override_save(*, override: CalendarOverride, by: Any) -> CalendarOv
     """Create or change a day off / worked day. ``by`` is the user (None = the system).
     Validates the row, writes an audit event and invalidates cached calendars everywhere."""
     _ensure_can_edit(by, "change" if override.pk else "add")
-    if override.kind not in OverrideKind.values:
-        raise ValidationError(_("Loại ngày không hợp lệ."))
-    if not MIN_YEAR <= override.date.year <= MAX_YEAR:
-        raise ValidationError(_("Ngày nằm ngoài khoảng năm được hỗ trợ (1976–2099)."))
-    override.full_clean()
+    override.full_clean()  # choices, the supported years, one override per unit and date
     created = override.pk is None
     override.save()
     audit_record(actor=by, action="calendar.override_create" if created else "calendar.override_change",

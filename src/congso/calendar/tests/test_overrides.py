@@ -203,3 +203,11 @@ def test_edit_committed_by_another_process_is_seen_at_the_next_request_or_batch(
         CalendarState.objects.update_or_create(pk=1, defaults={"token": "from-another-process"})
         assert is_working_day(ward, WEDNESDAY)       # one consistent calendar per batch
     assert not is_working_day(ward, WEDNESDAY)       # next call reads the new token
+
+
+def test_admin_rejects_dates_outside_the_supported_years(admin_client):
+    response = admin_client.post("/quan-tri/workcalendar/calendaroverride/add/", {
+        "date": "01/01/1900", "kind": "day_off", "name": "Quá xa", "note": ""})
+    assert response.status_code == 200
+    assert "Chỉ nhập ngày trong các năm 1976–2099." in response.content.decode()
+    assert not CalendarOverride.objects.exists()
