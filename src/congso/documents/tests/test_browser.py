@@ -93,3 +93,18 @@ def test_register_direct_handle_reply(demo_org, live_server, page, phone_page, t
             pg.goto(base + url)
             assert_no_serious_a11y_violations(pg)
             screenshot(pg, f"documents-{name}-{width}")
+    # The other pages, as the clerk (who may register, draft, plan files and print registers).
+    from congso.documents.services import work_file_create
+
+    wf = work_file_create(by=demo_org.user("vanthu.tx"), unit=demo_org.district, year=2026, code="01.VP",
+                          title="Hồ sơ tiếp công dân năm 2026", retention_years=None)
+    login(page, base, "vanthu.tx")
+    login(phone_page, base, "vanthu.tx")
+    register = f"/so-van-ban/?kind=theo-doi&unit={demo_org.district.pk}&date_from=2026-01-01&date_to=2026-12-31&series=normal&format=html"
+    for name, url in [("incoming-register", "/van-ban-den/vao-so/"), ("outgoing-create", "/van-ban-di/du-thao/"),
+                      ("work-files", "/ho-so-cong-viec/"), ("work-file-detail", f"/ho-so-cong-viec/{wf.pk}/"),
+                      ("registers", register)]:
+        for pg, width in [(page, "desktop"), (phone_page, "phone")]:
+            pg.goto(base + url)
+            assert_no_serious_a11y_violations(pg)
+            screenshot(pg, f"documents-{name}-{width}")

@@ -50,6 +50,8 @@ def test_list_query_count_is_flat(org, client, url, make):
     response = client.get(url)
     assert response.status_code == 200
     assert _count(lambda: client.get(url)) == before
+    partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "<table" in partial and "<html" not in partial  # HTMX refreshes only the rows
 
 
 @pytest.mark.parametrize("kind", ["den", "di", "theo-doi"])
