@@ -16,7 +16,7 @@ national_code_validator = RegexValidator(
 )
 
 
-FORM_FIELD_TYPES = ("text", "date", "number", "select", "textarea")
+FORM_FIELD_TYPES = ("text", "date", "number", "select", "textarea", "checkbox")
 
 
 def validate_form_schema(value: object) -> None:

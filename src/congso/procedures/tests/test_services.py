@@ -160,3 +160,14 @@ def test_draft_paper_counts_are_independent(admin_user):
     PaperFactory(version=v2, order=2, name="Giấy mới")
     assert v1.papers.count() == 1 and v2.papers.count() == 2
     assert ProcedureFactory._meta.model.objects.count() == 1
+
+
+def test_form_schema_accepts_checkbox_and_rejects_unknown_types():
+    from django.core.exceptions import ValidationError
+
+    from congso.procedures.models import validate_form_schema
+
+    validate_form_schema([{"name": "cam_ket", "label": "Tôi cam kết thông tin là đúng", "type": "checkbox",
+                           "required": True}])
+    with pytest.raises(ValidationError):
+        validate_form_schema([{"name": "x", "label": "X", "type": "file"}])
