@@ -89,3 +89,26 @@ def test_ocr_of_a_scanned_image(indexed):
     text = file_text("scan.png", buffer.getvalue())
     indexed.index(IndexItem("doc", 11, 10, [text]))
     assert indexed.search("tiếp công dân", doc_type="doc") == [11], text
+
+
+@pytest.mark.skipif(not tesseract_available(),
+                    reason="Tesseract với mô hình tiếng Việt (tesseract-ocr-vie) chưa cài: make system-deps")
+def test_ocr_of_an_image_only_pdf(indexed, tmp_path):
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from congso.core.pdf import FONT_DIR
+
+    image = Image.new("L", (1400, 160), 255)
+    font = ImageFont.truetype(str(FONT_DIR / "DejaVuSans.ttf"), 48)
+    ImageDraw.Draw(image).text((20, 40), "Quyết định khen thưởng", font=font, fill=0)
+    png = tmp_path / "scan.png"
+    image.save(png)
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4)
+    page.drawImage(str(png), 20, 600, width=560, height=64)
+    page.save()
+    text = file_text("ban-quet.pdf", buffer.getvalue())
+    indexed.index(IndexItem("doc", 12, 10, [text]))
+    assert indexed.search("khen thưởng", doc_type="doc") == [12], text
