@@ -19,11 +19,14 @@ with the government CA certificates and an HSM or USB token (docs/adr/0050).
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import io
 import os
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,7 +48,20 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 ROOT_NAME = "CongSo Demo Root CA"
-_lock = threading.Lock()
+_thread_lock = threading.Lock()
+
+
+@contextmanager
+def _lock() -> Iterator[None]:
+    """Serialise certificate creation across threads and processes (parallel test workers,
+    several web workers): without it two processes could each write a key and the other's
+    certificate, leaving a pair that does not match."""
+    with _thread_lock, open(_dir() / ".lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @dataclass(frozen=True)
@@ -96,7 +112,7 @@ def _name(common_name: str, organisation: str = "CongSo") -> x509.Name:
 def _root() -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
     base = _dir()
     cert_path, key_path = base / "root-ca.pem", base / "root-ca.key.pem"
-    with _lock:
+    with _lock():
         if not cert_path.exists() or not key_path.exists():
             key = ec.generate_private_key(ec.SECP256R1())
             now = dt.datetime.now(dt.UTC)
@@ -144,7 +160,7 @@ def _certificate_for(unit: Any, person: str | None = None) -> tuple[Path, Path]:
     if cert_path.exists() and key_path.exists():
         return cert_path, key_path
     root_cert, root_key = _root()
-    with _lock:
+    with _lock():
         if cert_path.exists() and key_path.exists():
             return cert_path, key_path
         key = ec.generate_private_key(ec.SECP256R1())
