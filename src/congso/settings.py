@@ -245,3 +245,9 @@ CONGSO_EID_TEST_PROVIDER = env.bool("CONGSO_EID_TEST_PROVIDER", default=DEBUG)
 # CONGSO_VERIFY_CODE_MINUTES / _ATTEMPTS: life and allowed wrong tries of an e-mail/SMS code.
 CONGSO_VERIFY_CODE_MINUTES = env.int("CONGSO_VERIFY_CODE_MINUTES", default=15)
 CONGSO_VERIFY_CODE_ATTEMPTS = env.int("CONGSO_VERIFY_CODE_ATTEMPTS", default=5)
+
+# --- dossiers (one-stop) ----------------------------------------------------------------
+# NATIONAL_PORTAL_TRANSPORT: dotted path of the national-portal sync transport (send(job));
+# the default writes JSON files under CONGSO_OUTBOX_DIR/national_portal/.
+NATIONAL_PORTAL_TRANSPORT = env.str("NATIONAL_PORTAL_TRANSPORT",
+                                    default="congso.dossiers.sync.OutboxFolderTransport")

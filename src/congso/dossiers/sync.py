@@ -104,8 +104,7 @@ def _transport(path: str) -> Transport:
 
 
 def get_transport() -> Transport:
-    return _transport(getattr(settings, "NATIONAL_PORTAL_TRANSPORT",
-                              "congso.dossiers.sync.OutboxFolderTransport"))
+    return _transport(settings.NATIONAL_PORTAL_TRANSPORT)
 
 
 def backoff(attempts: int) -> dt.timedelta:

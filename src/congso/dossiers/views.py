@@ -8,6 +8,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -423,15 +424,15 @@ def stats(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------------------------------------
 # Public lookup and rating
 
-LOOKUP_LIMIT = 20  # per IP and minute
-
-
 def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def rate_limited(request: HttpRequest, bucket: str = "lookup", limit: int = LOOKUP_LIMIT) -> bool:
-    """Count this request against the caller's address; True once over the limit."""
+def rate_limited(request: HttpRequest, bucket: str = "lookup", limit: int | None = None) -> bool:
+    """Count this request against the caller's address; True once over the limit
+    (settings.LOOKUP_RATE_LIMIT per minute)."""
+    if limit is None:
+        limit = getattr(settings, "LOOKUP_RATE_LIMIT", 20)
     minute = int(timezone.now().timestamp() // 60)
     key = f"dossiers:{bucket}:{client_ip(request)}:{minute}"
     cache.add(key, 0, timeout=90)

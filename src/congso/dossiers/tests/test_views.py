@@ -214,3 +214,31 @@ def test_ratings_once_online_and_at_counter(client, demo_org, district_version):
     login(client, demo_org, "motcua.tx")
     client.post(reverse("dossiers:rate_counter", args=[other.code]), {"muc": 2})
     assert Rating.objects.get(dossier=other).source == "counter"
+
+
+def test_forms_2_4_5_render_vietnamese(client, demo_org, district_version):
+    d = receive(demo_org, district_version, at=local(2026, 3, 2, 9))
+    s.dossier_hand_over(dossier=d, by=demo_org.staff["motcua.tx"], to_unit=demo_org.departments["TP"],
+                        at=local(2026, 3, 2, 10))
+    s.dossier_apologise(dossier=d, by=demo_org.staff["lanhdao.tx"], reason="Cần xác minh nơi cư trú",
+                        new_due_at=local(2026, 3, 10, 9), at=local(2026, 3, 3, 9))
+    s.dossier_supplement_request(dossier=d, by=demo_org.staff["truongphong.tp"], missing="Bản sao sổ hộ khẩu",
+                                 at=local(2026, 3, 3, 10))
+    login(client, demo_org, "lanhdao.tx")
+    texts = {}
+    for n in (2, 4, 5):
+        response = client.get(reverse("dossiers:form_pdf", args=[d.code, n]))
+        texts[n] = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "PHIẾU YÊU CẦU BỔ SUNG" in texts[2] and "Bản sao sổ hộ khẩu" in texts[2]
+    assert "PHIẾU XIN LỖI" in texts[4] and "Cần xác minh nơi cư trú" in texts[4] and "10 tháng 03 năm 2026" in texts[4]
+    assert "Trần Thị Mai" in texts[5] and "Phòng Tư pháp" in texts[5]
+    assert client.get(reverse("dossiers:form_pdf", args=[d.code, 3])).status_code == 404  # not refused
+
+
+def test_upload_size_limit(client, demo_org, district_version, settings):
+    settings.UPLOAD_MAX_BYTES = 1024
+    login(client, demo_org, "motcua.tx")
+    big = SimpleUploadedFile("scan.pdf", PDF_BYTES + b"0" * 2048, content_type="application/pdf")
+    response = client.post(reverse("dossiers:intake"), {**intake_post(district_version), "attachments": [big]})
+    assert "vượt quá dung lượng cho phép" in response.content.decode()
+    assert Dossier.objects.count() == 0
