@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -424,6 +426,16 @@ class WorkFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.title}"
+
+    @property
+    def archive_due_on(self) -> dt.date | None:
+        """Closed files go to the agency archive within a year (Luật Lưu trữ, NĐ 30/2020)."""
+        if self.ended_on is None:
+            return None
+        try:
+            return self.ended_on.replace(year=self.ended_on.year + 1)
+        except ValueError:  # 29 February
+            return self.ended_on + dt.timedelta(days=365)
 
     @property
     def retention_label(self) -> str:

@@ -427,8 +427,7 @@ def work_file_list(request: HttpRequest) -> HttpResponse:
         files = files.filter(year=int(year))
     today = timezone.localdate()
     # Closed files are handed to the agency archive within a year of closing (Luật Lưu trữ).
-    due = [wf for wf in files.filter(state=WorkFileState.CLOSED) if wf.ended_on and
-           (today - wf.ended_on).days >= 0]
+    due = files.filter(state=WorkFileState.CLOSED).order_by("ended_on", "code")
     return render(request, "documents/work_files.html", {"files": files, "form": form, "due": due,
                                                          "today": today})
 

@@ -40,7 +40,17 @@ def _outgoing(org, n):
         doc.recipients.create(name="UBND phường Nhân Chính", unit=org.wards["00343"])
 
 
-@pytest.mark.parametrize("url, make", [("/van-ban-den/", _incoming), ("/van-ban-di/", _outgoing)])
+def _work_files(org, n):
+    from .factories import WorkFileFactory
+
+    for _i in range(n):
+        WorkFileFactory(unit=org.district, owner=org.user("vanthu.tx"))
+        WorkFileFactory(unit=org.district, owner=org.user("vanthu.tx"), state="closed",
+                        ended_on=dt.date(2025, 12, 31))
+
+
+@pytest.mark.parametrize("url, make", [("/van-ban-den/", _incoming), ("/van-ban-di/", _outgoing),
+                                       ("/ho-so-cong-viec/", _work_files)])
 def test_list_query_count_is_flat(org, client, url, make):
     client.force_login(org.user("lanhdao.tx"))
     make(org, 2)
@@ -50,8 +60,9 @@ def test_list_query_count_is_flat(org, client, url, make):
     response = client.get(url)
     assert response.status_code == 200
     assert _count(lambda: client.get(url)) == before
-    partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
-    assert "<table" in partial and "<html" not in partial  # HTMX refreshes only the rows
+    if url.startswith("/van-ban"):
+        partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
+        assert "<table" in partial and "<html" not in partial  # HTMX refreshes only the rows
 
 
 @pytest.mark.parametrize("kind", ["den", "di", "theo-doi"])
