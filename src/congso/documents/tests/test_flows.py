@@ -236,3 +236,23 @@ def test_remind_command(org, mailoutbox):
                     status=IncomingStatus.DIRECTED)
     call_command("documents_remind")
     assert len(mailoutbox) == 1
+
+
+def test_numbers_restart_each_year_and_per_agency(org, kinds):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    last_year = timezone.make_aware(dt.datetime(2025, 12, 31, 16, 0))
+    old = register(org, received_at=last_year)
+    new = register(org)
+    assert (old.year, old.number) == (2025, 1)
+    assert new.number == 1 and new.year == timezone.localdate().year
+    district_doc = draft(org, kinds)
+    ward_doc = draft(org, kinds, by="congchuc.nc", unit=org.wards["00343"], signer="lanhdao.nc")
+    for doc, signer in [(district_doc, "lanhdao.tx"), (ward_doc, "lanhdao.nc")]:
+        s.outgoing_submit_review(doc=doc, by=doc.created_by)
+        s.outgoing_sign(doc=doc, by=org.user(signer))
+        doc.refresh_from_db()
+    assert district_doc.number_symbol == "01/QĐ-UBND" and ward_doc.number_symbol == "01/QĐ-UBND"
+    assert district_doc.agency != ward_doc.agency
