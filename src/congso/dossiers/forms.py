@@ -45,8 +45,12 @@ class IntakeForm(forms.Form):
         self.version = version
         self.paper_rows = []
         for paper in version.papers.all():
-            o = forms.IntegerField(label=_("Bản chính"), min_value=0, max_value=50, initial=0, required=False)
-            c = forms.IntegerField(label=_("Bản sao"), min_value=0, max_value=50, initial=0, required=False)
+            o = forms.IntegerField(label=_("Bản chính"), min_value=0, max_value=50, initial=0, required=False,
+                                   widget=forms.NumberInput(attrs={"aria-label": _(
+                                       "Số bản chính: %(paper)s") % {"paper": paper.name}}))
+            c = forms.IntegerField(label=_("Bản sao"), min_value=0, max_value=50, initial=0, required=False,
+                                   widget=forms.NumberInput(attrs={"aria-label": _(
+                                       "Số bản sao: %(paper)s") % {"paper": paper.name}}))
             self.fields[f"paper_{paper.pk}_o"] = o
             self.fields[f"paper_{paper.pk}_c"] = c
             self.paper_rows.append((paper, self[f"paper_{paper.pk}_o"], self[f"paper_{paper.pk}_c"]))

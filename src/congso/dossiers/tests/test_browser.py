@@ -8,6 +8,7 @@ import io
 import pytest
 from conftest import screenshot
 from pypdf import PdfReader
+from tests.a11y import axe_violations, format_violations
 
 from congso.dossiers import services as s
 from congso.dossiers.models import Dossier, Rating, Status
@@ -38,6 +39,16 @@ def act(page, action, fields=None, select=None):
     page.wait_for_load_state()
 
 
+A11Y_PROBLEMS: list[str] = []
+
+
+def a11y(page):
+    """Collect serious/critical axe-core violations; asserted once at the end of the journey."""
+    found = axe_violations(page)
+    if found:
+        A11Y_PROBLEMS.append(format_violations(found))
+
+
 def intake(page, base, search, expect, name, id_number, shot=""):
     page.goto(f"{base}/mot-cua/tiep-nhan/")
     page.get_by_label("Tìm thủ tục").fill(search)
@@ -48,6 +59,7 @@ def intake(page, base, search, expect, name, id_number, shot=""):
     page.wait_for_selector("table.papers")
     if shot:
         screenshot(page, shot)
+        a11y(page)
     page.get_by_label("Họ tên / tên tổ chức").fill(name)
     page.get_by_label("Số CCCD (12 số) / mã số thuế").fill(id_number)
     page.get_by_label("Điện thoại").fill("0912345678")
@@ -80,6 +92,7 @@ def test_counter_journey(live_server, page, phone_page, demo_org):
     login(page, base, "truongphong.tp")
     page.goto(f"{base}/mot-cua/hang-doi/?tab=assign")
     screenshot(page, "dossiers-queue-desktop")
+    a11y(page)
     page.get_by_role("link", name=dossier.code).click()
     act(page, "assign", select={"specialist": "Vũ Thị Lan"})
     login(page, base, "chuyenvien.tp")
@@ -98,9 +111,11 @@ def test_counter_journey(live_server, page, phone_page, demo_org):
     page.goto(f"{base}/mot-cua/hang-doi/?tab=return")
     page.get_by_role("link", name=dossier.code).click()
     screenshot(page, "dossiers-detail-desktop")
+    a11y(page)
     act(page, "return_result", fields={"collected_by": "Nguyễn Thị Hồng"})
     page.wait_for_url("**/danh-gia/")
     screenshot(page, "dossiers-rating-desktop")
+    a11y(page)
     page.get_by_role("button", name="Rất hài lòng").click()
     assert "Cảm ơn ông/bà đã đánh giá" in page.content()
     dossier.refresh_from_db()
@@ -110,12 +125,14 @@ def test_counter_journey(live_server, page, phone_page, demo_org):
     page.goto(f"{base}/mot-cua/thong-ke/")
     assert "UBND quận Thanh Xuân" in page.content()
     screenshot(page, "dossiers-stats-desktop")
+    a11y(page)
     page.context.clear_cookies()
     page.goto(f"{base}/tra-cuu/?ma={dossier.code}")
     page.get_by_label("Số định danh cá nhân").fill("001190012345")
     page.get_by_role("button", name="Tra cứu").click()
     assert "Đã trả kết quả" in page.content() and "Vũ Thị Lan" not in page.content()
     screenshot(page, "dossiers-lookup-desktop")
+    a11y(page)
 
     login(phone_page, base, "motcua.tx")
     for url, name in [("/mot-cua/tiep-nhan/?q=trich", "intake"),
@@ -129,6 +146,7 @@ def test_counter_journey(live_server, page, phone_page, demo_org):
     phone_page.get_by_label("Số định danh cá nhân").fill("001190012345")
     phone_page.get_by_role("button", name="Tra cứu").click()
     screenshot(phone_page, "dossiers-lookup-phone")
+    assert not A11Y_PROBLEMS, "\n".join(A11Y_PROBLEMS)
 
 
 def test_lien_thong_journey(live_server, page, demo_org):
