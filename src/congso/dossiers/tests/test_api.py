@@ -88,3 +88,26 @@ def test_public_lookup(client, demo_org, district_version):
     wrong = anon.post(BASE + "lookup", json.dumps({"code": code, "identity_number": "001088099999"}),
                       content_type="application/json")
     assert wrong.status_code == 404
+
+
+def test_list_query_count_is_constant(client, demo_org, district_version):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    auth = bearer(demo_org, "motcua.tx")
+
+    def create(key):
+        client.post(BASE, json.dumps(body(district_version)), content_type="application/json",
+                    **auth, HTTP_IDEMPOTENCY_KEY=key)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(BASE, **auth).status_code == 200
+        return len(ctx.captured_queries)
+
+    create("a")
+    create("b")
+    n = count()
+    create("c")
+    assert count() == n
+    assert client.get(BASE, **auth).json()["count"] == 3
