@@ -142,10 +142,6 @@ class ErrorOut(Schema):
     detail: str
 
 
-def _out(d: Dossier) -> Dossier:
-    return d
-
-
 @router.post("/", auth=STAFF_AUTH, response={200: DossierOut, 201: DossierOut, 400: ErrorOut, 403: ErrorOut},
              summary="Tiếp nhận hồ sơ (cần Idempotency-Key)")
 def create_dossier(request: HttpRequest, payload: DossierIn,
@@ -158,7 +154,7 @@ def create_dossier(request: HttpRequest, payload: DossierIn,
     scoped_key = f"staff{staff.pk}:{key}"
     existing = Dossier.objects.filter(idempotency_key=scoped_key).first()
     if existing is not None:
-        return Status(200, _out(selectors.dossier_get_for(request.user, existing.ref)))
+        return Status(200, selectors.dossier_get_for(request.user, existing.ref))
     units = list(role_units(request.user, [Role.ONESTOP_OFFICER]))
     if payload.receiving_unit_id:
         unit = next((u for u in units if u.pk == payload.receiving_unit_id), None)
@@ -184,8 +180,8 @@ def create_dossier(request: HttpRequest, payload: DossierIn,
         existing = Dossier.objects.filter(idempotency_key=scoped_key).first()
         if existing is None:
             raise
-        return Status(200, _out(selectors.dossier_get_for(request.user, existing.ref)))
-    return Status(201, _out(selectors.dossier_get_for(request.user, dossier.ref)))
+        return Status(200, selectors.dossier_get_for(request.user, existing.ref))
+    return Status(201, selectors.dossier_get_for(request.user, dossier.ref))
 
 
 class ListFilters(Schema):
@@ -287,7 +283,7 @@ def lookup(request: HttpRequest, payload: LookupIn) -> Any:
 @router.get("/{ref}", auth=STAFF_AUTH, response={200: DossierOut, 404: ErrorOut}, summary="Xem một hồ sơ")
 def get_dossier(request: HttpRequest, ref: str) -> Any:
     _staff(request)
-    return _out(selectors.dossier_get_for(request.user, ref))
+    return selectors.dossier_get_for(request.user, ref)
 
 
 class ActionIn(Schema):
@@ -325,7 +321,7 @@ def _make_action_endpoint(action: str) -> None:
         dossier = selectors.dossier_get_for(request.user, ref)
         views._run_action(action, dossier, staff, _post(action, payload), {})
         dossier.refresh_from_db()
-        return _out(selectors.dossier_get_for(request.user, dossier.ref))
+        return selectors.dossier_get_for(request.user, dossier.ref)
 
     endpoint.__name__ = f"dossier_{action}"
     router.post(path, auth=STAFF_AUTH, response={200: DossierOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
