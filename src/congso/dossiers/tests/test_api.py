@@ -111,3 +111,11 @@ def test_list_query_count_is_constant(client, demo_org, district_version):
     create("c")
     assert count() == n
     assert client.get(BASE, **auth).json()["count"] == 3
+
+
+def test_public_lookup_is_rate_limited(demo_org, settings):
+    settings.LOOKUP_RATE_LIMIT = 3
+    anon = Client()
+    codes = [anon.post(BASE + "lookup", json.dumps({"code": "X", "identity_number": "1"}),
+                       content_type="application/json").status_code for _ in range(4)]
+    assert codes == [404, 404, 404, 429]

@@ -242,3 +242,26 @@ def test_upload_size_limit(client, demo_org, district_version, settings):
     response = client.post(reverse("dossiers:intake"), {**intake_post(district_version), "attachments": [big]})
     assert "vượt quá dung lượng cho phép" in response.content.decode()
     assert Dossier.objects.count() == 0
+
+
+def test_queue_marks_and_filters_urgency(client, demo_org, district_version):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from congso.dossiers.selectors import URGENCY_LATE, URGENCY_OK, URGENCY_SOON, queue
+
+    now = timezone.now()
+    late, soon, ok = (receive(demo_org, district_version) for _ in range(3))
+    Dossier.objects.filter(pk=late.pk).update(due_at=now - dt.timedelta(hours=1))
+    Dossier.objects.filter(pk=soon.pk).update(due_at=now + dt.timedelta(minutes=30))
+    Dossier.objects.filter(pk=ok.pk).update(due_at=now + dt.timedelta(days=20))
+    user = demo_org.user("motcua.tx")
+    rows = list(queue(user, "receive", now=now))
+    assert [(d.pk, d.urgency) for d in rows] == [(late.pk, URGENCY_LATE), (soon.pk, URGENCY_SOON),
+                                                 (ok.pk, URGENCY_OK)]
+    assert [d.pk for d in queue(user, "receive", filters={"urgency": "0"}, now=now)] == [late.pk]
+    login(client, demo_org, "motcua.tx")
+    html = client.get(reverse("dossiers:queue"), {"tab": "receive"}).content.decode()
+    assert "badge-late" in html and "badge-soon" in html and "badge-ok" in html
+    assert client.get(reverse("dossiers:queue"), {"tab": "nope"}).status_code == 404
