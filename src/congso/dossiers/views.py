@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -291,6 +291,21 @@ def form_pdf(request: HttpRequest, ref: str, number: int) -> HttpResponse:
                 2: lambda: forms_pdf.supplement_pdf(dossier), 3: lambda: forms_pdf.refusal_pdf(dossier),
                 4: lambda: forms_pdf.apology_pdf(dossier), 5: lambda: forms_pdf.control_pdf(dossier)}
     return _pdf(builders[number](), f"mau-{number:02d}-{selectors.dossier_ref(dossier)}.pdf")
+
+
+@login_required
+def attachment(request: HttpRequest, ref: str, pk: int) -> FileResponse:
+    """A scanned paper or the result file, only for officers who may see the dossier."""
+    dossier = selectors.dossier_get_for(request.user, ref)
+    if pk == 0:
+        if not dossier.result_file:
+            raise Http404
+        return FileResponse(dossier.result_file.open("rb"), content_type="application/pdf",
+                            filename=f"ket-qua-{dossier.ref}.pdf")
+    att = dossier.attachments.filter(pk=pk).first()
+    if att is None:
+        raise Http404
+    return FileResponse(att.file.open("rb"), content_type=att.content_type, filename=att.original_name)
 
 
 def _receiver_name(dossier: Dossier) -> str:

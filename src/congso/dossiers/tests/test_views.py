@@ -65,6 +65,11 @@ def test_intake_accepts_with_scan_and_prints_receipt(client, demo_org, district_
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text and "Trần Thị Bình" in text
     assert dossier.code in text and "Tờ khai theo mẫu" in text
+    att = dossier.attachments.get()
+    url = reverse("dossiers:attachment", args=[dossier.code, att.pk])
+    assert b"".join(client.get(url).streaming_content) == PDF_BYTES
+    login(client, demo_org, "motcua.km")
+    assert client.get(url).status_code == 404
 
 
 def test_intake_errors_are_vietnamese_and_write_nothing(client, demo_org, district_version):
