@@ -67,7 +67,9 @@ def intake(request: HttpRequest) -> HttpResponse:
     units = _intake_units(request)
     if not units:
         raise PermissionDenied(_("Bạn không phải cán bộ một cửa."))
-    unit = units[0]
+    # An officer serving several desks picks one; the choice travels with the form.
+    chosen = request.POST.get("don_vi") or request.GET.get("don_vi")
+    unit = next((u for u in units if str(u.pk) == chosen), units[0])
     version = None
     version_id = request.GET.get("thu_tuc") or request.POST.get("thu_tuc")
     if version_id and str(version_id).isdigit():
@@ -80,7 +82,7 @@ def intake(request: HttpRequest) -> HttpResponse:
             if result is not None:
                 return result
     return render(request, "dossiers/intake.html", {
-        "unit": unit, "version": version, "form": form, "q": request.GET.get("q", ""),
+        "unit": unit, "units": units, "version": version, "form": form, "q": request.GET.get("q", ""),
         "results": selectors.procedures_offered(unit, request.GET.get("q", "")) if version is None else [],
         "fees": list(version.fees.all()) if version else [],
     })
@@ -130,8 +132,10 @@ def intake_search(request: HttpRequest) -> HttpResponse:
     units = _intake_units(request)
     if not units:
         raise PermissionDenied
-    results = selectors.procedures_offered(units[0], request.GET.get("q", ""))
-    return render(request, "dossiers/_procedure_results.html", {"results": results})
+    chosen = request.GET.get("don_vi")
+    unit = next((u for u in units if str(u.pk) == chosen), units[0])
+    results = selectors.procedures_offered(unit, request.GET.get("q", ""))
+    return render(request, "dossiers/_procedure_results.html", {"results": results, "unit": unit})
 
 
 # ---------------------------------------------------------------------------------------------

@@ -270,3 +270,15 @@ def test_queue_marks_and_filters_urgency(client, demo_org, district_version):
     html = client.get(reverse("dossiers:queue"), {"tab": "receive"}).content.decode()
     assert "badge-late" in html and "badge-soon" in html and "badge-ok" in html
     assert client.get(reverse("dossiers:queue"), {"tab": "nope"}).status_code == 404
+
+
+def test_officer_with_two_desks_chooses_where_to_receive(client, demo_org, ward_version):
+    from congso.org.models import RoleAssignment
+
+    ward = demo_org.wards["00343"]
+    RoleAssignment.objects.create(staff=demo_org.staff["motcua.tx"], unit=ward, role="onestop_officer")
+    login(client, demo_org, "motcua.tx")
+    page = client.get(reverse("dossiers:intake"), {"don_vi": ward.pk}).content.decode()
+    assert "Chứng thực bản sao từ bản chính" in page and 'name="don_vi"' in page
+    client.post(reverse("dossiers:intake"), {**intake_post(ward_version), "don_vi": ward.pk})
+    assert Dossier.objects.get().receiving_unit == ward
