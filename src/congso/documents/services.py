@@ -276,7 +276,7 @@ def incoming_present(*, doc: IncomingDocument, by: Any, leader: Any) -> Incoming
     agency inside CongSo is then reported accepted (03)."""
     doc = _lock_incoming(doc)
     ensure_clerk(by, doc.holder)
-    if not scope_for(leader).leader_of.__contains__(doc.holder_id):
+    if doc.holder_id not in scope_for(leader).leader_of:
         raise ValidationError(_("Người được trình phải là lãnh đạo của cơ quan."))
     ensure_transition(INCOMING_TRANSITIONS, doc.status, IncomingStatus.PRESENTED, IN_LABELS)
     doc.status = IncomingStatus.PRESENTED
