@@ -183,7 +183,7 @@ def _specialists(dossier: Dossier) -> list[Staff]:
                 .select_related("user").distinct())
 
 
-def _forms_available(dossier: Dossier) -> list[tuple[int, str]]:
+def _forms_available(dossier: Dossier) -> list[tuple[int, Any]]:
     out = []
     if dossier.code:
         out.append((1, forms_pdf.FORM_TITLES[1]))
@@ -376,7 +376,7 @@ def register(request: HttpRequest) -> HttpResponse:
     start, end = _period(request)
     field = request.GET.get("field", "")
     rows = selectors.register_rows(request.user, agency, start, end, field)
-    period = f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
+    period = _("Từ ngày %(start)s đến ngày %(end)s") % {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"}
     fmt = request.GET.get("dinh_dang")
     if fmt == "xlsx":
         return _register_xlsx(agency, rows, period, start, end)
@@ -400,7 +400,7 @@ def _register_xlsx(agency: Unit, rows: Any, period: str, start: dt.date, end: dt
     assert ws is not None
     ws.title = "So theo doi"
     ws.append([agency.name])
-    ws.append(["SỔ THEO DÕI HỒ SƠ"])
+    ws.append([str(forms_pdf.FORM_TITLES[6])])
     ws.append([period])
     ws.append(forms_pdf.register_header())
     for cell in ws[4]:
