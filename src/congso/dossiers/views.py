@@ -158,6 +158,12 @@ def detail(request: HttpRequest, ref: str) -> HttpResponse:
         actions = [a for a in actions if a != "return_forwarded"]
     if dossier.forwarded:
         actions = [a for a in actions if a != "forward"]
+    # A district procedure received at a ward, or one with a liên thông step, goes up first.
+    needs_forward = "forward" in actions and (
+        dossier.procedure_version.procedure.level != dossier.agency.kind
+        or dossier.steps.filter(actor="upper_agency", finished_at__isnull=True).exists())
+    if needs_forward:
+        actions = ["forward"] + [a for a in actions if a != "forward"]
     context = {
         "dossier": dossier, "ref": selectors.dossier_ref(dossier),
         "actions": [(a, ACTION_LABELS[a]) for a in actions],
@@ -172,6 +178,7 @@ def detail(request: HttpRequest, ref: str) -> HttpResponse:
         "specialists": _specialists(dossier) if "assign" in actions else [],
         "upper_agencies": [u for u in dossier.agency.ancestors() if u.is_agency] if "forward" in actions else [],
         "return_methods": ReturnMethod.choices, "is_new": request.GET.get("moi") == "1",
+        "needs_forward": needs_forward,
         "forms": _forms_available(dossier),
     }
     return render(request, "dossiers/detail.html", context)

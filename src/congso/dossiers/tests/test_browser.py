@@ -157,6 +157,7 @@ def test_lien_thong_journey(live_server, page, demo_org):
     login(page, base, "motcua.nc")
     dossier = intake(page, base, "giay phep xay dung", "giấy phép xây dựng", "Phạm Văn Đông", "001080054321")
     assert dossier.receiving_unit == ward and dossier.code.startswith("H26.09.343-")
+    assert "Hồ sơ liên thông: chuyển lên cơ quan cấp trên" in page.content()
     act(page, "forward", select={"to_agency": "UBND quận Thanh Xuân"})
     dossier.refresh_from_db()
     assert dossier.handling_unit == demo_org.desk
