@@ -251,3 +251,11 @@ CONGSO_VERIFY_CODE_ATTEMPTS = env.int("CONGSO_VERIFY_CODE_ATTEMPTS", default=5)
 # the default writes JSON files under CONGSO_OUTBOX_DIR/national_portal/.
 NATIONAL_PORTAL_TRANSPORT = env.str("NATIONAL_PORTAL_TRANSPORT",
                                     default="congso.dossiers.sync.OutboxFolderTransport")
+
+# --- shared uploads and client address (follow-ups) -----------------------------------------
+# CONGSO_VIRUS_SCANNER moved with the validator to congso.core.uploads; an unset variable now
+# defaults there (the old default path congso.eservices.uploads.* no longer exists).
+CONGSO_VIRUS_SCANNER = env.str("CONGSO_VIRUS_SCANNER", default="congso.core.uploads.NoopScanner")
+# TRUSTED_PROXY_COUNT: how many reverse proxies in front of the app append to X-Forwarded-For;
+# 0 (default) = never trust that header and use REMOTE_ADDR (see congso.core.http.client_ip).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congso.audit.services import audit_record
+from congso.core.uploads import CheckedUpload, validate_upload
 from congso.org.models import Role, Staff, Unit, UnitKind
 from congso.org.selectors import ensure_role, has_role
 from congso.procedures.models import ProcedureVersion, RequiredPaper
@@ -48,7 +49,6 @@ from .models import (
 from .notifications import notify_dossier
 from .sync import sync_enqueue
 from .transitions import ACTION_ROLES, ensure_stage, next_status
-from .uploads import sniff
 
 
 @dataclass
@@ -269,7 +269,7 @@ def _new_dossier(*, version: ProcedureVersion, receiving_unit: Unit, applicant: 
     _validate_applicant(applicant)
     if channel not in Channel.values:
         raise ValidationError(_("Kênh nộp hồ sơ không hợp lệ."))
-    checked = [sniff(f) for f in attachments]  # all files checked before anything is written
+    checked = [validate_upload(f) for f in attachments]  # all files checked before anything is written
     agency = receiving_unit.agency()
     dossier = Dossier(
         procedure_version=version, agency=agency, receiving_unit=receiving_unit,
@@ -290,13 +290,23 @@ def _new_dossier(*, version: ProcedureVersion, receiving_unit: Unit, applicant: 
         DossierPaper.objects.create(dossier=dossier, order=got.paper.order or i, name=got.paper.name,
                                     required=got.paper.required, originals=got.originals,
                                     copies=got.copies)
-    for upload, (content_type, ext, digest) in zip(attachments, checked, strict=True):
-        att = Attachment(dossier=dossier, original_name=(upload.name or "tep")[:255],
-                         content_type=content_type, size=upload.size or 0, sha256=digest,
-                         uploaded_by=uploaded_by)
-        att.file.save(f"{digest[:16]}{ext}", ContentFile(upload.read()), save=False)
-        att.save()
+    _attach(dossier, attachments, checked, uploaded_by)
     return dossier
+
+
+def _attach(dossier: Dossier, uploads: Sequence[UploadedFile], checked: Sequence[CheckedUpload],
+            uploaded_by: Any) -> list[Attachment]:
+    """Store already-validated uploads as the dossier's attachments (named by content hash)."""
+    rows = []
+    for upload, ok in zip(uploads, checked, strict=True):
+        att = Attachment(dossier=dossier, original_name=(upload.name or "tep")[:255],
+                         content_type=ok.content_type, size=ok.size, sha256=ok.sha256,
+                         uploaded_by=uploaded_by)
+        upload.seek(0)
+        att.file.save(f"{ok.sha256[:16]}{ok.extension}", ContentFile(upload.read()), save=False)
+        att.save()
+        rows.append(att)
+    return rows
 
 
 def _ensure_offered(version: ProcedureVersion, unit: Unit, at: dt.datetime) -> None:
@@ -568,8 +578,10 @@ def dossier_record_result(*, dossier: Dossier, by: Staff, result_number: str = "
     at = _now(at)
     dossier, old = _start(dossier, "record_result", by)
     if result_file is not None:
-        _ct, ext, digest = sniff(result_file)
-        dossier.result_file.save(f"{digest[:16]}{ext}", ContentFile(result_file.read()), save=False)
+        ok = validate_upload(result_file)
+        result_file.seek(0)
+        dossier.result_file.save(f"{ok.sha256[:16]}{ok.extension}", ContentFile(result_file.read()),
+                                 save=False)
     dossier.result_number = result_number.strip()
     if result_summary:
         dossier.result_summary = result_summary

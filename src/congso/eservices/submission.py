@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congso.accounts.models import AccountKind
 from congso.audit.services import audit_record
+from congso.core.uploads import validate_upload
 from congso.dossiers import services as dossier_services
 from congso.dossiers.models import Dossier, Rating, Status
 from congso.org.models import Unit
@@ -44,7 +45,6 @@ from .models import (
     SupplementReplyFile,
 )
 from .services import PAID_HOOKS, payment_create
-from .uploads import validate_upload
 
 logger = logging.getLogger(__name__)
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from congso.accounts.models import AccountKind, User
 from congso.accounts.views import LoginView
+from congso.core.uploads import ACCEPT_ATTR
 from congso.dossiers.models import Status
 from congso.dossiers.transitions import ACTION_LABELS
 
@@ -26,7 +27,6 @@ from . import accounts, eforms, oidc, payments, selectors, services, submission
 from .forms import ApplicantForm, CodeForm, RegisterForm, ResetConfirmForm, ResetRequestForm
 from .models import Payment, PaymentStatus, SupplementReply
 from .receipts import receipt_pdf
-from .uploads import ACCEPT_ATTR
 
 BACKEND = "congso.accounts.backends.EmailOrPhoneBackend"
 PENDING_KEY = "eservices_pending_user"

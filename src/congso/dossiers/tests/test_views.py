@@ -78,7 +78,7 @@ def test_intake_errors_are_vietnamese_and_write_nothing(client, demo_org, distri
     assert "Số định danh cá nhân (CCCD) gồm đúng 12 chữ số." in response.content.decode()
     fake = SimpleUploadedFile("anh.png", b"GIF89a....", content_type="image/png")
     response = client.post(reverse("dossiers:intake"), {**intake_post(district_version), "attachments": [fake]})
-    assert "không phải PDF, JPEG hoặc PNG" in response.content.decode()
+    assert "không đúng định dạng cho phép" in response.content.decode()
     first = district_version.papers.get(order=1)
     response = client.post(reverse("dossiers:intake"), intake_post(district_version, **{f"paper_{first.pk}_o": 0}))
     assert "Chưa nhận đủ giấy tờ bắt buộc" in response.content.decode()
@@ -245,7 +245,7 @@ def test_upload_size_limit(client, demo_org, district_version, settings):
     login(client, demo_org, "motcua.tx")
     big = SimpleUploadedFile("scan.pdf", PDF_BYTES + b"0" * 2048, content_type="application/pdf")
     response = client.post(reverse("dossiers:intake"), {**intake_post(district_version), "attachments": [big]})
-    assert "vượt quá dung lượng cho phép" in response.content.decode()
+    assert "quá lớn: tối đa" in response.content.decode()
     assert Dossier.objects.count() == 0
 
 
@@ -282,3 +282,19 @@ def test_officer_with_two_desks_chooses_where_to_receive(client, demo_org, ward_
     assert "Chứng thực bản sao từ bản chính" in page and 'name="don_vi"' in page
     client.post(reverse("dossiers:intake"), {**intake_post(ward_version), "don_vi": ward.pk})
     assert Dossier.objects.get().receiving_unit == ward
+
+
+def test_counter_intake_accepts_a_docx_through_the_shared_validator(client, demo_org, district_version):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    docx = SimpleUploadedFile("Đơn đề nghị.docx", buffer.getvalue(), content_type="application/octet-stream")
+    login(client, demo_org, "motcua.tx")
+    response = client.post(reverse("dossiers:intake"), {**intake_post(district_version), "attachments": [docx]})
+    assert response.status_code == 302
+    att = Dossier.objects.get().attachments.get()
+    assert att.content_type.endswith("wordprocessingml.document") and att.file.name.endswith(".docx")
+    assert att.original_name == "Đơn đề nghị.docx"

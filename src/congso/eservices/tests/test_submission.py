@@ -124,7 +124,7 @@ def test_submit_once_even_when_posted_twice(client, demo_org, online_version, ci
 
 
 def test_bad_upload_leaves_nothing_half(client, demo_org, online_version, citizen, settings):
-    settings.CONGSO_VIRUS_SCANNER = "congso.eservices.uploads.EicarScanner"
+    settings.CONGSO_VIRUS_SCANNER = "congso.core.uploads.EicarScanner"
     client.force_login(citizen)
     draft = start_draft(client, demo_org, online_version)
     papers = list(online_version.papers.order_by("order"))
@@ -319,3 +319,20 @@ def test_someone_elses_key_never_returns_their_dossier(demo_org, online_version,
     with pytest.raises((PermissionDenied, ValidationError)):
         submission.draft_submit(draft=ready(intruder), user=intruder, key=key, applicant={})
     assert Dossier.objects.count() == 1 and theirs.applicant_user == citizen
+
+
+def test_online_submission_with_a_docx_creates_the_dossier_with_it(client, demo_org, online_version,
+                                                                   citizen):
+    """A DOCX accepted in the draft is accepted again when the dossier is created (one validator)."""
+    client.force_login(citizen)
+    draft = start_draft(client, demo_org, online_version)
+    papers = list(online_version.papers.order_by("order"))
+    post = form_post(online_version, "44444444-4444-4444-8444-444444444444")
+    post[f"paper_{papers[0].pk}"] = SimpleUploadedFile("Tờ khai.docx", docx_bytes())
+    r = client.post(f"/dich-vu-cong/ho-so-nhap/{draft.public_id}/", post)
+    assert r.status_code == 302, r.content.decode()
+    dossier = Dossier.objects.get()
+    kinds = sorted(a.content_type for a in dossier.attachments.all())
+    assert kinds == ["application/vnd.openxmlformats-officedocument.wordprocessingml.document", "image/png"]
+    docx = next(a for a in dossier.attachments.all() if a.content_type.endswith("document"))
+    assert docx.size == len(docx_bytes()) and docx.file.name.endswith(".docx")

@@ -1,14 +1,37 @@
-"""Attachments are judged by content: each bad upload gets a Vietnamese error."""
+"""The shared upload validator: files are judged by content; each bad upload gets a
+Vietnamese error."""
 
 from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from congso.eservices.uploads import EICAR_SIGNATURE, PDF, safe_filename, validate_upload
+from congso.core.uploads import EICAR_SIGNATURE, PDF, safe_filename, validate_upload
 
-from .factories import docx_bytes, pdf_bytes, png_bytes
+
+def pdf_bytes(text: str = "hello") -> bytes:
+    return b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n" + text.encode()
+
+
+def png_bytes() -> bytes:
+    return b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def docx_bytes(real: bool = True) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        if real:
+            z.writestr("[Content_Types].xml", "<Types/>")
+            z.writestr("word/document.xml", "<w:document/>")
+        else:
+            z.writestr("readme.txt", "just a zip")
+    return buffer.getvalue()
+
 
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + EICAR_SIGNATURE + b"!$H+H*"
 
@@ -51,7 +74,7 @@ def test_too_big(settings):
 def test_eicar_flagged_by_test_scanner(settings):
     data = pdf_bytes() + EICAR
     assert validate_upload(up("a.pdf", data))  # the default scanner is a no-op
-    settings.CONGSO_VIRUS_SCANNER = "congso.eservices.uploads.EicarScanner"
+    settings.CONGSO_VIRUS_SCANNER = "congso.core.uploads.EicarScanner"
     with pytest.raises(ValidationError) as exc:
         validate_upload(up("a.pdf", data))
     assert exc.value.code == "virus" and "mã độc" in exc.value.messages[0]
@@ -61,3 +84,11 @@ def test_filename_is_sanitised():
     assert safe_filename("../../etc/Giấy khai sinh (bản sao).PDF", PDF) == "giay-khai-sinh-ban-sao.pdf"
     assert safe_filename("C:\\Users\\x\\Đơn đề nghị.pdf", PDF) == "don-de-nghi.pdf"
     assert safe_filename("....pdf", PDF) == "tep.pdf"
+
+
+def test_result_carries_hash_and_content_type():
+    data = docx_bytes()
+    checked = validate_upload(up("Tờ khai.docx", data))
+    assert checked.sha256 == hashlib.sha256(data).hexdigest()
+    assert checked.content_type.endswith("wordprocessingml.document") and checked.extension == ".docx"
+    assert checked.name == "to-khai.docx" and checked.size == len(data)

@@ -1,11 +1,16 @@
-"""Validation of citizens' attachments: size, type by content, name, and a virus-scan hook.
+"""The one upload validator of the project: size, type by content, extension agreement,
+a storage-safe name, a content hash and a virus-scan hook.
 
-The browser's content type and the file name are both chosen by the sender, so the type is
-decided from the first bytes of the file (its "magic"); the extension must then agree with it.
+Used for citizens' attachments (e-services drafts, supplement replies) and for the scans and
+result files officers upload in the one-stop app, so a file accepted in one place is accepted
+everywhere (PDF, JPEG, PNG, DOCX). The browser's content type and the file name are both chosen
+by the sender, so the type is decided from the file's first bytes (its "magic"); the extension
+must then agree with it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import unicodedata
@@ -60,7 +65,7 @@ class EicarScanner:
 
 
 def get_scanner() -> VirusScanner:
-    path = getattr(settings, "CONGSO_VIRUS_SCANNER", "congso.eservices.uploads.NoopScanner")
+    path = getattr(settings, "CONGSO_VIRUS_SCANNER", "") or "congso.core.uploads.NoopScanner"
     scanner: VirusScanner = import_string(path)()
     return scanner
 
@@ -99,9 +104,18 @@ def safe_filename(name: str, kind: FileKind) -> str:
 
 @dataclass(frozen=True)
 class CheckedUpload:
-    name: str
+    name: str  # storage-safe name with the kind's extension
     kind: FileKind
     size: int
+    sha256: str
+
+    @property
+    def content_type(self) -> str:
+        return self.kind.content_type
+
+    @property
+    def extension(self) -> str:
+        return self.kind.extensions[0]
 
 
 def validate_upload(upload: Any) -> CheckedUpload:
@@ -147,4 +161,5 @@ def validate_upload(upload: Any) -> CheckedUpload:
             _("Tệp “%(name)s” bị từ chối vì phát hiện mã độc (%(found)s)."),
             code="virus", params={"name": original, "found": found},
         )
-    return CheckedUpload(name=safe_filename(original, kind), kind=kind, size=size)
+    return CheckedUpload(name=safe_filename(original, kind), kind=kind, size=size,
+                         sha256=hashlib.sha256(data).hexdigest())
