@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from congso.calendar import services as cal
 from congso.org.models import Unit
-from congso.procedures.models import DurationKind
 
 from .models import Timeliness
 
@@ -38,8 +37,10 @@ def working_days_between(unit: Unit, start: dt.datetime, end: dt.datetime) -> De
 
 
 def one_working_day_from(unit: Unit, moment: dt.datetime) -> dt.datetime:
-    """The moment one working day after ``moment`` (the 'nearly late' threshold)."""
-    return cal.due_at(unit, moment, Decimal(1), DurationKind.WORKING_DAYS)
+    """The moment one working day of working time after ``moment`` (the 'nearly late'
+    threshold). Not ``due_at``: the 15:00 intake cut-off is about when counting starts for a new
+    dossier and must not push the threshold to the next day's close after 15:00."""
+    return cal.add_working_time(unit, moment, cal.daily_working_time(unit))
 
 
 def judge(finished_at: dt.datetime, due_at: dt.datetime | None) -> str:

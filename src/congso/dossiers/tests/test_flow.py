@@ -210,3 +210,14 @@ def test_refusal_and_completion_at_intake(demo_org, district_version):
     accepted = s.dossier_accept(dossier=waiting, by=demo_org.staff["motcua.tx"],
                                 papers=all_papers(district_version))
     assert accepted.status == Status.ACCEPTED and accepted.code
+
+
+def test_due_soon_threshold_is_one_working_day_without_the_intake_cutoff(demo_org):
+    from congso.dossiers.deadlines import one_working_day_from
+
+    # Mon 02/03/2026 15:30 is after the 15:00 intake cut-off; the threshold is still Tue 15:30,
+    # not Tue 17:00 (which is what counting a new dossier from the next morning would give).
+    assert one_working_day_from(demo_org.district, local(2026, 3, 2, 15, 30)) == local(2026, 3, 3, 15, 30)
+    assert one_working_day_from(demo_org.district, local(2026, 3, 2, 9)) == local(2026, 3, 3, 9)
+    # Friday afternoon: the weekend is skipped.
+    assert one_working_day_from(demo_org.district, local(2026, 3, 6, 15, 30)) == local(2026, 3, 9, 15, 30)
