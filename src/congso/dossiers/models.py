@@ -198,7 +198,7 @@ class DossierPaper(models.Model):
 
 
 class Attachment(models.Model):
-    """A scanned paper (PDF, JPEG, PNG) whose content was checked by its magic bytes."""
+    """A scanned paper or file (PDF, JPEG, PNG, DOCX) checked by congso.core.uploads."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("tệp"), upload_to="dossiers/attachments/%Y/%m/")
@@ -209,6 +209,10 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Set when the file answered a supplement request (sent online by the applicant), so the
+    # staff detail page can show which papers came with which answer.
+    supplement = models.ForeignKey("Supplement", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="attachments")
 
     class Meta:
         verbose_name = _("tệp đính kèm")

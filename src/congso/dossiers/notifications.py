@@ -46,3 +46,29 @@ def notify_dossier(dossier_pk: int, event: str) -> None:
     notify_send(event=f"dossier.{event}", reference=dossier.code or str(dossier.pk),
                 email=dossier.applicant_email, phone=dossier.applicant_phone,
                 subject=subject, body=body)
+
+
+def notify_desk_supplement(supplement_pk: int) -> None:
+    """Tell the officer who asked for the supplement and the one-stop officers of the receiving
+    desk (by e-mail) that the applicant answered it online and the clock runs again."""
+    from congso.org.models import Role, RoleAssignment
+
+    from .models import Supplement
+
+    supplement = (Supplement.objects.select_related("dossier__procedure_version", "requested_by__user")
+                  .filter(pk=supplement_pk).first())
+    if supplement is None:
+        return
+    dossier = supplement.dossier
+    emails = {supplement.requested_by.user.email}
+    emails.update(RoleAssignment.objects.filter(unit_id=dossier.receiving_unit_id, role=Role.ONESTOP_OFFICER)
+                  .values_list("staff__user__email", flat=True))
+    values = {"code": dossier.code or "", "name": dossier.procedure_version.name,
+              "missing": supplement.missing, "due": vndatetime(dossier.due_at),
+              "url": f"{settings.PUBLIC_URL}/mot-cua/ho-so/{dossier.code or ''}/"}
+    subject = _("Hồ sơ %(code)s: người nộp đã bổ sung trực tuyến") % values
+    body = _("Người nộp đã gửi giấy tờ bổ sung trực tuyến cho hồ sơ %(code)s (%(name)s), yêu cầu: "
+             "%(missing)s. Hồ sơ tiếp tục được tính thời gian; hẹn trả mới: %(due)s. Xem: %(url)s") % values
+    for email in sorted(e for e in emails if e):
+        notify_send(event="dossier.supplement_answered", reference=dossier.code or str(dossier.pk),
+                    email=email, subject=subject, body=body)

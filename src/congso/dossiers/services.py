@@ -46,7 +46,7 @@ from .models import (
     Supplement,
     validate_identity,
 )
-from .notifications import notify_dossier
+from .notifications import notify_desk_supplement, notify_dossier
 from .sync import sync_enqueue
 from .transitions import ACTION_ROLES, ensure_stage, next_status
 
@@ -295,13 +295,13 @@ def _new_dossier(*, version: ProcedureVersion, receiving_unit: Unit, applicant: 
 
 
 def _attach(dossier: Dossier, uploads: Sequence[UploadedFile], checked: Sequence[CheckedUpload],
-            uploaded_by: Any) -> list[Attachment]:
+            uploaded_by: Any, supplement: Supplement | None = None) -> list[Attachment]:
     """Store already-validated uploads as the dossier's attachments (named by content hash)."""
     rows = []
     for upload, ok in zip(uploads, checked, strict=True):
         att = Attachment(dossier=dossier, original_name=(upload.name or "tep")[:255],
                          content_type=ok.content_type, size=ok.size, sha256=ok.sha256,
-                         uploaded_by=uploaded_by)
+                         uploaded_by=uploaded_by, supplement=supplement)
         upload.seek(0)
         att.file.save(f"{ok.sha256[:16]}{ok.extension}", ContentFile(upload.read()), save=False)
         att.save()
@@ -691,13 +691,10 @@ def dossier_supplement_request(*, dossier: Dossier, by: Staff, missing: str, rea
     return supplement
 
 
-@transaction.atomic
-def dossier_supplement_receive(*, dossier: Dossier, by: Staff, note: str = "",
-                               at: dt.datetime | None = None) -> Supplement:
-    """The papers came: the clock restarts and the appointment moves by the working time
-    waited (new due = old due + waited)."""
-    at = _now(at)
-    dossier, old = _start(dossier, "supplement_receive", by)
+def _supplement_restart_clock(dossier: Dossier, at: dt.datetime) -> Supplement:
+    """Close the open supplement request of a locked dossier at ``at`` and move its due time by
+    the working time waited (new due = old due + waited). The one computation for the staff
+    and the online path; the caller saves the dossier."""
     supplement = dossier.supplements.filter(during_processing=True, received_at__isnull=True
                                             ).order_by("-requested_at").first()
     if supplement is None or dossier.paused_at is None or dossier.due_at is None:
@@ -711,8 +708,66 @@ def dossier_supplement_receive(*, dossier: Dossier, by: Staff, note: str = "",
     dossier.paused_seconds += int(waited.total_seconds())
     dossier.paused_at = None
     dossier.due_at = new_due
+    return supplement
+
+
+@transaction.atomic
+def dossier_supplement_receive(*, dossier: Dossier, by: Staff, note: str = "",
+                               at: dt.datetime | None = None) -> Supplement:
+    """The papers came: the clock restarts and the appointment moves by the working time
+    waited (new due = old due + waited)."""
+    at = _now(at)
+    dossier, old = _start(dossier, "supplement_receive", by)
+    supplement = _supplement_restart_clock(dossier, at)
     _finish(dossier, "supplement_receive", by, old, at, note,
-            {"waited_seconds": supplement.waited_seconds, "new_due": new_due.isoformat()})
+            {"waited_seconds": supplement.waited_seconds, "new_due": supplement.due_after.isoformat()
+             if supplement.due_after else None})
+    return supplement
+
+
+@transaction.atomic
+def dossier_supplement_receive_online(*, dossier: Dossier, user: Any, files: Sequence[UploadedFile],
+                                      note: str = "", at: dt.datetime | None = None) -> Supplement:
+    """The applicant answers a supplement request online (5 → 4): the files become the
+    dossier's attachments (linked to the request), the clock restarts at ``at`` exactly as when
+    the desk records receipt, and the desk is told after commit. Only the dossier's own
+    applicant account may do this; any bad file refuses the whole answer."""
+    at = _now(at)
+    if not getattr(user, "is_authenticated", False) or dossier.applicant_user_id != user.pk:
+        raise PermissionDenied(_("Bạn không có quyền với hồ sơ này."))
+    if not files:
+        raise ValidationError(_("Cần đính kèm ít nhất một tệp bổ sung."))
+    checked = [validate_upload(f) for f in files]  # every file checked before anything is written
+    dossier = _lock(dossier)
+    if dossier.applicant_user_id != user.pk:
+        raise PermissionDenied(_("Bạn không có quyền với hồ sơ này."))
+    if dossier.status != Status.SUPPLEMENT:
+        raise ValidationError(_("Hồ sơ không ở trạng thái chờ bổ sung."))
+    old = dossier.status
+    supplement = _supplement_restart_clock(dossier, at)
+    written = _attach(dossier, files, checked, user, supplement=supplement)
+    try:
+        dossier.status = next_status(old, "supplement_receive")
+        dossier.save()
+        StatusHistory.objects.create(
+            dossier=dossier, action="supplement_receive", from_status=old, to_status=dossier.status,
+            unit=dossier.handling_unit, actor=None,
+            actor_name=(user.get_full_name() or user.get_username())[:200],
+            note=note.strip()[:2000], at=at)
+        audit_record(actor=user, action="dossier.supplement_receive_online", target=dossier,
+                     unit=dossier.handling_unit_id,
+                     data={"code": dossier.code, "from": old, "to": dossier.status,
+                           "stage": dossier.stage, "files": len(written),
+                           "waited_seconds": supplement.waited_seconds,
+                           "new_due": dossier.due_at.isoformat() if dossier.due_at else None})
+        sync_enqueue(dossier, first=False)
+    except BaseException:
+        for att in written:  # the transaction rolls back; do not leave the stored files behind
+            if att.file.name:
+                att.file.storage.delete(att.file.name)
+        raise
+    supplement_pk = supplement.pk
+    transaction.on_commit(lambda: notify_desk_supplement(supplement_pk))
     return supplement
 
 

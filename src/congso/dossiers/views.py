@@ -169,8 +169,9 @@ def detail(request: HttpRequest, ref: str) -> HttpResponse:
         "actions": [(a, ACTION_LABELS[a]) for a in actions],
         "history": dossier.history.select_related("unit").all(),
         "control": list(forms_pdf.control_rows(dossier)),
-        "papers": dossier.papers.all(), "attachments": dossier.attachments.all(),
-        "steps": dossier.steps.all(), "supplements": dossier.supplements.all(),
+        "papers": dossier.papers.all(), "attachments": dossier.attachments.filter(supplement__isnull=True),
+        # Files the applicant sent online in answer to each request are listed under it.
+        "steps": dossier.steps.all(), "supplements": dossier.supplements.prefetch_related("attachments"),
         "apology": getattr(dossier, "apology", None), "rating": Rating.objects.filter(dossier=dossier).first(),
         "departments": Unit.objects.filter(parent=dossier.processing_agency, kind=UnitKind.DEPARTMENT,
                                            dissolved_at__isnull=True) if "hand_over" in actions else [],

@@ -206,8 +206,10 @@ def draft_submit(*, draft: Draft, user: Any, key: uuid.UUID, applicant: dict[str
 def supplement_reply(*, dossier: Dossier, user: Any, note: str, files: Sequence[Any]) -> SupplementReply:
     """The applicant answers the open supplement request online with new papers.
 
-    The papers are kept here and the desk is shown them; the dossier's clock restarts when
-    the desk records receipt through dossiers' supplement-receive service (see docs).
+    During processing (status 5) the answer is the receipt: dossiers'
+    ``dossier_supplement_receive_online`` attaches the files to the dossier and restarts the
+    clock, in this transaction (all or nothing). For a completion request at intake (status 1)
+    the papers are kept here until the desk accepts the dossier.
     """
     if dossier.applicant_user_id != user.pk:
         raise PermissionDenied(_g("Bạn không có quyền với hồ sơ này."))
@@ -228,12 +230,16 @@ def supplement_reply(*, dossier: Dossier, user: Any, note: str, files: Sequence[
                 raise ValidationError(_("Bạn đã gửi bổ sung cho yêu cầu này; vui lòng chờ cán bộ tiếp nhận."))
             reply = SupplementReply.objects.create(dossier=locked, supplement=request, author=user,
                                                    note=note.strip()[:2000])
-            for _pid, upload, name in checked:
-                row = SupplementReplyFile(reply=reply, name=name, size=upload.size)
-                upload.seek(0)
-                row.file.save(name, File(upload), save=False)
-                written.add(row.file)
-                row.save()
+            if locked.status == Status.SUPPLEMENT:
+                dossier_services.dossier_supplement_receive_online(
+                    dossier=locked, user=user, files=files, note=reply.note)
+            else:
+                for _pid, upload, name in checked:
+                    row = SupplementReplyFile(reply=reply, name=name, size=upload.size)
+                    upload.seek(0)
+                    row.file.save(name, File(upload), save=False)
+                    written.add(row.file)
+                    row.save()
             audit_record(actor=user, action="eservices.supplement_reply", target=locked,
                          unit=locked.handling_unit_id, data={"files": len(checked)})
     except BaseException:

@@ -123,7 +123,8 @@ def test_online_journey(browser, page, live_server, demo_org, online_version, sa
     page.set_input_files("#sup-files", str(cccd))
     page.get_by_role("button", name="Gửi bổ sung").click()
     page.get_by_text("Đã gửi giấy tờ bổ sung.").wait_for()
-    ds.dossier_supplement_receive(dossier=dossier, by=org.staff["chuyenvien.tp"])
+    dossier.refresh_from_db()
+    assert dossier.status == Status.PROCESSING  # the online answer restarted the clock
 
     # Fee in the sandbox gateway.
     ds.dossier_request_payment(dossier=dossier, by=org.staff["chuyenvien.tp"], amount=8000)
