@@ -5,3 +5,13 @@ class OrgConfig(AppConfig):
     name = "congso.org"
     label = "org"
     verbose_name = "Tổ chức, cán bộ"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import RoleAssignment, Staff, Unit
+        from .selectors import roles_changed
+
+        for model in (RoleAssignment, Staff, Unit):
+            post_save.connect(roles_changed, sender=model, dispatch_uid=f"org-roles-{model.__name__}")
+            post_delete.connect(roles_changed, sender=model, dispatch_uid=f"org-roles-del-{model.__name__}")

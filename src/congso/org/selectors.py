@@ -23,19 +23,40 @@ def staff_for(user) -> Staff | None:  # type: ignore[no-untyped-def]
     return staff
 
 
+# Bumped (in this process) whenever roles, staff or units change; a user object caches its role
+# paths with the version they were read at. A user object lives for one request, so another
+# process's change is seen at the next request at the latest.
+_roles_version = 0
+
+
+def roles_changed(**_kwargs: object) -> None:
+    global _roles_version
+    _roles_version += 1
+
+
+def _role_paths(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(role, unit path) of every assignment of the user's staff row, read once per request."""
+    cached = getattr(user, "_congso_role_paths", None)
+    if cached is not None and cached[0] == _roles_version:
+        return cached[1]  # type: ignore[no-any-return]
+    staff = staff_for(user)
+    paths: list[tuple[str, str]] = []
+    if staff is not None:
+        paths = list(RoleAssignment.objects.filter(staff=staff).values_list("role", "unit__path"))
+    user._congso_role_paths = (_roles_version, paths)
+    return paths
+
+
 def role_units(user, roles: Iterable[str] | None = None) -> QuerySet[Unit]:  # type: ignore[no-untyped-def]
     """The units where the user holds one of ``roles`` (any role if None), subtrees included.
 
     A role granted at a district covers its departments, desk and wards, so that the district
     can oversee them; a role granted at a ward covers that ward only.
     """
-    staff = staff_for(user)
-    if staff is None:
+    if staff_for(user) is None:
         return Unit.objects.none()
-    assignments = RoleAssignment.objects.filter(staff=staff)
-    if roles is not None:
-        assignments = assignments.filter(role__in=list(roles))
-    paths = list(assignments.values_list("unit__path", flat=True))
+    wanted = None if roles is None else {str(r) for r in roles}
+    paths = sorted({p for role, p in _role_paths(user) if wanted is None or role in wanted})
     if not paths:
         return Unit.objects.none()
     condition = Q()
@@ -50,13 +71,10 @@ def role_unit_ids(user, roles: Iterable[str] | None = None) -> set[int]:  # type
 
 def has_role(user, unit: Unit, roles: Iterable[str]) -> bool:  # type: ignore[no-untyped-def]
     """Whether the user holds one of ``roles`` at ``unit`` or at a unit above it."""
-    staff = staff_for(user)
-    if staff is None:
+    if staff_for(user) is None:
         return False
-    ancestor_ids = [int(p) for p in unit.path.strip("/").split("/") if p]
-    return RoleAssignment.objects.filter(
-        staff=staff, role__in=list(roles), unit_id__in=ancestor_ids
-    ).exists()
+    wanted = {str(r) for r in roles}
+    return any(role in wanted and unit.path.startswith(path) for role, path in _role_paths(user))
 
 
 def ensure_role(user, unit: Unit, roles: Iterable[str]) -> None:  # type: ignore[no-untyped-def]
@@ -68,10 +86,7 @@ def ensure_role(user, unit: Unit, roles: Iterable[str]) -> None:  # type: ignore
 
 
 def user_roles(user) -> set[str]:  # type: ignore[no-untyped-def]
-    staff = staff_for(user)
-    if staff is None:
-        return set()
-    return set(RoleAssignment.objects.filter(staff=staff).values_list("role", flat=True))
+    return {role for role, _path in _role_paths(user)}
 
 
 def unit_by_code(code: str) -> Unit | None:

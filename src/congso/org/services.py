@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from congso.audit.services import audit_record
 
 from .models import RoleAssignment, Staff, Unit, UnitName
+from .selectors import roles_changed
 
 # Other apps register a function (source, successor) -> int that moves what they own
 # (offered procedures, dossiers, documents) from a merged unit to its successor.
@@ -58,6 +59,7 @@ def unit_merge(*, source: Unit, successor: Unit, by=None) -> dict[str, int]:  # 
     source.save(update_fields=["successor", "dissolved_at"])
     audit_record(actor=by, action="unit.merge", target=source, unit=successor,
                  data={"successor": successor.pk, "successor_name": successor.name, "moved": moved})
+    roles_changed()  # staff moved with QuerySet.update(), which sends no signal
     return moved
 
 

@@ -138,3 +138,18 @@ def test_two_tier_variant_has_no_district_level(demo_org):
     assert thanh_xuan.predecessors.count() == 4
     assert Unit.objects.active().filter(kind=UnitKind.WARD).count() == 3
     assert unit_by_code("00367") == thanh_xuan
+
+
+def test_role_paths_read_once_and_refreshed_after_a_change(demo_org, django_assert_num_queries):
+    from congso.org.selectors import user_roles
+
+    user = demo_org.user("chuyenvien.tp")
+    role_unit_ids(user, ["specialist"])
+    with django_assert_num_queries(1):  # the unit ids only; role paths come from the cache
+        role_unit_ids(user, ["specialist"])
+        has_role(user, demo_org.departments["TP"], ["specialist"])
+        user_roles(user)
+    RoleAssignment.objects.create(staff=demo_org.staff["chuyenvien.tp"], unit=demo_org.wards["00346"],
+                                  role="records_clerk")
+    assert "records_clerk" in user_roles(user)
+    assert has_role(user, demo_org.wards["00346"], ["records_clerk"])
