@@ -259,3 +259,5 @@ CONGSO_VIRUS_SCANNER = env.str("CONGSO_VIRUS_SCANNER", default="congso.core.uplo
 # TRUSTED_PROXY_COUNT: how many reverse proxies in front of the app append to X-Forwarded-For;
 # 0 (default) = never trust that header and use REMOTE_ADDR (see congso.core.http.client_ip).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# django-axes locks out by (username, address): give it the same real client address.
+AXES_CLIENT_IP_CALLABLE = "congso.core.http.client_ip"

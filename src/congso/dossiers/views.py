@@ -23,6 +23,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congso.core import http
 from congso.org.models import Role, Staff, Unit, UnitKind
 from congso.org.selectors import has_role, role_units, staff_for
 from congso.procedures.models import Field
@@ -452,7 +453,8 @@ def stats(request: HttpRequest) -> HttpResponse:
 # Public lookup and rating
 
 def client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    # Behind a reverse proxy the real address comes from X-Forwarded-For (TRUSTED_PROXY_COUNT).
+    return http.client_ip(request) or "unknown"
 
 
 def rate_limited(request: HttpRequest, bucket: str = "lookup", limit: int | None = None) -> bool:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from congso.accounts.models import AccountKind, User
 from congso.accounts.views import LoginView
+from congso.core import http
 from congso.core.uploads import ACCEPT_ATTR
 from congso.dossiers.models import Status
 from congso.dossiers.transitions import ACTION_LABELS
@@ -176,7 +177,8 @@ def eid_callback(request: HttpRequest) -> HttpResponse:
 # --- payments -----------------------------------------------------------------------------
 
 def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "127.0.0.1"))
+    # The gateway records the payer's address: the real one, also behind a reverse proxy.
+    return http.client_ip(request) or "127.0.0.1"
 
 
 def payment_return(request: HttpRequest) -> HttpResponse:

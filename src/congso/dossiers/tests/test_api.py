@@ -119,3 +119,21 @@ def test_public_lookup_is_rate_limited(demo_org, settings):
     codes = [anon.post(BASE + "lookup", json.dumps({"code": "X", "identity_number": "1"}),
                        content_type="application/json").status_code for _ in range(4)]
     assert codes == [404, 404, 404, 429]
+
+
+def test_lookup_limit_counts_per_client_behind_a_proxy(demo_org, settings):
+    """Behind one trusted proxy, two citizens have their own buckets; a forged leftmost
+    X-Forwarded-For entry does not give a citizen a fresh one."""
+    settings.LOOKUP_RATE_LIMIT = 2
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+
+    def lookup(xff):
+        return Client().post(BASE + "lookup", json.dumps({"code": "X", "identity_number": "1"}),
+                             content_type="application/json", HTTP_X_FORWARDED_FOR=xff, **proxy).status_code
+
+    assert [lookup("203.0.113.7") for _ in range(3)] == [404, 404, 429]
+    assert lookup("198.51.100.9") == 404  # another citizen through the same proxy
+    assert lookup("1.1.1.1, 203.0.113.7") == 429  # forged entry on the left is ignored
+    settings.TRUSTED_PROXY_COUNT = 0  # without trusted proxies everybody is the proxy address
+    assert [lookup("192.0.2.1"), lookup("192.0.2.2"), lookup("192.0.2.3")] == [404, 404, 429]
