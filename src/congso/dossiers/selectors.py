@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congso.org.models import Role, Unit, UnitKind
-from congso.org.selectors import role_units, staff_for
+from congso.org.selectors import role_unit_ids, role_units, staff_for
 from congso.procedures.models import Procedure, ProcedureVersion
 
 from . import deadlines
@@ -35,18 +35,31 @@ def visible_dossiers(user: Any) -> QuerySet[Dossier]:
         | Q(agency__in=units) | Exists(passed))
 
 
+def _may_see(user: Any, dossier: Dossier) -> bool:
+    """The visible_dossiers rule for one dossier already in hand (no scan of the table)."""
+    if getattr(user, "is_superuser", False):
+        return True
+    ids = role_unit_ids(user, WORK_ROLES)
+    if {dossier.receiving_unit_id, dossier.handling_unit_id, dossier.processing_agency_id,
+            dossier.agency_id} & ids:
+        return True
+    return Handover.objects.filter(dossier=dossier).filter(
+        Q(to_unit_id__in=ids) | Q(from_unit_id__in=ids)).exists()
+
+
 def dossier_get_for(user: Any, code: str) -> Dossier:
     """One dossier by code (or ``#pk`` for dossiers without a code yet), or 404 if the user
-    may not see it — the same answer as for a code that does not exist."""
-    qs = visible_dossiers(user).select_related(
+    may not see it — the same answer as for a code that does not exist. Fetched by its unique
+    key first, then checked against the user's units, so the cost does not grow with the table."""
+    qs = Dossier.objects.select_related(
         "procedure_version__procedure__field", "agency", "receiving_unit", "processing_agency",
         "handling_unit", "handler__user")
     code = (code or "").strip()
     if code.startswith("id-") and code[3:].isdigit():
         dossier = qs.filter(pk=int(code[3:]), code__isnull=True).first()
     else:
-        dossier = qs.filter(code=code).first()
-    if dossier is None:
+        dossier = qs.filter(code=code).first() if code else None
+    if dossier is None or not _may_see(user, dossier):
         raise Http404(_("Không tìm thấy hồ sơ."))
     return dossier
 
@@ -78,28 +91,29 @@ QUEUE_KEYS = {q.key for q in QUEUES}
 
 
 def queue_filter(user: Any, key: str) -> Q:
-    """The condition of one queue for this user (nothing if they hold none of its roles)."""
-    def units(*roles: str) -> QuerySet[Unit]:
+    """The condition of one queue for this user (nothing if they hold none of its roles).
+    Unit ids are literal lists read once per request, so the planner can use the
+    (handling_unit, stage, due_at) index."""
+    def units(*roles: str) -> Any:
         if getattr(user, "is_superuser", False):
-            return Unit.objects.all()
-        return role_units(user, roles)
+            return Unit.objects.values("pk")
+        return sorted(role_unit_ids(user, roles))
 
     if key == "receive":
-        u = units(Role.ONESTOP_OFFICER).values("pk")
-        return Q(stage=Stage.DESK, handling_unit__in=u, status__in=[Status.NEW, Status.ACCEPTED,
-                                                                    Status.PROCESSING])
+        return Q(stage=Stage.DESK, handling_unit_id__in=units(Role.ONESTOP_OFFICER),
+                 status__in=[Status.NEW, Status.ACCEPTED, Status.PROCESSING])
     if key == "assign":
-        return Q(stage=Stage.DEPARTMENT, handling_unit__in=units(Role.DEPARTMENT_HEAD).values("pk"))
+        return Q(stage=Stage.DEPARTMENT, handling_unit_id__in=units(Role.DEPARTMENT_HEAD))
     if key == "process":
         staff = staff_for(user)
         mine = Q(handler=staff) if staff else Q(pk__in=[])
-        heads = Q(handling_unit__in=units(Role.DEPARTMENT_HEAD).values("pk"))
+        heads = Q(handling_unit_id__in=units(Role.DEPARTMENT_HEAD))
         return Q(stage=Stage.SPECIALIST) & (mine | heads)
     if key == "approve":
-        return (Q(stage=Stage.LEADER, handling_unit__in=units(Role.UNIT_LEADER).values("pk"))
-                | Q(stage=Stage.CLERK, handling_unit__in=units(Role.RECORDS_CLERK).values("pk")))
+        return (Q(stage=Stage.LEADER, handling_unit_id__in=units(Role.UNIT_LEADER))
+                | Q(stage=Stage.CLERK, handling_unit_id__in=units(Role.RECORDS_CLERK)))
     if key == "return":
-        return Q(stage=Stage.RETURN, handling_unit__in=units(Role.ONESTOP_OFFICER).values("pk"))
+        return Q(stage=Stage.RETURN, handling_unit_id__in=units(Role.ONESTOP_OFFICER))
     raise Http404
 
 
@@ -151,10 +165,19 @@ def apply_filters(qs: QuerySet[Dossier], filters: dict[str, str]) -> QuerySet[Do
     return qs
 
 
+OPEN_STAGES = [Stage.DESK, Stage.DEPARTMENT, Stage.SPECIALIST, Stage.LEADER, Stage.CLERK, Stage.RETURN]
+
+
 def queue_counts(user: Any) -> dict[str, int]:
-    """The size of every queue, in one query."""
+    """The size of every queue, in one query over the user's open work only (not every open
+    dossier of the city)."""
     aggregates = {q.key: Count("pk", filter=queue_filter(user, q.key)) for q in QUEUES}
-    result = Dossier.objects.filter(status__in=OPEN_STATUSES).aggregate(**aggregates)
+    base = Dossier.objects.filter(status__in=OPEN_STATUSES, stage__in=OPEN_STAGES)
+    if not getattr(user, "is_superuser", False):
+        staff = staff_for(user)
+        mine = Q(handler=staff) if staff else Q(pk__in=[])
+        base = base.filter(Q(handling_unit_id__in=sorted(role_unit_ids(user, WORK_ROLES))) | mine)
+    result = base.aggregate(**aggregates)
     return {k: int(v or 0) for k, v in result.items()}
 
 
@@ -189,11 +212,19 @@ def procedures_offered(unit: Unit, query: str = "", at: dt.date | None = None,
     return out[:limit]
 
 
-def version_for_unit(unit: Unit, version_pk: int) -> ProcedureVersion:
-    for v in procedures_offered(unit, limit=10_000):
-        if v.pk == version_pk:
-            return v
-    raise Http404(_("Thủ tục không thuộc danh mục của đơn vị."))
+def version_for_unit(unit: Unit, version_pk: int, at: dt.date | None = None) -> ProcedureVersion:
+    """The version, if it is in force and offered by the unit's agency or an agency above it
+    (liên thông): one query instead of listing the whole catalogue."""
+    at = at or timezone.localdate()
+    agency = unit.agency()
+    chain = [agency.pk, *(u.pk for u in agency.ancestors() if u.kind != UnitKind.PROVINCE)]
+    version = (ProcedureVersion.objects.filter(
+        pk=version_pk, is_published=True, valid_from__lte=at,
+        procedure__offered_by__unit_id__in=chain, procedure__offered_by__is_active=True)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at)).select_related("procedure").first())
+    if version is None:
+        raise Http404(_("Thủ tục không thuộc danh mục của đơn vị."))
+    return version
 
 
 # ---------------------------------------------------------------------------------------------

@@ -66,7 +66,14 @@ def role_units(user, roles: Iterable[str] | None = None) -> QuerySet[Unit]:  # t
 
 
 def role_unit_ids(user, roles: Iterable[str] | None = None) -> set[int]:  # type: ignore[no-untyped-def]
-    return set(role_units(user, roles).values_list("pk", flat=True))
+    """The ids of ``role_units``, read once per request and set of roles."""
+    key = (_roles_version, None if roles is None else frozenset(str(r) for r in roles))
+    cache: dict[object, set[int]] = getattr(user, "_congso_role_ids", None) or {}
+    if key not in cache:
+        cache[key] = set(role_units(user, roles).values_list("pk", flat=True))
+        if getattr(user, "is_authenticated", False):
+            user._congso_role_ids = cache
+    return cache[key]
 
 
 def has_role(user, unit: Unit, roles: Iterable[str]) -> bool:  # type: ignore[no-untyped-def]

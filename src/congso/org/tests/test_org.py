@@ -145,7 +145,7 @@ def test_role_paths_read_once_and_refreshed_after_a_change(demo_org, django_asse
 
     user = demo_org.user("chuyenvien.tp")
     role_unit_ids(user, ["specialist"])
-    with django_assert_num_queries(1):  # the unit ids only; role paths come from the cache
+    with django_assert_num_queries(0):  # paths and ids come from the per-request cache
         role_unit_ids(user, ["specialist"])
         has_role(user, demo_org.departments["TP"], ["specialist"])
         user_roles(user)
