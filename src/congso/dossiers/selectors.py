@@ -169,15 +169,15 @@ OPEN_STAGES = [Stage.DESK, Stage.DEPARTMENT, Stage.SPECIALIST, Stage.LEADER, Sta
 
 
 def queue_counts(user: Any) -> dict[str, int]:
-    """The size of every queue, in one query over the user's open work only (not every open
-    dossier of the city)."""
-    aggregates = {q.key: Count("pk", filter=queue_filter(user, q.key)) for q in QUEUES}
-    base = Dossier.objects.filter(status__in=OPEN_STATUSES, stage__in=OPEN_STAGES)
-    if not getattr(user, "is_superuser", False):
-        staff = staff_for(user)
-        mine = Q(handler=staff) if staff else Q(pk__in=[])
-        base = base.filter(Q(handling_unit_id__in=sorted(role_unit_ids(user, WORK_ROLES))) | mine)
-    result = base.aggregate(**aggregates)
+    """The size of every queue, in one query over the rows of the user's queues only (the OR
+    of their conditions, each bounded by the (handling_unit, stage) index), not over every
+    open dossier of the city."""
+    filters = {q.key: queue_filter(user, q.key) for q in QUEUES}
+    combined = Q(pk__in=[])
+    for condition in filters.values():
+        combined |= condition
+    result = (Dossier.objects.filter(status__in=OPEN_STATUSES).filter(combined)
+              .aggregate(**{key: Count("pk", filter=condition) for key, condition in filters.items()}))
     return {k: int(v or 0) for k, v in result.items()}
 
 
