@@ -203,7 +203,8 @@ class Attachment(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("tệp"), upload_to="dossiers/attachments/%Y/%m/")
     original_name = models.CharField(_("tên tệp"), max_length=255)
-    content_type = models.CharField(max_length=50)
+    # 100: the DOCX media type alone is 71 characters.
+    content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
