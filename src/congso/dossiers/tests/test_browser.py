@@ -186,3 +186,33 @@ def test_lien_thong_journey(live_server, page, demo_org):
     assert dossier.status == Status.RETURNED and version.pk
     login(page, base, "motcua.km")  # another ward sees nothing of it
     assert page.goto(f"{base}/mot-cua/ho-so/{dossier.code}/").status == 404
+
+
+def test_detail_shows_the_applicants_online_supplement(live_server, page, phone_page, demo_org):
+    """The staff detail page lists the files the applicant sent online under the request."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from congso.accounts.models import AccountKind, User
+
+    from .conftest import all_papers, person
+
+    version = offered_procedure(demo_org.desk)
+    owner = User.objects.create_user(username="binh@example.vn", password="x", kind=AccountKind.CITIZEN,
+                                     full_name="Nguyễn Thị Bình")
+    d = s.dossier_receive(by=demo_org.staff["motcua.tx"], receiving_unit=demo_org.desk, version=version,
+                          applicant=person(), papers=all_papers(version))
+    Dossier.objects.filter(pk=d.pk).update(applicant_user=owner)
+    s.dossier_hand_over(dossier=d, by=demo_org.staff["motcua.tx"], to_unit=demo_org.departments["TP"])
+    s.dossier_supplement_request(dossier=d, by=demo_org.staff["truongphong.tp"], missing="Bản sao sổ hộ khẩu")
+    s.dossier_supplement_receive_online(dossier=Dossier.objects.get(pk=d.pk), user=owner,
+                                        files=[SimpleUploadedFile("so-ho-khau.pdf", b"%PDF-1.4\n%%EOF")])
+    for p, suffix in ((page, "desktop"), (phone_page, "phone")):
+        login(p, live_server.url, "motcua.tx")
+        p.goto(f"{live_server.url}/mot-cua/ho-so/{d.code}/")
+        link = p.get_by_role("link", name="so-ho-khau.pdf")
+        assert link.is_visible()
+        assert "Người nộp bổ sung trực tuyến" in p.content()
+        link.scroll_into_view_if_needed()
+        screenshot(p, f"dossiers-detail-supplement-online-{suffix}")
+        found = axe_violations(p)
+        assert not found, format_violations(found)
