@@ -137,3 +137,19 @@ def test_lookup_limit_counts_per_client_behind_a_proxy(demo_org, settings):
     assert lookup("1.1.1.1, 203.0.113.7") == 429  # forged entry on the left is ignored
     settings.TRUSTED_PROXY_COUNT = 0  # without trusted proxies everybody is the proxy address
     assert [lookup("192.0.2.1"), lookup("192.0.2.2"), lookup("192.0.2.3")] == [404, 404, 429]
+
+
+def test_public_lookup_answer_and_cost(client, demo_org, district_version, django_assert_num_queries):
+    auth = bearer(demo_org, "motcua.tx")
+    created = client.post(BASE, json.dumps(body(district_version)), content_type="application/json",
+                          **auth, HTTP_IDEMPOTENCY_KEY="lookup-cost").json()
+    anon = Client()
+    payload = json.dumps({"code": created["code"].lower(), "identity_number": " 001088011122 "})
+    with django_assert_num_queries(2):  # the dossier, its history; nothing else
+        answer = anon.post(BASE + "lookup", payload, content_type="application/json")
+    data = answer.json()
+    assert data["code"] == created["code"] and data["status_label"] == "Đã tiếp nhận"
+    assert data["procedure_name"] == district_version.name
+    assert data["steps"] and data["steps"][0]["status"] == "Đã tiếp nhận"
+    assert all(set(step) == {"at", "label", "unit", "status"} for step in data["steps"])
+    assert "actor" not in answer.content.decode() and "Lê Văn Cường" not in answer.content.decode()
