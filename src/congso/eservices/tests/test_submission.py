@@ -335,3 +335,27 @@ def test_online_submission_with_a_docx_creates_the_dossier_with_it(client, demo_
     assert kinds == ["application/vnd.openxmlformats-officedocument.wordprocessingml.document", "image/png"]
     docx = next(a for a in dossier.attachments.all() if a.content_type.endswith("document"))
     assert docx.size == len(docx_bytes()) and docx.file.name.endswith(".docx")
+
+
+def test_supplement_answer_is_all_or_nothing(demo_org, online_version, citizen):
+    """If the dossier side refuses the answer, the e-services reply is not kept either."""
+    from django.core.exceptions import ValidationError
+
+    from congso.dossiers.models import Attachment
+    from congso.dossiers.tests.conftest import all_papers, person
+    from congso.eservices.submission import supplement_reply
+
+    org = demo_org
+    d = ds.dossier_receive(by=org.staff["motcua.tx"], receiving_unit=org.desk, version=online_version,
+                           applicant=person(), papers=all_papers(online_version))
+    Dossier.objects.filter(pk=d.pk).update(applicant_user=citizen)
+    ds.dossier_hand_over(dossier=d, by=org.staff["motcua.tx"], to_unit=org.departments["TP"])
+    ds.dossier_supplement_request(dossier=d, by=org.staff["truongphong.tp"], missing="Bản sao")
+    # A dossier in status 5 whose pause was lost: the clock cannot restart, so nothing is kept.
+    Dossier.objects.filter(pk=d.pk).update(paused_at=None)
+    attachments = Attachment.objects.count()
+    with pytest.raises(ValidationError, match="Không có yêu cầu bổ sung đang chờ"):
+        supplement_reply(dossier=Dossier.objects.get(pk=d.pk), user=citizen, note="x",
+                         files=[SimpleUploadedFile("a.pdf", pdf_bytes())])
+    assert not SupplementReply.objects.exists() and Attachment.objects.count() == attachments
+    assert Dossier.objects.get(pk=d.pk).status == Status.SUPPLEMENT
