@@ -29,13 +29,16 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
+# The demo writes its notification e-mails to var/mail/ instead of the terminal.
+DEMO_ENV := DEBUG=true EMAIL_URL=filemail:///$(CURDIR)/var/mail
+
 demo: install
-	DEBUG=true $(MANAGE) migrate --noinput
-	DEBUG=true $(MANAGE) demo_load
+	$(DEMO_ENV) $(MANAGE) migrate --noinput
+	$(DEMO_ENV) $(MANAGE) demo_load
 
 run: demo
-	@DEBUG=true $(MANAGE) demo_logins
-	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+	@$(DEMO_ENV) $(MANAGE) demo_logins
+	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
 # Production-like server (the one benchmarks measure): gunicorn with static files by WhiteNoise.
 serve: install

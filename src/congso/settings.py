@@ -226,8 +226,6 @@ SIGNING_DIR = Path(env.str("CONGSO_SIGNING_DIR", default=str(VAR_DIR / "signing"
 OUTBOX_DIR = Path(env.str("CONGSO_OUTBOX_DIR", default=str(VAR_DIR / "outbox")))
 
 # --- eservices (online public services) -------------------------------------------------
-# CONGSO_VIRUS_SCANNER: dotted path of the attachment scanner class (scan(data, name) -> str|None).
-CONGSO_VIRUS_SCANNER = env.str("CONGSO_VIRUS_SCANNER", default="congso.eservices.uploads.NoopScanner")
 # CONGSO_PAYMENT_MERCHANT / _SECRET: the merchant code (vnp_TmnCode) and HMAC secret at the gateway.
 CONGSO_PAYMENT_MERCHANT = env.str("CONGSO_PAYMENT_MERCHANT", default="CONGSO01")
 CONGSO_PAYMENT_SECRET = env.str("CONGSO_PAYMENT_SECRET", default="sandbox-secret-not-for-production")
