@@ -15,6 +15,7 @@ from congso.org.demo import load_org_demo
 from congso.signing.services import ensure_demo_certificates
 
 from . import services as s
+from .kinds import document_kinds_ensure
 from .models import DocumentKind, IncomingDocument, Secrecy, Urgency, WorkFile
 
 DEMO_NOTE = "Dữ liệu mẫu"
@@ -68,6 +69,7 @@ def load(variant: str = "") -> str | None:
     if IncomingDocument.objects.filter(unit=district, note=DEMO_NOTE).exists():
         return None
     ensure_demo_certificates([district, ward])
+    document_kinds_ensure()
     kinds = {k.abbreviation or k.name: k for k in DocumentKind.objects.all()}
     letter = kinds["Công văn"]
     clerk, leader = org.user("vanthu.tx"), org.user("lanhdao.tx")

@@ -2,16 +2,8 @@
 
 from django.db import migrations
 
-KINDS = [
-    ("Nghị quyết (cá biệt)", "NQ"), ("Quyết định (cá biệt)", "QĐ"), ("Chỉ thị", "CT"),
-    ("Quy chế", "QC"), ("Quy định", "QyĐ"), ("Thông cáo", "TC"), ("Thông báo", "TB"),
-    ("Hướng dẫn", "HD"), ("Chương trình", "CTr"), ("Kế hoạch", "KH"), ("Phương án", "PA"),
-    ("Đề án", "ĐA"), ("Dự án", "DA"), ("Báo cáo", "BC"), ("Biên bản", "BB"), ("Tờ trình", "TTr"),
-    ("Hợp đồng", "HĐ"), ("Công văn", ""), ("Công điện", "CĐ"), ("Bản ghi nhớ", "GN"),
-    ("Bản thỏa thuận", "TTh"), ("Giấy ủy quyền", "GUQ"), ("Giấy mời", "GM"),
-    ("Giấy giới thiệu", "GGT"), ("Giấy nghỉ phép", "NP"), ("Phiếu gửi", "PG"),
-    ("Phiếu chuyển", "PC"), ("Phiếu báo", "PB"), ("Thư công", ""),
-]
+# The list lives in congso.documents.kinds (pure data, safe to import from a migration).
+from congso.documents.kinds import KINDS
 
 
 def load(apps, schema_editor):

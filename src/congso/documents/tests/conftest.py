@@ -11,6 +11,18 @@ from congso.documents.services import Upload
 
 
 @pytest.fixture(autouse=True)
+def _document_kinds(request):
+    """Kinds come from a data migration; a transactional test elsewhere may have flushed them."""
+    if not request.node.get_closest_marker("django_db"):
+        if not {"db", "transactional_db"} & set(request.fixturenames):
+            return
+        request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+    from congso.documents.kinds import document_kinds_ensure
+
+    document_kinds_ensure()
+
+
+@pytest.fixture(autouse=True)
 def _signing_dir(settings, tmp_path_factory):
     settings.SIGNING_DIR = tmp_path_factory.getbasetemp() / "signing"
 
