@@ -21,6 +21,20 @@ schema.app = application  # type: ignore[attr-defined]
 TOKEN = "fuzz-token-0123456789abcdefghijklmnopqrstuvwxyz"
 
 
+@pytest.fixture(autouse=True)
+def _keep_test_connection():  # type: ignore[no-untyped-def]
+    """Like Django's test client: the raw WSGI handler would close the test's database
+    connection at each request (close_old_connections), which PostgreSQL tests cannot survive."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def token_headers(demo_org, settings):  # type: ignore[no-untyped-def]
     from congso.dossiers.models import ApiToken
