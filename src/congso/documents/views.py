@@ -82,6 +82,21 @@ def _search_ids(request: HttpRequest, doc_type: str, form: Any) -> list[int] | N
         date_from=data.get("date_from"), date_to=data.get("date_to")))
 
 
+def _filter_list(qs: Any, d: dict[str, Any], *, sender_field: str, date_field: str) -> Any:
+    """The filters both registers' lists share: kind, status, sender, period."""
+    if d["kind"]:
+        qs = qs.filter(kind=d["kind"])
+    if d["status"]:
+        qs = qs.filter(status=d["status"])
+    if d["sender"]:
+        qs = qs.filter(**{f"{sender_field}__icontains": d["sender"]})
+    if d["date_from"]:
+        qs = qs.filter(**{f"{date_field}__date__gte": d["date_from"]})
+    if d["date_to"]:
+        qs = qs.filter(**{f"{date_field}__date__lte": d["date_to"]})
+    return qs
+
+
 # ---------------------------------------------------------------- incoming
 
 @login_required
@@ -93,16 +108,7 @@ def incoming_list_view(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(pk__in=ids)
     if form.is_valid():
         d = form.cleaned_data
-        if d["kind"]:
-            qs = qs.filter(kind=d["kind"])
-        if d["status"]:
-            qs = qs.filter(status=d["status"])
-        if d["sender"]:
-            qs = qs.filter(sender_name__icontains=d["sender"])
-        if d["date_from"]:
-            qs = qs.filter(received_at__date__gte=d["date_from"])
-        if d["date_to"]:
-            qs = qs.filter(received_at__date__lte=d["date_to"])
+        qs = _filter_list(qs, d, sender_field="sender_name", date_field="received_at")
         if d["overdue"]:
             qs = qs.filter(status__in=INCOMING_OPEN, handling_due_at__lt=timezone.now())
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
@@ -268,17 +274,7 @@ def outgoing_list_view(request: HttpRequest) -> HttpResponse:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     if form.is_valid():
-        d = form.cleaned_data
-        if d["kind"]:
-            qs = qs.filter(kind=d["kind"])
-        if d["status"]:
-            qs = qs.filter(status=d["status"])
-        if d["sender"]:
-            qs = qs.filter(drafting_unit__name__icontains=d["sender"])
-        if d["date_from"]:
-            qs = qs.filter(created_at__date__gte=d["date_from"])
-        if d["date_to"]:
-            qs = qs.filter(created_at__date__lte=d["date_to"])
+        qs = _filter_list(qs, form.cleaned_data, sender_field="drafting_unit__name", date_field="created_at")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
     template = "documents/_outgoing_rows.html" if request.headers.get("HX-Request") else "documents/outgoing_list.html"
     return render(request, template, {"form": form, "page": page,
