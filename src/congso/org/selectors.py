@@ -19,6 +19,10 @@ def staff_for(user) -> Staff | None:  # type: ignore[no-untyped-def]
         cached: Staff | None = user._congso_staff
         return cached
     staff = Staff.objects.select_related("unit").filter(user=user, is_active=True).first()
+    if staff is not None:
+        # The same user object, with its per-request caches: services that check
+        # ``by.user`` then need no second read of the user, staff row and roles.
+        staff.user = user
     user._congso_staff = staff
     return staff
 

@@ -153,3 +153,15 @@ def test_role_paths_read_once_and_refreshed_after_a_change(demo_org, django_asse
                                   role="records_clerk")
     assert "records_clerk" in user_roles(user)
     assert has_role(user, demo_org.wards["00346"], ["records_clerk"])
+
+
+def test_staff_for_keeps_the_callers_user_object(demo_org, django_assert_num_queries):
+    from congso.accounts.models import User
+    from congso.org.selectors import staff_for
+
+    user = User.objects.get(username="motcua.nc")
+    staff = staff_for(user)
+    assert staff is not None and staff.user is user
+    with django_assert_num_queries(1):  # role paths, read once; the user is not read again
+        assert has_role(staff.user, demo_org.wards["00343"], ["onestop_officer"])
+        assert has_role(staff.user, demo_org.wards["00343"], ["onestop_officer"])
