@@ -10,13 +10,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from congso.org.selectors import unit_by_code
 
-from .models import Level, OnlineLevel, Procedure
+from .models import Level, OnlineLevel
 from .selectors import catalogue_search, procedure_detail
 
 router = Router(tags=["Thủ tục hành chính"])
@@ -27,46 +27,20 @@ class FieldOut(Schema):
     name: str
 
 
+# One catalogue row; version fields come from the current version that catalogue_search
+# prefetched (Procedure.current_version).
 class ProcedureListOut(Schema):
     slug: str
     national_code: str
-    name: str
+    name: str = Field(..., alias="current_version.name")
     field: FieldOut
     level: str
-    version: int
-    duration: Decimal
-    duration_kind: str
-    duration_text: str
-    online_level: str
-    via_online: bool
-
-    @staticmethod
-    def resolve_version(obj: Procedure) -> int:
-        return obj.current_versions[0].number  # type: ignore[attr-defined,no-any-return]
-
-    @staticmethod
-    def resolve_name(obj: Procedure) -> str:
-        return obj.current_versions[0].name  # type: ignore[attr-defined,no-any-return]
-
-    @staticmethod
-    def resolve_duration(obj: Procedure) -> Decimal:
-        return obj.current_versions[0].duration  # type: ignore[attr-defined,no-any-return]
-
-    @staticmethod
-    def resolve_duration_kind(obj: Procedure) -> str:
-        return obj.current_versions[0].duration_kind  # type: ignore[attr-defined,no-any-return]
-
-    @staticmethod
-    def resolve_duration_text(obj: Procedure) -> str:
-        return obj.current_versions[0].duration_display  # type: ignore[attr-defined,no-any-return]
-
-    @staticmethod
-    def resolve_online_level(obj: Procedure) -> str:
-        return obj.current_versions[0].online_level  # type: ignore[attr-defined,no-any-return]
-
-    @staticmethod
-    def resolve_via_online(obj: Procedure) -> bool:
-        return obj.current_versions[0].via_online  # type: ignore[attr-defined,no-any-return]
+    version: int = Field(..., alias="current_version.number")
+    duration: Decimal = Field(..., alias="current_version.duration")
+    duration_kind: str = Field(..., alias="current_version.duration_kind")
+    duration_text: str = Field(..., alias="current_version.duration_display")
+    online_level: str = Field(..., alias="current_version.online_level")
+    via_online: bool = Field(..., alias="current_version.via_online")
 
 
 class PaperOut(Schema):

@@ -126,6 +126,12 @@ class Procedure(models.Model):
         self.search_text = fold(f"{self.name} {self.national_code}")
         super().save(*args, **kwargs)
 
+    @property
+    def current_version(self) -> ProcedureVersion | None:
+        """The version in force, when a selector prefetched it as ``current_versions``."""
+        prefetched = getattr(self, "current_versions", None)
+        return prefetched[0] if prefetched else None
+
 
 class ProcedureVersion(models.Model):
     """One published version of a procedure. A dossier keeps the version it was received
