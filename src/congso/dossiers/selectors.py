@@ -185,6 +185,13 @@ def queue_counts(user: Any) -> dict[str, int]:
 # Intake helpers
 
 
+def _receiving_chain(unit: Unit) -> list[int]:
+    """The agencies whose procedures a desk receives: its own, and (một cửa liên thông) those
+    of the agencies above it short of the province."""
+    agency = unit.agency()
+    return [agency.pk, *(u.pk for u in agency.ancestors() if u.kind != UnitKind.PROVINCE)]
+
+
 def procedures_offered(unit: Unit, query: str = "", at: dt.date | None = None,
                        limit: int = 20) -> list[ProcedureVersion]:
     """Current published versions of the procedures the unit's agency receives, matching the
@@ -192,9 +199,7 @@ def procedures_offered(unit: Unit, query: str = "", at: dt.date | None = None,
     from congso.search.normalize import fold
 
     at = at or timezone.localdate()
-    agency = unit.agency()
-    # A ward's desk also receives its district's procedures (một cửa liên thông).
-    chain = [agency.pk, *(u.pk for u in agency.ancestors() if u.kind != UnitKind.PROVINCE)]
+    chain = _receiving_chain(unit)
     procs = Procedure.objects.filter(offered_by__unit_id__in=chain, offered_by__is_active=True).distinct()
     for word in fold(query).split():
         procs = procs.filter(search_text__contains=word)
@@ -216,8 +221,7 @@ def version_for_unit(unit: Unit, version_pk: int, at: dt.date | None = None) -> 
     """The version, if it is in force and offered by the unit's agency or an agency above it
     (liên thông): one query instead of listing the whole catalogue."""
     at = at or timezone.localdate()
-    agency = unit.agency()
-    chain = [agency.pk, *(u.pk for u in agency.ancestors() if u.kind != UnitKind.PROVINCE)]
+    chain = _receiving_chain(unit)
     version = (ProcedureVersion.objects.filter(
         pk=version_pk, is_published=True, valid_from__lte=at,
         procedure__offered_by__unit_id__in=chain, procedure__offered_by__is_active=True)
