@@ -87,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--reuse", action="store_true", help="keep the database filled by an earlier run")
     parser.add_argument("--city", action="store_true", help="30 districts and ~500 wards")
+    parser.add_argument("--only", default="", help="run only the scenarios whose name contains one of these "
+                        "comma-separated words (the bare endpoint always runs), e.g. --only lookup,intake")
     args = parser.parse_args(argv or [])
 
     workdir = ROOT / "var" / "bench" / args.engine
@@ -163,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
          1, (200,)),
         ("register export month (xlsx)", get(register, session("motcua.tx")), 1, (200,)),
     ]
+    wanted = [w.strip() for w in args.only.split(",") if w.strip()]
+    if wanted:
+        scenarios = [s for s in scenarios if s[0].startswith("bare") or any(w in s[0] for w in wanted)]
     rows: list[dict[str, Any]] = []
     bare: dict[str, dict[str, Any]] = {}
     with server:
