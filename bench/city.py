@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import fcntl
 import itertools
 import json
+import os
 import subprocess
 import sys
 import time
@@ -83,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dossiers", type=int, default=1_000_000)
     parser.add_argument("--engine", choices=["postgres", "sqlite"], default="postgres")
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--warmup", type=float, default=2,
+                        help="seconds of unmeasured load before each scenario, so every worker has "
+                             "loaded its code and caches (a server that runs for days pays that once)")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--reuse", action="store_true", help="keep the database filled by an earlier run")
@@ -97,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     server = Server(database_url=_database_url(args.engine, workdir), var_dir=workdir, workers=args.workers,
                     threads=args.threads,
                     extra_env={"CACHE_URL": "redis://127.0.0.1:6379/15", "LOOKUP_RATE_LIMIT": "100000000",
-                               "CONGSO_QUERY_COUNT_HEADER": "true", "LOG_LEVEL": "WARNING"})
+                               "CONGSO_QUERY_COUNT_HEADER": "true", "LOG_LEVEL": "WARNING",
+                               "NOTIFY_INLINE": "false"})
     info: dict[str, Any] = json.loads(fixtures.read_text()) if fixtures.exists() else {}
     if not args.reuse or info.get("dossiers") != args.dossiers:
         _reset_database(args.engine, workdir)
@@ -145,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
             "channel": 1, "papers": [{"paper_id": p, "originals": 1} for p in prep["intake_papers"]]}).encode()
         return "POST", "/api/v1/dossiers/", body, {
             **host, "Content-Type": "application/json", "Authorization": f"Bearer {prep['token:motcua.nc']}",
-            "Idempotency-Key": f"bench-{run_id}-{c}-{n}"}
+            # The load driver's process id keeps keys unique across the warm-up and measured runs.
+            "Idempotency-Key": f"bench-{run_id}-{os.getpid()}-{c}-{n}"}
 
     ward_stats = f"/api/v1/dossiers/stats?tu={month_start}&den={today}"
     district_stats = f"/api/v1/dossiers/stats?tu={year_start}&den={today}"
@@ -170,10 +177,16 @@ def main(argv: list[str] | None = None) -> int:
         scenarios = [s for s in scenarios if s[0].startswith("bare") or any(w in s[0] for w in wanted)]
     rows: list[dict[str, Any]] = []
     bare: dict[str, dict[str, Any]] = {}
+    # One load run at a time on this machine: two benchmarks sharing 2 cores measure nothing.
+    lock = (ROOT / "var" / "bench" / ".load.lock").open("w")
+    fcntl.flock(lock, fcntl.LOCK_EX)
     with server:
         for name, factory, concurrency, ok in scenarios:
             method, path, body, headers = factory(0, 0)
             probe = _probe(server.base_url + path, headers, method, body)
+            if args.warmup > 0:
+                loadgen.run(name, server.base_url, factory, concurrency=concurrency, seconds=args.warmup,
+                            ok_statuses=ok)
             result = loadgen.run(name, server.base_url, factory, concurrency=concurrency, seconds=args.seconds,
                                  ok_statuses=ok)
             row = result.row()
