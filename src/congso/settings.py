@@ -188,6 +188,10 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CongSo <khong-tra-loi@congso.local>")
 # SMS_BACKEND: dotted path of the SMS sender; the default writes messages to the log.
 SMS_BACKEND = env.str("SMS_BACKEND", default="congso.notify.backends.LogSmsBackend")
+# NOTIFY_INLINE: deliver a request's e-mails and SMS right after its commit (true, the default:
+# nothing else to run). Production sets false and runs `manage.py notify_deliver --loop 5`,
+# which also retries failed messages, so a slow gateway never holds a request.
+NOTIFY_INLINE = env.bool("NOTIFY_INLINE", default=True)
 
 # CACHE_URL: locmemcache:// by default; redis://127.0.0.1:6379/1 in production (rate limits, lookups).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

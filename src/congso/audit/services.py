@@ -37,10 +37,12 @@ def event_hash(event: AuditEvent) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def audit_record(*, actor: Any, action: str, target: models.Model | None = None,
                  unit: Any = None, data: dict[str, Any] | None = None) -> AuditEvent:
-    """Append an event to the chain inside the caller's transaction."""
+    """Append an event to the chain inside the caller's transaction (no savepoint of its own:
+    a failure here fails the caller's whole change, as it must). The chain head is one row
+    locked until commit, so callers record their event as late as they can."""
     head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
     user = actor.user if hasattr(actor, "user") and not hasattr(actor, "is_authenticated") else actor
     if user is not None and not getattr(user, "is_authenticated", False):

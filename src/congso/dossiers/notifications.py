@@ -1,4 +1,5 @@
-"""Messages to applicants about their dossier, sent after commit through congso.notify."""
+"""Messages to applicants about their dossier, queued in the transaction of the change they
+report (congso.notify's outbox) and delivered after commit."""
 
 from __future__ import annotations
 
@@ -6,17 +7,17 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from congso.core.templatetags.congso import vndatetime
-from congso.notify.services import notify_send
+from congso.notify.services import notify_queue
 
-from .models import Dossier
+from .models import Dossier, Supplement
 
 EVENTS = {"accepted", "supplement", "apology", "result_ready", "payment"}
 
 
-def notify_dossier(dossier_pk: int, event: str) -> None:
-    """Tell the applicant (e-mail and SMS, whichever they gave) about ``event``."""
-    dossier = Dossier.objects.select_related("procedure_version", "agency").filter(pk=dossier_pk).first()
-    if dossier is None or not (dossier.applicant_email or dossier.applicant_phone):
+def notify_dossier(dossier: Dossier, event: str) -> None:
+    """Queue the applicant's message (e-mail and SMS, whichever they gave) about ``event``,
+    from the dossier in hand, inside the caller's transaction."""
+    if not (dossier.applicant_email or dossier.applicant_phone):
         return
     lookup = f"{settings.PUBLIC_URL}/tra-cuu/?ma={dossier.code or ''}"
     values = {"code": dossier.code or "", "name": dossier.procedure_version.name,
@@ -43,22 +44,17 @@ def notify_dossier(dossier_pk: int, event: str) -> None:
         body = _("Hồ sơ %(code)s đã có kết quả. Mời ông/bà đến nhận hoặc tra cứu: %(url)s") % values
     else:
         return
-    notify_send(event=f"dossier.{event}", reference=dossier.code or str(dossier.pk),
-                email=dossier.applicant_email, phone=dossier.applicant_phone,
-                subject=subject, body=body)
+    notify_queue(event=f"dossier.{event}", reference=dossier.code or str(dossier.pk),
+                 email=dossier.applicant_email, phone=dossier.applicant_phone,
+                 subject=subject, body=body)
 
 
-def notify_desk_supplement(supplement_pk: int) -> None:
+def notify_desk_supplement(supplement: Supplement) -> None:
     """Tell the officer who asked for the supplement and the one-stop officers of the receiving
-    desk (by e-mail) that the applicant answered it online and the clock runs again."""
+    desk (by e-mail) that the applicant answered it online and the clock runs again; queued in
+    the caller's transaction."""
     from congso.org.models import Role, RoleAssignment
 
-    from .models import Supplement
-
-    supplement = (Supplement.objects.select_related("dossier__procedure_version", "requested_by__user")
-                  .filter(pk=supplement_pk).first())
-    if supplement is None:
-        return
     dossier = supplement.dossier
     emails = {supplement.requested_by.user.email}
     emails.update(RoleAssignment.objects.filter(unit_id=dossier.receiving_unit_id, role=Role.ONESTOP_OFFICER)
@@ -70,5 +66,5 @@ def notify_desk_supplement(supplement_pk: int) -> None:
     body = _("Người nộp đã gửi giấy tờ bổ sung trực tuyến cho hồ sơ %(code)s (%(name)s), yêu cầu: "
              "%(missing)s. Hồ sơ tiếp tục được tính thời gian; hẹn trả mới: %(due)s. Xem: %(url)s") % values
     for email in sorted(e for e in emails if e):
-        notify_send(event="dossier.supplement_answered", reference=dossier.code or str(dossier.pk),
-                    email=email, subject=subject, body=body)
+        notify_queue(event="dossier.supplement_answered", reference=dossier.code or str(dossier.pk),
+                     email=email, subject=subject, body=body)

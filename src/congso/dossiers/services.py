@@ -24,6 +24,7 @@ from congso.core.uploads import CheckedUpload, validate_upload
 from congso.org.models import Role, Staff, Unit, UnitKind
 from congso.org.selectors import ensure_role, has_role
 from congso.procedures.models import ProcedureVersion, RequiredPaper
+from congso.procedures.selectors import version_content
 
 from . import deadlines
 from .models import (
@@ -145,9 +146,9 @@ def _audit(dossier: Dossier, action: str, by: Staff | None, from_status: int | N
                        "stage": dossier.stage, **(data or {})})
 
 
-def _after_commit_notify(dossier: Dossier, event: str) -> None:
-    pk = dossier.pk
-    transaction.on_commit(lambda: notify_dossier(pk, event))
+def _notify(dossier: Dossier, event: str) -> None:
+    """Queue the applicant's message in this transaction (delivered after commit)."""
+    notify_dossier(dossier, event)
 
 
 def _lock(dossier: Dossier) -> Dossier:
@@ -230,7 +231,7 @@ def _make_steps(dossier: Dossier, start_at: dt.datetime) -> None:
     version = dossier.procedure_version
     total = Decimal(0)
     steps = []
-    for internal in version.internal_steps.order_by("order"):
+    for internal in version_content(version).steps:
         total += internal.budget
         due = deadlines.due_for(dossier.agency, start_at, total, version.duration_kind)
         if dossier.due_at and due > dossier.due_at:
@@ -241,15 +242,21 @@ def _make_steps(dossier: Dossier, start_at: dt.datetime) -> None:
     DossierStep.objects.bulk_create(steps)
 
 
-def _accept_now(dossier: Dossier, at: dt.datetime) -> None:
-    """Give the dossier its code, appointment, register row and steps (status 2)."""
+def _give_code(dossier: Dossier, at: dt.datetime) -> None:
+    """Status 2 with its appointment and code, not yet saved. The appointment is computed
+    first: the code counter's row lock is then held only by the writes that follow it."""
     version = dossier.procedure_version
-    dossier.code = _next_code(dossier.agency, at)
     dossier.received_at = at
     dossier.due_at = deadlines.due_for(dossier.agency, at, version.duration, version.duration_kind)
     dossier.original_due_at = dossier.due_at
     dossier.stage = Stage.DESK
     dossier.status = Status.ACCEPTED
+    dossier.code = _next_code(dossier.agency, at)
+
+
+def _accept_now(dossier: Dossier, at: dt.datetime) -> None:
+    """Give a waiting dossier its code, appointment, register row and steps (status 2)."""
+    _give_code(dossier, at)
     dossier.save()
     _register(dossier, at)
     _make_steps(dossier, at)
@@ -273,7 +280,10 @@ def _new_dossier(*, version: ProcedureVersion, receiving_unit: Unit, applicant: 
                  channel: int, at: dt.datetime, papers: Sequence[PaperReceived] = (),
                  attachments: Sequence[UploadedFile] = (), request_summary: str = "",
                  idempotency_key: str | None = None, applicant_user: Any = None,
-                 form_data: dict[str, Any] | None = None, uploaded_by: Any = None) -> Dossier:
+                 form_data: dict[str, Any] | None = None, uploaded_by: Any = None,
+                 accept: bool = False) -> Dossier:
+    """Validate and write a new dossier with its papers and files; with ``accept`` it is
+    written at once in status 2 with its code, register row and steps (one INSERT)."""
     _validate_applicant(applicant)
     if channel not in Channel.values:
         raise ValidationError(_("Kênh nộp hồ sơ không hợp lệ."))
@@ -288,17 +298,23 @@ def _new_dossier(*, version: ProcedureVersion, receiving_unit: Unit, applicant: 
         proxy_name=applicant.proxy_name, proxy_id_number=applicant.proxy_id_number,
         applicant_user=applicant_user, request_summary=request_summary, form_data=form_data or {},
         channel=channel, status=Status.NEW, submitted_at=at, idempotency_key=idempotency_key,
-        fee_total=sum(f.amount for f in version.fees.all()))
+        fee_total=version_content(version).fee_total)
     dossier.full_clean(exclude=["code", "procedure_version", "agency", "receiving_unit",
-                                "processing_agency", "handling_unit", "idempotency_key"])
-    dossier.save()
+                                "processing_agency", "handling_unit", "idempotency_key"],
+                       validate_unique=False, validate_constraints=False)
     if any(got.paper.version_id != version.pk for got in papers):
         raise ValidationError(_("Giấy tờ không thuộc thủ tục đã chọn."))
+    if accept:
+        _give_code(dossier, at)
+    dossier.save()
     DossierPaper.objects.bulk_create([
         DossierPaper(dossier=dossier, order=got.paper.order or i, name=got.paper.name,
                      required=got.paper.required, originals=got.originals, copies=got.copies)
         for i, got in enumerate(papers, start=1)])
     _attach(dossier, attachments, checked, uploaded_by)
+    if accept:
+        _register(dossier, at)
+        _make_steps(dossier, at)
     return dossier
 
 
@@ -318,15 +334,19 @@ def _attach(dossier: Dossier, uploads: Sequence[UploadedFile], checked: Sequence
 
 
 def _ensure_offered(version: ProcedureVersion, unit: Unit, at: dt.datetime) -> None:
+    """The version is published, in force on ``at`` and received by ``unit``
+    (selectors.receiving_condition, the rule the intake search uses too)."""
+    from .selectors import receiving_condition
+
     agency = unit.agency()
     if not version.is_published:
         raise ValidationError(_("Phiên bản thủ tục chưa được công bố."))
     day = timezone.localdate(at)
     if version.valid_from > day or (version.valid_to and version.valid_to < day):
         raise ValidationError(_("Phiên bản thủ tục không còn hiệu lực."))
-    # Một cửa liên thông: a ward also receives the procedures of the agencies above it.
-    chain = [agency.pk, *(u.pk for u in agency.ancestors())]
-    if not version.procedure.offered_by.filter(unit_id__in=chain, is_active=True).exists():
+    if getattr(version, "_congso_received_by", None) == (agency.pk, day):
+        return  # selectors.version_for_unit checked this unit and day when it read the version
+    if not ProcedureVersion.objects.filter(receiving_condition(unit, "procedure__"), pk=version.pk).exists():
         raise ValidationError(_("Đơn vị không tiếp nhận thủ tục này."))
 
 
@@ -343,7 +363,7 @@ def dossier_receive(*, by: Staff, receiving_unit: Unit, version: ProcedureVersio
     if channel == Channel.ONLINE:
         raise ValidationError(_("Hồ sơ trực tuyến được nộp qua Cổng dịch vụ công."))
     _ensure_offered(version, receiving_unit, at)
-    missing = {p.pk for p in version.papers.filter(required=True)} - {
+    missing = {p.pk for p in version_content(version).papers if p.required} - {
         g.paper.pk for g in papers if g.originals + g.copies > 0}
     if missing:
         raise ValidationError(_("Hồ sơ chưa đủ giấy tờ bắt buộc: cần yêu cầu hoàn thiện (mẫu 02) "
@@ -351,12 +371,12 @@ def dossier_receive(*, by: Staff, receiving_unit: Unit, version: ProcedureVersio
     dossier = _new_dossier(version=version, receiving_unit=receiving_unit, applicant=applicant,
                            channel=channel, at=at, papers=papers, attachments=attachments,
                            request_summary=request_summary, idempotency_key=idempotency_key,
-                           uploaded_by=by.user)
-    _accept_now(dossier, at)
-    _history(dossier, "receive", None, by, at)
+                           uploaded_by=by.user, accept=True)
+    history = _history(dossier, "receive", None, by, at)
+    sync_enqueue(dossier, first=True, history=[history])
+    _notify(dossier, "accepted")
+    # Last: the audit chain's head is one row for the whole system, locked until commit.
     _audit(dossier, "receive", by, None, {"channel": channel})
-    sync_enqueue(dossier, first=True)
-    _after_commit_notify(dossier, "accepted")
     return dossier
 
 
@@ -444,7 +464,7 @@ def dossier_accept(*, dossier: Dossier, by: Staff, papers: Sequence[PaperReceive
     _accept_now(dossier, at)
     dossier.status = old  # _finish applies the transition
     _finish(dossier, "accept", by, old, at)
-    _after_commit_notify(dossier, "accepted")
+    _notify(dossier, "accepted")
     return dossier
 
 
@@ -460,7 +480,7 @@ def dossier_request_completion(*, dossier: Dossier, by: Staff, missing: str,
     supplement = Supplement.objects.create(dossier=dossier, during_processing=False,
                                            missing=missing.strip(), requested_by=by, requested_at=at)
     _finish(dossier, "request_completion", by, old, at, missing)
-    _after_commit_notify(dossier, "supplement")
+    _notify(dossier, "supplement")
     return supplement
 
 
@@ -596,7 +616,7 @@ def dossier_record_result(*, dossier: Dossier, by: Staff, result_number: str = "
     dossier.finished_at = at
     dossier.timeliness = deadlines.judge(at, dossier.due_at)
     _finish(dossier, "record_result", by, old, at, result_number)
-    _after_commit_notify(dossier, "result_ready")
+    _notify(dossier, "result_ready")
     return dossier
 
 
@@ -695,7 +715,7 @@ def dossier_supplement_request(*, dossier: Dossier, by: Staff, missing: str, rea
                                            requested_by=by, requested_at=at, due_before=dossier.due_at)
     dossier.paused_at = at
     _finish(dossier, "supplement_request", by, old, at, missing)
-    _after_commit_notify(dossier, "supplement")
+    _notify(dossier, "supplement")
     return supplement
 
 
@@ -774,8 +794,7 @@ def dossier_supplement_receive_online(*, dossier: Dossier, user: Any, files: Seq
             if att.file.name:
                 att.file.storage.delete(att.file.name)
         raise
-    supplement_pk = supplement.pk
-    transaction.on_commit(lambda: notify_desk_supplement(supplement_pk))
+    notify_desk_supplement(supplement)
     return supplement
 
 
@@ -799,7 +818,7 @@ def dossier_apologise(*, dossier: Dossier, by: Staff, reason: str, new_due_at: d
     dossier.due_at = new_due_at
     _finish(dossier, "apologise", by, old, at, reason,
             {"old_due": apology.old_due_at.isoformat(), "new_due": new_due_at.isoformat()})
-    _after_commit_notify(dossier, "apology")
+    _notify(dossier, "apology")
     return apology
 
 
@@ -852,7 +871,7 @@ def dossier_request_payment(*, dossier: Dossier, by: Staff, amount: int, note: s
     dossier.fee_total = amount
     dossier.fee_paid = False
     _finish(dossier, "request_payment", by, old, at, note, {"amount": amount})
-    _after_commit_notify(dossier, "payment")
+    _notify(dossier, "payment")
     return dossier
 
 

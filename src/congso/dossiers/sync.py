@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -19,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from .models import Dossier, SyncJob
+from .models import Dossier, StatusHistory, SyncJob
 
 log = logging.getLogger("congso.dossiers.sync")
 
@@ -35,10 +36,12 @@ def portal_time(value: dt.datetime | None) -> str:
     return timezone.localtime(value).strftime("%Y%m%d%H%M%S")
 
 
-def build_payload(dossier: Dossier) -> dict[str, Any]:
-    """The dossier in the national portal's field names."""
+def build_payload(dossier: Dossier, history: Sequence[StatusHistory] | None = None) -> dict[str, Any]:
+    """The dossier in the national portal's field names; ``history`` is its whole status
+    history when the caller has it in hand (a new dossier), else it is read."""
+    rows = history if history is not None else dossier.history.select_related("unit").order_by("at", "pk")
     steps = []
-    for row in dossier.history.select_related("unit").order_by("at", "pk"):
+    for row in rows:
         steps.append({
             "NguoiXuLy": row.actor_name,
             "ChucDanh": "",
@@ -65,11 +68,11 @@ def build_payload(dossier: Dossier) -> dict[str, Any]:
     }
 
 
-def sync_enqueue(dossier: Dossier, *, first: bool) -> SyncJob:
+def sync_enqueue(dossier: Dossier, *, first: bool, history: Sequence[StatusHistory] | None = None) -> SyncJob:
     """Queue the dossier's current state; call inside the transaction that changed it."""
     return SyncJob.objects.create(
         dossier=dossier, service=NEW_SERVICE if first else UPDATE_SERVICE,
-        payload=build_payload(dossier), next_attempt_at=timezone.now())
+        payload=build_payload(dossier, history), next_attempt_at=timezone.now())
 
 
 class Transport(Protocol):

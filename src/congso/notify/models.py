@@ -12,9 +12,12 @@ class Channel(models.TextChoices):
 
 
 class Notification(models.Model):
-    """One message to one recipient, with its outcome."""
+    """One message to one recipient, with its outcome. Written as pending inside the
+    transaction of the change it reports (an outbox), then delivered after commit or by the
+    ``notify_deliver`` worker, with retries."""
 
     class State(models.TextChoices):
+        PENDING = "pending", _("Chờ gửi")
         SENT = "sent", _("Đã gửi")
         FAILED = "failed", _("Gửi lỗi")
 
@@ -28,11 +31,15 @@ class Notification(models.Model):
     state = models.CharField(_("trạng thái"), max_length=8, choices=State.choices)
     error = models.TextField(_("lỗi"), blank=True)
     created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
+    next_attempt_at = models.DateTimeField(_("gửi lại lúc"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("thông báo")
         verbose_name_plural = _("thông báo")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="notify_due_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient}: {self.event}"

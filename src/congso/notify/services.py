@@ -1,43 +1,114 @@
-"""Sending notifications. Called after commit by the domain services, never inside their
-transaction: a slow or failing gateway must not roll back a dossier."""
+"""Sending notifications through an outbox. A domain service queues its messages inside its own
+transaction (``notify_queue``), so a message exists exactly when the change it reports was
+committed; delivery happens after commit, never inside the transaction, so a slow or failing
+gateway cannot roll back a dossier. With ``NOTIFY_INLINE`` (the default) the request that
+committed delivers its own messages right after commit; in production the ``notify_deliver``
+worker does it (``NOTIFY_INLINE=false``) and retries failures with backoff."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.utils import timezone
 
 from .backends import get_sms_backend
 from .models import Channel, Notification
 
 log = logging.getLogger("congso.notify")
 
+MAX_ATTEMPTS = 6
+MAX_BACKOFF = dt.timedelta(hours=6)
+
+
+def _create(*, event: str, reference: str, email: str, phone: str, subject: str, body: str,
+            sms_text: str) -> list[Notification]:
+    now = timezone.now()
+    rows = []
+    if email:
+        rows.append(Notification(channel=Channel.EMAIL, recipient=email, subject=subject, body=body,
+                                 event=event, reference=reference, state=Notification.State.PENDING,
+                                 next_attempt_at=now))
+    if phone:
+        rows.append(Notification(channel=Channel.SMS, recipient=phone, subject="", body=sms_text or body,
+                                 event=event, reference=reference, state=Notification.State.PENDING,
+                                 next_attempt_at=now))
+    if rows:
+        Notification.objects.bulk_create(rows)
+    return rows
+
+
+def notify_queue(*, event: str, reference: str = "", email: str = "", phone: str = "",
+                 subject: str, body: str, sms_text: str = "") -> list[Notification]:
+    """Record ``body`` for e-mail and ``sms_text`` (or body) for SMS to whichever contacts are
+    given, as pending messages in the caller's transaction (one INSERT). They are delivered
+    after commit when NOTIFY_INLINE is on, else by the ``notify_deliver`` worker."""
+    rows = _create(event=event, reference=reference, email=email, phone=phone, subject=subject,
+                   body=body, sms_text=sms_text)
+    if rows and getattr(settings, "NOTIFY_INLINE", True):
+        ids = [n.pk for n in rows]
+        transaction.on_commit(lambda: notify_deliver(ids=ids))
+    return rows
+
 
 def notify_send(*, event: str, reference: str = "", email: str = "", phone: str = "",
                 subject: str, body: str, sms_text: str = "") -> list[Notification]:
-    """Send ``body`` by e-mail and ``sms_text`` (or body) by SMS to whichever contacts are
-    given; record each attempt as a Notification, failures included. Never raises."""
-    sent: list[Notification] = []
-    if email:
-        sent.append(_attempt(Channel.EMAIL, email, subject, body, event, reference,
-                             lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])))
-    if phone:
-        text = sms_text or body
-        sent.append(_attempt(Channel.SMS, phone, "", text, event, reference,
-                             lambda: get_sms_backend().send(phone, text)))
-    return sent
+    """Record and deliver at once (for callers already past their commit, such as a
+    verification code the user is waiting for); returns the messages with their outcome.
+    Never raises on a gateway failure: the failure is recorded and retried by the worker."""
+    rows = _create(event=event, reference=reference, email=email, phone=phone, subject=subject,
+                   body=body, sms_text=sms_text)
+    ids = [n.pk for n in rows]
+    notify_deliver(ids=ids)
+    return list(Notification.objects.filter(pk__in=ids).order_by("pk"))
 
 
-def _attempt(channel: str, recipient: str, subject: str, body: str, event: str, reference: str,
-             action) -> Notification:  # type: ignore[no-untyped-def]
-    try:
-        action()
-    except Exception as exc:
-        log.warning("notification %s to %s failed: %s", channel, recipient, exc)
-        return Notification.objects.create(channel=channel, recipient=recipient, subject=subject,
-                                           body=body, event=event, reference=reference,
-                                           state=Notification.State.FAILED, error=str(exc))
-    return Notification.objects.create(channel=channel, recipient=recipient, subject=subject,
-                                       body=body, event=event, reference=reference,
-                                       state=Notification.State.SENT)
+def backoff(attempts: int) -> dt.timedelta:
+    return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def _deliver_one(note: Notification) -> None:
+    if note.channel == Channel.EMAIL:
+        send_mail(note.subject, note.body, settings.DEFAULT_FROM_EMAIL, [note.recipient])
+    else:
+        get_sms_backend().send(note.recipient, note.body)
+
+
+def notify_deliver(*, ids: Sequence[int] | None = None, limit: int = 100) -> tuple[int, int]:
+    """Deliver due messages (the given ones, or any pending or failed one whose retry time has
+    come), each claimed in its own transaction with SKIP LOCKED on PostgreSQL so that several
+    workers never send one twice. Returns (sent, failed)."""
+    sent = failed = 0
+    for _i in range(limit):
+        with transaction.atomic():
+            qs = Notification.objects.filter(state__in=[Notification.State.PENDING, Notification.State.FAILED],
+                                             attempts__lt=MAX_ATTEMPTS)
+            qs = qs.filter(pk__in=list(ids)) if ids is not None else qs.filter(next_attempt_at__lte=timezone.now())
+            if connection.features.has_select_for_update_skip_locked:
+                qs = qs.select_for_update(skip_locked=True)
+            note = qs.order_by("pk").first()
+            if note is None:
+                break
+            note.attempts += 1
+            try:
+                _deliver_one(note)
+            except Exception as exc:
+                log.warning("notification %s to %s failed (attempt %s): %s", note.channel, note.recipient,
+                            note.attempts, exc)
+                note.state = Notification.State.FAILED
+                note.error = str(exc)[:2000]
+                note.next_attempt_at = timezone.now() + backoff(note.attempts)
+                failed += 1
+            else:
+                note.state = Notification.State.SENT
+                note.error = ""
+                note.sent_at = timezone.now()
+                sent += 1
+            note.save(update_fields=["attempts", "state", "error", "next_attempt_at", "sent_at"])
+        if ids is not None and sent + failed >= len(ids):
+            break
+    return sent, failed

@@ -4,6 +4,7 @@ user, but only published versions valid on the given day are ever shown."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -117,3 +118,39 @@ def offering_units() -> QuerySet[Unit]:
 
 def fields_in_use() -> QuerySet[Field]:
     return Field.objects.filter(procedures__isnull=False).distinct().order_by("name")
+
+
+@dataclass(frozen=True)
+class VersionContent:
+    """The papers, fees and internal steps of one version, in their order."""
+
+    papers: tuple[RequiredPaper, ...]
+    fees: tuple[Fee, ...]
+    steps: tuple[InternalStep, ...]
+
+    @property
+    def fee_total(self) -> int:
+        return sum(f.amount for f in self.fees)
+
+
+_CONTENT: dict[tuple[int, dt.datetime], VersionContent] = {}
+_CONTENT_MAX = 4096
+
+
+def version_content(version: ProcedureVersion) -> VersionContent:
+    """Papers, fees and steps of ``version``. A published version never changes (ADR 0020), so
+    its content is read once per process and shared, read-only, by every intake after it; a
+    draft is read each time. The key holds the creation time, so a reused primary key (a
+    restored or test database) never returns another version's content."""
+    key = (version.pk, version.created_at)
+    cached = _CONTENT.get(key) if version.is_published else None
+    if cached is not None:
+        return cached
+    content = VersionContent(papers=tuple(RequiredPaper.objects.filter(version=version).order_by("order", "pk")),
+                             fees=tuple(Fee.objects.filter(version=version).order_by("pk")),
+                             steps=tuple(InternalStep.objects.filter(version=version).order_by("order")))
+    if version.is_published:
+        if len(_CONTENT) >= _CONTENT_MAX:
+            _CONTENT.clear()
+        _CONTENT[key] = content
+    return content

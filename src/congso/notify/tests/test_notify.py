@@ -27,3 +27,52 @@ def test_a_failing_gateway_is_recorded_not_raised(settings):
         _backend.cache_clear()
     assert note.state == "failed" and "unavailable" in note.error
     assert Notification.objects.filter(state="failed").count() == 1
+
+
+def test_queued_messages_go_out_after_commit_not_before(django_capture_on_commit_callbacks):
+    from congso.notify.services import notify_queue
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        rows = notify_queue(event="dossier.accepted", reference="R1", email="an@example.vn", phone="0912345678",
+                            subject="Tiếp nhận", body="Hồ sơ đã được tiếp nhận")
+    assert [n.state for n in rows] == ["pending", "pending"] and not mail.outbox
+    assert len(callbacks) == 1
+    callbacks[0]()  # the commit
+    assert set(Notification.objects.values_list("state", flat=True)) == {"sent"}
+    assert mail.outbox[0].body == "Hồ sơ đã được tiếp nhận" and SmsOutbox.objects.count() == 1
+
+
+def test_without_inline_delivery_the_worker_sends_and_retries(settings, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from congso.notify.services import MAX_ATTEMPTS, notify_queue
+
+    settings.NOTIFY_INLINE = False
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        notify_queue(event="dossier.result_ready", reference="R2", phone="0912345678", subject="",
+                     body="Đã có kết quả")
+    assert not callbacks and Notification.objects.get().state == "pending"
+    settings.SMS_BACKEND = "congso.notify.backends.FailingSmsBackend"
+    _backend.cache_clear()
+    try:
+        call_command("notify_deliver", stdout=open("/dev/null", "w"))
+        note = Notification.objects.get()
+        assert (note.state, note.attempts) == ("failed", 1) and note.next_attempt_at > timezone.now()
+        call_command("notify_deliver", stdout=open("/dev/null", "w"))  # not due yet: untouched
+        assert Notification.objects.get().attempts == 1
+    finally:
+        settings.SMS_BACKEND = "congso.notify.backends.LogSmsBackend"
+        _backend.cache_clear()
+    Notification.objects.update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
+    call_command("notify_deliver", stdout=open("/dev/null", "w"))
+    note = Notification.objects.get()
+    assert (note.state, note.attempts, note.error) == ("sent", 2, "") and note.sent_at is not None
+    assert SmsOutbox.objects.get().text == "Đã có kết quả"
+    # A message that failed MAX_ATTEMPTS times is left for a person to look at.
+    Notification.objects.update(state="failed", attempts=MAX_ATTEMPTS,
+                                next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
+    call_command("notify_deliver", stdout=open("/dev/null", "w"))
+    assert Notification.objects.get().attempts == MAX_ATTEMPTS

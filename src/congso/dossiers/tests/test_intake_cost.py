@@ -1,0 +1,117 @@
+"""The counter intake's hot path (issue #6): its query budget, the one rule for which
+procedures a desk receives, the token's once-a-minute use stamp and the cached content of
+published procedure versions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from congso.dossiers import services
+from congso.dossiers.models import ApiToken, Dossier
+from congso.notify.models import Notification
+from congso.procedures.models import ProcedureVersion, RequiredPaper, UnitProcedure
+from congso.procedures.selectors import version_content
+
+from .conftest import all_papers, person
+from .factories import offered_procedure
+from .test_api import BASE, bearer, body
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(client, version, auth, key, payload=None):
+    return client.post(BASE, payload or json.dumps(body(version)), content_type="application/json", **auth,
+                       HTTP_IDEMPOTENCY_KEY=key)
+
+
+def test_api_intake_costs_a_fixed_number_of_queries(client, demo_org, district_version,
+                                                    django_assert_num_queries):
+    auth = bearer(demo_org, "motcua.tx")
+    assert _post(client, district_version, auth, "warm").status_code == 201  # reads the version's content once
+    # token+staff+user+unit, role paths, desks, version; calendar token, code counter, dossier,
+    # papers, register counter and row, steps, history, sync job, notification, audit head,
+    # event, head update; no read of the key first, no re-read of the dossier for the answer.
+    # (The test's transaction turns BEGIN/COMMIT into a counted SAVEPOINT/RELEASE pair.)
+    payload = json.dumps(body(district_version))
+    with django_assert_num_queries(17 + 2):
+        answer = _post(client, district_version, auth, "second", payload)
+    assert answer.status_code == 201
+    data = answer.json()
+    dossier = Dossier.objects.get(code=data["code"])
+    assert data["procedure_name"] == district_version.name and data["agency"] == dossier.agency.name
+    assert data["status"] == 2 and data["due_at"] and dossier.register_entry.number == 2
+    assert dossier.steps.count() == 5 and dossier.papers.count() == 3
+    # The applicant's SMS is queued in the intake's transaction (sent after commit).
+    queued = Notification.objects.filter(event="dossier.accepted", reference=data["code"])
+    assert list(queued.values_list("channel", "state")) == [("sms", "pending")]
+
+
+def test_a_repeated_key_answers_the_first_dossier_and_writes_nothing(client, demo_org, district_version):
+    auth = bearer(demo_org, "motcua.tx")
+    first = _post(client, district_version, auth, "same")
+    notes = Notification.objects.count()
+    again = _post(client, district_version, auth, "same")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["code"] == first.json()["code"]
+    assert Dossier.objects.count() == 1 and Notification.objects.count() == notes
+    # The rolled-back attempt gave back its code: the next dossier gets the following number.
+    third = _post(client, district_version, auth, "other").json()["code"]
+    assert int(third.rsplit("-", 1)[1]) == int(first.json()["code"].rsplit("-", 1)[1]) + 1
+
+
+def test_one_rule_for_what_a_ward_desk_receives(client, demo_org, ward_version):
+    ward = demo_org.wards["00343"]
+    officer = demo_org.staff["motcua.nc"]
+    city_version = offered_procedure(demo_org.city, name="Thủ tục cấp thành phố")
+    district_version = offered_procedure(demo_org.desk, name="Thủ tục cấp quận")
+    auth = bearer(demo_org, "motcua.nc")
+    # Its own procedures and the district's (một cửa liên thông) …
+    assert _post(client, ward_version, auth, "w").status_code == 201
+    assert _post(client, district_version, auth, "d").status_code == 201
+    # … but not the city's, neither through the API nor through the service directly.
+    refused = _post(client, city_version, auth, "c")
+    assert refused.status_code == 404
+    with pytest.raises(ValidationError, match="không tiếp nhận"):
+        services.dossier_receive(by=officer, receiving_unit=ward, version=city_version, applicant=person(),
+                                 papers=all_papers(city_version))
+    # A withdrawn offer is refused too.
+    UnitProcedure.objects.filter(procedure=ward_version.procedure).update(is_active=False)
+    assert _post(client, ward_version, auth, "w2").status_code == 404
+    assert Dossier.objects.count() == 2
+
+
+def test_token_use_is_stamped_at_most_once_a_minute(client, demo_org, district_version):
+    auth = bearer(demo_org, "motcua.tx")
+    client.get(BASE, **auth)
+    token = ApiToken.objects.get(staff=demo_org.staff["motcua.tx"])
+    stamped = token.last_used_at
+    assert stamped is not None
+    client.get(BASE, **auth)
+    token.refresh_from_db()
+    assert token.last_used_at == stamped
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=stamped - timezone.timedelta(minutes=2))
+    client.get(BASE, **auth)
+    token.refresh_from_db()
+    assert token.last_used_at > stamped
+
+
+def test_published_content_is_read_once_drafts_each_time(demo_org, district_version,
+                                                        django_assert_num_queries):
+    version_content(district_version)
+    again = ProcedureVersion.objects.get(pk=district_version.pk)
+    with django_assert_num_queries(0):
+        content = version_content(again)
+    assert [p.order for p in content.papers] == [1, 2, 3] and content.fee_total == 8000
+    assert [s.order for s in content.steps] == [1, 2, 3, 4, 5]
+    draft = ProcedureVersion.objects.get(pk=district_version.pk)
+    draft.pk = None
+    draft.number, draft.is_published = 2, False
+    draft.save()
+    RequiredPaper.objects.create(version=draft, order=1, name="Tờ khai", originals=1)
+    assert len(version_content(draft).papers) == 1
+    RequiredPaper.objects.create(version=draft, order=2, name="Bản sao", copies=1)
+    assert len(version_content(draft).papers) == 2
