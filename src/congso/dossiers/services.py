@@ -228,6 +228,8 @@ def _handover(dossier: Dossier, action: str, by: Staff | None, from_unit: Unit, 
 
 
 def _make_steps(dossier: Dossier, start_at: dt.datetime) -> None:
+    """The dossier's internal steps, each due by its budget counted from ``start_at`` (never
+    after the appointment)."""
     version = dossier.procedure_version
     total = Decimal(0)
     steps = []
@@ -242,24 +244,31 @@ def _make_steps(dossier: Dossier, start_at: dt.datetime) -> None:
     DossierStep.objects.bulk_create(steps)
 
 
-def _give_code(dossier: Dossier, at: dt.datetime) -> None:
-    """Status 2 with its appointment and code, not yet saved. The appointment is computed
-    first: the code counter's row lock is then held only by the writes that follow it."""
+def _set_accepted(dossier: Dossier, at: dt.datetime) -> None:
+    """Status 2 with its appointment (not saved; the code comes from _number)."""
     version = dossier.procedure_version
     dossier.received_at = at
     dossier.due_at = deadlines.due_for(dossier.agency, at, version.duration, version.duration_kind)
     dossier.original_due_at = dossier.due_at
     dossier.stage = Stage.DESK
     dossier.status = Status.ACCEPTED
+
+
+def _number(dossier: Dossier, at: dt.datetime) -> None:
+    """Give a saved dossier its code and register row. The two counter rows stay locked until
+    commit, so callers number a dossier as late in their transaction as they can: intakes of
+    one agency queue only behind the writes that follow."""
     dossier.code = _next_code(dossier.agency, at)
+    Dossier.objects.filter(pk=dossier.pk).update(code=dossier.code)
+    _register(dossier, at)
 
 
 def _accept_now(dossier: Dossier, at: dt.datetime) -> None:
-    """Give a waiting dossier its code, appointment, register row and steps (status 2)."""
-    _give_code(dossier, at)
+    """Give a waiting dossier its appointment, steps, code and register row (status 2)."""
+    _set_accepted(dossier, at)
     dossier.save()
-    _register(dossier, at)
     _make_steps(dossier, at)
+    _number(dossier, at)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -283,7 +292,7 @@ def _new_dossier(*, version: ProcedureVersion, receiving_unit: Unit, applicant: 
                  form_data: dict[str, Any] | None = None, uploaded_by: Any = None,
                  accept: bool = False) -> Dossier:
     """Validate and write a new dossier with its papers and files; with ``accept`` it is
-    written at once in status 2 with its code, register row and steps (one INSERT)."""
+    written at once in status 2 with its appointment and steps (the caller numbers it)."""
     _validate_applicant(applicant)
     if channel not in Channel.values:
         raise ValidationError(_("Kênh nộp hồ sơ không hợp lệ."))
@@ -305,7 +314,7 @@ def _new_dossier(*, version: ProcedureVersion, receiving_unit: Unit, applicant: 
     if any(got.paper.version_id != version.pk for got in papers):
         raise ValidationError(_("Giấy tờ không thuộc thủ tục đã chọn."))
     if accept:
-        _give_code(dossier, at)
+        _set_accepted(dossier, at)
     dossier.save()
     DossierPaper.objects.bulk_create([
         DossierPaper(dossier=dossier, order=got.paper.order or i, name=got.paper.name,
@@ -313,7 +322,6 @@ def _new_dossier(*, version: ProcedureVersion, receiving_unit: Unit, applicant: 
         for i, got in enumerate(papers, start=1)])
     _attach(dossier, attachments, checked, uploaded_by)
     if accept:
-        _register(dossier, at)
         _make_steps(dossier, at)
     return dossier
 
@@ -373,6 +381,7 @@ def dossier_receive(*, by: Staff, receiving_unit: Unit, version: ProcedureVersio
                            request_summary=request_summary, idempotency_key=idempotency_key,
                            uploaded_by=by.user, accept=True)
     history = _history(dossier, "receive", None, by, at)
+    _number(dossier, at)
     sync_enqueue(dossier, first=True, history=[history])
     _notify(dossier, "accepted")
     # Last: the audit chain's head is one row for the whole system, locked until commit.
