@@ -227,9 +227,9 @@ def _handover(dossier: Dossier, action: str, by: Staff | None, from_unit: Unit, 
         note=note)
 
 
-def _make_steps(dossier: Dossier, start_at: dt.datetime) -> None:
+def _plan_steps(dossier: Dossier, start_at: dt.datetime) -> list[DossierStep]:
     """The dossier's internal steps, each due by its budget counted from ``start_at`` (never
-    after the appointment)."""
+    after the appointment); computed before any row is written or locked."""
     version = dossier.procedure_version
     total = Decimal(0)
     steps = []
@@ -241,34 +241,28 @@ def _make_steps(dossier: Dossier, start_at: dt.datetime) -> None:
         steps.append(DossierStep(dossier=dossier, order=internal.order, name=internal.name,
                                  actor=internal.actor, department=internal.department,
                                  budget=internal.budget, due_at=due))
-    DossierStep.objects.bulk_create(steps)
+    return steps
 
 
-def _set_accepted(dossier: Dossier, at: dt.datetime) -> None:
-    """Status 2 with its appointment (not saved; the code comes from _number)."""
+def _set_accepted(dossier: Dossier, at: dt.datetime) -> list[DossierStep]:
+    """Status 2 with its appointment, and the planned steps (nothing written yet)."""
     version = dossier.procedure_version
     dossier.received_at = at
     dossier.due_at = deadlines.due_for(dossier.agency, at, version.duration, version.duration_kind)
     dossier.original_due_at = dossier.due_at
     dossier.stage = Stage.DESK
     dossier.status = Status.ACCEPTED
-
-
-def _number(dossier: Dossier, at: dt.datetime) -> None:
-    """Give a saved dossier its code and register row. The two counter rows stay locked until
-    commit, so callers number a dossier as late in their transaction as they can: intakes of
-    one agency queue only behind the writes that follow."""
-    dossier.code = _next_code(dossier.agency, at)
-    Dossier.objects.filter(pk=dossier.pk).update(code=dossier.code)
-    _register(dossier, at)
+    return _plan_steps(dossier, at)
 
 
 def _accept_now(dossier: Dossier, at: dt.datetime) -> None:
-    """Give a waiting dossier its appointment, steps, code and register row (status 2)."""
-    _set_accepted(dossier, at)
+    """Give a waiting dossier its appointment, code, register row and steps (status 2). The
+    code counter's row stays locked until commit; everything computed comes before it."""
+    steps = _set_accepted(dossier, at)
+    dossier.code = _next_code(dossier.agency, at)
     dossier.save()
-    _make_steps(dossier, at)
-    _number(dossier, at)
+    _register(dossier, at)
+    DossierStep.objects.bulk_create(steps)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -292,7 +286,8 @@ def _new_dossier(*, version: ProcedureVersion, receiving_unit: Unit, applicant: 
                  form_data: dict[str, Any] | None = None, uploaded_by: Any = None,
                  accept: bool = False) -> Dossier:
     """Validate and write a new dossier with its papers and files; with ``accept`` it is
-    written at once in status 2 with its appointment and steps (the caller numbers it)."""
+    written at once (one INSERT) in status 2 with its code, appointment, steps and register
+    row, everything computed before the code counter is locked."""
     _validate_applicant(applicant)
     if channel not in Channel.values:
         raise ValidationError(_("Kênh nộp hồ sơ không hợp lệ."))
@@ -313,8 +308,10 @@ def _new_dossier(*, version: ProcedureVersion, receiving_unit: Unit, applicant: 
                        validate_unique=False, validate_constraints=False)
     if any(got.paper.version_id != version.pk for got in papers):
         raise ValidationError(_("Giấy tờ không thuộc thủ tục đã chọn."))
+    steps = _set_accepted(dossier, at) if accept else []
     if accept:
-        _set_accepted(dossier, at)
+        # From here to commit the agency's code counter is locked: only writes follow.
+        dossier.code = _next_code(dossier.agency, at)
     dossier.save()
     DossierPaper.objects.bulk_create([
         DossierPaper(dossier=dossier, order=got.paper.order or i, name=got.paper.name,
@@ -322,7 +319,8 @@ def _new_dossier(*, version: ProcedureVersion, receiving_unit: Unit, applicant: 
         for i, got in enumerate(papers, start=1)])
     _attach(dossier, attachments, checked, uploaded_by)
     if accept:
-        _make_steps(dossier, at)
+        DossierStep.objects.bulk_create(steps)
+        _register(dossier, at)
     return dossier
 
 
@@ -381,7 +379,6 @@ def dossier_receive(*, by: Staff, receiving_unit: Unit, version: ProcedureVersio
                            request_summary=request_summary, idempotency_key=idempotency_key,
                            uploaded_by=by.user, accept=True)
     history = _history(dossier, "receive", None, by, at)
-    _number(dossier, at)
     sync_enqueue(dossier, first=True, history=[history])
     _notify(dossier, "accepted")
     # Last: the audit chain's head is one row for the whole system, locked until commit.
