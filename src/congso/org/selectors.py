@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
+from django.core.cache import cache as shared_cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -28,25 +32,73 @@ def staff_for(user) -> Staff | None:  # type: ignore[no-untyped-def]
 
 
 # Bumped (in this process) whenever roles, staff or units change; a user object caches its role
-# paths with the version they were read at. A user object lives for one request, so another
-# process's change is seen at the next request at the latest.
+# paths with the version they were read at. A user object lives for one request.
 _roles_version = 0
+
+# Across requests and processes, an officer's role paths (and what is derived from them, such as
+# the desks they receive at) are kept in the shared cache (Redis in production) under the
+# organisation's generation, a counter in the same cache that every change bumps (ADR 0041).
+ORG_GENERATION_KEY = "congso:org:generation"
+SHARED_TTL = 300  # seconds; a bound in case a change ever escapes the signals
+T = TypeVar("T")
+
+
+def _bump_generation() -> None:
+    try:
+        shared_cache.incr(ORG_GENERATION_KEY)
+    except ValueError:  # no generation yet (new or flushed cache): any start unlike the old ones
+        shared_cache.add(ORG_GENERATION_KEY, time.time_ns(), timeout=None)
 
 
 def roles_changed(**_kwargs: object) -> None:
+    """Roles, staff or units changed: drop what this process and the shared cache hold. The
+    shared generation is bumped now and again after commit, so an entry filled from data read
+    before the commit is never taken for current."""
     global _roles_version
     _roles_version += 1
+    _bump_generation()
+    transaction.on_commit(_bump_generation)
+
+
+def staff_cached(user: Any, name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` (something derived only from the organisation: roles, units, staff) for
+    this officer, from the shared cache when it was stored under the current generation (one
+    cache round trip), else computed and stored. The generation is read before the data, so a
+    concurrent change leaves the entry stale, never current."""
+    staff = staff_for(user)
+    key = f"congso:org:{name}:{staff.pk if staff else 0}"
+    seen = getattr(user, "_congso_org_generation", None)
+    if seen is not None and seen[0] == _roles_version:
+        generation = seen[1]
+        entry = shared_cache.get(key)
+    else:
+        got = shared_cache.get_many([ORG_GENERATION_KEY, key])
+        generation = got.get(ORG_GENERATION_KEY)
+        if generation is None:
+            _bump_generation()
+            generation = shared_cache.get(ORG_GENERATION_KEY)
+        user._congso_org_generation = (_roles_version, generation)
+        entry = got.get(key)
+    if generation is not None and isinstance(entry, tuple) and entry[0] == generation:
+        return entry[1]  # type: ignore[no-any-return]
+    value = compute()
+    if generation is not None:
+        shared_cache.set(key, (generation, value), SHARED_TTL)
+    return value
 
 
 def _role_paths(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    """(role, unit path) of every assignment of the user's staff row, read once per request."""
+    """(role, unit path) of every assignment of the user's staff row, read once per request
+    (and from the shared cache while the organisation does not change)."""
     cached = getattr(user, "_congso_role_paths", None)
     if cached is not None and cached[0] == _roles_version:
         return cached[1]  # type: ignore[no-any-return]
     staff = staff_for(user)
     paths: list[tuple[str, str]] = []
     if staff is not None:
-        paths = list(RoleAssignment.objects.filter(staff=staff).values_list("role", "unit__path"))
+        paths = staff_cached(user, "roles", lambda: [
+            (role, path) for role, path in RoleAssignment.objects.filter(staff=staff)
+            .values_list("role", "unit__path")])
     user._congso_role_paths = (_roles_version, paths)
     return paths
 

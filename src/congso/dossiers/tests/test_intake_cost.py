@@ -32,13 +32,14 @@ def test_api_intake_costs_a_fixed_number_of_queries(client, demo_org, district_v
                                                     django_assert_num_queries):
     auth = bearer(demo_org, "motcua.tx")
     assert _post(client, district_version, auth, "warm").status_code == 201  # reads the version's content once
-    # token+staff+user+unit, role paths, desks, version; calendar token, then (code counter
+    # token+staff+user+unit, version (role paths and desks come from the shared cache after the
+    # first intake); calendar token, then (code counter
     # locked from here to commit) code counter, dossier with its code, papers, steps, register
     # counter and row, history, sync job, notification, audit head, event, head update.
     # No read of the key first, no re-read of the dossier for the answer.
     # (The test's transaction turns BEGIN/COMMIT into a counted SAVEPOINT/RELEASE pair.)
     payload = json.dumps(body(district_version))
-    with django_assert_num_queries(17 + 2):
+    with django_assert_num_queries(15 + 2):
         answer = _post(client, district_version, auth, "second", payload)
     assert answer.status_code == 201
     data = answer.json()

@@ -165,3 +165,25 @@ def test_staff_for_keeps_the_callers_user_object(demo_org, django_assert_num_que
     with django_assert_num_queries(1):  # role paths, read once; the user is not read again
         assert has_role(staff.user, demo_org.wards["00343"], ["onestop_officer"])
         assert has_role(staff.user, demo_org.wards["00343"], ["onestop_officer"])
+
+
+def test_role_paths_shared_across_requests_until_the_organisation_changes(demo_org, django_assert_num_queries):
+    from django.core.cache import cache
+
+    from congso.accounts.models import User
+    from congso.org.selectors import user_roles
+
+    def fresh():  # a new request: a new user object
+        return User.objects.get(username="chuyenvien.tp")
+
+    user_roles(fresh())
+    second = fresh()
+    with django_assert_num_queries(1):  # the staff row; the role paths come from the shared cache
+        assert user_roles(second) == {"specialist"}
+    RoleAssignment.objects.create(staff=demo_org.staff["chuyenvien.tp"], unit=demo_org.wards["00346"],
+                                  role="records_clerk")
+    assert user_roles(fresh()) == {"specialist", "records_clerk"}
+    RoleAssignment.objects.filter(role="records_clerk", staff=demo_org.staff["chuyenvien.tp"]).delete()
+    assert user_roles(fresh()) == {"specialist"}
+    cache.clear()  # a flushed cache: read again, never an old entry
+    assert user_roles(fresh()) == {"specialist"}

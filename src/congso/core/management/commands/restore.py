@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from congso.core.backup import BackupError, backup_restore
+from congso.org.selectors import roles_changed
 
 
 class Command(BaseCommand):
@@ -19,4 +20,6 @@ class Command(BaseCommand):
             info = backup_restore(archive)
         except BackupError as exc:
             raise CommandError(str(exc))
+        # What the shared cache derived from the old organisation (roles, desks) no longer holds.
+        roles_changed()
         self.stdout.write(f"Đã khôi phục từ {info.path} ({info.engine}, {info.media_files} tệp đính kèm).")
