@@ -146,11 +146,6 @@ def _audit(dossier: Dossier, action: str, by: Staff | None, from_status: int | N
                        "stage": dossier.stage, **(data or {})})
 
 
-def _notify(dossier: Dossier, event: str) -> None:
-    """Queue the applicant's message in this transaction (delivered after commit)."""
-    notify_dossier(dossier, event)
-
-
 def _lock(dossier: Dossier) -> Dossier:
     return (Dossier.objects.select_for_update()
             .select_related("procedure_version", "agency", "processing_agency", "receiving_unit",
@@ -380,7 +375,7 @@ def dossier_receive(*, by: Staff, receiving_unit: Unit, version: ProcedureVersio
                            uploaded_by=by.user, accept=True)
     history = _history(dossier, "receive", None, by, at)
     sync_enqueue(dossier, first=True, history=[history])
-    _notify(dossier, "accepted")
+    notify_dossier(dossier, "accepted")
     # Last: the audit chain's head is one row for the whole system, locked until commit.
     _audit(dossier, "receive", by, None, {"channel": channel})
     return dossier
@@ -470,7 +465,7 @@ def dossier_accept(*, dossier: Dossier, by: Staff, papers: Sequence[PaperReceive
     _accept_now(dossier, at)
     dossier.status = old  # _finish applies the transition
     _finish(dossier, "accept", by, old, at)
-    _notify(dossier, "accepted")
+    notify_dossier(dossier, "accepted")
     return dossier
 
 
@@ -486,7 +481,7 @@ def dossier_request_completion(*, dossier: Dossier, by: Staff, missing: str,
     supplement = Supplement.objects.create(dossier=dossier, during_processing=False,
                                            missing=missing.strip(), requested_by=by, requested_at=at)
     _finish(dossier, "request_completion", by, old, at, missing)
-    _notify(dossier, "supplement")
+    notify_dossier(dossier, "supplement")
     return supplement
 
 
@@ -622,7 +617,7 @@ def dossier_record_result(*, dossier: Dossier, by: Staff, result_number: str = "
     dossier.finished_at = at
     dossier.timeliness = deadlines.judge(at, dossier.due_at)
     _finish(dossier, "record_result", by, old, at, result_number)
-    _notify(dossier, "result_ready")
+    notify_dossier(dossier, "result_ready")
     return dossier
 
 
@@ -721,7 +716,7 @@ def dossier_supplement_request(*, dossier: Dossier, by: Staff, missing: str, rea
                                            requested_by=by, requested_at=at, due_before=dossier.due_at)
     dossier.paused_at = at
     _finish(dossier, "supplement_request", by, old, at, missing)
-    _notify(dossier, "supplement")
+    notify_dossier(dossier, "supplement")
     return supplement
 
 
@@ -824,7 +819,7 @@ def dossier_apologise(*, dossier: Dossier, by: Staff, reason: str, new_due_at: d
     dossier.due_at = new_due_at
     _finish(dossier, "apologise", by, old, at, reason,
             {"old_due": apology.old_due_at.isoformat(), "new_due": new_due_at.isoformat()})
-    _notify(dossier, "apology")
+    notify_dossier(dossier, "apology")
     return apology
 
 
@@ -877,7 +872,7 @@ def dossier_request_payment(*, dossier: Dossier, by: Staff, amount: int, note: s
     dossier.fee_total = amount
     dossier.fee_paid = False
     _finish(dossier, "request_payment", by, old, at, note, {"amount": amount})
-    _notify(dossier, "payment")
+    notify_dossier(dossier, "payment")
     return dossier
 
 
