@@ -151,8 +151,13 @@ class Dossier(models.Model):
         verbose_name_plural = _("hồ sơ")
         ordering = ["due_at", "pk"]
         indexes = [
-            # Queues: open work of a unit by due time.
-            models.Index(fields=["handling_unit", "stage", "due_at"], name="dossier_queue_idx"),
+            # Queues: open work of a unit, and of one officer, in the order the queue pages show
+            # it. Partial (open dossiers are ≈ 5 % of the table) and covering the status, so tab
+            # counts are index-only scans and a page reads only its own rows in due order.
+            models.Index(fields=["handling_unit", "stage", "due_at", "id"], include=["status"],
+                         condition=models.Q(status__in=OPEN_STATUSES), name="dossier_open_queue_idx"),
+            models.Index(fields=["handler", "stage", "due_at", "id"], include=["status"],
+                         condition=models.Q(status__in=OPEN_STATUSES), name="dossier_open_handler_idx"),
             # Statistics: one agency's dossiers by receipt and by finish time.
             models.Index(fields=["processing_agency", "received_at"], name="dossier_stats_recv_idx"),
             models.Index(fields=["processing_agency", "finished_at"], name="dossier_stats_fin_idx"),

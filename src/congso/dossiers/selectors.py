@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db import connections, router
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -93,27 +107,42 @@ QUEUE_KEYS = {q.key for q in QUEUES}
 def queue_filter(user: Any, key: str) -> Q:
     """The condition of one queue for this user (nothing if they hold none of its roles).
     Unit ids are literal lists read once per request, so the planner can use the
-    (handling_unit, stage, due_at) index."""
-    def units(*roles: str) -> Any:
+    (handling_unit, stage, due_at) partial index of open dossiers."""
+    condition = _queue_condition(user, key)
+    return Q(pk__in=[]) if condition is None else condition
+
+
+def _queue_condition(user: Any, key: str) -> Q | None:
+    """queue_filter, or None when the user holds none of the queue's roles (so that callers
+    can skip the queue without building a query)."""
+    def unit_is(stage: str, *roles: str) -> Q | None:
         if getattr(user, "is_superuser", False):
-            return Unit.objects.values("pk")
-        return sorted(role_unit_ids(user, roles))
+            return Q(stage=stage, handling_unit_id__in=Unit.objects.values("pk"))
+        ids = role_unit_ids(user, roles)
+        return Q(stage=stage, handling_unit_id__in=sorted(ids)) if ids else None
+
+    def either(*conditions: Q | None) -> Q | None:
+        present = [c for c in conditions if c is not None]
+        if not present:
+            return None
+        combined = present[0]
+        for c in present[1:]:
+            combined |= c
+        return combined
 
     if key == "receive":
-        return Q(stage=Stage.DESK, handling_unit_id__in=units(Role.ONESTOP_OFFICER),
-                 status__in=[Status.NEW, Status.ACCEPTED, Status.PROCESSING])
+        desk = unit_is(Stage.DESK, Role.ONESTOP_OFFICER)
+        return desk & Q(status__in=[Status.NEW, Status.ACCEPTED, Status.PROCESSING]) if desk else None
     if key == "assign":
-        return Q(stage=Stage.DEPARTMENT, handling_unit_id__in=units(Role.DEPARTMENT_HEAD))
+        return unit_is(Stage.DEPARTMENT, Role.DEPARTMENT_HEAD)
     if key == "process":
         staff = staff_for(user)
-        mine = Q(handler=staff) if staff else Q(pk__in=[])
-        heads = Q(handling_unit_id__in=units(Role.DEPARTMENT_HEAD))
-        return Q(stage=Stage.SPECIALIST) & (mine | heads)
+        mine = Q(stage=Stage.SPECIALIST, handler=staff) if staff else None
+        return either(mine, unit_is(Stage.SPECIALIST, Role.DEPARTMENT_HEAD))
     if key == "approve":
-        return (Q(stage=Stage.LEADER, handling_unit_id__in=units(Role.UNIT_LEADER))
-                | Q(stage=Stage.CLERK, handling_unit_id__in=units(Role.RECORDS_CLERK)))
+        return either(unit_is(Stage.LEADER, Role.UNIT_LEADER), unit_is(Stage.CLERK, Role.RECORDS_CLERK))
     if key == "return":
-        return Q(stage=Stage.RETURN, handling_unit_id__in=units(Role.ONESTOP_OFFICER))
+        return unit_is(Stage.RETURN, Role.ONESTOP_OFFICER)
     raise Http404
 
 
@@ -141,11 +170,59 @@ def queue(user: Any, key: str, *, filters: dict[str, str] | None = None,
           now: dt.datetime | None = None) -> QuerySet[Dossier]:
     """One work queue, open dossiers only, sorted by due time, with an ``urgency`` column."""
     now = now or timezone.now()
-    filters = filters or {}
     qs = (Dossier.objects.filter(status__in=OPEN_STATUSES).filter(queue_filter(user, key))
           .annotate(urgency=urgency_annotation(now, soon_threshold(user, now)))
           .select_related("procedure_version", "handling_unit", "handler__user", "receiving_unit"))
-    return apply_filters(qs, filters).order_by("due_at", "pk")
+    return apply_filters(qs, filters or {}).order_by("due_at", "pk")
+
+
+# What a queue page shows of a row and of the objects it joins (see views._queue_rows).
+QUEUE_ROW_VALUES = ("pk", "code", "applicant_name", "status", "forwarded", "due_at", "urgency",
+                    "procedure_version__name", "handling_unit__name", "handling_unit__short_name",
+                    "handler_id", "handler__user__full_name", "handler__user__first_name",
+                    "handler__user__last_name", "handler__user__username")
+QueueRow = dict[str, Any]
+
+
+class QueueRows:
+    """One queue as a Paginator sees it. A page is chosen on the narrow partial index (ids in
+    due order with LIMIT, an index-only scan for an unfiltered queue) and only its rows are then
+    joined to their procedure, unit and handler, whatever the shape of the queue's condition.
+    Rows are plain values (QUEUE_ROW_VALUES), not model instances. ``count`` is the tab count
+    when the caller already has it (no filter applied), else one COUNT query."""
+
+    def __init__(self, user: Any, key: str, *, filters: dict[str, str] | None = None,
+                 count: int | None = None, now: dt.datetime | None = None) -> None:
+        now = now or timezone.now()
+        self._urgency = urgency_annotation(now, soon_threshold(user, now))
+        ids = (Dossier.objects.filter(status__in=OPEN_STATUSES).filter(queue_filter(user, key))
+               .alias(urgency=self._urgency))
+        self._ids = apply_filters(ids, filters or {}).order_by("due_at", "pk").values("pk")
+        self._count = count
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._ids.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[QueueRow]:
+        return iter(self[0:self.count()])
+
+    @overload
+    def __getitem__(self, index: int) -> QueueRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[QueueRow]: ...
+
+    def __getitem__(self, index: int | slice) -> QueueRow | list[QueueRow]:
+        if isinstance(index, int):
+            return self[index:index + 1][0]
+        if index.start == index.stop:
+            return []
+        return list(Dossier.objects.filter(pk__in=self._ids[index]).annotate(urgency=self._urgency)
+                    .order_by("due_at", "pk").values(*QUEUE_ROW_VALUES))
 
 
 def apply_filters(qs: QuerySet[Dossier], filters: dict[str, str]) -> QuerySet[Dossier]:
@@ -169,16 +246,24 @@ OPEN_STAGES = [Stage.DESK, Stage.DEPARTMENT, Stage.SPECIALIST, Stage.LEADER, Sta
 
 
 def queue_counts(user: Any) -> dict[str, int]:
-    """The size of every queue, in one query over the rows of the user's queues only (the OR
-    of their conditions, each bounded by the (handling_unit, stage) index), not over every
-    open dossier of the city."""
-    filters = {q.key: queue_filter(user, q.key) for q in QUEUES}
-    combined = Q(pk__in=[])
-    for condition in filters.values():
-        combined |= condition
-    result = (Dossier.objects.filter(status__in=OPEN_STATUSES).filter(combined)
-              .aggregate(**{key: Count("pk", filter=condition) for key, condition in filters.items()}))
-    return {k: int(v or 0) for k, v in result.items()}
+    """The size of every queue in one query, one scalar subquery per queue: each is an
+    index-only scan of the partial open-dossier indexes over that queue's rows only. (One
+    aggregate over the OR of the conditions made PostgreSQL visit every row in the table.)"""
+    columns: list[str] = []
+    params: list[Any] = []
+    for q in QUEUES:
+        condition = _queue_condition(user, q.key)
+        if condition is None:  # the user holds none of the queue's roles
+            columns.append("0")
+            continue
+        rows = Dossier.objects.filter(Q(status__in=OPEN_STATUSES), condition).order_by()
+        sql, sql_params = rows.values(n=Func(F("pk"), function="COUNT")).query.sql_with_params()
+        columns.append(f"({sql})")
+        params.extend(sql_params)
+    with connections[router.db_for_read(Dossier)].cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)}", params)
+        row = cursor.fetchone()
+    return {q.key: int(n or 0) for q, n in zip(QUEUES, row, strict=True)}
 
 
 # ---------------------------------------------------------------------------------------------
