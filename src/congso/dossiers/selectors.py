@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congso.org.models import Role, Unit, UnitKind
-from congso.org.selectors import role_unit_ids, role_units, staff_for
+from congso.org.selectors import role_unit_ids, role_units, staff_cached, staff_for
 from congso.procedures.models import Procedure, ProcedureVersion
 
 from . import deadlines
@@ -270,11 +270,28 @@ def queue_counts(user: Any) -> dict[str, int]:
 # Intake helpers
 
 
-def _receiving_chain(unit: Unit) -> list[int]:
-    """The agencies whose procedures a desk receives: its own, and (một cửa liên thông) those
-    of the agencies above it short of the province."""
+def intake_units(user: Any) -> list[Unit]:
+    """The desks (or wards, or districts) where the user receives dossiers as a one-stop
+    officer, with each unit's parent loaded so that ``agency()`` costs no query (kept in the
+    shared cache while the organisation does not change)."""
+    return staff_cached(user, "intake-units", lambda: list(
+        role_units(user, [Role.ONESTOP_OFFICER])
+        .filter(kind__in=[UnitKind.ONESTOP, UnitKind.WARD, UnitKind.DISTRICT], dissolved_at__isnull=True)
+        .select_related("parent")))
+
+
+def receiving_condition(unit: Unit, prefix: str = "") -> Q:
+    """The one rule for which procedures a desk receives: those offered by its own agency, and
+    (một cửa liên thông) those offered by the agencies above it short of the province. A ward
+    that also receives provincial procedures (as commune service centres do since 2025) gets
+    its own offer rows. Built from the unit path, so it costs no query; ``prefix`` reaches
+    ``offered_by`` from the queried model (``"procedure__"`` from a version)."""
     agency = unit.agency()
-    return [agency.pk, *(u.pk for u in agency.ancestors() if u.kind != UnitKind.PROVINCE)]
+    chain = [int(p) for p in agency.path.strip("/").split("/") if p] or [agency.pk]
+    own = Q(**{f"{prefix}offered_by__unit_id": agency.pk})
+    above = Q(**{f"{prefix}offered_by__unit_id__in": chain,
+                 f"{prefix}offered_by__unit__kind__in": [k for k in UnitKind.values if k != UnitKind.PROVINCE]})
+    return (own | above) & Q(**{f"{prefix}offered_by__is_active": True})
 
 
 def procedures_offered(unit: Unit, query: str = "", at: dt.date | None = None,
@@ -284,8 +301,7 @@ def procedures_offered(unit: Unit, query: str = "", at: dt.date | None = None,
     from congso.search.normalize import fold
 
     at = at or timezone.localdate()
-    chain = _receiving_chain(unit)
-    procs = Procedure.objects.filter(offered_by__unit_id__in=chain, offered_by__is_active=True).distinct()
+    procs = Procedure.objects.filter(receiving_condition(unit)).distinct()
     for word in fold(query).split():
         procs = procs.filter(search_text__contains=word)
     versions = (ProcedureVersion.objects.filter(procedure__in=procs.values("pk"), is_published=True,
@@ -303,16 +319,17 @@ def procedures_offered(unit: Unit, query: str = "", at: dt.date | None = None,
 
 
 def version_for_unit(unit: Unit, version_pk: int, at: dt.date | None = None) -> ProcedureVersion:
-    """The version, if it is in force and offered by the unit's agency or an agency above it
-    (liên thông): one query instead of listing the whole catalogue."""
+    """The version, if it is published, in force and received by the unit (receiving_condition),
+    in one query. The version remembers that it was checked for this unit and day, so the
+    intake service does not check it again."""
     at = at or timezone.localdate()
-    chain = _receiving_chain(unit)
-    version = (ProcedureVersion.objects.filter(
-        pk=version_pk, is_published=True, valid_from__lte=at,
-        procedure__offered_by__unit_id__in=chain, procedure__offered_by__is_active=True)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at)).select_related("procedure").first())
+    version = (ProcedureVersion.objects.filter(receiving_condition(unit, "procedure__"), pk=version_pk,
+                                               is_published=True, valid_from__lte=at)
+               .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at)).select_related("procedure")
+               .order_by().first())
     if version is None:
         raise Http404(_("Thủ tục không thuộc danh mục của đơn vị."))
+    version._congso_received_by = (unit.agency().pk, at)  # type: ignore[attr-defined]
     return version
 
 
