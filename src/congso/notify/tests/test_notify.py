@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core import mail
 
@@ -58,21 +60,21 @@ def test_without_inline_delivery_the_worker_sends_and_retries(settings, django_c
     settings.SMS_BACKEND = "congso.notify.backends.FailingSmsBackend"
     _backend.cache_clear()
     try:
-        call_command("notify_deliver", stdout=open("/dev/null", "w"))
+        call_command("notify_deliver", stdout=io.StringIO())
         note = Notification.objects.get()
         assert (note.state, note.attempts) == ("failed", 1) and note.next_attempt_at > timezone.now()
-        call_command("notify_deliver", stdout=open("/dev/null", "w"))  # not due yet: untouched
+        call_command("notify_deliver", stdout=io.StringIO())  # not due yet: untouched
         assert Notification.objects.get().attempts == 1
     finally:
         settings.SMS_BACKEND = "congso.notify.backends.LogSmsBackend"
         _backend.cache_clear()
     Notification.objects.update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
-    call_command("notify_deliver", stdout=open("/dev/null", "w"))
+    call_command("notify_deliver", stdout=io.StringIO())
     note = Notification.objects.get()
     assert (note.state, note.attempts, note.error) == ("sent", 2, "") and note.sent_at is not None
     assert SmsOutbox.objects.get().text == "Đã có kết quả"
     # A message that failed MAX_ATTEMPTS times is left for a person to look at.
     Notification.objects.update(state="failed", attempts=MAX_ATTEMPTS,
                                 next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
-    call_command("notify_deliver", stdout=open("/dev/null", "w"))
+    call_command("notify_deliver", stdout=io.StringIO())
     assert Notification.objects.get().attempts == MAX_ATTEMPTS
