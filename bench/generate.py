@@ -388,9 +388,10 @@ def generate(total: int, *, days: int = 730, seed: int = 20151, city: bool = Fal
         with connection.cursor() as cursor:
             for statement in sql:
                 cursor.execute(statement)
-    if connection.vendor == "postgresql" or connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    with connection.cursor() as cursor:
+        # After a bulk load: statistics for the planner and, on PostgreSQL, the visibility map
+        # that index-only scans (queue counts) rely on, as autovacuum would set it later.
+        cursor.execute("VACUUM (ANALYZE)" if connection.vendor == "postgresql" else "ANALYZE")
     seconds = time.monotonic() - started
     info = {"dossiers": made, "seconds": round(seconds, 1), "rate": round(made / seconds if seconds else 0),
             "agencies": len(agencies), "samples": samples, "engine": connection.vendor,
