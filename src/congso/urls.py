@@ -6,12 +6,16 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.static import serve
 
 from congso.api.api import api
+from congso.dossiers import lookup as dossiers_lookup
 
 admin.site.site_header = "CongSo — Quản trị hệ thống"
 admin.site.site_title = "CongSo"
 admin.site.index_title = "Quản trị"
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # The public dossier lookup, the busiest endpoint, ahead of everything (issue #6); the ninja
+    # operation at the same address documents it and answers malformed requests.
+    path("api/v1/dossiers/lookup", dossiers_lookup.lookup_view),
     path("", include("congso.core.urls")),
     path("tai-khoan/", include("congso.accounts.urls")),
     path("quan-tri/", admin.site.urls),
