@@ -7,8 +7,9 @@ import datetime as dt
 import hashlib
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Schema, Status
@@ -16,8 +17,9 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import APIKeyCookie, HttpBearer
 
-from congso.org.models import Role, Staff, Unit
-from congso.org.selectors import role_units, staff_for
+from congso.org.models import Staff, Unit
+from congso.org.selectors import staff_for
+from congso.procedures.selectors import version_content
 
 from . import selectors, services, views
 from .lookup import respond as lookup_respond
@@ -27,18 +29,28 @@ from .services import Applicant, PaperReceived
 router = Router(tags=["Hồ sơ một cửa"])
 
 
+TOKEN_USE_RESOLUTION = dt.timedelta(minutes=1)
+
+
 class StaffToken(HttpBearer):
-    """``Authorization: Bearer <token>``: a token issued to one staff member."""
+    """``Authorization: Bearer <token>``: a token issued to one staff member. One query: the
+    token with its staff row, user and unit (kept as the request's staff, see staff_for);
+    ``last_used_at`` is written at most once a minute, not on every call."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         digest = hashlib.sha256(token.encode()).hexdigest()
-        row = (ApiToken.objects.select_related("staff__user")
-               .filter(key_hash=digest, revoked=False, staff__is_active=True).first())
+        row = (ApiToken.objects.select_related("staff__user", "staff__unit")
+               .filter(key_hash=digest, revoked=False, staff__is_active=True).order_by().first())
         if row is None:
             return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
-        request.user = row.staff.user
-        return row.staff.user
+        now = timezone.now()
+        if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_RESOLUTION:
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        user = row.staff.user
+        row.staff.user = user
+        user._congso_staff = row.staff  # type: ignore[attr-defined]  # what staff_for returns
+        request.user = user
+        return user
 
 
 class StaffSession(APIKeyCookie):
@@ -153,36 +165,37 @@ def create_dossier(request: HttpRequest, payload: DossierIn,
     if not key or len(key) > 80:
         raise HttpError(400, _("Cần header Idempotency-Key (tối đa 80 ký tự)."))
     scoped_key = f"staff{staff.pk}:{key}"
-    existing = Dossier.objects.filter(idempotency_key=scoped_key).first()
-    if existing is not None:
+    # No read of the key first: a repeated key fails the dossier INSERT on its unique index,
+    # everything rolls back and the first dossier is answered. A retry that no longer passes
+    # the checks (a role withdrawn, a version expired at midnight) gets the first dossier too.
+    try:
+        dossier = _receive(request, staff, payload, scoped_key)
+    except (IntegrityError, HttpError, Http404, ValidationError):
+        existing = Dossier.objects.filter(idempotency_key=scoped_key).first()
+        if existing is None:
+            raise
         return Status(200, selectors.dossier_get_for(request.user, existing.ref))
-    units = list(role_units(request.user, [Role.ONESTOP_OFFICER]))
-    if payload.receiving_unit_id:
-        unit = next((u for u in units if u.pk == payload.receiving_unit_id), None)
-    else:
-        unit = next(iter(views._intake_units(request)), None)
+    # The dossier in hand carries its version, procedure and units: no second read.
+    return Status(201, dossier)
+
+
+def _receive(request: HttpRequest, staff: Staff, payload: DossierIn, scoped_key: str) -> Dossier:
+    units = selectors.intake_units(request.user)
+    wanted = payload.receiving_unit_id
+    unit = next((u for u in units if u.pk == wanted), None) if wanted else next(iter(units), None)
     if unit is None:
         raise HttpError(403, _("Bạn không tiếp nhận hồ sơ tại đơn vị này."))
     version = selectors.version_for_unit(unit, payload.procedure_version_id)
-    by_id = {p.pk: p for p in version.papers.all()}
+    by_id = {p.pk: p for p in version_content(version).papers}
     papers = [PaperReceived(by_id[p.paper_id], p.originals, p.copies) for p in payload.papers
               if p.paper_id in by_id]
     applicant = Applicant(kind=payload.applicant_kind, name=payload.applicant_name,
                           id_number=payload.applicant_id_number.strip(), address=payload.applicant_address,
                           phone=payload.applicant_phone, email=payload.applicant_email,
                           proxy_name=payload.proxy_name, proxy_id_number=payload.proxy_id_number)
-    try:
-        dossier = services.dossier_receive(by=staff, receiving_unit=unit, version=version,
-                                           applicant=applicant, channel=payload.channel, papers=papers,
-                                           request_summary=payload.request_summary,
-                                           idempotency_key=scoped_key)
-    except IntegrityError:
-        # A concurrent request with the same key won the race: answer with its dossier.
-        existing = Dossier.objects.filter(idempotency_key=scoped_key).first()
-        if existing is None:
-            raise
-        return Status(200, selectors.dossier_get_for(request.user, existing.ref))
-    return Status(201, selectors.dossier_get_for(request.user, dossier.ref))
+    return services.dossier_receive(by=staff, receiving_unit=unit, version=version, applicant=applicant,
+                                    channel=payload.channel, papers=papers,
+                                    request_summary=payload.request_summary, idempotency_key=scoped_key)
 
 
 class ListFilters(Schema):

@@ -61,16 +61,10 @@ def _error_text(exc: ValidationError) -> str:
 # Intake
 
 
-def _intake_units(request: HttpRequest) -> list[Unit]:
-    units = role_units(request.user, [Role.ONESTOP_OFFICER]).filter(
-        kind__in=[UnitKind.ONESTOP, UnitKind.WARD, UnitKind.DISTRICT], dissolved_at__isnull=True)
-    return list(units)
-
-
 @login_required
 def intake(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
-    units = _intake_units(request)
+    units = selectors.intake_units(request.user)
     if not units:
         raise PermissionDenied(_("Bạn không phải cán bộ một cửa."))
     # An officer serving several desks picks one; the choice travels with the form.
@@ -135,7 +129,7 @@ def _intake_submit(request: HttpRequest, staff: Staff, unit: Unit, form: IntakeF
 def intake_search(request: HttpRequest) -> HttpResponse:
     """HTMX live results of the procedure search on the intake page."""
     _staff(request)
-    units = _intake_units(request)
+    units = selectors.intake_units(request.user)
     if not units:
         raise PermissionDenied
     chosen = request.GET.get("don_vi")

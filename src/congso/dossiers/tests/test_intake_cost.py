@@ -117,3 +117,14 @@ def test_published_content_is_read_once_drafts_each_time(demo_org, district_vers
     assert len(version_content(draft).papers) == 1
     RequiredPaper.objects.create(version=draft, order=2, name="Bản sao", copies=1)
     assert len(version_content(draft).papers) == 2
+
+
+def test_a_retry_answers_the_first_dossier_even_when_the_checks_no_longer_pass(client, demo_org,
+                                                                              district_version):
+    auth = bearer(demo_org, "motcua.tx")
+    first = _post(client, district_version, auth, "before-midnight")
+    ProcedureVersion.objects.filter(pk=district_version.pk).update(
+        valid_to=timezone.localdate() - timezone.timedelta(days=1))
+    again = _post(client, district_version, auth, "before-midnight")
+    assert (first.status_code, again.status_code) == (201, 200) and again.json()["code"] == first.json()["code"]
+    assert _post(client, district_version, auth, "new-key").status_code == 404
