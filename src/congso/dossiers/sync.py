@@ -20,13 +20,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from congso.core.outbox import backoff
+
 from .models import Dossier, StatusHistory, SyncJob
 
 log = logging.getLogger("congso.dossiers.sync")
 
 NEW_SERVICE = "DongBoHoSoMC"
 UPDATE_SERVICE = "CapNhatTienDoHoSoMC"
-MAX_BACKOFF = dt.timedelta(hours=6)
 
 
 def portal_time(value: dt.datetime | None) -> str:
@@ -108,10 +109,6 @@ def _transport(path: str) -> Transport:
 
 def get_transport() -> Transport:
     return _transport(settings.NATIONAL_PORTAL_TRANSPORT)
-
-
-def backoff(attempts: int) -> dt.timedelta:
-    return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
 def sync_run(*, limit: int = 100, transport: Transport | None = None) -> tuple[int, int]:

@@ -7,7 +7,6 @@ worker does it (``NOTIFY_INLINE=false``) and retries failures with backoff."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Sequence
 
@@ -16,13 +15,14 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
+from congso.core.outbox import backoff
+
 from .backends import get_sms_backend
 from .models import Channel, Notification
 
 log = logging.getLogger("congso.notify")
 
 MAX_ATTEMPTS = 6
-MAX_BACKOFF = dt.timedelta(hours=6)
 
 
 def _create(*, event: str, reference: str, email: str, phone: str, subject: str, body: str,
@@ -65,10 +65,6 @@ def notify_send(*, event: str, reference: str = "", email: str = "", phone: str 
     ids = [n.pk for n in rows]
     notify_deliver(ids=ids)
     return list(Notification.objects.filter(pk__in=ids).order_by("pk"))
-
-
-def backoff(attempts: int) -> dt.timedelta:
-    return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
 def _deliver_one(note: Notification) -> None:
