@@ -203,6 +203,9 @@ NOTIFY_INLINE = env.bool("NOTIFY_INLINE", default=True)
 # CACHE_URL: locmemcache:// by default; redis://127.0.0.1:6379/1 in production (rate limits, lookups).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
+# Sessions are kept in the database and read through the cache (Redis in production), so a
+# logged-in request does not query the session table.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 CSRF_COOKIE_HTTPONLY = True

@@ -16,13 +16,15 @@ from .models import Role, RoleAssignment, Staff, Unit
 
 
 def staff_for(user) -> Staff | None:  # type: ignore[no-untyped-def]
-    """The Staff row of a logged-in officer, or None (citizens, anonymous)."""
+    """The Staff row of a logged-in officer, or None (citizens, anonymous); read once per
+    request, from the shared cache while the organisation does not change (ADR 0041)."""
     if not getattr(user, "is_authenticated", False):
         return None
     if hasattr(user, "_congso_staff"):
         cached: Staff | None = user._congso_staff
         return cached
-    staff = Staff.objects.select_related("unit").filter(user=user, is_active=True).first()
+    staff = _shared(user, f"congso:org:staff-of-user:{user.pk}",
+                    lambda: Staff.objects.select_related("unit").filter(user=user, is_active=True).first())
     if staff is not None:
         # The same user object, with its per-request caches: services that check
         # ``by.user`` then need no second read of the user, staff row and roles.
@@ -63,10 +65,15 @@ def roles_changed(**_kwargs: object) -> None:
 def staff_cached(user: Any, name: str, compute: Callable[[], T]) -> T:
     """``compute()`` (something derived only from the organisation: roles, units, staff) for
     this officer, from the shared cache when it was stored under the current generation (one
-    cache round trip), else computed and stored. The generation is read before the data, so a
-    concurrent change leaves the entry stale, never current."""
+    cache round trip), else computed and stored."""
     staff = staff_for(user)
-    key = f"congso:org:{name}:{staff.pk if staff else 0}"
+    return _shared(user, f"congso:org:{name}:{staff.pk if staff else 0}", compute)
+
+
+def _shared(user: Any, key: str, compute: Callable[[], T]) -> T:
+    """The value at ``key`` if it was stored under the current generation, else ``compute()``
+    stored there. The generation is read before the data (and once per request, with the first
+    entry), so a concurrent change leaves the entry stale, never current."""
     seen = getattr(user, "_congso_org_generation", None)
     if seen is not None and seen[0] == _roles_version:
         generation = seen[1]

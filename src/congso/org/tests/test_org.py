@@ -178,7 +178,7 @@ def test_role_paths_shared_across_requests_until_the_organisation_changes(demo_o
 
     user_roles(fresh())
     second = fresh()
-    with django_assert_num_queries(1):  # the staff row; the role paths come from the shared cache
+    with django_assert_num_queries(0):  # the staff row and the role paths come from the shared cache
         assert user_roles(second) == {"specialist"}
     RoleAssignment.objects.create(staff=demo_org.staff["chuyenvien.tp"], unit=demo_org.wards["00346"],
                                   role="records_clerk")
@@ -187,3 +187,14 @@ def test_role_paths_shared_across_requests_until_the_organisation_changes(demo_o
     assert user_roles(fresh()) == {"specialist"}
     cache.clear()  # a flushed cache: read again, never an old entry
     assert user_roles(fresh()) == {"specialist"}
+
+
+def test_a_deactivated_officer_is_no_longer_staff_on_the_next_request(demo_org):
+    from congso.accounts.models import User
+    from congso.org.selectors import staff_for
+
+    assert staff_for(User.objects.get(username="motcua.nc")) is not None  # now in the shared cache
+    staff = demo_org.staff["motcua.nc"]
+    staff.is_active = False
+    staff.save()
+    assert staff_for(User.objects.get(username="motcua.nc")) is None
