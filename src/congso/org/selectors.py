@@ -129,11 +129,17 @@ def role_units(user, roles: Iterable[str] | None = None) -> QuerySet[Unit]:  # t
 
 
 def role_unit_ids(user, roles: Iterable[str] | None = None) -> set[int]:  # type: ignore[no-untyped-def]
-    """The ids of ``role_units``, read once per request and set of roles."""
-    key = (_roles_version, None if roles is None else frozenset(str(r) for r in roles))
+    """The ids of ``role_units``, read once per request and set of roles (and kept in the
+    shared cache for officers while the organisation does not change)."""
+    wanted = None if roles is None else frozenset(str(r) for r in roles)
+    key = (_roles_version, wanted)
     cache: dict[object, set[int]] = getattr(user, "_congso_role_ids", None) or {}
     if key not in cache:
-        cache[key] = set(role_units(user, roles).values_list("pk", flat=True))
+        if staff_for(user) is None:
+            cache[key] = set()
+        else:
+            name = "role-ids:" + (",".join(sorted(wanted)) if wanted is not None else "*")
+            cache[key] = staff_cached(user, name, lambda: set(role_units(user, roles).values_list("pk", flat=True)))
         if getattr(user, "is_authenticated", False):
             user._congso_role_ids = cache
     return cache[key]
