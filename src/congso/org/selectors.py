@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from django.core.cache import cache as shared_cache
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ def staff_for(user) -> Staff | None:  # type: ignore[no-untyped-def]
     if hasattr(user, "_congso_staff"):
         cached: Staff | None = user._congso_staff
         return cached
-    staff = _shared(user, f"congso:org:staff-of-user:{user.pk}",
+    staff = _shared(user, f"congso:org:staff-of-user:{_user_key(user)}",
                     lambda: Staff.objects.select_related("unit").filter(user=user, is_active=True).first())
     if staff is not None:
         # The same user object, with its per-request caches: services that check
@@ -65,9 +65,8 @@ def roles_changed(**_kwargs: object) -> None:
 def staff_cached(user: Any, name: str, compute: Callable[[], T]) -> T:
     """``compute()`` (something derived only from the organisation: roles, units, staff) for
     this officer, from the shared cache when it was stored under the current generation (one
-    cache round trip), else computed and stored."""
-    staff = staff_for(user)
-    return _shared(user, f"congso:org:{name}:{staff.pk if staff else 0}", compute)
+    cache round trip), else computed (and stored when read outside a transaction)."""
+    return _shared(user, f"congso:org:{name}:{_user_key(user)}", compute)
 
 
 def _shared(user: Any, key: str, compute: Callable[[], T]) -> T:
@@ -89,9 +88,18 @@ def _shared(user: Any, key: str, compute: Callable[[], T]) -> T:
     if generation is not None and isinstance(entry, tuple) and entry[0] == generation:
         return entry[1]  # type: ignore[no-any-return]
     value = compute()
-    if generation is not None:
+    # Stored only from committed data: inside a transaction the value may rest on changes that
+    # are later rolled back (no bump would then tell the other processes).
+    if generation is not None and not connection.in_atomic_block:
         shared_cache.set(key, (generation, value), SHARED_TTL)
     return value
+
+
+def _user_key(user: Any) -> str:
+    """The user's id with the moment the account was created: a reused id (a restored or test
+    database) never meets another account's entries."""
+    joined = getattr(user, "date_joined", None)
+    return f"{user.pk}.{joined.timestamp() if joined else 0}"
 
 
 def _role_paths(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]

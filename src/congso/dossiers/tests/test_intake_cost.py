@@ -32,14 +32,14 @@ def test_api_intake_costs_a_fixed_number_of_queries(client, demo_org, district_v
                                                     django_assert_num_queries):
     auth = bearer(demo_org, "motcua.tx")
     assert _post(client, district_version, auth, "warm").status_code == 201  # reads the version's content once
-    # token+staff+user+unit, version (role paths and desks come from the shared cache after the
-    # first intake); calendar token, then (code counter
+    # token+staff+user+unit, role paths, desks (both from the shared cache in production, not
+    # filled inside the test's transaction), version; calendar token, then (code counter
     # locked from here to commit) code counter, dossier with its code, papers, steps, register
     # counter and row, history, sync job, notification, audit head, event, head update.
     # No read of the key first, no re-read of the dossier for the answer.
     # (The test's transaction turns BEGIN/COMMIT into a counted SAVEPOINT/RELEASE pair.)
     payload = json.dumps(body(district_version))
-    with django_assert_num_queries(15 + 2):
+    with django_assert_num_queries(17 + 2):
         answer = _post(client, district_version, auth, "second", payload)
     assert answer.status_code == 201
     data = answer.json()
@@ -128,3 +128,21 @@ def test_a_retry_answers_the_first_dossier_even_when_the_checks_no_longer_pass(c
     again = _post(client, district_version, auth, "before-midnight")
     assert (first.status_code, again.status_code) == (201, 200) and again.json()["code"] == first.json()["code"]
     assert _post(client, district_version, auth, "new-key").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_steady_state_an_intake_costs_15_queries(client, demo_org, district_version, settings):
+    """Outside a test transaction the officer's roles and desks come from the shared cache;
+    messages go to the notify_deliver worker, as in production."""
+    settings.NOTIFY_INLINE = False
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    auth = bearer(demo_org, "motcua.tx")
+    assert _post(client, district_version, auth, "warm").status_code == 201
+    payload = json.dumps(body(district_version))
+    with CaptureQueriesContext(connection) as ctx:
+        assert _post(client, district_version, auth, "steady", payload).status_code == 201
+    statements = [q["sql"] for q in ctx.captured_queries
+                  if not q["sql"].upper().startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))]
+    assert len(statements) == 15, "\n".join(s[:70] for s in statements)

@@ -167,6 +167,7 @@ def test_staff_for_keeps_the_callers_user_object(demo_org, django_assert_num_que
         assert has_role(staff.user, demo_org.wards["00343"], ["onestop_officer"])
 
 
+@pytest.mark.django_db(transaction=True)  # entries are stored from committed data only
 def test_role_paths_shared_across_requests_until_the_organisation_changes(demo_org, django_assert_num_queries):
     from django.core.cache import cache
 
@@ -198,3 +199,14 @@ def test_a_deactivated_officer_is_no_longer_staff_on_the_next_request(demo_org):
     staff.is_active = False
     staff.save()
     assert staff_for(User.objects.get(username="motcua.nc")) is None
+
+
+def test_nothing_is_stored_from_inside_a_transaction(demo_org, django_assert_num_queries):
+    """A value read inside a transaction may rest on changes that are rolled back later."""
+    from congso.accounts.models import User
+    from congso.org.selectors import user_roles
+
+    user_roles(User.objects.get(username="chuyenvien.tp"))  # the test runs inside a transaction
+    again = User.objects.get(username="chuyenvien.tp")
+    with django_assert_num_queries(2):  # staff row and role paths, read again
+        user_roles(again)
