@@ -202,6 +202,8 @@ NOTIFY_INLINE = env.bool("NOTIFY_INLINE", default=True)
 
 # CACHE_URL: locmemcache:// by default; redis://127.0.0.1:6379/1 in production (rate limits, lookups).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "congso.core.cache.RedisCache"  # one redis-py client per pool
 
 # Sessions are kept in the database and read through the cache (Redis in production), so a
 # logged-in request does not query the session table.

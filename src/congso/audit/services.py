@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
+
+from congso.core.rows import insert_rows
 
 from .models import AuditChainHead, AuditEvent
 
@@ -37,18 +40,49 @@ def event_hash(event: AuditEvent) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+@functools.cache
+def _head_sql(quote: Any, lock: bool) -> tuple[str, str]:
+    """(read, move) statements of the chain head, built from the model once."""
+    meta = AuditChainHead._meta
+    table, pk = quote(meta.db_table), quote(meta.pk.column)  # type: ignore[union-attr]
+    seq, digest = (quote(meta.get_field(name).column) for name in ("last_seq", "last_hash"))  # type: ignore[union-attr]
+    read = f"SELECT {seq}, {digest} FROM {table} WHERE {pk} = 1{' FOR UPDATE' if lock else ''}"  # noqa: S608
+    move = f"UPDATE {table} SET {seq} = %s, {digest} = %s WHERE {pk} = 1"  # noqa: S608
+    return read, move
+
+
+def _lock_head() -> tuple[int, str]:
+    """(last seq, last hash) of the chain, its row locked until commit (created if missing).
+    Plain SQL built from the model once: the ORM would compile it on every transition of
+    every dossier (see congso.core.rows)."""
+    read, _move = _head_sql(connection.ops.quote_name, connection.features.has_select_for_update)
+    with connection.cursor() as cursor:
+        cursor.execute(read)
+        row = cursor.fetchone()
+    if row is None:
+        head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        return head.last_seq, head.last_hash
+    return int(row[0]), str(row[1])
+
+
+def _move_head(event: AuditEvent) -> None:
+    _read, move = _head_sql(connection.ops.quote_name, connection.features.has_select_for_update)
+    with connection.cursor() as cursor:
+        cursor.execute(move, [event.seq, event.hash])
+
+
 @transaction.atomic(savepoint=False)
 def audit_record(*, actor: Any, action: str, target: models.Model | None = None,
-                 unit: Any = None, data: dict[str, Any] | None = None) -> AuditEvent:
+                 unit: Any = None, data: dict[str, Any] | None = None, key: bool = True) -> AuditEvent:
     """Append an event to the chain inside the caller's transaction (no savepoint of its own:
     a failure here fails the caller's whole change, as it must). The chain head is one row
-    locked until commit, so callers record their event as late as they can."""
-    head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    locked until commit, so callers record their event as late as they can. With ``key``
+    false the event's primary key is not read back, so a pipelined transaction
+    (congso.core.rows.pipelined) sends the INSERT without waiting for it."""
     user = actor.user if hasattr(actor, "user") and not hasattr(actor, "is_authenticated") else actor
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     event = AuditEvent(
-        seq=head.last_seq + 1,
         occurred_at=timezone.now(),
         actor=user,
         actor_repr=str(user)[:200] if user else "",
@@ -58,12 +92,12 @@ def audit_record(*, actor: Any, action: str, target: models.Model | None = None,
         target_repr=str(target)[:300] if target is not None else "",
         unit_id=getattr(unit, "pk", unit),
         data=_canonical(data or {}),
-        prev_hash=head.last_hash,
     )
+    last_seq, last_hash = _lock_head()
+    event.seq, event.prev_hash = last_seq + 1, last_hash
     event.hash = event_hash(event)
-    event.save()
-    head.last_seq, head.last_hash = event.seq, event.hash
-    head.save(update_fields=["last_seq", "last_hash"])
+    insert_rows([event], returning=key)
+    _move_head(event)
     return event
 
 

@@ -18,7 +18,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import APIKeyCookie, HttpBearer
 
 from congso.org.models import Staff, Unit
-from congso.org.selectors import staff_for
+from congso.org.selectors import shared_value, staff_for
 from congso.procedures.selectors import version_content
 
 from . import selectors, services, views
@@ -32,23 +32,40 @@ router = Router(tags=["Hồ sơ một cửa"])
 TOKEN_USE_RESOLUTION = dt.timedelta(minutes=1)
 
 
+# When this process last stamped a token's use (token hash → time): the cached token row
+# carries the stamp it was read with, which may be older than the one this process wrote since.
+_stamped: dict[str, dt.datetime] = {}
+
+
+def _token_row(digest: str) -> ApiToken | None:
+    """The live token with that hash, its staff row, user (password not loaded) and unit."""
+    return (ApiToken.objects.select_related("staff__user", "staff__unit").defer("staff__user__password")
+            .filter(key_hash=digest, revoked=False, staff__is_active=True).order_by().first())
+
+
 class StaffToken(HttpBearer):
-    """``Authorization: Bearer <token>``: a token issued to one staff member. One query: the
-    token with its staff row, user and unit (kept as the request's staff, see staff_for);
-    ``last_used_at`` is written at most once a minute, not on every call."""
+    """``Authorization: Bearer <token>``: a token issued to one staff member. The token with its
+    staff row, user and unit comes from the shared cache while the organisation and the
+    tokens do not change (ADR 0041; issuing, revoking or editing a token, a staff row or a
+    user bumps the generation), else from one query; it is kept as the request's staff (see
+    staff_for). ``last_used_at`` is written at most once a minute per process, not on every
+    call."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         digest = hashlib.sha256(token.encode()).hexdigest()
-        row = (ApiToken.objects.select_related("staff__user", "staff__unit")
-               .filter(key_hash=digest, revoked=False, staff__is_active=True).order_by().first())
+        row = shared_value(request, f"congso:token:{digest}", lambda: _token_row(digest))
         if row is None:
             return None
         now = timezone.now()
-        if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_RESOLUTION:
+        last = max(filter(None, (row.last_used_at, _stamped.get(digest))), default=None)
+        if last is None or now - last >= TOKEN_USE_RESOLUTION:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+            _stamped[digest] = now
         user = row.staff.user
         row.staff.user = user
         user._congso_staff = row.staff  # type: ignore[attr-defined]  # what staff_for returns
+        # The generation read with the token serves the rest of the request's shared reads.
+        user._congso_org_generation = request._congso_org_generation  # type: ignore[attr-defined]
         request.user = user
         return user
 

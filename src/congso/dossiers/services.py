@@ -14,12 +14,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congso.audit.services import audit_record
+from congso.core.rows import insert_rows, pipelined, update_columns
 from congso.core.uploads import CheckedUpload, validate_upload
 from congso.org.models import Role, Staff, Unit, UnitKind
 from congso.org.selectors import ensure_role, has_role
@@ -87,43 +88,57 @@ def _now(at: dt.datetime | None) -> dt.datetime:
 # Codes and register rows
 
 
-def _bump_counter(model: Any, **key: Any) -> int:
-    """Add one to a counter row and return the new value in a single ``UPDATE … RETURNING``
-    (PostgreSQL, SQLite ≥ 3.35). The UPDATE locks the row until the intake commits, so two
-    intakes of one agency queue there exactly as with SELECT … FOR UPDATE, in one round trip
-    instead of four; the row is created on first use."""
-    table = model._meta.db_table
-    columns = [model._meta.get_field(name).column for name in key]
-    where = " AND ".join(f'"{column}" = %s' for column in columns)
-    sql = f'UPDATE "{table}" SET "last" = "last" + 1 WHERE {where} RETURNING "last"'  # noqa: S608
-    params = [connection.ops.adapt_datefield_value(v) if isinstance(v, dt.date) else v for v in key.values()]
+def _bump_counters(*counters: tuple[Any, dict[str, Any]]) -> list[int]:
+    """Add one to each counter row (model, key) and return the new values. Each is an
+    ``UPDATE … RETURNING`` that locks its row until the intake commits, so two intakes of one
+    agency queue there exactly as with SELECT … FOR UPDATE; all are sent before any answer is
+    read (one round trip inside rows.pipelined). A missing row is created on first use
+    (``ON CONFLICT DO NOTHING``: a concurrent intake creating it too is no error)."""
+    statements = []
+    for model, key in counters:
+        table = model._meta.db_table
+        columns = [model._meta.get_field(name).column for name in key]
+        where = " AND ".join(f'"{column}" = %s' for column in columns)
+        sql = f'UPDATE "{table}" SET "last" = "last" + 1 WHERE {where} RETURNING "last"'  # noqa: S608
+        params = [connection.ops.adapt_datefield_value(v) if isinstance(v, dt.date) else v for v in key.values()]
+        statements.append((sql, params))
+    values: list[int | None] = [None] * len(counters)
     for _attempt in range(2):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
-        if row is not None:
-            return int(row[0])
-        try:
-            with transaction.atomic():
-                model.objects.create(**key, last=0)
-        except IntegrityError:
-            pass  # another intake created the row first; the UPDATE above now finds it
-    raise RuntimeError(f"counter {table} {key} could not be created")
+        cursors = []
+        for i, (sql, params) in enumerate(statements):
+            if values[i] is None:
+                cursor = connection.cursor()
+                cursor.execute(sql, params)
+                cursors.append((i, cursor))
+        for i, cursor in cursors:
+            with cursor:
+                row = cursor.fetchone()
+            if row is not None:
+                values[i] = int(row[0])
+            else:
+                model, key = counters[i]
+                model.objects.bulk_create([model(**key, last=0)], ignore_conflicts=True)
+        if all(v is not None for v in values):
+            return [int(v) for v in values if v is not None]
+    raise RuntimeError(f"counters {counters} could not be created")
 
 
-def _next_code(agency: Unit, at: dt.datetime) -> str:
-    """``<agency e-ID>-yyMMdd-NNNN``, per agency, restarting daily (see _bump_counter for the
-    locking); the unique constraint on Dossier.code is the last guard."""
+def _number(dossier: Dossier, at: dt.datetime) -> RegisterEntry:
+    """Give an accepted dossier its code, ``<agency e-ID>-yyMMdd-NNNN`` (per agency,
+    restarting daily), and its register row (form 6, per agency and year). The two counter
+    rows stay locked until commit, so callers number a dossier as late as they can, with only
+    writes after it; the unique constraints on the code and the register row are the last
+    guard."""
     day = timezone.localdate(at)
-    last = _bump_counter(DossierCodeCounter, agency_id=agency.pk, day=day)
+    agency = dossier.agency
+    last, number = _bump_counters((DossierCodeCounter, {"agency_id": agency.pk, "day": day}),
+                                  (RegisterCounter, {"agency_id": agency.pk, "year": day.year}))
     prefix = agency.agency_id or agency.stats_code or str(agency.pk)
-    return f"{prefix}-{day:%y%m%d}-{last:04d}"
-
-
-def _register(dossier: Dossier, at: dt.datetime) -> RegisterEntry:
-    year = timezone.localdate(at).year
-    number = _bump_counter(RegisterCounter, agency_id=dossier.agency_id, year=year)
-    return RegisterEntry.objects.create(agency=dossier.agency, year=year, number=number, dossier=dossier)
+    dossier.code = f"{prefix}-{day:%y%m%d}-{last:04d}"
+    update_columns(dossier, ["code"])
+    entry = RegisterEntry(agency=agency, year=day.year, number=number, dossier=dossier)
+    insert_rows([entry])
+    return entry
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,10 +147,12 @@ def _register(dossier: Dossier, at: dt.datetime) -> RegisterEntry:
 
 def _history(dossier: Dossier, action: str, from_status: int | None, by: Staff | None,
              at: dt.datetime, note: str = "", unit: Unit | None = None) -> StatusHistory:
-    return StatusHistory.objects.create(
+    row = StatusHistory(
         dossier=dossier, action=action, from_status=from_status, to_status=dossier.status,
         unit=unit or dossier.handling_unit, actor=by, actor_name=by.name if by else "",
         note=note, at=at)
+    insert_rows([row])
+    return row
 
 
 def _audit(dossier: Dossier, action: str, by: Staff | None, from_status: int | None,
@@ -143,7 +160,7 @@ def _audit(dossier: Dossier, action: str, by: Staff | None, from_status: int | N
     audit_record(actor=by.user if by else None, action=f"dossier.{action}", target=dossier,
                  unit=dossier.handling_unit_id,
                  data={"code": dossier.code, "from": from_status, "to": dossier.status,
-                       "stage": dossier.stage, **(data or {})})
+                       "stage": dossier.stage, **(data or {})}, key=False)
 
 
 def _lock(dossier: Dossier) -> Dossier:
@@ -251,13 +268,12 @@ def _set_accepted(dossier: Dossier, at: dt.datetime) -> list[DossierStep]:
 
 
 def _accept_now(dossier: Dossier, at: dt.datetime) -> None:
-    """Give a waiting dossier its appointment, code, register row and steps (status 2). The
-    code counter's row stays locked until commit; everything computed comes before it."""
+    """Give a waiting dossier its appointment, steps, code and register row (status 2); the
+    counters are locked last (see _number)."""
     steps = _set_accepted(dossier, at)
-    dossier.code = _next_code(dossier.agency, at)
     dossier.save()
-    _register(dossier, at)
-    DossierStep.objects.bulk_create(steps)
+    insert_rows(steps)
+    _number(dossier, at)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -281,8 +297,8 @@ def _new_dossier(*, version: ProcedureVersion, receiving_unit: Unit, applicant: 
                  form_data: dict[str, Any] | None = None, uploaded_by: Any = None,
                  accept: bool = False) -> Dossier:
     """Validate and write a new dossier with its papers and files; with ``accept`` it is
-    written at once (one INSERT) in status 2 with its code, appointment, steps and register
-    row, everything computed before the code counter is locked."""
+    written in status 2 with its appointment and steps, and the caller gives it its code and
+    register row (_number) as late as it can."""
     _validate_applicant(applicant)
     if channel not in Channel.values:
         raise ValidationError(_("Kênh nộp hồ sơ không hợp lệ."))
@@ -304,18 +320,12 @@ def _new_dossier(*, version: ProcedureVersion, receiving_unit: Unit, applicant: 
     if any(got.paper.version_id != version.pk for got in papers):
         raise ValidationError(_("Giấy tờ không thuộc thủ tục đã chọn."))
     steps = _set_accepted(dossier, at) if accept else []
-    if accept:
-        # From here to commit the agency's code counter is locked: only writes follow.
-        dossier.code = _next_code(dossier.agency, at)
-    dossier.save()
-    DossierPaper.objects.bulk_create([
-        DossierPaper(dossier=dossier, order=got.paper.order or i, name=got.paper.name,
-                     required=got.paper.required, originals=got.originals, copies=got.copies)
-        for i, got in enumerate(papers, start=1)])
+    insert_rows([dossier], returning=True)  # an accepted one gets its code last (_number)
+    insert_rows([DossierPaper(dossier=dossier, order=got.paper.order or i, name=got.paper.name,
+                              required=got.paper.required, originals=got.originals, copies=got.copies)
+                 for i, got in enumerate(papers, start=1)])
     _attach(dossier, attachments, checked, uploaded_by)
-    if accept:
-        DossierStep.objects.bulk_create(steps)
-        _register(dossier, at)
+    insert_rows(steps)  # planned before the dossier had its key: insert_rows sets it
     return dossier
 
 
@@ -358,7 +368,11 @@ def dossier_receive(*, by: Staff, receiving_unit: Unit, version: ProcedureVersio
                     request_summary: str = "", idempotency_key: str | None = None,
                     at: dt.datetime | None = None) -> Dossier:
     """Counter or post intake: the officer checked the dossier complete and accepts it at once
-    (status 2, code, appointment, register row, receipt). Nothing is written if any check fails."""
+    (status 2, code, appointment, register row, receipt). Nothing is written if any check fails.
+
+    The writes are pipelined (congso.core.rows): while the agency's counters are locked,
+    PostgreSQL is waited on four times (the counters, the audit chain's head, the last
+    writes, the commit), not once per statement (ADR 0042)."""
     at = _now(at)
     _ensure_roles(by, [receiving_unit], [Role.ONESTOP_OFFICER])
     if channel == Channel.ONLINE:
@@ -369,15 +383,18 @@ def dossier_receive(*, by: Staff, receiving_unit: Unit, version: ProcedureVersio
     if missing:
         raise ValidationError(_("Hồ sơ chưa đủ giấy tờ bắt buộc: cần yêu cầu hoàn thiện (mẫu 02) "
                                 "hoặc nhận đủ giấy tờ."))
-    dossier = _new_dossier(version=version, receiving_unit=receiving_unit, applicant=applicant,
-                           channel=channel, at=at, papers=papers, attachments=attachments,
-                           request_summary=request_summary, idempotency_key=idempotency_key,
-                           uploaded_by=by.user, accept=True)
-    history = _history(dossier, "receive", None, by, at)
-    sync_enqueue(dossier, first=True, history=[history])
-    notify_dossier(dossier, "accepted")
-    # Last: the audit chain's head is one row for the whole system, locked until commit.
-    _audit(dossier, "receive", by, None, {"channel": channel})
+    with pipelined():
+        dossier = _new_dossier(version=version, receiving_unit=receiving_unit, applicant=applicant,
+                               channel=channel, at=at, papers=papers, attachments=attachments,
+                               request_summary=request_summary, idempotency_key=idempotency_key,
+                               uploaded_by=by.user, accept=True)
+        history = _history(dossier, "receive", None, by, at)
+        # From here to commit the agency's counters are locked: only writes follow.
+        _number(dossier, at)
+        sync_enqueue(dossier, first=True, history=[history])
+        notify_dossier(dossier, "accepted")
+        # Last: the audit chain's head is one row for the whole system, locked until commit.
+        _audit(dossier, "receive", by, None, {"channel": channel})
     return dossier
 
 

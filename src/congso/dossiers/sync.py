@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from congso.core.outbox import backoff
+from congso.core.rows import insert_rows
 
 from .models import Dossier, StatusHistory, SyncJob
 
@@ -71,9 +72,10 @@ def build_payload(dossier: Dossier, history: Sequence[StatusHistory] | None = No
 
 def sync_enqueue(dossier: Dossier, *, first: bool, history: Sequence[StatusHistory] | None = None) -> SyncJob:
     """Queue the dossier's current state; call inside the transaction that changed it."""
-    return SyncJob.objects.create(
-        dossier=dossier, service=NEW_SERVICE if first else UPDATE_SERVICE,
-        payload=build_payload(dossier, history), next_attempt_at=timezone.now())
+    job = SyncJob(dossier=dossier, service=NEW_SERVICE if first else UPDATE_SERVICE,
+                  payload=build_payload(dossier, history), next_attempt_at=timezone.now())
+    insert_rows([job])
+    return job
 
 
 class Transport(Protocol):

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from congso.core.outbox import backoff
+from congso.core.rows import insert_rows
 
 from .backends import get_sms_backend
 from .models import Channel, Notification
@@ -26,7 +27,7 @@ MAX_ATTEMPTS = 6
 
 
 def _create(*, event: str, reference: str, email: str, phone: str, subject: str, body: str,
-            sms_text: str) -> list[Notification]:
+            sms_text: str, keys: bool = True) -> list[Notification]:
     now = timezone.now()
     rows = []
     if email:
@@ -37,8 +38,9 @@ def _create(*, event: str, reference: str, email: str, phone: str, subject: str,
         rows.append(Notification(channel=Channel.SMS, recipient=phone, subject="", body=sms_text or body,
                                  event=event, reference=reference, state=Notification.State.PENDING,
                                  next_attempt_at=now))
-    if rows:
-        Notification.objects.bulk_create(rows)
+    # Without ``keys`` the INSERT returns nothing, so a pipelined transaction sends it without
+    # waiting for an answer (congso.core.rows.pipelined).
+    insert_rows(rows, returning=keys)
     return rows
 
 
@@ -47,9 +49,10 @@ def notify_queue(*, event: str, reference: str = "", email: str = "", phone: str
     """Record ``body`` for e-mail and ``sms_text`` (or body) for SMS to whichever contacts are
     given, as pending messages in the caller's transaction (one INSERT). They are delivered
     after commit when NOTIFY_INLINE is on, else by the ``notify_deliver`` worker."""
+    inline = getattr(settings, "NOTIFY_INLINE", True)
     rows = _create(event=event, reference=reference, email=email, phone=phone, subject=subject,
-                   body=body, sms_text=sms_text)
-    if rows and getattr(settings, "NOTIFY_INLINE", True):
+                   body=body, sms_text=sms_text, keys=inline)
+    if rows and inline:
         ids = [n.pk for n in rows]
         transaction.on_commit(lambda: notify_deliver(ids=ids))
     return rows

@@ -23,7 +23,7 @@ def staff_for(user) -> Staff | None:  # type: ignore[no-untyped-def]
     if hasattr(user, "_congso_staff"):
         cached: Staff | None = user._congso_staff
         return cached
-    staff = _shared(user, f"congso:org:staff-of-user:{_user_key(user)}",
+    staff = shared_value(user, f"congso:org:staff-of-user:{_user_key(user)}",
                     lambda: Staff.objects.select_related("unit").filter(user=user, is_active=True).first())
     if staff is not None:
         # The same user object, with its per-request caches: services that check
@@ -62,17 +62,26 @@ def roles_changed(**_kwargs: object) -> None:
     transaction.on_commit(_bump_generation)
 
 
+def user_changed(update_fields: Iterable[str] | None = None, **kwargs: object) -> None:
+    """A user account was saved: as roles_changed, except for the login stamp alone."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    roles_changed(**kwargs)
+
+
 def staff_cached(user: Any, name: str, compute: Callable[[], T]) -> T:
     """``compute()`` (something derived only from the organisation: roles, units, staff) for
     this officer, from the shared cache when it was stored under the current generation (one
     cache round trip), else computed (and stored when read outside a transaction)."""
-    return _shared(user, f"congso:org:{name}:{_user_key(user)}", compute)
+    return shared_value(user, f"congso:org:{name}:{_user_key(user)}", compute)
 
 
-def _shared(user: Any, key: str, compute: Callable[[], T]) -> T:
+def shared_value(holder: Any, key: str, compute: Callable[[], T]) -> T:
     """The value at ``key`` if it was stored under the current generation, else ``compute()``
     stored there. The generation is read before the data (and once per request, with the first
-    entry), so a concurrent change leaves the entry stale, never current."""
+    entry, remembered on ``holder``: the request's user, or the request itself before there is
+    one), so a concurrent change leaves the entry stale, never current."""
+    user = holder
     seen = getattr(user, "_congso_org_generation", None)
     if seen is not None and seen[0] == _roles_version:
         generation = seen[1]

@@ -32,14 +32,14 @@ def test_api_intake_costs_a_fixed_number_of_queries(client, demo_org, district_v
                                                     django_assert_num_queries):
     auth = bearer(demo_org, "motcua.tx")
     assert _post(client, district_version, auth, "warm").status_code == 201  # reads the version's content once
-    # token+staff+user+unit, role paths, desks (both from the shared cache in production, not
-    # filled inside the test's transaction), version; calendar token, then (code counter
-    # locked from here to commit) code counter, dossier with its code, papers, steps, register
-    # counter and row, history, sync job, notification, audit head, event, head update.
-    # No read of the key first, no re-read of the dossier for the answer.
-    # (The test's transaction turns BEGIN/COMMIT into a counted SAVEPOINT/RELEASE pair.)
+    # token+staff+user+unit, role paths, desks (all three from the shared cache in production,
+    # not filled inside the test's transaction), version; calendar token, dossier, papers,
+    # steps, history, then (the agency's counters locked from here to commit) code and
+    # register counters, the dossier's code, register row, sync job, notification, audit
+    # head, event, head update. No read of the key first, no re-read of the dossier for the
+    # answer. (The test's transaction turns BEGIN/COMMIT into a counted SAVEPOINT/RELEASE pair.)
     payload = json.dumps(body(district_version))
-    with django_assert_num_queries(17 + 2):
+    with django_assert_num_queries(18 + 2):
         answer = _post(client, district_version, auth, "second", payload)
     assert answer.status_code == 201
     data = answer.json()
@@ -86,7 +86,7 @@ def test_one_rule_for_what_a_ward_desk_receives(client, demo_org, ward_version):
     assert Dossier.objects.count() == 2
 
 
-def test_token_use_is_stamped_at_most_once_a_minute(client, demo_org, district_version):
+def test_token_use_is_stamped_at_most_once_a_minute(client, demo_org, district_version, monkeypatch):
     auth = bearer(demo_org, "motcua.tx")
     client.get(BASE, **auth)
     token = ApiToken.objects.get(staff=demo_org.staff["motcua.tx"])
@@ -95,10 +95,29 @@ def test_token_use_is_stamped_at_most_once_a_minute(client, demo_org, district_v
     client.get(BASE, **auth)
     token.refresh_from_db()
     assert token.last_used_at == stamped
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=stamped - timezone.timedelta(minutes=2))
+    later = stamped + timezone.timedelta(minutes=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
     client.get(BASE, **auth)
     token.refresh_from_db()
-    assert token.last_used_at > stamped
+    assert token.last_used_at == later
+
+
+@pytest.mark.django_db(transaction=True)  # entries are stored from committed data only
+def test_a_revoked_token_is_refused_at_once(client, demo_org, django_assert_num_queries):
+    auth = bearer(demo_org, "motcua.tx")
+    assert client.get(BASE + "?q=x", **auth).status_code == 200
+    with django_assert_num_queries(2):  # count and page: token, staff and roles from the shared cache
+        assert client.get(BASE + "?q=x", **auth).status_code == 200
+    token = ApiToken.objects.get(staff=demo_org.staff["motcua.tx"])
+    token.revoked = True
+    token.save()
+    assert client.get(BASE, **auth).status_code == 401
+    token.revoked = False
+    token.save()
+    staff = demo_org.staff["motcua.tx"]
+    staff.is_active = False
+    staff.save()
+    assert client.get(BASE, **auth).status_code == 401
 
 
 def test_published_content_is_read_once_drafts_each_time(demo_org, district_version,
@@ -131,9 +150,9 @@ def test_a_retry_answers_the_first_dossier_even_when_the_checks_no_longer_pass(c
 
 
 @pytest.mark.django_db(transaction=True)
-def test_in_steady_state_an_intake_costs_15_queries(client, demo_org, district_version, settings):
-    """Outside a test transaction the officer's roles and desks come from the shared cache;
-    messages go to the notify_deliver worker, as in production."""
+def test_in_steady_state_an_intake_costs_15_statements(client, demo_org, district_version, settings):
+    """Outside a test transaction the officer's token, roles and desks come from the shared
+    cache; messages go to the notify_deliver worker, as in production."""
     settings.NOTIFY_INLINE = False
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
