@@ -6,6 +6,9 @@ PostgreSQL. ``insert_rows`` builds the statement text once per model, database v
 count and RETURNING choice, and prepares each value exactly as Django's compiler does
 (``field.pre_save`` then ``field.get_db_prep_save``), so the stored row is the same.
 
+``CompiledQuery`` does the same for a read: a queryset compiled once with stand-in values,
+then run with real ones.
+
 ``pipelined`` sends a block's statements to PostgreSQL without waiting for each answer
 (psycopg's pipeline mode): a transaction that holds a lock then pays one round trip per
 result it reads, not one per statement.
@@ -17,12 +20,14 @@ What ``insert_rows`` does not do, as ``bulk_create``: send ``pre_save``/``post_s
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models import Field, Model
+from django.db.models import Field, Model, QuerySet
 
 
 @functools.cache
@@ -113,3 +118,102 @@ def pipelined(using: str = "default") -> Iterator[None]:
     connection.ensure_connection()
     with connection.wrap_database_errors, connection.connection.pipeline():
         yield
+
+
+@dataclass(frozen=True)
+class _Part:
+    """Where one model's columns sit in a compiled query's rows."""
+
+    model: type[Model]
+    names: tuple[str, ...]
+    start: int
+    stop: int
+    field: Any = None  # the select_related field on the main model, for a related part
+
+
+@dataclass(frozen=True)
+class CompiledQuery:
+    """A queryset's SQL compiled once, with stand-in values (markers) where the real values
+    go, and run again with real values: ``first(**values)`` gives the first row's instance,
+    its select_related objects attached, exactly as ``queryset.first()`` would.
+
+    ``compile`` returns None when the compiled query is not one it can run this way (a marker
+    not found exactly as often as ``counts`` says, related objects deeper than one level,
+    columns not in the model's order): callers then use the ORM. Keep one per database alias
+    and per shape of the query (what changes the SQL text, not only its values)."""
+
+    sql: str
+    slots: tuple[tuple[str | None, Any, Callable[[Any], Any] | None], ...]
+    parts: tuple[_Part, ...]
+    converters: Any  # compiler.get_converters(): {position: (functions, expression)}
+    alias: str
+
+    @classmethod
+    def compile(cls, queryset: QuerySet[Any], markers: dict[str, Any],
+                counts: dict[str, int]) -> CompiledQuery | None:
+        connection = connections[queryset.db]
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
+        forms: list[tuple[str, Any, Callable[[Any], Any] | None]] = []
+        for name, marker in markers.items():
+            forms.append((name, marker, None))
+            if isinstance(marker, dt.date) and not isinstance(marker, dt.datetime):
+                adapt = connection.ops.adapt_datefield_value
+                if adapt(marker) != marker:
+                    forms.append((name, adapt(marker), adapt))
+        slots: list[tuple[str | None, Any, Callable[[Any], Any] | None]] = []
+        for param in params:
+            # A marker comes back as itself, adapted (a date as text on SQLite), or wrapped in
+            # a subclass of its type (psycopg's Int8 for a bigint column): the value given at
+            # run time gets the same treatment.
+            found = next(((n, a if a is not None or type(param) is type(m) else type(param))
+                          for n, m, a in forms if isinstance(param, type(m)) and param == m), None)
+            slots.append((found[0], None, found[1]) if found else (None, param, None))
+        if any(sum(1 for s in slots if s[0] == name) != n for name, n in counts.items()):
+            return None
+        info = compiler.klass_info
+        if info is None:
+            return None
+
+        def part(klass_info: dict[str, Any], field: Any = None) -> _Part | None:
+            model, positions = klass_info["model"], klass_info["select_fields"]
+            names = [compiler.select[i][0].target.attname for i in positions]
+            if names != [f.attname for f in model._meta.concrete_fields] or \
+                    positions != list(range(positions[0], positions[0] + len(positions))):
+                return None
+            return _Part(model, tuple(names), positions[0], positions[0] + len(positions), field)
+
+        parts = [part(info)]
+        for related in info.get("related_klass_infos", []):
+            if related.get("related_klass_infos") or related.get("reverse"):
+                return None
+            parts.append(part(related, related["field"]))
+        if any(p is None for p in parts):
+            return None
+        converters = compiler.get_converters([col for col, _sql, _alias in compiler.select])
+        return cls(sql=sql, slots=tuple(slots), parts=tuple(p for p in parts if p is not None),
+                   converters=converters, alias=queryset.db)
+
+    def first(self, **values: Any) -> Model | None:
+        connection = connections[self.alias]
+        params = [value if name is None else (adapt(values[name]) if adapt else values[name])
+                  for name, value, adapt in self.slots]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        row = list(row)
+        for position, (functions, expression) in self.converters.items():
+            value = row[position]
+            for convert in functions:
+                value = convert(value, expression, connection)
+            row[position] = value
+        main, *related = self.parts
+        obj = main.model.from_db(self.alias, main.names, row[main.start:main.stop])
+        for p in related:
+            columns = row[p.start:p.stop]
+            pk_at = p.names.index(p.model._meta.pk.attname)  # type: ignore[union-attr]
+            other = None if columns[pk_at] is None else p.model.from_db(self.alias, p.names, columns)
+            p.field.set_cached_value(obj, other)
+        return obj

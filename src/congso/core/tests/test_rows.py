@@ -7,6 +7,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.db.models.signals import post_save, pre_save
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from congso.audit.models import AuditEvent
@@ -92,3 +93,22 @@ def test_a_queued_statement_that_fails_fails_the_whole_transaction():
         insert_rows([_event(32)])
         insert_rows([_event(33)], returning=True)
     assert list(AuditEvent.objects.filter(seq__gte=30).values_list("seq", flat=True).order_by("seq")) == [32, 33]
+
+
+def test_a_compiled_query_runs_with_new_values_and_attaches_related_rows(django_user_model):
+    from congso.core.rows import CompiledQuery
+
+    user = django_user_model.objects.create(username="compiled")
+    insert_rows([_event(40, actor=user), _event(41)])
+    mark = -9_000_000_001
+    query = AuditEvent.objects.filter(seq=mark).select_related("actor")[:1]
+    assert CompiledQuery.compile(query, {"seq": mark}, {"seq": 2}) is None  # not as the caller expects
+    compiled = CompiledQuery.compile(query, {"seq": mark}, {"seq": 1})
+    assert compiled is not None
+    with_actor, without = compiled.first(seq=40), compiled.first(seq=41)
+    assert with_actor == AuditEvent.objects.get(seq=40) and with_actor.data == {"ngày": "28/11", "n": [1, 2]}
+    assert with_actor.occurred_at == AT
+    with CaptureQueriesContext(connection) as ctx:
+        assert with_actor.actor == user and without.actor is None  # attached, no further query
+    assert not ctx.captured_queries
+    assert compiled.first(seq=42) is None

@@ -8,6 +8,9 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from congso.dossiers import services
@@ -165,3 +168,32 @@ def test_in_steady_state_an_intake_costs_15_statements(client, demo_org, distric
     statements = [q["sql"] for q in ctx.captured_queries
                   if not q["sql"].upper().startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))]
     assert len(statements) == 15, "\n".join(s[:70] for s in statements)
+
+
+def test_the_receiving_query_compiled_once_answers_as_the_orm(demo_org, ward_version, district_version):
+    from congso.dossiers import selectors
+
+    ward, desk = demo_org.wards["00343"], demo_org.desk
+    city_version = offered_procedure(demo_org.city, name="Thủ tục cấp thành phố")
+    expired = offered_procedure(demo_org.desk, name="Thủ tục hết hiệu lực")
+    ProcedureVersion.objects.filter(pk=expired.pk).update(valid_to=timezone.localdate() - timezone.timedelta(days=1))
+    today = timezone.localdate()
+    selectors._RECEIVED.clear()
+    for unit in (ward, desk):
+        for version in (ward_version, district_version, city_version, expired):
+            for day in (today, today - timezone.timedelta(days=3650)):
+                orm = selectors._versions_received(unit, version.pk, day).first()
+                try:
+                    got = selectors.version_for_unit(unit, version.pk, day)
+                except Http404:
+                    got = None
+                assert got == orm, (unit, version, day)
+                if got is not None:
+                    assert got.procedure == orm.procedure and got.procedure.name == orm.procedure.name
+                    assert [getattr(got, f.attname) for f in ProcedureVersion._meta.concrete_fields] == \
+                        [getattr(orm, f.attname) for f in ProcedureVersion._meta.concrete_fields]
+    # Compiled, not fallen back to the ORM, for both agencies; and no ORM compile on later calls.
+    assert len(selectors._RECEIVED) == 2 and all(selectors._RECEIVED.values())
+    with CaptureQueriesContext(connection) as ctx:
+        selectors.version_for_unit(ward, ward_version.pk)
+    assert len(ctx.captured_queries) == 1
