@@ -1,5 +1,7 @@
-"""Credentials for the load benchmarks, printed as JSON: a bearer token for a ward's one-stop
-officer, and session cookies for a ward officer and a district leader. Run inside the
+"""Credentials for the load benchmarks, printed as JSON: bearer tokens and session cookies for
+a ward's one-stop officer (Nhân Chính: the measured queue and statistics), a district leader,
+the district desk, and another ward's officer (Khương Mai: the intakes, so that the dossiers a
+run adds never land in the queue or the statistics measured by the next run). Run inside the
 benchmark's environment (its DATABASE_URL)."""
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ def main() -> None:
     from congso.procedures.models import ProcedureVersion
 
     out: dict[str, object] = {}
-    for username in ("motcua.nc", "lanhdao.tx", "motcua.tx"):
+    for username in ("motcua.nc", "lanhdao.tx", "motcua.tx", "motcua.km"):
         staff = Staff.objects.select_related("user", "unit").get(user__username=username)
         session = SessionStore()
         session[SESSION_KEY] = str(staff.user.pk)
@@ -39,7 +41,7 @@ def main() -> None:
         ApiToken.objects.create(staff=staff, name="bench", key_hash=hashlib.sha256(token.encode()).hexdigest())
         out[f"token:{username}"] = token
         out[f"unit:{username}"] = staff.unit.pk
-    ward = Staff.objects.get(user__username="motcua.nc").unit
+    ward = Staff.objects.get(user__username="motcua.km").unit
     version = (ProcedureVersion.objects.filter(is_published=True, procedure__offered_by__unit=ward,
                                                duration_kind="working_days")
                .order_by("procedure__name", "-number").first())

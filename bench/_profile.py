@@ -81,7 +81,7 @@ def main() -> int:
                 "applicant_id_number": f"{i % 10**12:012d}", "applicant_phone": "0912345678", "channel": 1,
                 "papers": [{"paper_id": p, "originals": 1} for p in prep["intake_papers"]]}
         return client.post("/api/v1/dossiers/", json.dumps(body), content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Bearer {prep['token:motcua.nc']}",
+                           HTTP_AUTHORIZATION=f"Bearer {prep['token:motcua.km']}",
                            HTTP_IDEMPOTENCY_KEY=f"profile-{run}-{i}")
 
     for i in range(30):

@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             "applicant_id_number": f"{(c * 1000003 + i) % 10**12:012d}", "applicant_phone": "0912345678",
             "channel": 1, "papers": [{"paper_id": p, "originals": 1} for p in prep["intake_papers"]]}).encode()
         return "POST", "/api/v1/dossiers/", body, {
-            **host, "Content-Type": "application/json", "Authorization": f"Bearer {prep['token:motcua.nc']}",
+            **host, "Content-Type": "application/json", "Authorization": f"Bearer {prep['token:motcua.km']}",
             # The load driver's process id keeps keys unique across the warm-up and measured runs.
             "Idempotency-Key": f"bench-{run_id}-{os.getpid()}-{c}-{n}"}
 

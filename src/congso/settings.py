@@ -115,6 +115,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # The same backend, with a health check that costs no round trip (congso.core.db).
+        DATABASES["default"]["ENGINE"] = "congso.core.db.postgresql"
     # DATABASE_PREPARED_STATEMENTS: parameters bound by the server and statements prepared by
     # psycopg after their 5th use on a connection, so PostgreSQL plans the hot queries (intake,
     # lookup, queues) once per connection, not on every request. Set false behind a pooler in
