@@ -40,10 +40,11 @@ run: demo
 	@$(DEMO_ENV) $(MANAGE) demo_logins
 	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
-# Production-like server (the one benchmarks measure): gunicorn with static files by WhiteNoise.
+# Production-like server (the one benchmarks measure, bench/server.py): gunicorn, 3 processes of
+# 2 threads each, with static files by WhiteNoise.
 serve: install
 	$(MANAGE) collectstatic --noinput -v0
-	$(BIN)/gunicorn congso.wsgi:application --bind 127.0.0.1:8000 --workers 3 --access-logfile -
+	$(BIN)/gunicorn congso.wsgi:application --bind 127.0.0.1:8000 --workers 3 --threads 2 --access-logfile -
 
 lint: install
 	$(BIN)/ruff check $(wildcard src tests bench) conftest.py
