@@ -87,7 +87,8 @@ class Dossier(models.Model):
     code = models.CharField(_("mã hồ sơ"), max_length=60, null=True, blank=True, unique=True)
     procedure_version = models.ForeignKey(ProcedureVersion, on_delete=models.PROTECT,
                                           related_name="dossiers", verbose_name=_("thủ tục"))
-    agency = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+",
+    # Indexed by dossier_register_idx (agency, received_at), whose first column serves too.
+    agency = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False,
                                verbose_name=_("cơ quan tiếp nhận"))
     receiving_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+",
                                        verbose_name=_("bộ phận tiếp nhận"))
@@ -162,6 +163,8 @@ class Dossier(models.Model):
             models.Index(fields=["processing_agency", "received_at"], name="dossier_stats_recv_idx"),
             models.Index(fields=["processing_agency", "finished_at"], name="dossier_stats_fin_idx"),
             models.Index(fields=["receiving_unit", "received_at"], name="dossier_recv_unit_idx"),
+            # The register (form 6): one agency's dossiers by receipt time.
+            models.Index(fields=["agency", "received_at"], name="dossier_register_idx"),
             models.Index(fields=["status"], name="dossier_status_idx"),
         ]
 

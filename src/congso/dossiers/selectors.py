@@ -360,9 +360,12 @@ def version_for_unit(unit: Unit, version_pk: int, at: dt.date | None = None) -> 
 
 def register_rows(user: Any, agency: Unit, start: dt.date, end: dt.date,
                   field: str = "") -> QuerySet[Dossier]:
-    """Dossiers of an agency received in [start, end], in register order."""
-    qs = (visible_dossiers(user).filter(agency=agency, received_at__date__gte=start,
-                                        received_at__date__lte=end, register_entry__isnull=False)
+    """Dossiers of an agency received in [start, end] (local days), in register order. The
+    bounds are times, not ``received_at__date``, so the (agency, received_at) index serves."""
+    since = timezone.make_aware(dt.datetime.combine(start, dt.time(0, 0)))
+    until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0, 0)))
+    qs = (visible_dossiers(user).filter(agency=agency, received_at__gte=since, received_at__lt=until,
+                                        register_entry__isnull=False)
           .select_related("procedure_version__procedure__field", "register_entry", "processing_agency")
           .order_by("register_entry__year", "register_entry__number"))
     if field:

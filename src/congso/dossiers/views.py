@@ -428,24 +428,28 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 def _register_xlsx(agency: Unit, rows: Any, period: str, start: dt.date, end: dt.date) -> HttpResponse:
+    """Form 6 as a workbook, written row by row (openpyxl's write-only mode: a month of a
+    district is thousands of rows, and the ordinary mode keeps a cell object for each)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
 
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "So theo doi"
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("So theo doi")
+    for col, width in zip("ABCDEFGHIJ", [8, 24, 40, 26, 30, 26, 17, 17, 17, 24], strict=True):
+        ws.column_dimensions[col].width = width
     ws.append([agency.name])
     ws.append([str(forms_pdf.FORM_TITLES[6])])
     ws.append([period])
-    ws.append(forms_pdf.register_header())
-    for cell in ws[4]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    header = []
+    for title in forms_pdf.register_header():
+        cell = WriteOnlyCell(ws, value=title)
+        cell.font, cell.alignment = bold, wrap
+        header.append(cell)
+    ws.append(header)
     for d in rows.iterator(chunk_size=2000):
         ws.append(forms_pdf.register_row(d))
-    for col, width in zip("ABCDEFGHIJ", [8, 24, 40, 26, 30, 26, 17, 17, 17, 24], strict=True):
-        ws.column_dimensions[col].width = width
     buffer = io.BytesIO()
     wb.save(buffer)
     response = HttpResponse(buffer.getvalue(),

@@ -189,6 +189,7 @@ def test_register_and_stats_query_counts_and_xlsx(client, demo_org, district_ver
     ws = load_workbook(io.BytesIO(xlsx.content)).active
     assert ws["A2"].value == "SỔ THEO DÕI HỒ SƠ" and ws.max_row == 4 + 3
     assert ws["C5"].value == "Cấp bản sao trích lục hộ tịch"
+    assert ws["A4"].font.b and ws["A4"].alignment.wrap_text and ws.column_dimensions["C"].width == 40
     pdf = client.get(reverse("dossiers:register"), {**params, "dinh_dang": "pdf"})
     assert pdf["Content-Type"] == "application/pdf"
 
