@@ -119,3 +119,15 @@ def run(name: str, base_url: str, factory: RequestFactory, *, concurrency: int =
         else:
             result.errors += 1
     return result
+
+
+def merge(name: str, results: list[Result]) -> Result:
+    """One result from several runs of the same scenario (e.g. slices interleaved with another
+    scenario): their requests, errors and durations added up."""
+    merged = Result(name, results[0].concurrency, sum(r.seconds for r in results))
+    for r in results:
+        merged.latencies_ms.extend(r.latencies_ms)
+        merged.errors += r.errors
+        for status, n in r.statuses.items():
+            merged.statuses[status] = merged.statuses.get(status, 0) + n
+    return merged

@@ -26,6 +26,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from redis import exceptions as redis_exceptions
 
 from congso.accounts.models import User
 from congso.core import http
@@ -521,7 +522,22 @@ def count_hit(key: str, timeout: int) -> int:
         if script is None:
             client = raw.get_client(None, write=True)
             script = _count_scripts[raw] = client.register_script(_COUNT_HIT_LUA)
-        return int(script(keys=[backend.make_and_validate_key(key)], args=[timeout]))
+        full_key = backend.make_and_validate_key(key)
+        # EVALSHA on a pooled connection directly (≈ 40 µs less than the script object's
+        # retry and callback layers, a few per cent of a lookup); anything unusual — the script
+        # not loaded (a restarted Redis), a broken connection — goes through the script object,
+        # which loads the script and retries as redis-py does.
+        pool = script.registered_client.connection_pool  # type: ignore[union-attr]
+        connection = pool.get_connection()
+        try:
+            connection.send_command("EVALSHA", script.sha, 1, full_key, timeout)
+            return int(connection.read_response())
+        except (redis_exceptions.ResponseError, redis_exceptions.ConnectionError,
+                redis_exceptions.TimeoutError):
+            connection.disconnect()
+        finally:
+            pool.release(connection)
+        return int(script(keys=[full_key], args=[timeout]))
     backend.add(key, 0, timeout=timeout)
     try:
         return int(backend.incr(key))
