@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -40,22 +39,28 @@ def event_hash(event: AuditEvent) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-@functools.cache
-def _head_sql(quote: Any, lock: bool) -> tuple[str, str]:
-    """(read, move) statements of the chain head, built from the model once."""
-    meta = AuditChainHead._meta
-    table, pk = quote(meta.db_table), quote(meta.pk.column)  # type: ignore[union-attr]
-    seq, digest = (quote(meta.get_field(name).column) for name in ("last_seq", "last_hash"))  # type: ignore[union-attr]
-    read = f"SELECT {seq}, {digest} FROM {table} WHERE {pk} = 1{' FOR UPDATE' if lock else ''}"  # noqa: S608
-    move = f"UPDATE {table} SET {seq} = %s, {digest} = %s WHERE {pk} = 1"  # noqa: S608
-    return read, move
+_HEAD_SQL: dict[str, tuple[str, str]] = {}
+
+
+def _head_sql() -> tuple[str, str]:
+    """(read, move) statements of the chain head, built from the model once per vendor."""
+    sql = _HEAD_SQL.get(connection.vendor)
+    if sql is None:
+        quote, meta = connection.ops.quote_name, AuditChainHead._meta
+        table, pk = quote(meta.db_table), quote(meta.pk.column)  # type: ignore[union-attr,arg-type]
+        seq, digest = (quote(meta.get_field(name).column) for name in ("last_seq", "last_hash"))  # type: ignore[union-attr,arg-type]
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        sql = _HEAD_SQL[connection.vendor] = (
+            f"SELECT {seq}, {digest} FROM {table} WHERE {pk} = 1{lock}",  # noqa: S608
+            f"UPDATE {table} SET {seq} = %s, {digest} = %s WHERE {pk} = 1")  # noqa: S608
+    return sql
 
 
 def _lock_head() -> tuple[int, str]:
     """(last seq, last hash) of the chain, its row locked until commit (created if missing).
     Plain SQL built from the model once: the ORM would compile it on every transition of
     every dossier (see congso.core.rows)."""
-    read, _move = _head_sql(connection.ops.quote_name, connection.features.has_select_for_update)
+    read, _move = _head_sql()
     with connection.cursor() as cursor:
         cursor.execute(read)
         row = cursor.fetchone()
@@ -66,7 +71,7 @@ def _lock_head() -> tuple[int, str]:
 
 
 def _move_head(event: AuditEvent) -> None:
-    _read, move = _head_sql(connection.ops.quote_name, connection.features.has_select_for_update)
+    _read, move = _head_sql()
     with connection.cursor() as cursor:
         cursor.execute(move, [event.seq, event.hash])
 

@@ -38,14 +38,21 @@ def _fields(model: type[Model]) -> tuple[Field[Any, Any], ...]:
                  and not getattr(f, "generated", False))
 
 
-@functools.cache
-def _sql(model: type[Model], vendor: str, quote: Any, rows: int, returning: bool) -> str:
-    meta = model._meta
-    columns = ", ".join(quote(f.column) for f in _fields(model))
-    one = "(" + ", ".join(["%s"] * len(_fields(model))) + ")"
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([one] * rows)}"  # noqa: S608
-    if returning:
-        sql += f" RETURNING {quote(meta.pk.column)}"  # type: ignore[union-attr]
+_INSERT_SQL: dict[tuple[type[Model], str, int, bool], str] = {}
+
+
+def _sql(connection: Any, model: type[Model], rows: int, returning: bool) -> str:
+    """The INSERT text, built once per model, database vendor, row count and RETURNING choice."""
+    key = (model, connection.vendor, rows, returning)
+    sql = _INSERT_SQL.get(key)
+    if sql is None:
+        quote, meta = connection.ops.quote_name, model._meta
+        columns = ", ".join(quote(f.column) for f in _fields(model))
+        one = "(" + ", ".join(["%s"] * len(_fields(model))) + ")"
+        sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([one] * rows)}"  # noqa: S608
+        if returning:
+            sql += f" RETURNING {quote(meta.pk.column)}"  # type: ignore[union-attr]
+        _INSERT_SQL[key] = sql
     return sql
 
 
@@ -65,7 +72,7 @@ def insert_rows(objs: Sequence[Model], *, returning: bool = False, using: str = 
         obj._prepare_related_fields_for_save(operation_name="insert_rows")  # type: ignore[attr-defined]
         params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
     can_return = connection.features.can_return_rows_from_bulk_insert or len(objs) == 1
-    sql = _sql(model, connection.vendor, connection.ops.quote_name, len(objs), returning and can_return)
+    sql = _sql(connection, model, len(objs), returning and can_return)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         if returning:
@@ -79,11 +86,17 @@ def insert_rows(objs: Sequence[Model], *, returning: bool = False, using: str = 
         obj._state.db = using
 
 
-@functools.cache
-def _update_sql(model: type[Model], vendor: str, quote: Any, names: tuple[str, ...]) -> str:
-    meta = model._meta
-    sets = ", ".join(f"{quote(meta.get_field(n).column)} = %s" for n in names)  # type: ignore[union-attr]
-    return f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(meta.pk.column)} = %s"  # type: ignore[union-attr]  # noqa: S608
+_UPDATE_SQL: dict[tuple[type[Model], str, tuple[str, ...]], str] = {}
+
+
+def _update_sql(connection: Any, model: type[Model], names: tuple[str, ...]) -> str:
+    key = (model, connection.vendor, names)
+    sql = _UPDATE_SQL.get(key)
+    if sql is None:
+        quote, meta = connection.ops.quote_name, model._meta
+        sets = ", ".join(f"{quote(meta.get_field(n).column)} = %s" for n in names)  # type: ignore[union-attr]
+        sql = _UPDATE_SQL[key] = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(meta.pk.column)} = %s"  # type: ignore[union-attr]  # noqa: S608
+    return sql
 
 
 def update_columns(obj: Model, names: Sequence[str], *, using: str = "default") -> None:
@@ -94,7 +107,7 @@ def update_columns(obj: Model, names: Sequence[str], *, using: str = "default") 
     params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]  # type: ignore[union-attr]
     params.append(obj.pk)
     with connection.cursor() as cursor:
-        cursor.execute(_update_sql(type(obj), connection.vendor, connection.ops.quote_name, tuple(names)), params)
+        cursor.execute(_update_sql(connection, type(obj), tuple(names)), params)
 
 
 @contextlib.contextmanager
