@@ -71,13 +71,12 @@ def insert_rows(objs: Sequence[Model], *, returning: bool = False, using: str = 
         # unsaved one is refused.
         obj._prepare_related_fields_for_save(operation_name="insert_rows")  # type: ignore[attr-defined]
         params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
-    can_return = connection.features.can_return_rows_from_bulk_insert or len(objs) == 1
-    sql = _sql(connection, model, len(objs), returning and can_return)
+    if returning and len(objs) > 1 and not connection.features.can_return_rows_from_bulk_insert:
+        raise NotImplementedError("RETURNING of several rows needs SQLite ≥ 3.35")  # before writing anything
+    sql = _sql(connection, model, len(objs), returning)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         if returning:
-            if not can_return:
-                raise NotImplementedError("RETURNING of several rows needs SQLite ≥ 3.35")
             keys = [row[0] for row in cursor.fetchall()]
             for obj, key in zip(objs, keys, strict=True):
                 obj.pk = key
