@@ -129,12 +129,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "congso.accounts.backends.LockoutBackend",
     "congso.accounts.backends.EmailOrPhoneBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "congso.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -143,7 +143,8 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lock-out after repeated failed logins (django-axes).
-# AXES_FAILURE_LIMIT: failed attempts before an account+address pair is locked.
+# AXES_FAILURE_LIMIT: failed attempts before an account+address pair is locked. The account is
+# the one the typed login resolves to (case, spaces, NFC/NFD, +84/0 spellings share one lock).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 # AXES_COOLOFF_MINUTES: how long a lock-out lasts.
 AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=15) / 60
@@ -151,6 +152,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_USERNAME_CALLABLE = "congso.accounts.logins.lockout_key"
+AXES_LOCKOUT_CALLABLE = "congso.accounts.security.lockout_response"
+# CONGSO_LOGIN_ADDRESS_FAILURES: failed logins one client address may make (any accounts) within
+# AXES_COOLOFF_MINUTES before every login from it is refused (password spraying).
+CONGSO_LOGIN_ADDRESS_FAILURES = env.int("CONGSO_LOGIN_ADDRESS_FAILURES", default=20)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]

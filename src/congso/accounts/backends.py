@@ -2,23 +2,40 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Q
 
+from . import security
+from .logins import login_candidates
 from .models import User
 
 
-class EmailOrPhoneBackend(ModelBackend):
-    """Log in with the user name, the e-mail address or the phone number."""
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' lock on (account, address), keyed on the account the login resolves to
+    (AXES_USERNAME_CALLABLE = congso.accounts.logins.lockout_key), plus the per-address limit
+    on failed logins against password spraying. Both answer with the lock-out page (429)."""
 
-    def authenticate(self, request: Any, username: str | None = None, password: str | None = None,
-                     **kwargs: Any) -> User | None:
+    def authenticate(
+        self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> None:
+        if request is not None and security.address_blocked(request):
+            request.axes_locked_out = True
+            security.event("login.refused", request, reason="address")
+            raise AxesBackendPermissionDenied("too many failed logins from this address")
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class EmailOrPhoneBackend(ModelBackend):
+    """Log in with the user name, the e-mail address or the phone number (see
+    congso.accounts.logins for what counts as the same login)."""
+
+    def authenticate(
+        self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
         if not username or not password:
             return None
-        login = username.strip()
-        candidates = User.objects.filter(
-            Q(username__iexact=login) | Q(email__iexact=login) | Q(phone=login)
-        ).order_by("pk")[:2]
+        candidates = login_candidates(username)
         for user in candidates:
             if user.check_password(password) and self.user_can_authenticate(user):
                 return user

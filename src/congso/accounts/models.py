@@ -15,8 +15,9 @@ class User(AbstractUser):
     """One login for everybody: officers (see org.Staff for their units and roles),
     citizens and organisations (see eservices for their profiles)."""
 
-    kind = models.CharField(_("loại tài khoản"), max_length=16, choices=AccountKind.choices,
-                            default=AccountKind.STAFF)
+    kind = models.CharField(
+        _("loại tài khoản"), max_length=16, choices=AccountKind.choices, default=AccountKind.STAFF
+    )
     full_name = models.CharField(_("họ và tên"), max_length=200, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True, db_index=True)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import re
 import secrets
 
 from django.conf import settings
@@ -17,23 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from congso.accounts.logins import PHONE_RE, normalise_phone
 from congso.accounts.models import AccountKind, User
 from congso.audit.services import audit_record
 
 from .messaging import send_email, send_sms
 from .models import Channel, CitizenProfile, CodePurpose, VerificationCode
-
-PHONE_RE = re.compile(r"^0\d{9}$")
-
-
-def normalise_phone(value: str) -> str:
-    """0912 345 678, +84912345678 and 84912345678 are the same number: 0912345678."""
-    digits = re.sub(r"[\s.\-()]", "", value or "")
-    if digits.startswith("+84"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("84") and len(digits) == 11:
-        digits = "0" + digits[2:]
-    return digits
 
 
 def classify_login(value: str) -> tuple[Channel, str]:
@@ -47,8 +35,9 @@ def classify_login(value: str) -> tuple[Channel, str]:
     phone = normalise_phone(value)
     if PHONE_RE.match(phone):
         return Channel.SMS, phone
-    raise ValidationError(_("Nhập địa chỉ e-mail hoặc số điện thoại di động (10 chữ số)."),
-                          code="login")
+    raise ValidationError(
+        _("Nhập địa chỉ e-mail hoặc số điện thoại di động (10 chữ số)."), code="login"
+    )
 
 
 def find_account(login: str) -> User | None:
@@ -70,19 +59,26 @@ CODES_PER_HOUR = 5
 def _too_many_codes(user: User) -> bool:
     """Codes cost SMS money and annoy the owner: at most CODES_PER_HOUR per account."""
     since = timezone.now() - dt.timedelta(hours=1)
-    return VerificationCode.objects.filter(user=user, created_at__gte=since).count() >= CODES_PER_HOUR
+    return (
+        VerificationCode.objects.filter(user=user, created_at__gte=since).count() >= CODES_PER_HOUR
+    )
 
 
 def _send_code(user: User, *, purpose: str, channel: str, destination: str) -> VerificationCode:
     if _too_many_codes(user):
-        raise ValidationError(_("Bạn đã yêu cầu quá nhiều mã xác thực. Vui lòng thử lại sau một giờ."),
-                              code="rate")
+        raise ValidationError(
+            _("Bạn đã yêu cầu quá nhiều mã xác thực. Vui lòng thử lại sau một giờ."), code="rate"
+        )
     code = f"{secrets.randbelow(1_000_000):06d}"
     # Older unused codes for the same purpose stop working: only the latest counts.
     VerificationCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True).update(
-        used_at=timezone.now())
+        used_at=timezone.now()
+    )
     row = VerificationCode.objects.create(
-        user=user, purpose=purpose, channel=channel, destination=destination,
+        user=user,
+        purpose=purpose,
+        channel=channel,
+        destination=destination,
         code_hash=_hash_code(code),
         expires_at=timezone.now() + dt.timedelta(minutes=settings.CONGSO_VERIFY_CODE_MINUTES),
     )
@@ -104,9 +100,16 @@ def _send_code(user: User, *, purpose: str, channel: str, destination: str) -> V
 
 
 @transaction.atomic
-def citizen_register(*, login: str, password: str, full_name: str, kind: str = AccountKind.CITIZEN,
-                     identity_number: str = "", tax_code: str = "",
-                     organisation_name: str = "") -> User:
+def citizen_register(
+    *,
+    login: str,
+    password: str,
+    full_name: str,
+    kind: str = AccountKind.CITIZEN,
+    identity_number: str = "",
+    tax_code: str = "",
+    organisation_name: str = "",
+) -> User:
     """Create an inactive citizen/organisation account and send its verification code.
 
     The account can log in only after the code is confirmed (citizen_verify).
@@ -115,8 +118,9 @@ def citizen_register(*, login: str, password: str, full_name: str, kind: str = A
     if kind not in (AccountKind.CITIZEN, AccountKind.ORGANISATION):
         raise ValidationError(_("Loại tài khoản không hợp lệ."))
     if find_account(value) is not None or User.objects.filter(username__iexact=value).exists():
-        raise ValidationError(_("E-mail hoặc số điện thoại này đã được dùng cho một tài khoản khác."),
-                              code="taken")
+        raise ValidationError(
+            _("E-mail hoặc số điện thoại này đã được dùng cho một tài khoản khác."), code="taken"
+        )
     user = User(username=value, kind=kind, full_name=full_name.strip(), is_active=False)
     if channel == Channel.EMAIL:
         user.email = value
@@ -125,8 +129,12 @@ def citizen_register(*, login: str, password: str, full_name: str, kind: str = A
     password_validation.validate_password(password, user)
     user.set_password(password)
     user.save()
-    profile = CitizenProfile(user=user, identity_number=identity_number, tax_code=tax_code,
-                             organisation_name=organisation_name)
+    profile = CitizenProfile(
+        user=user,
+        identity_number=identity_number,
+        tax_code=tax_code,
+        organisation_name=organisation_name,
+    )
     if kind == AccountKind.ORGANISATION and not tax_code:
         raise ValidationError({"tax_code": _("Tổ chức, doanh nghiệp phải có mã số thuế.")})
     profile.full_clean(exclude=["user"])
@@ -137,14 +145,20 @@ def citizen_register(*, login: str, password: str, full_name: str, kind: str = A
 
 
 def _check_code(user: User, purpose: str, code: str) -> VerificationCode:
-    row = (VerificationCode.objects.select_for_update()
-           .filter(user=user, purpose=purpose, used_at__isnull=True).order_by("-created_at").first())
+    row = (
+        VerificationCode.objects.select_for_update()
+        .filter(user=user, purpose=purpose, used_at__isnull=True)
+        .order_by("-created_at")
+        .first()
+    )
     if row is None or row.expires_at <= timezone.now():
-        raise ValidationError(_("Mã xác thực đã hết hạn hoặc không tồn tại. Hãy yêu cầu mã mới."),
-                              code="expired")
+        raise ValidationError(
+            _("Mã xác thực đã hết hạn hoặc không tồn tại. Hãy yêu cầu mã mới."), code="expired"
+        )
     if row.attempts >= settings.CONGSO_VERIFY_CODE_ATTEMPTS:
-        raise ValidationError(_("Đã nhập sai quá số lần cho phép. Hãy yêu cầu mã mới."),
-                              code="attempts")
+        raise ValidationError(
+            _("Đã nhập sai quá số lần cho phép. Hãy yêu cầu mã mới."), code="attempts"
+        )
     if not hmac.compare_digest(row.code_hash, _hash_code((code or "").strip())):
         row.attempts += 1
         row.save(update_fields=["attempts"])
@@ -175,7 +189,9 @@ def citizen_verify(*, user: User, code: str) -> User:
             else:
                 profile.phone_verified = True
             profile.save(update_fields=["email_verified", "phone_verified"])
-            audit_record(actor=user, action="citizen.verify", target=user, data={"channel": row.channel})
+            audit_record(
+                actor=user, action="citizen.verify", target=user, data={"channel": row.channel}
+            )
     if failure is not None:
         raise failure
     return user

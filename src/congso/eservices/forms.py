@@ -31,7 +31,7 @@ class RegisterForm(forms.Form):
                                widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     password1 = forms.CharField(label=_("Mật khẩu"), strip=False,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                help_text=_("Ít nhất 8 ký tự, không toàn chữ số, không quá phổ biến."))
+                                help_text=_("Ít nhất 12 ký tự, không toàn chữ số, không quá phổ biến."))
     password2 = forms.CharField(label=_("Nhập lại mật khẩu"), strip=False,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 

@@ -12,7 +12,7 @@ from congso.accounts.models import AccountKind, User
 
 from .models import Role, RoleAssignment, Staff, Unit, UnitKind
 
-DEMO_PASSWORD = "CongSo@2026"  # noqa: S105 - printed demo password, never a production account
+DEMO_PASSWORD = "CongSo-Demo-2026"  # noqa: S105 - printed demo password, never a production account
 
 WARDS_2015 = [
     ("00343", "Nhân Chính", True), ("00346", "Thượng Đình", False), ("00349", "Khương Trung", False),

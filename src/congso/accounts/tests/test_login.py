@@ -53,8 +53,14 @@ def test_logout_requires_post(client, demo_org):
 
 def test_password_change(client, demo_org):
     client.force_login(demo_org.user("motcua.tx"))
-    response = client.post(reverse("accounts:password_change"), {
-        "old_password": DEMO_PASSWORD, "new_password1": "Mot-Cua-Moi-2026", "new_password2": "Mot-Cua-Moi-2026"})
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": DEMO_PASSWORD,
+            "new_password1": "Mot-Cua-Moi-2026",
+            "new_password2": "Mot-Cua-Moi-2026",
+        },
+    )
     assert response.status_code == 302
     user = demo_org.user("motcua.tx")
     user.refresh_from_db()
@@ -63,8 +69,33 @@ def test_password_change(client, demo_org):
 
 def test_password_change_rejects_weak_password_in_vietnamese(client, demo_org):
     client.force_login(demo_org.user("motcua.tx"))
-    response = client.post(reverse("accounts:password_change"), {
-        "old_password": DEMO_PASSWORD, "new_password1": "12345678", "new_password2": "12345678"})
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": DEMO_PASSWORD, "new_password1": "12345678", "new_password2": "12345678"},
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "Mật khẩu" in body or "mật khẩu" in body
+
+
+def test_passwords_need_twelve_characters(client, demo_org):
+    client.force_login(demo_org.user("motcua.tx"))
+    eleven = "Mot-Cua-M2!"
+    assert len(eleven) == 11
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": DEMO_PASSWORD, "new_password1": eleven, "new_password2": eleven},
+    )
+    assert response.status_code == 200
+    assert "12 ký tự" in response.content.decode()
+    user = demo_org.user("motcua.tx")
+    user.refresh_from_db()
+    assert user.check_password(DEMO_PASSWORD)
+
+
+def test_the_printed_demo_password_passes_the_validators(demo_org):
+    from django.contrib.auth import password_validation
+
+    for username in ("quantri", "motcua.tx", "chuyenvien.vhtt"):
+        password_validation.validate_password(DEMO_PASSWORD, demo_org.user(username))
+    assert len(DEMO_PASSWORD) >= 12
