@@ -6,6 +6,14 @@ merchant secret (``vnp_SecureHash``). The gateway sends the payer back to ``vnp_
 with signed result parameters, and independently calls our IPN URL server-to-server with the
 same parameters; only a verified IPN makes a payment final, and we answer it with JSON
 ``{"RspCode": "..", "Message": ".."}``.
+
+The request we send and the results the gateway sends are signed with the same secret and the
+same algorithm, so a signature alone does not say *who* spoke: the payment request URL the
+payer's browser carries is as well signed as a result. ``verify`` therefore also checks the
+message's shape (ADR 0090): a result carries the gateway's result fields (response code,
+transaction status, transaction number, pay date) and none of the request's own fields
+(command, return URL, payer address, creation date…). A signed request fed to the IPN is
+refused and changes nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +38,15 @@ RSP_ALREADY = ("02", "Order already confirmed")
 RSP_BAD_AMOUNT = ("04", "Invalid amount")
 RSP_BAD_SIGNATURE = ("97", "Invalid signature")
 RSP_UNKNOWN = ("99", "Unknown error")
+
+# Fields only the gateway's result (IPN and return redirect) carries, and fields only our
+# payment request carries. A signed message is a result only with all of the first and none of
+# the second.
+RESULT_FIELDS = ("vnp_TmnCode", "vnp_TxnRef", "vnp_Amount", "vnp_ResponseCode",
+                 "vnp_TransactionStatus", "vnp_TransactionNo", "vnp_PayDate")
+REQUEST_ONLY_FIELDS = ("vnp_Command", "vnp_Version", "vnp_ReturnUrl", "vnp_IpAddr",
+                       "vnp_CreateDate", "vnp_ExpireDate", "vnp_Locale", "vnp_CurrCode",
+                       "vnp_OrderType")
 
 
 @dataclass(frozen=True)
@@ -62,6 +79,13 @@ def _canonical_query(params: Mapping[str, str]) -> str:
                    if k.startswith("vnp_") and k not in ("vnp_SecureHash", "vnp_SecureHashType")
                    and v != "")
     return "&".join(f"{quote_plus(k)}={quote_plus(str(v))}" for k, v in items)
+
+
+def is_result_shape(params: Mapping[str, str]) -> bool:
+    """True if the parameters look like a gateway result, not like our payment request."""
+    if any(params.get(name, "") == "" for name in RESULT_FIELDS):
+        return False
+    return not any(name in params for name in REQUEST_ONLY_FIELDS)
 
 
 def hmac_sha512(secret: str, message: str) -> str:
@@ -114,8 +138,17 @@ class VnpayProvider:
         return f"{self.gateway_url}?{query}&vnp_SecureHash={hmac_sha512(self.secret, query)}"
 
     def verify(self, params: Mapping[str, str]) -> GatewayResult | None:
+        """The gateway's result if the parameters are signed *and* shaped like a result.
+
+        A signed payment request (our own redirect, which the payer's browser holds) is not a
+        result: it has ``vnp_Command``/``vnp_ReturnUrl``… and no response code.
+        """
         given = params.get("vnp_SecureHash", "")
-        if not given or not hmac.compare_digest(given.lower(), sign_params(params, self.secret)):
+        if not given or not given.isascii():
+            return None
+        if not hmac.compare_digest(given.lower(), sign_params(params, self.secret)):
+            return None
+        if not is_result_shape(params):
             return None
         try:
             amount_cents = int(params.get("vnp_Amount", ""))

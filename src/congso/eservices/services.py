@@ -3,6 +3,7 @@ submission.py)."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Mapping
 
@@ -15,6 +16,8 @@ from congso.audit.services import audit_record
 
 from . import payments
 from .models import Payment, PaymentStatus
+
+security_log = logging.getLogger("congso.security")
 
 PAID_HOOKS: list = []  # callables(payment) run inside the confirming transaction
 
@@ -61,13 +64,20 @@ def payment_redirect_url(*, payment: Payment, return_url: str, client_ip: str) -
 def payment_confirm(params: Mapping[str, str]) -> tuple[str, str]:
     """Handle the gateway's server-to-server confirmation (IPN); return (RspCode, Message).
 
-    Checks, in the protocol's order: signature, order exists (and is ours: merchant code),
-    amount matches exactly, not already confirmed. Only then is the payment final, and the
-    dossier told (PAID_HOOKS) in the same transaction. Every confirmation is kept as evidence.
+    Checks, in the protocol's order: signature and result shape (a signed *request* is not a
+    result, ADR 0090), order exists (and is ours: merchant code), amount matches exactly, then
+    the recorded state. Only then is the payment final, and the dossier told (PAID_HOOKS) in
+    the same transaction. Every confirmation is kept as evidence.
+
+    What is recorded cannot be overturned (ADR 0090): paid stays paid whatever comes later
+    (02); a failure is recorded but yields to a later verified success for the same order,
+    since the gateway saying "paid" means the money moved.
     """
     provider = payments.get_provider()
     result = provider.verify(params)
     if result is None:
+        security_log.warning("payment IPN refused: not a signed gateway result (ref %s)",
+                             str(params.get("vnp_TxnRef", ""))[:40])
         return payments.RSP_BAD_SIGNATURE
     if result.merchant != provider.merchant:
         return payments.RSP_NOT_FOUND
@@ -82,9 +92,17 @@ def payment_confirm(params: Mapping[str, str]) -> tuple[str, str]:
             audit_record(actor=None, action="payment.wrong_amount", target=payment,
                          data={"expected": payment.amount, "got": result.amount})
             return payments.RSP_BAD_AMOUNT
-        if payment.status != PaymentStatus.PENDING:
-            # Replays change nothing but the evidence list.
+        recorded = payment.status
+        if recorded == PaymentStatus.PAID or (recorded == PaymentStatus.FAILED
+                                               and not result.success):
+            # Replays and late messages change nothing but the evidence list.
             payment.save(update_fields=["confirmations"])
+            if recorded == PaymentStatus.PAID and result.success \
+                    and result.provider_txn != payment.provider_txn:
+                # A second, different charge for one order: money to give back.
+                audit_record(actor=None, action="payment.duplicate_success", target=payment,
+                             unit=payment.unit, data={"txn": result.provider_txn,
+                                                      "first_txn": payment.provider_txn})
             return payments.RSP_ALREADY
         payment.provider_txn = result.provider_txn
         payment.bank_code = result.bank_code
@@ -94,7 +112,9 @@ def payment_confirm(params: Mapping[str, str]) -> tuple[str, str]:
         else:
             payment.status = PaymentStatus.FAILED
         payment.save()
-        audit_record(actor=None, action="payment.confirm", target=payment, unit=payment.unit,
+        action = ("payment.paid_after_failure" if recorded == PaymentStatus.FAILED
+                  else "payment.confirm")
+        audit_record(actor=None, action=action, target=payment, unit=payment.unit,
                      data={"status": payment.status, "txn": result.provider_txn,
                            "code": result.response_code})
         if payment.status == PaymentStatus.PAID:

@@ -149,3 +149,74 @@ def test_order_refs_unique_and_amount_positive():
 
     with pytest.raises(ValidationError):
         payment_create(payer=payer, amount=0, description="x")
+
+
+# --- issue 11 item 4: only the gateway's result decides, and what is recorded stays (ADR 0090)
+
+
+def test_signed_payment_request_fed_to_the_ipn_changes_nothing(client, payment):
+    """The redirect URL the payer's browser holds is signed with the merchant secret like a
+    result; sent to the IPN it used to answer 00 and mark the payment failed, so that the
+    gateway's real "paid" then got 02 (citizen charged, dossier unpaid)."""
+    request_url = payment_redirect_url(
+        payment=payment, return_url="http://testserver/dich-vu-cong/thanh-toan/ket-qua/",
+        client_ip="127.0.0.1")
+    request_params = dict(parse_qsl(urlsplit(request_url).query))
+    assert payments.get_provider().verify(request_params) is None
+    assert client.get(IPN, request_params).json()["RspCode"] == "97"
+    # A gateway result with a request field added is refused too (it no longer verifies, and
+    # the gateway never sends request fields back).
+    mixed = {**gateway_params(payment), "vnp_Command": "pay"}
+    assert client.get(IPN, mixed).json()["RspCode"] == "97"
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PENDING and payment.confirmations == []
+    assert client.get(IPN, gateway_params(payment)).json()["RspCode"] == "00"
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PAID
+
+
+def test_result_missing_the_gateway_markers_is_not_a_result(client, payment):
+    provider = payments.get_provider()
+    for missing in ("vnp_ResponseCode", "vnp_TransactionStatus", "vnp_TransactionNo", "vnp_PayDate"):
+        params = {k: v for k, v in gateway_params(payment, success=False).items()
+                  if k not in (missing, "vnp_SecureHash")}
+        params["vnp_SecureHash"] = payments.sign_params(params, provider.secret)
+        assert client.get(IPN, params).json()["RspCode"] == "97", missing
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PENDING
+
+
+def test_paid_stays_paid_against_a_later_failure_or_replay(client, payment):
+    paid = gateway_params(payment)
+    assert client.get(IPN, paid).json()["RspCode"] == "00"
+    failure = gateway_params(payment, success=False)
+    assert client.get(IPN, failure).json()["RspCode"] == "02"
+    assert client.get(IPN, paid).json()["RspCode"] == "02"
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PAID and payment.provider_txn == "14000001"
+    assert len(payment.confirmations) == 3
+
+
+def test_failure_then_genuine_success_for_the_same_order_is_paid(client, payment):
+    from congso.audit.models import AuditEvent
+
+    assert client.get(IPN, gateway_params(payment, success=False)).json()["RspCode"] == "00"
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.FAILED
+    # The same failure again changes nothing.
+    assert client.get(IPN, gateway_params(payment, success=False)).json()["RspCode"] == "02"
+    # The gateway says the money moved after all: that wins, once.
+    assert client.get(IPN, gateway_params(payment)).json()["RspCode"] == "00"
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PAID and payment.provider_txn == "14000001"
+    assert AuditEvent.objects.filter(action="payment.paid_after_failure").count() == 1
+    assert client.get(IPN, gateway_params(payment, success=False)).json()["RspCode"] == "02"
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PAID
+    assert audit_verify().ok
+
+
+def test_non_ascii_signature_is_refused_not_a_server_error(client, payment):
+    params = {**gateway_params(payment), "vnp_SecureHash": "ẞ" * 128}
+    answer = client.get(IPN, params)
+    assert answer.status_code == 200 and answer.json()["RspCode"] == "97"
