@@ -24,6 +24,7 @@ from .models import (
     WorkFile,
     WorkFileState,
 )
+from .selectors import reply_choices
 
 User = get_user_model()
 
@@ -163,12 +164,10 @@ class CompleteForm(forms.Form):
     reply = forms.ModelChoiceField(label=_("Văn bản trả lời"), queryset=OutgoingDocument.objects.none(),
                                    required=False)
 
-    def __init__(self, *args: Any, agency: Unit, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agency: Unit, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reply"].queryset = (  # type: ignore[attr-defined]
-            OutgoingDocument.objects.filter(agency=agency)
-            .exclude(status__in=[OutgoingStatus.RECALLED, OutgoingStatus.RECALL_REQUESTED])
-            .order_by("-created_at"))
+        # Only documents the user may see: the choices print number and abstract.
+        self.fields["reply"].queryset = reply_choices(user, agency)  # type: ignore[attr-defined]
 
 
 class ReasonForm(forms.Form):

@@ -22,7 +22,7 @@ from congso.core import pdf
 from congso.org.models import Unit
 
 from .models import Assignment, IncomingDocument, OutgoingDocument, Recipient, Series
-from .selectors import incoming_visible, outgoing_visible
+from .selectors import incoming_visible, outgoing_ids_visible, outgoing_visible
 
 
 def _d(value: dt.date | dt.datetime | None) -> str:
@@ -112,12 +112,16 @@ def build(kind: str, user: Any, unit: Unit, date_from: dt.date, date_to: dt.date
                    _("Tiến độ giải quyết"), _("Số, ký hiệu văn bản trả lời"), _("Ghi chú")]
         widths = [13, 18, 28, 22, 50, 30, 40, 20, 22, 22, 12]
         rows = []
-        for d in incoming_rows(user, unit, date_from, date_to, series):
+        docs = list(incoming_rows(user, unit, date_from, date_to, series))
+        # A reply's number is printed only if the reader may see the reply (issue 11, item 2).
+        replies = outgoing_ids_visible(user, {d.reply_id for d in docs if d.reply_id})
+        for d in docs:
             directions = list(d.directions.all())
             rows.append([str(d.number), _d(d.received_at), d.sender_name, d.number_symbol, d.abstract,
                          _receiver(d), "\n".join(a.instruction for a in directions),
                          _d(d.handling_due_at), d.get_status_display(),
-                         d.reply.number_symbol if d.reply else "", d.note])
+                         d.reply.number_symbol if d.reply and d.reply_id in replies else "",
+                         d.note])
     else:
         raise ValueError(kind)
     title = str(KINDS[kind]) + (str(_(" (MẬT)")) if series == Series.SECRET else "")

@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from congso.dossiers.selectors import visible_dossiers
 from congso.org.models import Role, RoleAssignment, Unit
 from congso.org.selectors import staff_for
 
@@ -26,9 +27,11 @@ from .models import (
     Assignment,
     IncomingDocument,
     OutgoingDocument,
+    OutgoingStatus,
     ReviewStep,
     Secrecy,
     WorkFile,
+    WorkFileItem,
 )
 
 AGENCY_WIDE_ROLES = {Role.RECORDS_CLERK, Role.UNIT_LEADER}
@@ -143,6 +146,61 @@ def work_file_get_for(*, user: Any, pk: int) -> WorkFile:
     if wf is None:
         raise Http404(_("Không tìm thấy hồ sơ."))
     return wf
+
+
+def work_file_items_for(*, user: Any, wf: WorkFile) -> list[WorkFileItem]:
+    """The items of a work file the user may see (issue 11, item 2).
+
+    Seeing a work file is not seeing what is in it: a document in it is listed only if the
+    document's own page would open for the user (incoming_visible / outgoing_visible, so a
+    secret document only for the people named on it), a one-stop dossier only if the dossier's
+    page would (the dossiers app's visible_dossiers). Three queries whatever the number of items.
+    """
+    items = list(wf.items.select_related("incoming", "outgoing"))
+    incoming_ids = {i.incoming_id for i in items if i.incoming_id}
+    outgoing_ids = {i.outgoing_id for i in items if i.outgoing_id}
+    codes = {i.item_code for i in items if i.item_kind == "dossier" and i.item_code}
+    seen_in = set(incoming_visible(user).filter(pk__in=incoming_ids).values_list("pk", flat=True)) \
+        if incoming_ids else set()
+    seen_out = set(outgoing_visible(user).filter(pk__in=outgoing_ids).values_list("pk", flat=True)) \
+        if outgoing_ids else set()
+    seen_codes = dossier_codes_visible(user, codes)
+    return [i for i in items
+            if (i.incoming_id and i.incoming_id in seen_in)
+            or (i.outgoing_id and i.outgoing_id in seen_out)
+            or (i.item_kind == "dossier" and i.item_code in seen_codes)]
+
+
+def dossier_codes_visible(user: Any, codes: set[str]) -> set[str]:
+    """Which of these one-stop dossier codes the user may see, through the dossiers app's
+    scoped selector (ADR 0052: work files refer to dossiers by code, not by key)."""
+    if not codes:
+        return set()
+    return set(visible_dossiers(user).filter(code__in=codes).values_list("code", flat=True))
+
+
+def outgoing_ids_visible(user: Any, ids: set[int]) -> set[int]:
+    """Which of these outgoing documents the user may see (for cross-references such as the
+    reply of an incoming document, shown only when its own page would open)."""
+    ids = {i for i in ids if i}
+    if not ids:
+        return set()
+    return set(outgoing_visible(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def incoming_ids_visible(user: Any, ids: set[int]) -> set[int]:
+    ids = {i for i in ids if i}
+    if not ids:
+        return set()
+    return set(incoming_visible(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def reply_choices(user: Any, agency: Unit) -> QuerySet[OutgoingDocument]:
+    """Outgoing documents the user may name as the reply to an incoming one: the agency's,
+    not recalled, and only those the user may see (a secret one only for those named on it)."""
+    return (outgoing_visible(user).filter(agency=agency)
+            .exclude(status__in=[OutgoingStatus.RECALLED, OutgoingStatus.RECALL_REQUESTED])
+            .order_by("-created_at"))
 
 
 def agencies_for_clerk(user: Any) -> QuerySet[Unit]:

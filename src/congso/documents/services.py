@@ -47,7 +47,7 @@ from .models import (
     WorkFileState,
 )
 from .models import Direction as Register
-from .selectors import ensure_clerk, ensure_member, scope_for
+from .selectors import dossier_codes_visible, ensure_clerk, ensure_member, scope_for
 from .transitions import (
     INCOMING_OPEN,
     INCOMING_TRANSITIONS,
@@ -826,6 +826,10 @@ def work_file_add(*, wf: WorkFile, by: Any, incoming: IncomingDocument | None = 
         raise ValidationError(_("Văn bản không thuộc cơ quan của hồ sơ."))
     if outgoing is not None and outgoing.agency_id != wf.unit_id:
         raise ValidationError(_("Văn bản không thuộc cơ quan của hồ sơ."))
+    dossier_code = dossier_code.strip()
+    if dossier_code and not dossier_codes_visible(by, {dossier_code}):
+        # Missing and not yours look the same; a code is filed only by someone who may see it.
+        raise ValidationError(_("Không tìm thấy hồ sơ một cửa có mã %(code)s.") % {"code": dossier_code[:60]})
     try:
         with transaction.atomic():
             item = WorkFileItem.objects.create(

@@ -34,11 +34,14 @@ from .models import (
 from .selectors import (
     agencies_for_clerk,
     incoming_get_for,
+    incoming_ids_visible,
     incoming_list,
     outgoing_get_for,
+    outgoing_ids_visible,
     outgoing_list,
     scope_for,
     work_file_get_for,
+    work_file_items_for,
     work_files_visible,
 )
 from .transitions import INCOMING_OPEN
@@ -177,11 +180,13 @@ def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "present_form": f.PresentForm(agency=agency, prefix="present"),
         "direct_form": f.DirectForm(agency=agency, prefix="direct"),
         "note_form": f.NoteForm(prefix="progress"),
-        "complete_form": f.CompleteForm(agency=agency, prefix="complete"),
+        "complete_form": f.CompleteForm(agency=agency, user=request.user, prefix="complete"),
         "reason_form": f.ReasonForm(prefix="refuse"),
         "recall_form": f.RecallAnswerForm(prefix="recall"),
         "file_form": f.FileIntoForm(agency=agency, prefix="file"),
         "source": doc.source,
+        # The reply is named only if its own page would open for the user (issue 11, item 2).
+        "reply": doc.reply if doc.reply_id and outgoing_ids_visible(request.user, {doc.reply_id}) else None,
     }
     return render(request, "documents/incoming_detail.html", ctx)
 
@@ -191,6 +196,8 @@ def _incoming_action(request: HttpRequest, pk: int, form_class: Any, run: Callab
     doc = incoming_get_for(user=request.user, pk=pk)
     if "agency" in form_kwargs:
         form_kwargs["agency"] = doc.holder
+    if form_class is f.CompleteForm:
+        form_kwargs["user"] = request.user
     form = form_class(request.POST, prefix=prefix, **form_kwargs)
     back = f"/van-ban-den/{doc.pk}/"
     if not form.is_valid():
@@ -330,6 +337,8 @@ def outgoing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_recall": scope.superuser or doc.agency_id in scope.agency_wide or doc.signer_id == request.user.pk,
         "sign_form": f.SignForm(), "issue_form": f.IssueForm(agency=doc.agency),
         "reason_form": f.ReasonForm(), "note_form": f.NoteForm(),
+        "reply_to": doc.reply_to if doc.reply_to_id
+        and incoming_ids_visible(request.user, {doc.reply_to_id}) else None,
     }
     return render(request, "documents/outgoing_detail.html", ctx)
 
@@ -446,7 +455,7 @@ def work_file_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 title=form.cleaned_data["title"]), _("Đã thêm hồ sơ một cửa."))
         messages.error(request, _("Nhập mã hồ sơ một cửa."))
         return redirect(back)
-    items = wf.items.select_related("incoming", "outgoing")
+    items = work_file_items_for(user=request.user, wf=wf)
     return render(request, "documents/work_file_detail.html",
                   {"wf": wf, "items": items, "dossier_form": f.DossierIntoFileForm()})
 

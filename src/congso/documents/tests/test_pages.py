@@ -157,10 +157,13 @@ def test_work_files(org, client):
 
     wf = WorkFile.objects.get()
     assert wf.retention_years is None and wf.retention_label == "Vĩnh viễn"
-    client.post(f"/ho-so-cong-viec/{wf.pk}/", {"dossier_code": "H26.09-260101-0001"})
+    # A dossier code is filed only if it names a dossier the user may see (issue 11, item 2).
+    refused = client.post(f"/ho-so-cong-viec/{wf.pk}/", {"dossier_code": "H26.09-260101-0001"},
+                          follow=True).content.decode()
+    assert "Không tìm thấy hồ sơ một cửa có mã H26.09-260101-0001" in refused
     doc = IncomingFactory(unit=org.district)
     client.post(f"/van-ban-den/{doc.pk}/luu-ho-so/", {"file-work_file": wf.pk})
-    assert wf.items.count() == 2
+    assert wf.items.count() == 1
     client.post(f"/ho-so-cong-viec/{wf.pk}/", {"action": "close"})
     page = client.get("/ho-so-cong-viec/").content.decode()
     assert "đến hạn nộp lưu" in page and "01.VP" in page
