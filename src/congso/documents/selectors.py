@@ -176,7 +176,8 @@ def dossier_codes_visible(user: Any, codes: set[str]) -> set[str]:
     scoped selector (ADR 0052: work files refer to dossiers by code, not by key)."""
     if not codes:
         return set()
-    return set(visible_dossiers(user).filter(code__in=codes).values_list("code", flat=True))
+    found = visible_dossiers(user).filter(code__in=codes).values_list("code", flat=True)
+    return {code for code in found if code}
 
 
 def outgoing_ids_visible(user: Any, ids: set[int]) -> set[int]:
