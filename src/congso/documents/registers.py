@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from reportlab.lib.units import mm
 
 from congso.core import pdf
+from congso.core.exports import append_text_row
 from congso.org.models import Unit
 
 from .models import Assignment, IncomingDocument, OutgoingDocument, Recipient, Series
@@ -157,7 +158,7 @@ def to_xlsx(reg: Register) -> bytes:
     ws.append(reg.columns)
     header_row = ws.max_row
     for row in reg.rows:
-        ws.append(row)
+        append_text_row(ws, row)  # abstracts, senders, notes: text, never a formula (ADR 0091)
     thin = Side(style="thin")
     for row_cells in ws.iter_rows(min_row=header_row, max_row=ws.max_row):
         for cell in row_cells:

@@ -30,6 +30,7 @@ from redis import exceptions as redis_exceptions
 
 from congso.accounts.models import User
 from congso.core import http
+from congso.core.exports import text_cells
 from congso.org.models import Role, Staff, Unit, UnitKind
 from congso.org.selectors import has_role, role_units, staff_for
 from congso.procedures.models import Field
@@ -439,7 +440,7 @@ def _register_xlsx(agency: Unit, rows: Any, period: str, start: dt.date, end: dt
     ws = wb.create_sheet("So theo doi")
     for col, width in zip("ABCDEFGHIJ", [8, 24, 40, 26, 30, 26, 17, 17, 17, 24], strict=True):
         ws.column_dimensions[col].width = width
-    ws.append([agency.name])
+    ws.append(text_cells(ws, [agency.name]))
     ws.append([str(forms_pdf.FORM_TITLES[6])])
     ws.append([period])
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
@@ -450,7 +451,7 @@ def _register_xlsx(agency: Unit, rows: Any, period: str, start: dt.date, end: dt
         header.append(cell)
     ws.append(header)
     for d in rows.iterator(chunk_size=2000):
-        ws.append(forms_pdf.register_row(d))
+        ws.append(text_cells(ws, forms_pdf.register_row(d)))  # user text as text (ADR 0091)
     buffer = io.BytesIO()
     wb.save(buffer)
     response = HttpResponse(buffer.getvalue(),

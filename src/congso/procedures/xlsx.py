@@ -28,6 +28,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from congso.audit.services import audit_record
+from congso.core.exports import append_text_row
 from congso.org.models import Unit
 from congso.org.selectors import unit_by_code
 from congso.search.normalize import fold
@@ -174,7 +175,7 @@ def _write_sheet(wb: Workbook, title: str, columns: list[Column], rows: Iterable
         ws.column_dimensions[get_column_letter(i)].width = column.width
     ws.freeze_panes = "A2"
     for row in rows:
-        ws.append([_cell(row.get(c.key), c) for c in columns])
+        append_text_row(ws, [_cell(row.get(c.key), c) for c in columns])  # text stays text (ADR 0091)
         for i, column in enumerate(columns, start=1):
             if column.kind == "date":
                 ws.cell(row=ws.max_row, column=i).number_format = "DD/MM/YYYY"

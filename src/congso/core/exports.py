@@ -1,0 +1,87 @@
+"""User text into spreadsheets as text, never as a formula (issue 11, item 5; ADR 0091).
+
+A spreadsheet program reads a cell that starts with ``=``, ``+``, ``-`` or ``@`` (and, after a
+tab or a carriage return, whatever follows) as a formula: an applicant named
+``=HYPERLINK("http://…";"Bấm vào đây")`` becomes a live link in the officer's register, and
+``=cmd|…`` style payloads have run programs in older Excel. Every XLSX and CSV export of the
+project writes its cells through this module.
+
+- XLSX (openpyxl): the cell keeps the exact text, typed as a string (``data_type = "s"``, a
+  shared string, which Excel never evaluates) and marked ``quotePrefix`` so that editing the
+  cell later does not turn it into a formula either. A re-import reads back the same text, so
+  an export/import round trip (the procedure catalogue) changes nothing.
+- CSV has no types: a text that starts with a trigger character is prefixed with a single
+  quote, as OWASP recommends, and ``csv`` quoting does the rest.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.worksheet.worksheet import Worksheet
+
+# Characters that make a spreadsheet read the cell as a formula (OWASP "CSV injection"), and
+# the full-width forms some input methods type for the first four.
+FORMULA_TRIGGERS = frozenset("=+-@\t\r\n＝＋－＠")
+
+
+def formula_like(value: Any) -> bool:
+    """True for a text that a spreadsheet would take as a formula."""
+    return isinstance(value, str) and value[:1] in FORMULA_TRIGGERS
+
+
+def as_text(cell: Cell) -> Cell:
+    # (a write-only sheet's WriteOnlyCell is a factory returning a Cell)
+    """Make one openpyxl cell holding user text a plain string cell."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if formula_like(cell.value):
+            cell.quotePrefix = True
+    return cell
+
+
+def text_cells(ws: Any, values: Iterable[Any]) -> list[Any]:
+    """A row for a write-only worksheet: strings become string cells; other values (numbers,
+    dates, None, cells already built) pass through."""
+    row: list[Any] = []
+    for value in values:
+        if isinstance(value, str):
+            row.append(as_text(WriteOnlyCell(ws, value=value)))
+        else:
+            row.append(value)
+    return row
+
+
+def append_text_row(ws: Worksheet, values: Sequence[Any]) -> None:
+    """``ws.append(values)`` for an ordinary worksheet, every string written as text."""
+    ws.append(list(values))
+    for cell in ws[ws.max_row]:
+        as_text(cell)
+
+
+def csv_text(value: Any) -> Any:
+    """One CSV field: a formula-like text gets a leading single quote (OWASP)."""
+    if formula_like(value):
+        return "'" + value
+    return value
+
+
+def csv_writer(stream: IO[str], **kwargs: Any) -> Any:
+    """A ``csv.writer`` whose ``writerow``/``writerows`` neutralise formula-like text."""
+    inner = csv.writer(stream, **kwargs)
+
+    class _Writer:
+        dialect = inner.dialect
+
+        def writerow(self, row: Iterable[Any]) -> Any:
+            return inner.writerow([csv_text(v) for v in row])
+
+        def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+            for row in rows:
+                self.writerow(row)
+
+    return _Writer()
