@@ -60,7 +60,8 @@ def append_text_row(ws: Worksheet, values: Sequence[Any]) -> None:
     """``ws.append(values)`` for an ordinary worksheet, every string written as text."""
     ws.append(list(values))
     for cell in ws[ws.max_row]:
-        as_text(cell)
+        if isinstance(cell, Cell):  # not a MergedCell, which holds no value
+            as_text(cell)
 
 
 def csv_text(value: Any) -> Any:
