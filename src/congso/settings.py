@@ -265,9 +265,17 @@ CONGSO_EID_CLIENT_ID = env.str("CONGSO_EID_CLIENT_ID", default="congso")
 CONGSO_EID_CLIENT_SECRET = env.str("CONGSO_EID_CLIENT_SECRET", default="")
 # CONGSO_EID_TEST_PROVIDER: serve a local test OIDC provider at /eid-thu-nghiem/ (dev and tests only).
 CONGSO_EID_TEST_PROVIDER = env.bool("CONGSO_EID_TEST_PROVIDER", default=DEBUG)
-# CONGSO_VERIFY_CODE_MINUTES / _ATTEMPTS: life and allowed wrong tries of an e-mail/SMS code.
-CONGSO_VERIFY_CODE_MINUTES = env.int("CONGSO_VERIFY_CODE_MINUTES", default=15)
+# CONGSO_VERIFY_CODE_MINUTES / _ATTEMPTS: life (at most 10 minutes) and allowed wrong tries of an
+# e-mail/SMS code.
+CONGSO_VERIFY_CODE_MINUTES = env.int("CONGSO_VERIFY_CODE_MINUTES", default=10)
 CONGSO_VERIFY_CODE_ATTEMPTS = env.int("CONGSO_VERIFY_CODE_ATTEMPTS", default=5)
+# CONGSO_CODE_REQUESTS_PER_ADDRESS / _PER_HOUR: registrations, resends and reset requests per
+# client address and in total per hour (each may cost an SMS; counted in the shared cache).
+CONGSO_CODE_REQUESTS_PER_ADDRESS = env.int("CONGSO_CODE_REQUESTS_PER_ADDRESS", default=10)
+CONGSO_CODE_REQUESTS_PER_HOUR = env.int("CONGSO_CODE_REQUESTS_PER_HOUR", default=1000)
+# CONGSO_CODE_CHECKS_PER_ADDRESS / _PER_HOUR: codes typed per client address and in total per hour.
+CONGSO_CODE_CHECKS_PER_ADDRESS = env.int("CONGSO_CODE_CHECKS_PER_ADDRESS", default=20)
+CONGSO_CODE_CHECKS_PER_HOUR = env.int("CONGSO_CODE_CHECKS_PER_HOUR", default=3000)
 
 # --- dossiers (one-stop) ----------------------------------------------------------------
 # NATIONAL_PORTAL_TRANSPORT: dotted path of the national-portal sync transport (send(job));

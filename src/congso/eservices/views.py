@@ -72,13 +72,14 @@ def register(request: HttpRequest) -> HttpResponse:
                 login=data["login"], password=data["password1"], full_name=data["full_name"],
                 kind=data["kind"], identity_number=data["identity_number"],
                 tax_code=data["tax_code"] if data["kind"] == AccountKind.ORGANISATION else "",
-                organisation_name=data["organisation_name"])
+                organisation_name=data["organisation_name"], client=http.client_ip(request))
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 _add_errors(form, exc)
             else:
                 # Password validator messages belong to the password field.
-                target = "login" if getattr(exc, "code", None) in ("taken", "login") else "password1"
+                code = getattr(exc, "code", None)
+                target = "login" if code in ("taken", "login") else None if code == "rate" else "password1"
                 form.add_error(target, exc.messages)
         else:
             request.session[PENDING_KEY] = user.pk
@@ -96,7 +97,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and "resend" in request.POST:
         try:
-            accounts.citizen_resend_code(user=user)
+            accounts.citizen_resend_code(user=user, client=http.client_ip(request))
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
         else:
@@ -104,7 +105,8 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect("eservices:verify")
     if request.method == "POST" and form.is_valid():
         try:
-            accounts.citizen_verify(user=user, code=form.cleaned_data["code"])
+            accounts.citizen_verify(user=user, code=form.cleaned_data["code"],
+                                    client=http.client_ip(request))
         except ValidationError as exc:
             form.add_error("code", exc.messages)
         else:
@@ -120,12 +122,17 @@ def verify(request: HttpRequest) -> HttpResponse:
 def reset_request(request: HttpRequest) -> HttpResponse:
     form = ResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        accounts.password_reset_request(login=form.cleaned_data["login"])
-        request.session[RESET_KEY] = form.cleaned_data["login"]
-        # Same answer whether or not the account exists.
-        messages.info(request, _g("Nếu tài khoản tồn tại, mã xác thực đã được gửi tới %(to)s.")
-                      % {"to": form.cleaned_data["login"]})
-        return redirect("eservices:reset_confirm")
+        try:
+            accounts.password_reset_request(login=form.cleaned_data["login"],
+                                            client=http.client_ip(request))
+        except ValidationError as exc:  # the rate limit, the same for every login
+            form.add_error(None, exc.messages)
+        else:
+            request.session[RESET_KEY] = form.cleaned_data["login"]
+            # Same answer whether or not the account exists.
+            messages.info(request, _g("Nếu tài khoản tồn tại, mã xác thực đã được gửi tới %(to)s.")
+                          % {"to": form.cleaned_data["login"]})
+            return redirect("eservices:reset_confirm")
     return render(request, "eservices/reset_request.html", {"form": form})
 
 
@@ -138,9 +145,12 @@ def reset_confirm(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             accounts.password_reset_confirm(login=login, code=form.cleaned_data["code"],
-                                            password=form.cleaned_data["password1"])
+                                            password=form.cleaned_data["password1"],
+                                            client=http.client_ip(request))
         except ValidationError as exc:
-            target = "code" if getattr(exc, "code", None) in ("wrong", "expired", "attempts") else "password1"
+            code = getattr(exc, "code", None)
+            target = ("code" if code in ("wrong", "expired", "attempts")
+                      else None if code == "rate" else "password1")
             form.add_error(target, exc.messages)
         else:
             del request.session[RESET_KEY]
