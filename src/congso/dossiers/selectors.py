@@ -298,13 +298,16 @@ def receiving_condition(unit: Unit, prefix: str = "") -> Q:
 def procedures_offered(unit: Unit, query: str = "", at: dt.date | None = None,
                        limit: int = 20) -> list[ProcedureVersion]:
     """Current published versions of the procedures the unit's agency receives, matching the
-    folded query (diacritic-insensitive)."""
-    from congso.search.normalize import fold
+    query and ranked as the public catalogue ranks (congso.search.ranking: code, exact title,
+    phrase, whole words; ties by how often this agency received it)."""
+    from congso.procedures.selectors import candidates_filter, unit_receipts
+    from congso.search.ranking import parse_query, rank
 
     at = at or timezone.localdate()
+    parsed = parse_query(query)
     procs = Procedure.objects.filter(receiving_condition(unit)).distinct()
-    for word in fold(query).split():
-        procs = procs.filter(search_text__contains=word)
+    if not parsed.empty:
+        procs = procs.filter(candidates_filter(parsed))
     versions = (ProcedureVersion.objects.filter(procedure__in=procs.values("pk"), is_published=True,
                                                 valid_from__lte=at)
                 .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at))
@@ -315,8 +318,13 @@ def procedures_offered(unit: Unit, query: str = "", at: dt.date | None = None,
         if v.procedure_id not in seen:
             seen.add(v.procedure_id)
             out.append(v)
-    out.sort(key=lambda v: v.name)
-    return out[:limit]
+    if parsed.empty:
+        out.sort(key=lambda v: v.name)
+        return out[:limit]
+    order = rank(parsed, [(v.procedure_id, v.name, v.procedure.national_code) for v in out],
+                 unit_receipts(unit.agency()))
+    by_procedure = {v.procedure_id: v for v in out}
+    return [by_procedure[pk] for pk in order[:limit]]
 
 
 def _versions_received(unit: Unit, version_pk: int, at: dt.date) -> QuerySet[ProcedureVersion]:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congso.org.models import Unit
 
-from .models import Field, Level, OnlineLevel
+from .models import DurationKind, Field, Level, OnlineLevel
 from .selectors import fields_in_use, offering_units
 from .xlsx import IMPORT_MAX_BYTES
 
@@ -35,6 +35,8 @@ class CatalogueUploadForm(forms.Form):
     file = forms.FileField(label=_("Tệp danh mục (.xlsx)"),
                            widget=forms.ClearableFileInput(attrs={
                                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}))
+    confirm_field_renames = forms.BooleanField(
+        label=_("Tôi đồng ý đổi tên lĩnh vực theo tệp (áp dụng cho mọi thủ tục của lĩnh vực đó)"), required=False)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -44,3 +46,31 @@ class CatalogueUploadForm(forms.Form):
             raise forms.ValidationError(
                 _("Tệp quá lớn (tối đa %(max)s MB).") % {"max": IMPORT_MAX_BYTES // 1024 // 1024})
         return upload
+
+
+class NationalUploadForm(forms.Form):
+    file = forms.FileField(label=_("Tệp danh sách thủ tục (.csv hoặc .xlsx)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}))
+    units = forms.CharField(label=_("Mã đơn vị tiếp nhận (tùy chọn, cách nhau bởi dấu cách)"), required=False,
+                            max_length=500, help_text=_("Mã định danh hoặc mã TCTK; mỗi đơn vị nhận các thủ tục đúng cấp của mình."))
+    default_unit = forms.ChoiceField(
+        label=_("Thời hạn chỉ ghi “N ngày” hoặc chỉ có con số được hiểu là"), required=False,
+        choices=[("", _("(không giả định — đánh dấu để xem lại)")),
+                 (DurationKind.WORKING_DAYS, _("ngày làm việc")), (DurationKind.CALENDAR_DAYS, _("ngày theo lịch"))])
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Chỉ nhận tệp .csv hoặc .xlsx."))
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Tệp quá lớn (tối đa %(max)s MB).") % {"max": IMPORT_MAX_BYTES // 1024 // 1024})
+        return upload
+
+    def clean_units(self) -> list[str]:
+        return [u for u in self.cleaned_data["units"].replace(",", " ").split() if u][:50]
+
+
+class DraftReviewForm(forms.Form):
+    duration_kind = forms.ChoiceField(required=False, choices=[
+        ("", "—"), *[(k, v) for k, v in DurationKind.choices if k != DurationKind.UNKNOWN]])

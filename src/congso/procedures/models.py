@@ -9,7 +9,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from congso.org.models import Unit
-from congso.search.normalize import fold
 
 national_code_validator = RegexValidator(
     r"^\d\.\d{6}$", _("Mã thủ tục theo CSDL quốc gia có dạng d.dddddd (ví dụ 1.004227).")
@@ -71,6 +70,8 @@ class DurationKind(models.TextChoices):
     CALENDAR_DAYS = "calendar_days", _("ngày")
     SAME_DAY = "same_day", _("trong ngày")
     WORKING_HOURS = "working_hours", _("giờ làm việc")
+    # Read from a national text that gave a number without its unit; never publishable.
+    UNKNOWN = "unknown", _("(chưa rõ đơn vị)")
 
 
 class OnlineLevel(models.TextChoices):
@@ -84,7 +85,10 @@ class OnlineLevel(models.TextChoices):
 class Field(models.Model):
     """Lĩnh vực: civil status, land, construction..."""
 
-    code = models.SlugField(_("mã lĩnh vực"), max_length=50, unique=True)
+    code = models.SlugField(_("mã lĩnh vực"), max_length=50, unique=True, error_messages={
+        "invalid": _("Mã lĩnh vực chỉ gồm chữ thường không dấu, chữ số, dấu gạch ngang hoặc gạch dưới "
+                     "(ví dụ ho-tich)."),
+        "unique": _("Mã lĩnh vực này đã có.")})
     name = models.CharField(_("tên lĩnh vực"), max_length=200)
 
     class Meta:
@@ -101,12 +105,19 @@ class Procedure(models.Model):
 
     national_code = models.CharField(_("mã TTHC quốc gia"), max_length=10, blank=True,
                                      validators=[national_code_validator], db_index=True)
-    slug = models.SlugField(_("đường dẫn"), max_length=120, unique=True)
+    slug = models.SlugField(_("đường dẫn"), max_length=120, unique=True, error_messages={
+        "invalid": _("Khóa (đường dẫn) chỉ gồm chữ thường không dấu, chữ số, dấu gạch ngang hoặc gạch dưới "
+                     "(ví dụ dang-ky-khai-sinh)."),
+        "unique": _("Khóa (đường dẫn) này đã dùng cho thủ tục khác.")})
     name = models.CharField(_("tên thủ tục"), max_length=500)
     field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="procedures",
                               verbose_name=_("lĩnh vực"))
     level = models.CharField(_("cấp thực hiện"), max_length=16, choices=Level.choices)
-    # Folded name + code for diacritic-insensitive search.
+    # Every level the procedure is offered at ("ward,district"), ``level`` being the first.
+    levels = models.CharField(_("các cấp thực hiện"), max_length=40, blank=True, default="")
+    # The province's symbol as published (1.003583.000.00.00.H37); its prefix is national_code.
+    local_code = models.CharField(_("ký hiệu thủ tục của tỉnh"), max_length=40, blank=True, default="")
+    # Folded name + code for diacritic-insensitive search (congso.search.ranking.procedure_search_text).
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -116,15 +127,24 @@ class Procedure(models.Model):
         ordering = ["field__name", "name"]
         constraints = [
             models.UniqueConstraint(fields=["national_code"], condition=~models.Q(national_code=""),
-                                    name="procedures_national_code_unique"),
+                                    name="procedures_national_code_unique",
+                                    violation_error_message=_("Mã TTHC quốc gia này đã dùng cho thủ tục khác.")),
         ]
 
     def __str__(self) -> str:
         return self.name
 
     def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        self.search_text = fold(f"{self.name} {self.national_code}")
+        from congso.search.ranking import procedure_search_text
+
+        self.search_text = procedure_search_text(self.name, self.national_code, self.local_code)
+        if not self.levels:
+            self.levels = self.level
         super().save(*args, **kwargs)
+
+    @property
+    def level_list(self) -> list[str]:
+        return [x for x in (self.levels or self.level).split(",") if x]
 
     @property
     def current_version(self) -> ProcedureVersion | None:
@@ -152,7 +172,10 @@ class ProcedureVersion(models.Model):
                                    validators=[MinValueValidator(Decimal(0))])
     duration_kind = models.CharField(_("đơn vị thời hạn"), max_length=16, choices=DurationKind.choices,
                                      default=DurationKind.WORKING_DAYS)
-    duration_note = models.CharField(_("ghi chú thời hạn"), max_length=300, blank=True)
+    duration_note = models.TextField(_("ghi chú thời hạn"), blank=True)
+    # Things a person must look at before publishing ([{"code", "message"}], docs/procedures.md
+    # "Flags"); emptied by version_confirm_flags.
+    review_flags = models.JSONField(_("cần xem lại"), default=list, blank=True)
     applicants = models.TextField(_("đối tượng thực hiện"), blank=True)
     implementing_agency = models.TextField(_("cơ quan thực hiện"), blank=True)
     result = models.TextField(_("kết quả thực hiện"), blank=True)
@@ -185,6 +208,8 @@ class ProcedureVersion(models.Model):
         """"15 ngày làm việc", "0,5 ngày làm việc", "Trong ngày" — as catalogues print it."""
         if self.duration_kind == DurationKind.SAME_DAY:
             return str(_("Trong ngày"))
+        if self.duration_kind == DurationKind.UNKNOWN:
+            return self.duration_note or str(_("(chưa rõ)"))
         number = Decimal(self.duration).normalize()
         text = format(number, "f").replace(".", ",")
         return f"{text} {self.get_duration_kind_display()}"
@@ -195,7 +220,7 @@ class RequiredPaper(models.Model):
 
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="papers")
     order = models.PositiveSmallIntegerField(_("thứ tự"))
-    name = models.CharField(_("tên giấy tờ"), max_length=500)
+    name = models.TextField(_("tên giấy tờ"))
     form_name = models.CharField(_("mẫu đơn, tờ khai"), max_length=200, blank=True)
     form_file = models.FileField(_("tệp mẫu"), upload_to="procedures/forms/", blank=True)
     originals = models.PositiveSmallIntegerField(_("số bản chính"), default=1)
@@ -220,7 +245,16 @@ class Fee(models.Model):
     kind = models.CharField(_("loại"), max_length=8, choices=Kind.choices, default=Kind.CHARGE)
     name = models.CharField(_("tên khoản thu"), max_length=300)
     amount = models.PositiveIntegerField(_("số tiền (đồng)"))
-    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    # "trang", "bản", "trường hợp", "hợp đồng": the amount is per that unit (empty: per dossier).
+    per_unit = models.CharField(_("tính theo"), max_length=60, blank=True, default="")
+    # A tier: from which unit on this rate applies ("từ trang thứ 3 trở lên" → 3).
+    from_unit = models.PositiveSmallIntegerField(_("từ đơn vị thứ"), null=True, blank=True)
+    # The most charged for one unit of the tiers ("tối đa không quá 200.000 đồng/bản").
+    max_amount = models.PositiveIntegerField(_("mức thu tối đa (đồng)"), null=True, blank=True)
+    # A conditional row ("đối với … không đúng hạn"): the officer picks the row that applies at
+    # intake; conditional rows are never added together (VersionContent.fee_total).
+    condition = models.TextField(_("áp dụng khi"), blank=True, default="")
 
     class Meta:
         verbose_name = _("phí, lệ phí")
@@ -228,6 +262,11 @@ class Fee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.amount}"
+
+    @property
+    def is_fixed(self) -> bool:
+        """A flat amount due on every dossier (neither conditional nor per unit)."""
+        return not self.condition and not self.per_unit
 
 
 class StepActor(models.TextChoices):

@@ -4,13 +4,15 @@ user, but only published versions valid on the given day are ever shown."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.apps import apps
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from congso.org.models import Unit, UnitKind
-from congso.search.normalize import fold_words
+from congso.search.ranking import Query, parse_query, rank
 
 from .models import (
     Fee,
@@ -50,33 +52,114 @@ def procedures_offered_by(unit: Unit) -> QuerySet[Procedure]:
 
 def catalogue_search(q: str = "", *, field: Field | str | None = None, level: str = "",
                      online_level: str = "", unit: Unit | None = None,
-                     at: dt.date | None = None) -> QuerySet[Procedure]:
-    """The public catalogue, filtered.
+                     at: dt.date | None = None) -> QuerySet[Procedure] | RankedProcedures:
+    """The public catalogue, filtered, and ranked when ``q`` is given.
 
-    ``q`` matches when every folded word of it occurs in the folded name or code, so the
-    search ignores diacritics, case, tone-mark placement and Unicode normal form. Each
-    procedure carries ``current_versions`` (a one-item list) and ``active_units``, fetched in
-    a fixed number of queries whatever the page size.
+    Without ``q``: a QuerySet ordered by field and name. With ``q``: a ``RankedProcedures``
+    sequence (paginates like a QuerySet) in the order of ``congso.search.ranking.rank``: the
+    national code in any form, the exact title, the phrase, whole words, then substrings;
+    ties by how often ``unit`` received the procedure. Each procedure carries
+    ``current_versions`` (a one-item list), fetched in a fixed number of queries whatever the
+    page size.
     """
     at = at or _today()
     current = current_versions(at)
     qs = Procedure.objects.filter(Exists(current.filter(procedure=OuterRef("pk"))))
-    for word in fold_words(q):
-        qs = qs.filter(search_text__contains=word)
     if isinstance(field, Field):
         qs = qs.filter(field=field)
     elif field:
         qs = qs.filter(field__code=field)
     if level:
-        qs = qs.filter(level=level)
+        qs = qs.filter(Q(level=level) | Q(levels__contains=level))
     if online_level:
         qs = qs.filter(Exists(current.filter(procedure=OuterRef("pk"), online_level=online_level)))
     if unit is not None:
         qs = qs.filter(Exists(UnitProcedure.objects.filter(procedure=OuterRef("pk"), unit=unit,
                                                            is_active=True)))
+    query = parse_query(q)
+    if query.empty:
+        return _with_current(qs, current).order_by("field__name", "name", "pk")
+    ids = ranked_procedure_ids(qs, query, unit=unit)
+    return RankedProcedures(ids, lambda chunk: _with_current(Procedure.objects.filter(pk__in=chunk), current))
+
+
+def _with_current(qs: QuerySet[Procedure], current: QuerySet[ProcedureVersion]) -> QuerySet[Procedure]:
     return qs.select_related("field").prefetch_related(
-        Prefetch("versions", queryset=current.order_by("-number"), to_attr="current_versions"),
-    ).order_by("field__name", "name", "pk")
+        Prefetch("versions", queryset=current.order_by("-number"), to_attr="current_versions"))
+
+
+def candidates_filter(query: Query) -> Q:
+    """The database's part of a search: every typed word, in one of its forms, occurs in
+    ``search_text``; a code query matches the national code."""
+    if query.code:
+        return Q(national_code=query.code)
+    condition = Q()
+    for group in query.groups:
+        alternatives = Q()
+        for alternative in group:
+            alternatives |= Q(search_text__contains=alternative)
+        condition &= alternatives
+    return condition
+
+
+def unit_receipts(unit: Unit | None) -> Callable[[list[int]], dict[int, int]] | None:
+    """How many dossiers ``unit`` received per procedure (the ranking's tie-break), in one
+    grouped query over the candidates."""
+    if unit is None:
+        return None
+
+    def count(ids: list[int]) -> dict[int, int]:
+        dossier = apps.get_model("dossiers", "Dossier")
+        rows = (dossier.objects.filter(Q(agency=unit) | Q(receiving_unit=unit),
+                                       procedure_version__procedure_id__in=ids[:RANK_POPULARITY_MAX])
+                .values("procedure_version__procedure_id").annotate(n=Count("pk")).order_by())
+        return {r["procedure_version__procedure_id"]: r["n"] for r in rows}
+
+    return count
+
+
+# Only the best candidates need the tie-break; a query matching thousands of procedures still
+# costs one bounded grouped query.
+RANK_POPULARITY_MAX = 500
+
+
+def ranked_procedure_ids(qs: QuerySet[Procedure], query: Query, unit: Unit | None = None) -> list[int]:
+    """Ids of the procedures of ``qs`` matching ``query``, best first (search.ranking.rank)."""
+    rows = list(qs.filter(candidates_filter(query)).values_list("pk", "name", "national_code"))
+    return rank(query, rows, unit_receipts(unit))
+
+
+class RankedProcedures(Sequence[Procedure]):
+    """Ranked ids, fetched as procedures one page at a time (Paginator and ninja's pagination
+    take it like a QuerySet: ``count()``, ``len()`` and slices)."""
+
+    def __init__(self, ids: list[int], fetch: Callable[[list[int]], QuerySet[Procedure]]) -> None:
+        self.ids = ids
+        self._fetch = fetch
+
+    def count(self) -> int:  # type: ignore[override]
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def first(self) -> Procedure | None:
+        page = self[:1]
+        return page[0] if page else None
+
+    def exists(self) -> bool:
+        return bool(self.ids)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+        if isinstance(index, slice):
+            chunk = self.ids[index]
+            by_pk = {p.pk: p for p in self._fetch(chunk)} if chunk else {}
+            return [by_pk[pk] for pk in chunk if pk in by_pk]
+        return self[index:index + 1][0] if index >= 0 else self[len(self) + index:][0]
+
+    def __iter__(self):  # type: ignore[no-untyped-def, override]
+        for start in range(0, len(self.ids), 200):
+            yield from self[start:start + 200]
 
 
 def procedure_detail(slug: str, at: dt.date | None = None) -> Procedure | None:
@@ -130,7 +213,9 @@ class VersionContent:
 
     @property
     def fee_total(self) -> int:
-        return sum(f.amount for f in self.fees)
+        """The flat amounts due on every dossier. Conditional rows (one is picked at intake)
+        and per-unit rates (they depend on a count) are not added in."""
+        return sum(f.amount for f in self.fees if f.is_fixed)
 
 
 _CONTENT: dict[tuple[int, dt.datetime], VersionContent] = {}

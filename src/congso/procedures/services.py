@@ -20,12 +20,14 @@ from congso.org.models import Role, Unit
 from congso.org.selectors import ensure_role, user_roles
 
 from .models import (
+    DurationKind,
     Fee,
     Field,
     InternalStep,
     Procedure,
     ProcedureVersion,
     RequiredPaper,
+    StepActor,
     UnitProcedure,
 )
 
@@ -38,7 +40,9 @@ VERSION_COPY_FIELDS = [
     "name", "steps", "via_counter", "via_post", "via_online", "sets", "duration", "duration_kind",
     "duration_note", "applicants", "implementing_agency", "result", "fee_note", "conditions",
     "legal_basis", "online_level_2015", "online_level", "supplement_once", "form_schema",
+    "review_flags",
 ]
+FEE_COPY_FIELDS = ["kind", "name", "amount", "note", "per_unit", "from_unit", "max_amount", "condition"]
 
 
 def can_manage_catalogue(user: Any) -> bool:
@@ -112,7 +116,7 @@ def version_create_draft(*, by: Any, procedure: Procedure, valid_from: dt.date |
             for p in latest.papers.all()
         ])
         Fee.objects.bulk_create([
-            Fee(version=draft, kind=f.kind, name=f.name, amount=f.amount, note=f.note)
+            Fee(version=draft, **{k: getattr(f, k) for k in FEE_COPY_FIELDS})
             for f in latest.fees.all()
         ])
         InternalStep.objects.bulk_create([
@@ -136,11 +140,31 @@ def ensure_draft(version: ProcedureVersion) -> None:
 
 def version_problems(version: ProcedureVersion, *, papers: int | None = None,
                      budgets: list[Decimal] | None = None) -> list[str]:
-    """What stops ``version`` from being published, as Vietnamese sentences.
+    """What stops ``version`` from being published, as Vietnamese sentences: what a person
+    must still confirm (review_problems), then what it lacks (structure_problems).
 
     ``papers`` and ``budgets`` may be given by a caller that has them in memory (the XLSX
     import validates rows before anything is saved).
     """
+    return [*review_problems(version), *structure_problems(version, papers=papers, budgets=budgets)]
+
+
+def review_problems(version: ProcedureVersion) -> list[str]:
+    """Flags an import left that nobody has confirmed yet, and an unknown unit."""
+    problems: list[str] = []
+    if version.review_flags:
+        problems.append(_("Còn %(n)s điểm cần xem lại (%(first)s); hãy xác nhận trước khi công bố.")
+                        % {"n": len(version.review_flags),
+                           "first": version.review_flags[0].get("message", "")})
+    if version.duration_kind == DurationKind.UNKNOWN:
+        problems.append(_("Chưa rõ đơn vị thời hạn giải quyết (ngày làm việc, ngày hay trong ngày)."))
+    return problems
+
+
+def structure_problems(version: ProcedureVersion, *, papers: int | None = None,
+                       budgets: list[Decimal] | None = None) -> list[str]:
+    """What a version lacks to be published ("cần bổ sung"): papers, internal steps whose
+    budgets add up to the deadline."""
     problems: list[str] = []
     if papers is None:
         papers = version.papers.count()
@@ -161,6 +185,26 @@ def version_problems(version: ProcedureVersion, *, papers: int | None = None,
     return problems
 
 
+def check_valid_from(procedure_id: int | None, number: int, valid_from: dt.date, *,
+                     lock: bool = False) -> ProcedureVersion | None:
+    """The version-date rule, the one both publishing and every import use: a version starts
+    after the published version before it. Returns that previous version (or None); raises
+    ValidationError naming both dates."""
+    if procedure_id is None:
+        return None
+    qs = ProcedureVersion.objects.filter(procedure_id=procedure_id, is_published=True, number__lt=number)
+    if lock:
+        qs = qs.select_for_update()
+    previous = qs.order_by("-number").first()
+    if previous is not None and previous.valid_from >= valid_from:
+        raise ValidationError(
+            _("Ngày hiệu lực %(new)s của phiên bản %(n)s phải sau ngày hiệu lực của phiên bản "
+              "%(m)s (%(old)s).")
+            % {"new": valid_from.strftime("%d/%m/%Y"), "n": number, "m": previous.number,
+               "old": previous.valid_from.strftime("%d/%m/%Y")}, code="valid_from")
+    return previous
+
+
 @transaction.atomic
 def version_publish(*, by: Any, version: ProcedureVersion) -> ProcedureVersion:
     """Publish a draft: validate it, close the previous version and make it current.
@@ -174,17 +218,9 @@ def version_publish(*, by: Any, version: ProcedureVersion) -> ProcedureVersion:
     problems = version_problems(version)
     if problems:
         raise ValidationError(problems)
-    previous = (ProcedureVersion.objects.select_for_update()
-                .filter(procedure_id=version.procedure_id, is_published=True,
-                        number__lt=version.number)
-                .order_by("-number").first())
+    previous = check_valid_from(version.procedure_id, version.number, version.valid_from, lock=True)
     closed_previous = None
     if previous is not None:
-        if previous.valid_from >= version.valid_from:
-            raise ValidationError(
-                _("Ngày hiệu lực %(new)s phải sau ngày hiệu lực của phiên bản trước (%(old)s).")
-                % {"new": version.valid_from.strftime("%d/%m/%Y"),
-                   "old": previous.valid_from.strftime("%d/%m/%Y")})
         end = version.valid_from - dt.timedelta(days=1)
         if previous.valid_to is None or previous.valid_to > end:
             # The one change a published version ever gets: its validity ends.
@@ -267,3 +303,111 @@ def procedures_move_on_merge(source: Unit, successor: Unit) -> int:
         moved += 1
     UnitProcedure.objects.filter(unit=source).update(is_active=False)
     return moved
+
+
+@transaction.atomic
+def procedure_update(*, by: Any, procedure: Procedure, **values: Any) -> Procedure:
+    """Change a procedure's own attributes (national code, provincial symbol, levels, field)."""
+    ensure_catalogue_admin(by)
+    allowed = {"national_code", "local_code", "levels", "level", "field"}
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValidationError(_("Trường không hợp lệ: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    changed = {k: v for k, v in values.items() if getattr(procedure, k) != v}
+    if not changed:
+        return procedure
+    for key, value in changed.items():
+        setattr(procedure, key, value)
+    procedure.full_clean(exclude=["search_text"])
+    procedure.save()
+    audit_record(actor=by, action="procedure.update", target=procedure,
+                 data={k: (v.code if isinstance(v, Field) else v) for k, v in changed.items()})
+    return procedure
+
+
+@transaction.atomic
+def version_set_content(*, by: Any, version: ProcedureVersion, papers: list[dict[str, Any]] | None = None,
+                        fees: list[dict[str, Any]] | None = None,
+                        steps: list[dict[str, Any]] | None = None) -> ProcedureVersion:
+    """Replace the papers, fees and/or internal steps of a draft (None leaves that part)."""
+    ensure_catalogue_admin(by)
+    version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+    ensure_draft(version)
+    if papers is not None:
+        version.papers.all().delete()
+        objs = [RequiredPaper(version=version, **{"order": i, **p}) for i, p in enumerate(papers, start=1)]
+        for obj in objs:
+            obj.full_clean(exclude=["version", "form_file"])
+        RequiredPaper.objects.bulk_create(objs)
+    if fees is not None:
+        version.fees.all().delete()
+        fee_objs = [Fee(version=version, **f) for f in fees]
+        for fee in fee_objs:
+            fee.full_clean(exclude=["version"])
+        Fee.objects.bulk_create(fee_objs)
+    if steps is not None:
+        version.internal_steps.all().delete()
+        step_objs = [InternalStep(version=version, **st) for st in steps]
+        for step in step_objs:
+            step.full_clean(exclude=["version"])
+        InternalStep.objects.bulk_create(step_objs)
+    audit_record(actor=by, action="procedure.version_set_content", target=version,
+                 data={"papers": None if papers is None else len(papers),
+                       "fees": None if fees is None else len(fees),
+                       "steps": None if steps is None else len(steps)})
+    return version
+
+
+@transaction.atomic
+def version_confirm_flags(*, by: Any, version: ProcedureVersion) -> ProcedureVersion:
+    """A person has looked at what the import flagged on this draft and confirms it."""
+    ensure_catalogue_admin(by)
+    version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+    ensure_draft(version)
+    if version.duration_kind == DurationKind.UNKNOWN:
+        raise ValidationError(_("Hãy chọn đơn vị thời hạn giải quyết trước khi xác nhận."))
+    flags = version.review_flags
+    version.review_flags = []
+    version.save(update_fields=["review_flags"])
+    audit_record(actor=by, action="procedure.version_confirm_flags", target=version,
+                 data={"flags": [f.get("code") for f in flags]})
+    return version
+
+
+def default_step_plan(duration: Decimal, kind: str) -> list[dict[str, Any]]:
+    """The usual one-stop plan (receive, appraise, sign, return) with budgets that add up to
+    ``duration`` exactly, as publishing requires. For a same-day procedure the day is split in
+    quarters; otherwise the counter and the signature take half a day each and the specialist
+    the rest."""
+    if kind == DurationKind.UNKNOWN:
+        raise ValidationError(_("Chưa rõ đơn vị thời hạn; hãy chọn đơn vị trước khi dùng quy trình mặc định."))
+    total = Decimal(duration)
+    if total <= 0:
+        raise ValidationError(_("Thời hạn giải quyết bằng 0; hãy nhập thời hạn trước khi dùng quy trình mặc định."))
+    names = [(_("Tiếp nhận, kiểm tra hồ sơ, chuyển xử lý"), StepActor.ONESTOP),
+             (_("Thẩm định hồ sơ, trình ký kết quả"), StepActor.SPECIALIST),
+             (_("Ký duyệt kết quả"), StepActor.UNIT_LEADER),
+             (_("Trả kết quả cho người nộp"), StepActor.ONESTOP)]
+    if kind == DurationKind.SAME_DAY or total < 2:
+        quarter = (total / 4).quantize(Decimal("0.01"))
+        budgets = [quarter, total - 3 * quarter, quarter, quarter]
+    else:
+        half = Decimal("0.5")
+        budgets = [half, total - 3 * half, half, half]
+    return [{"order": i, "name": str(n), "actor": a, "budget": b}
+            for i, ((n, a), b) in enumerate(zip(names, budgets, strict=True), start=1)]
+
+
+@transaction.atomic
+def version_accept_default_steps(*, by: Any, version: ProcedureVersion) -> ProcedureVersion:
+    """One click: give a draft without internal steps the default plan (default_step_plan)."""
+    ensure_catalogue_admin(by)
+    version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+    ensure_draft(version)
+    plan = default_step_plan(version.duration, version.duration_kind)
+    version.internal_steps.all().delete()
+    InternalStep.objects.bulk_create([InternalStep(version=version, **step) for step in plan])
+    audit_record(actor=by, action="procedure.version_accept_default_steps", target=version,
+                 data={"steps": len(plan)})
+    return version

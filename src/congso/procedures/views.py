@@ -3,22 +3,33 @@ reads go through selectors and changes through services/xlsx."""
 
 from __future__ import annotations
 
+import secrets
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .forms import CatalogueFilterForm, CatalogueUploadForm
+from .forms import CatalogueFilterForm, CatalogueUploadForm, DraftReviewForm, NationalUploadForm
+from .models import ProcedureVersion
+from .national import NationalImportError, national_import, needs_review
 from .selectors import catalogue_search, form_paper, procedure_detail
-from .services import can_manage_catalogue
+from .services import (
+    can_manage_catalogue,
+    version_accept_default_steps,
+    version_confirm_flags,
+    version_publish,
+    version_update_draft,
+)
 from .xlsx import CatalogueImportError, catalogue_export, catalogue_import
 
 PAGE_SIZE = 20
@@ -89,7 +100,8 @@ def catalogue_admin(request: HttpRequest) -> HttpResponse:
         form = CatalogueUploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                result = catalogue_import(form.cleaned_data["file"], by=request.user)
+                result = catalogue_import(form.cleaned_data["file"], by=request.user,
+                                          confirm_field_renames=form.cleaned_data["confirm_field_renames"])
             except CatalogueImportError as exc:
                 errors = [str(e) for e in exc.errors]
             else:
@@ -111,3 +123,110 @@ def catalogue_download(request: HttpRequest) -> HttpResponse:
     stamp = timezone.localdate().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="danh-muc-thu-tuc-{stamp}.xlsx"'
     return response
+
+
+# ---------------------------------------------------------------- national import
+
+_PENDING_DIR = "catalogue-imports"
+_SESSION_KEY = "procedures_national_pending"
+
+
+def _pending_path(token: str) -> str:
+    return f"{_PENDING_DIR}/{token}.bin"
+
+
+@login_required
+def national_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a national listing: the first POST runs a dry run and shows it; the second
+    (``apply``) applies the same file, with the administrator's choices for duplicate codes,
+    in one transaction. The file waits in storage under a random token bound to the session."""
+    _ensure_admin(request)
+    report = None
+    errors: list[str] = []
+    token = ""
+    status = 200
+    if request.method == "POST" and request.POST.get("apply"):
+        pending = request.session.get(_SESSION_KEY) or {}
+        token = request.POST.get("token", "")
+        form = NationalUploadForm(request.POST)
+        if not token or pending.get("token") != token or not default_storage.exists(_pending_path(token)):
+            errors = [_("Phiên chạy thử đã hết hạn; hãy tải tệp lên và chạy thử lại.")]
+            status = 400
+        else:
+            with default_storage.open(_pending_path(token), "rb") as fh:
+                data = fh.read()
+            choices = {k[4:]: int(v) for k, v in request.POST.items() if k.startswith("dup_") and v.isdigit()}
+            try:
+                report = national_import(data, filename=pending["name"], by=request.user,
+                                         units=pending.get("units", []), default_unit=pending.get("default_unit", ""),
+                                         choices=choices, dry_run=False)
+            except NationalImportError as exc:
+                errors = list(exc.errors)
+            if report is not None and report.applied:
+                default_storage.delete(_pending_path(token))
+                request.session.pop(_SESSION_KEY, None)
+                messages.success(request, report.summary())
+                return redirect("procedures:national_review")
+            status = 400
+    elif request.method == "POST":
+        form = NationalUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            units = form.cleaned_data["units"]
+            default_unit = form.cleaned_data["default_unit"]
+            try:
+                report = national_import(data, filename=upload.name, by=request.user, units=units,
+                                         default_unit=default_unit, dry_run=True)
+            except NationalImportError as exc:
+                errors = list(exc.errors)
+                status = 400
+            else:
+                token = secrets.token_urlsafe(24)
+                old = (request.session.get(_SESSION_KEY) or {}).get("token")
+                if old and default_storage.exists(_pending_path(old)):
+                    default_storage.delete(_pending_path(old))
+                default_storage.save(_pending_path(token), ContentFile(data))
+                request.session[_SESSION_KEY] = {"token": token, "name": upload.name[:200], "units": units,
+                                                 "default_unit": default_unit}
+        else:
+            status = 400
+    else:
+        form = NationalUploadForm()
+    return render(request, "procedures/national_upload.html", {
+        "form": form, "report": report, "errors": errors, "token": token,
+    }, status=status)
+
+
+@login_required
+def national_review(request: HttpRequest) -> HttpResponse:
+    """Drafts an import left: confirm what was flagged, accept the default step plan, publish."""
+    _ensure_admin(request)
+    if request.method == "POST":
+        version = get_object_or_404(ProcedureVersion, pk=request.POST.get("version"), is_published=False)
+        form = DraftReviewForm(request.POST)
+        action = request.POST.get("action")
+        try:
+            if not form.is_valid():
+                raise ValidationError(_("Yêu cầu không hợp lệ."))
+            if action == "confirm":
+                kind = form.cleaned_data.get("duration_kind")
+                if kind:
+                    version_update_draft(by=request.user, version=version, duration_kind=kind)
+                version_confirm_flags(by=request.user, version=version)
+                messages.success(request, _("Đã xác nhận: %(v)s.") % {"v": version.name})
+            elif action == "default_steps":
+                version_accept_default_steps(by=request.user, version=version)
+                messages.success(request, _("Đã dùng quy trình mặc định cho: %(v)s.") % {"v": version.name})
+            elif action == "publish":
+                version_publish(by=request.user, version=version)
+                messages.success(request, _("Đã công bố: %(v)s.") % {"v": version.name})
+            else:
+                raise ValidationError(_("Yêu cầu không hợp lệ."))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, f"{version.name}: {message}")
+        return redirect(f"{reverse('procedures:national_review')}#v{version.pk}")
+    drafts = needs_review()
+    return render(request, "procedures/national_review.html", {
+        "drafts": drafts, "kinds": DraftReviewForm.base_fields["duration_kind"].choices})  # type: ignore[attr-defined]

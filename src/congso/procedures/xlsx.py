@@ -13,7 +13,7 @@ import itertools
 import json
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, BinaryIO
@@ -46,13 +46,29 @@ from .models import (
     StepActor,
     UnitProcedure,
 )
-from .services import ensure_catalogue_admin, version_problems
+from .national import _field_key, check_zip
+from .parsing import AmountError, parse_amount
+from .services import (
+    VERSION_COPY_FIELDS,
+    ensure_catalogue_admin,
+    version_create_draft,
+    version_problems,
+    version_publish,
+    version_set_content,
+    version_update_draft,
+)
 
 # A catalogue of a few thousand procedures is well under 2 MB; anything far larger is not one.
 IMPORT_MAX_BYTES: int = getattr(settings, "PROCEDURES_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 MAX_ROWS = 20000
 
 YES, NO = "Có", "Không"
+
+# Headers people type for a column of the template (folded) → the template's header.
+HEADER_HINTS = {"ma thu tuc": "Mã TTHC", "ma tthc quoc gia": "Mã TTHC", "khoa": "Khóa (đường dẫn)",
+                "duong dan": "Khóa (đường dẫn)", "linh vuc": "Tên lĩnh vực", "cong bo": "Đã công bố",
+                "thoi han giai quyet": "Thời hạn", "phi le phi": "Phí, lệ phí (mô tả)",
+                "so tien": "Số tiền (đồng)", "muc thu": "Số tiền (đồng)"}
 
 
 @dataclass(frozen=True)
@@ -111,8 +127,12 @@ LE_PHI = [
     Column("Phiên bản", "number", "int", required=True, width=9),
     Column("Loại", "kind", "choice", required=True, choices=Fee.Kind, width=9),
     Column("Tên khoản thu", "name", required=True, width=40),
-    Column("Số tiền (đồng)", "amount", "int", required=True, width=14),
+    Column("Số tiền (đồng)", "amount", "money", required=True, width=14),
     Column("Ghi chú", "note", width=40),
+    Column("Tính theo", "per_unit", width=14),
+    Column("Từ đơn vị thứ", "from_unit", "int", width=9),
+    Column("Mức thu tối đa (đồng)", "max_amount", "money", width=14),
+    Column("Áp dụng khi", "condition", width=40),
 ]
 QUY_TRINH = [
     Column("Khóa (đường dẫn)", "slug", required=True, width=36),
@@ -137,6 +157,7 @@ REQUIRED_SHEETS = ["ThuTuc", "GiayTo", "LePhi", "QuyTrinh"]
 
 VERSION_KEYS = [c.key for c in THU_TUC if c.key not in
                 {"slug", "national_code", "field_code", "field_name", "level", "number"}]
+FEE_KEYS = ["kind", "name", "amount", "note", "per_unit", "from_unit", "max_amount", "condition"]
 DEFAULTS: dict[str, Any] = {
     "is_published": False, "sets": 1, "via_counter": True, "via_post": True, "via_online": False,
     "online_level_2015": 2, "online_level": OnlineLevel.NONE, "supplement_once": True,
@@ -208,8 +229,8 @@ def catalogue_rows() -> dict[str, list[dict[str, Any]]]:
                                   "originals": p.originals, "copies": p.copies,
                                   "required": p.required, "form_file": p.form_file.name or ""})
         for f in fees[v.pk]:
-            out["LePhi"].append({"slug": proc.slug, "number": v.number, "kind": f.kind,
-                                 "name": f.name, "amount": f.amount, "note": f.note})
+            out["LePhi"].append({"slug": proc.slug, "number": v.number,
+                                 **{k: getattr(f, k) for k in FEE_KEYS}})
         for s in steps[v.pk]:
             out["QuyTrinh"].append({"slug": proc.slug, "number": v.number, "order": s.order,
                                     "name": s.name, "actor": s.actor, "department": s.department,
@@ -272,6 +293,7 @@ class Row:
     number: int  # spreadsheet row number, 1-based, header is row 1
     values: dict[str, Any]
     letters: dict[str, str]
+    bad: bool = False  # a cell failed to parse: only the checks its good cells allow run
 
 
 @dataclass
@@ -305,9 +327,17 @@ def _parse(raw: Any, column: Column) -> Any:
     if raw is None or raw == "":
         if column.required:
             raise ValueError(_("không được để trống."))
-        return DEFAULTS.get(column.key, None if column.kind in {"date", "int", "decimal"} else "")
+        if column.key == "is_published":
+            # A blank here used to import a draft that never appears; say which it is.
+            raise ValueError(_("để trống: ghi “Có” (công bố) hoặc “Không” (bản nháp)."))
+        return DEFAULTS.get(column.key, None if column.kind in {"date", "int", "decimal", "money"} else "")
     if column.kind == "text":
         return str(raw).strip() if not isinstance(raw, float) else str(raw)
+    if column.kind == "money":
+        try:
+            return parse_amount(raw)
+        except AmountError as exc:
+            raise ValueError(str(exc)) from None
     if column.kind == "int":
         if isinstance(raw, bool):
             raise ValueError(_("phải là số nguyên."))
@@ -370,6 +400,10 @@ def _open_workbook(data: bytes, errors: list[RowError]) -> Any:
     if not data.startswith(b"PK\x03\x04") or not zipfile.is_zipfile(io.BytesIO(data)):
         errors.append(RowError("", 0, "", _("Tệp không phải bảng tính XLSX (Excel 2007 trở lên).")))
         return None
+    problem = check_zip(data)
+    if problem:
+        errors.append(RowError("", 0, "", problem))
+        return None
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged file
@@ -394,6 +428,15 @@ def _read_sheet(wb: Any, name: str, columns: list[Column], errors: list[RowError
                 errors.append(RowError(name, 1, "", _("thiếu cột “%(col)s”.") % {"col": column.header}))
             continue
         positions[column.key] = pos
+    known = {fold(c.header) for c in columns}
+    for i, h in enumerate(header):
+        if h is None or not str(h).strip() or fold(str(h)) in known:
+            continue
+        hint = HEADER_HINTS.get(" ".join(fold(str(h)).replace(",", " ").split()))
+        message = _("cột “%(col)s” không có trong mẫu nên sẽ bị bỏ qua; hãy đổi tên cột") % {"col": str(h).strip()}
+        if hint:
+            message += _(" thành “%(hint)s”") % {"hint": hint}
+        errors.append(RowError(name, 1, get_column_letter(i + 1), message + _(" hoặc xóa cột.")))
     if any(c.required and c.key not in positions for c in columns):
         return []
     rows: list[Row] = []
@@ -405,6 +448,7 @@ def _read_sheet(wb: Any, name: str, columns: list[Column], errors: list[RowError
             continue
         parsed: dict[str, Any] = {}
         letters: dict[str, str] = {}
+        bad = False
         for column in columns:
             pos = positions.get(column.key)
             letter = get_column_letter(pos + 1) if pos is not None else ""
@@ -414,7 +458,9 @@ def _read_sheet(wb: Any, name: str, columns: list[Column], errors: list[RowError
                 parsed[column.key] = _parse(raw, column)
             except ValueError as exc:
                 errors.append(RowError(name, offset, letter, f"{column.header} {exc}"))
-        rows.append(Row(name, offset, parsed, letters))
+                parsed[column.key] = None
+                bad = True
+        rows.append(Row(name, offset, parsed, letters, bad))
     return rows
 
 
@@ -452,9 +498,12 @@ def _canonical_version(values: dict[str, Any], papers: list[dict[str, Any]], fee
     )
 
 
-def catalogue_import(data: bytes | BinaryIO, *, by: Any) -> ImportResult:
+def catalogue_import(data: bytes | BinaryIO, *, by: Any, confirm_field_renames: bool = False) -> ImportResult:
     """Import a catalogue workbook. Raises ``CatalogueImportError`` listing every bad row and
-    column; in that case nothing at all was saved."""
+    column — cell errors and the cross-row checks together, in one pass; in that case nothing
+    at all was saved. A field code whose name differs from the stored one (other than by case,
+    diacritics or a "Lĩnh vực" prefix) renames that field for every procedure, so it is refused
+    unless ``confirm_field_renames``."""
     ensure_catalogue_admin(by)
     raw = data if isinstance(data, bytes) else data.read(IMPORT_MAX_BYTES + 1)
     errors: list[RowError] = []
@@ -463,18 +512,20 @@ def catalogue_import(data: bytes | BinaryIO, *, by: Any) -> ImportResult:
         raise CatalogueImportError(errors)
     sheets = {name: _read_sheet(wb, name, columns, errors) for name, columns in SHEETS.items()}
     wb.close()
+    plan = _validate(sheets, errors, confirm_field_renames=confirm_field_renames)
     if errors:
-        raise CatalogueImportError(errors)
-    plan = _validate(sheets, errors)
-    if errors:
-        raise CatalogueImportError(errors)
-    with transaction.atomic():
-        result = _write(plan, by)
-        audit_record(actor=by, action="procedure.catalogue_import",
-                     data={"procedures_created": result.procedures_created,
-                           "versions_created": result.versions_created,
-                           "versions_updated": result.versions_updated,
-                           "offers": result.offers})
+        raise CatalogueImportError(sorted(errors, key=lambda e: (list(SHEETS).index(e.sheet)
+                                                                 if e.sheet in SHEETS else -1, e.row)))
+    try:
+        with transaction.atomic():
+            result = _write(plan, by)
+            audit_record(actor=by, action="procedure.catalogue_import",
+                         data={"procedures_created": result.procedures_created,
+                               "versions_created": result.versions_created,
+                               "versions_updated": result.versions_updated,
+                               "offers": result.offers})
+    except ValidationError as exc:
+        raise CatalogueImportError([RowError("", 0, "", m) for m in exc.messages]) from None
     return result
 
 
@@ -488,33 +539,47 @@ class Plan:
     existing: dict[tuple[str, int], ProcedureVersion]
 
 
-def _validate(sheets: dict[str, list[Row]], errors: list[RowError]) -> Plan:
+def _validate(sheets: dict[str, list[Row]], errors: list[RowError], *,
+              confirm_field_renames: bool = False) -> Plan:
     versions: dict[tuple[str, int], Row] = {}
     procedures: dict[str, Row] = {}
     fields: dict[str, str] = {}
+    field_rows: dict[str, Row] = {}
     codes: dict[str, str] = {}
+    code_rows: dict[str, Row] = {}
     for row in sheets["ThuTuc"]:
         v = row.values
         key = (v["slug"], v["number"])
-        if key in versions:
+        if None not in key and key in versions:
             errors.append(RowError("ThuTuc", row.number, row.letters["number"],
-                                   _("phiên bản %(n)s của thủ tục %(slug)s bị lặp (đã có ở dòng %(first)s).")
-                                   % {"n": v["number"], "slug": v["slug"],
+                                   _("phiên bản %(n)s của thủ tục %(slug)s ở dòng %(row)s trùng dòng %(first)s.")
+                                   % {"n": v["number"], "slug": v["slug"], "row": row.number,
                                       "first": versions[key].number}))
+            continue
+        if v["national_code"]:
+            other = codes.setdefault(v["national_code"], v["slug"])
+            first = code_rows.setdefault(v["national_code"], row)
+            if other != v["slug"]:
+                errors.append(RowError("ThuTuc", row.number, row.letters["national_code"],
+                                       _("mã TTHC %(code)s ở dòng %(row)s (thủ tục %(slug)s) đã dùng ở dòng "
+                                         "%(first)s cho thủ tục %(other)s.")
+                                       % {"code": v["national_code"], "row": row.number, "slug": v["slug"],
+                                          "first": first.number, "other": other}))
+        if v["field_code"] and v["field_name"]:
+            if v["field_code"] in fields and _field_key(fields[v["field_code"]]) != _field_key(v["field_name"]):
+                errors.append(RowError("ThuTuc", row.number, row.letters["field_name"],
+                                       _("lĩnh vực %(code)s ở dòng %(row)s tên “%(name)s”, khác dòng %(first)s "
+                                         "(“%(other)s”).")
+                                       % {"code": v["field_code"], "row": row.number, "name": v["field_name"],
+                                          "first": field_rows[v["field_code"]].number,
+                                          "other": fields[v["field_code"]]}))
+            fields.setdefault(v["field_code"], v["field_name"])
+            field_rows.setdefault(v["field_code"], row)
+        if row.bad or None in key:
             continue
         versions[key] = row
         if v["number"] < 1:
             errors.append(RowError("ThuTuc", row.number, row.letters["number"], _("Phiên bản phải từ 1 trở lên.")))
-        if v["field_code"] in fields and fields[v["field_code"]] != v["field_name"]:
-            errors.append(RowError("ThuTuc", row.number, row.letters["field_name"],
-                                   _("lĩnh vực %(code)s đã có tên khác ở dòng trước.") % {"code": v["field_code"]}))
-        fields.setdefault(v["field_code"], v["field_name"])
-        if v["national_code"]:
-            other = codes.setdefault(v["national_code"], v["slug"])
-            if other != v["slug"]:
-                errors.append(RowError("ThuTuc", row.number, row.letters["national_code"],
-                                       _("mã TTHC %(code)s đã dùng cho thủ tục %(slug)s.")
-                                       % {"code": v["national_code"], "slug": other}))
         if v["valid_to"] and v["valid_to"] < v["valid_from"]:
             errors.append(RowError("ThuTuc", row.number, row.letters["valid_to"],
                                    _("ngày hết hiệu lực trước ngày có hiệu lực.")))
@@ -528,14 +593,54 @@ def _validate(sheets: dict[str, list[Row]], errors: list[RowError]) -> Plan:
         fld = Field(code=v["field_code"], name=v["field_name"])
         _model_errors(row, fld, [], {"code": "field_code", "name": "field_name"}, errors)
 
+    # A field code already stored under another name: renaming it changes every procedure of
+    # that field, so it needs the administrator's confirmation. Folded-equal names match.
+    for stored in Field.objects.filter(code__in=fields):
+        wanted = fields[stored.code]
+        if _field_key(stored.name) == _field_key(wanted):
+            fields[stored.code] = stored.name
+        elif not confirm_field_renames:
+            row = field_rows[stored.code]
+            errors.append(RowError("ThuTuc", row.number, row.letters["field_name"],
+                                   _("lĩnh vực %(code)s trong hệ thống tên “%(old)s”, tệp ghi “%(new)s”; đổi tên "
+                                     "sẽ áp dụng cho mọi thủ tục của lĩnh vực này. Hãy sửa lại tệp hoặc đánh dấu "
+                                     "xác nhận đổi tên.") % {"code": stored.code, "old": stored.name, "new": wanted}))
+
+    # The version-date rule of publishing (services.check_valid_from), across the file and
+    # the database: each published version starts after the one before it.
+    stored_published = defaultdict(dict)
+    for pv in ProcedureVersion.objects.filter(procedure__slug__in={k[0] for k in versions}, is_published=True) \
+            .select_related("procedure"):
+        stored_published[pv.procedure.slug][pv.number] = pv.valid_from
+    by_slug: dict[str, dict[int, tuple[dt.date, Row | None]]] = defaultdict(dict)
+    for slug, numbers in stored_published.items():
+        for number, valid_from in numbers.items():
+            by_slug[slug][number] = (valid_from, None)
+    for (slug, number), row in versions.items():
+        if row.values["is_published"]:
+            by_slug[slug][number] = (row.values["valid_from"], row)
+    for slug, numbers in by_slug.items():
+        ordered = sorted(numbers.items())
+        for (n_old, (d_old, r_old)), (n_new, (d_new, r_new)) in itertools.pairwise(ordered):
+            if d_new <= d_old and (r_new or r_old):
+                row = r_new or r_old
+                assert row is not None
+                where = _("dòng %(row)s") % {"row": r_old.number} if r_old else _("hệ thống")
+                errors.append(RowError("ThuTuc", row.number, row.letters["valid_from"],
+                                       _("phiên bản %(n)s của %(slug)s có hiệu lực từ %(new)s, không sau phiên bản "
+                                         "%(m)s (%(old)s, %(where)s).")
+                                       % {"n": n_new, "slug": slug, "new": d_new.strftime("%d/%m/%Y"), "m": n_old,
+                                          "old": d_old.strftime("%d/%m/%Y"), "where": where}))
+
     # National codes already used by another procedure in the database.
     if codes:
         for code, slug in Procedure.objects.filter(national_code__in=codes).values_list("national_code", "slug"):
             if slug != codes[code]:
-                row = next(r for r in sheets["ThuTuc"] if r.values["national_code"] == code)
+                row = code_rows[code]
                 errors.append(RowError("ThuTuc", row.number, row.letters["national_code"],
-                                       _("mã TTHC %(code)s đã thuộc thủ tục %(slug)s trong hệ thống.")
-                                       % {"code": code, "slug": slug}))
+                                       _("mã TTHC %(code)s ở dòng %(row)s (thủ tục %(mine)s) đã thuộc thủ tục "
+                                         "%(slug)s trong hệ thống.")
+                                       % {"code": code, "row": row.number, "mine": codes[code], "slug": slug}))
 
     children: dict[str, dict[tuple[str, int], list[Row]]] = {}
     for sheet, model, exclude, unique_key in (
@@ -547,6 +652,8 @@ def _validate(sheets: dict[str, list[Row]], errors: list[RowError]) -> Plan:
         for row in sheets[sheet]:
             v = row.values
             key = (v["slug"], v["number"])
+            if row.bad:
+                continue
             if key not in versions:
                 errors.append(RowError(sheet, row.number, row.letters["slug"],
                                        _("không có thủ tục “%(slug)s” phiên bản %(n)s trong sheet ThuTuc.")
@@ -554,7 +661,10 @@ def _validate(sheets: dict[str, list[Row]], errors: list[RowError]) -> Plan:
                 continue
             if unique_key and any(r.values[unique_key] == v[unique_key] for r in grouped[key]):
                 errors.append(RowError(sheet, row.number, row.letters[unique_key],
-                                       _("thứ tự %(n)s bị lặp trong cùng phiên bản.") % {"n": v[unique_key]}))
+                                       _("thứ tự %(n)s ở dòng %(row)s trùng dòng %(first)s của cùng phiên bản.")
+                                       % {"n": v[unique_key], "row": row.number,
+                                          "first": next(r.number for r in grouped[key]
+                                                        if r.values[unique_key] == v[unique_key])}))
             grouped[key].append(row)
             fields_only = {k: val for k, val in v.items() if k not in {"slug", "number", "form_file"}}
             _model_errors(row, model(**fields_only), exclude, {}, errors)
@@ -589,7 +699,7 @@ def _validate(sheets: dict[str, list[Row]], errors: list[RowError]) -> Plan:
             {k: getattr(current, k) for k in VERSION_KEYS},
             [{"order": p.order, "name": p.name, "form_name": p.form_name, "originals": p.originals,
               "copies": p.copies, "required": p.required} for p in current.papers.all()],
-            [{"kind": f.kind, "name": f.name, "amount": f.amount, "note": f.note} for f in current.fees.all()],
+            [{k: getattr(f, k) for k in FEE_KEYS} for f in current.fees.all()],
             [{"order": s.order, "name": s.name, "actor": s.actor, "department": s.department,
               "budget": s.budget, "form_name": s.form_name} for s in current.internal_steps.all()])
         if in_file != in_db:
@@ -604,6 +714,8 @@ def _validate(sheets: dict[str, list[Row]], errors: list[RowError]) -> Plan:
     offers: list[tuple[Row, Unit]] = []
     for row in sheets["DonVi"]:
         v = row.values
+        if row.bad:
+            continue
         if v["slug"] not in procedures and not Procedure.objects.filter(slug=v["slug"]).exists():
             errors.append(RowError("DonVi", row.number, row.letters["slug"],
                                    _("không có thủ tục “%(slug)s”.") % {"slug": v["slug"]}))
@@ -644,20 +756,25 @@ def _write(plan: Plan, by: Any) -> ImportResult:
             if row.values["valid_to"] != current.valid_to and row.values["valid_to"] is not None:
                 ProcedureVersion.objects.filter(pk=current.pk).update(valid_to=row.values["valid_to"])
             continue
-        values = {k: row.values[k] for k in VERSION_KEYS}
+        values = {k: row.values[k] for k in VERSION_KEYS if k in VERSION_COPY_FIELDS}
+        # Versions are written by the catalogue services, so the import obeys the same rules
+        # (numbering, drafts, the version-date rule of publishing) as every other path.
         if current is None:
-            version = ProcedureVersion.objects.create(procedure=procs[key[0]], number=key[1], **values)
+            version = version_create_draft(by=by, procedure=procs[key[0]],
+                                           valid_from=row.values["valid_from"], **values)
+            if version.number != key[1]:
+                raise ValidationError(_("Thủ tục %(slug)s: phiên bản %(n)s không liền sau phiên bản đã có "
+                                        "(%(m)s) trong hệ thống.") % {"slug": key[0], "n": key[1],
+                                                                     "m": version.number - 1})
             result.versions_created += 1
         else:
-            version = current
-            for k, val in values.items():
-                setattr(version, k, val)
-            version.save()
-            version.papers.all().delete()
-            version.fees.all().delete()
-            version.internal_steps.all().delete()
+            version = version_update_draft(by=by, version=current, valid_from=row.values["valid_from"], **values)
             result.versions_updated += 1
-        _write_children(plan, key, version)
+        _write_children(plan, key, version, by)
+        if row.values["is_published"]:
+            version_publish(by=by, version=version)
+            if row.values["valid_to"] is not None:
+                ProcedureVersion.objects.filter(pk=version.pk).update(valid_to=row.values["valid_to"])
     _close_superseded(procs.values())
     for row, unit in plan.offers:
         proc = procs.get(row.values["slug"]) or Procedure.objects.get(slug=row.values["slug"])
@@ -667,23 +784,16 @@ def _write(plan: Plan, by: Any) -> ImportResult:
     return result
 
 
-def _write_children(plan: Plan, key: tuple[str, int], version: ProcedureVersion) -> None:
-    make: dict[str, Callable[[dict[str, Any]], Any]] = {
-        "GiayTo": lambda v: RequiredPaper(
-            version=version, order=v["order"], name=v["name"], form_name=v["form_name"],
-            originals=v["originals"], copies=v["copies"], required=v["required"],
-            # A file path only makes sense if that file is in this installation's storage.
-            form_file=v["form_file"] if v["form_file"] and default_storage.exists(v["form_file"]) else ""),
-        "LePhi": lambda v: Fee(version=version, kind=v["kind"], name=v["name"], amount=v["amount"],
-                               note=v["note"]),
-        "QuyTrinh": lambda v: InternalStep(version=version, order=v["order"], name=v["name"],
-                                           actor=v["actor"], department=v["department"],
-                                           budget=v["budget"], form_name=v["form_name"]),
-    }
-    for sheet, factory in make.items():
-        objs = [factory(r.values) for r in plan.children[sheet].get(key, [])]
-        if objs:
-            type(objs[0]).objects.bulk_create(objs)
+def _write_children(plan: Plan, key: tuple[str, int], version: ProcedureVersion, by: Any) -> None:
+    papers = [{"name": v["name"], "form_name": v["form_name"], "originals": v["originals"],
+               "copies": v["copies"], "required": v["required"],
+               # A file path only makes sense if that file is in this installation's storage.
+               "form_file": v["form_file"] if v["form_file"] and default_storage.exists(v["form_file"]) else ""}
+              for v in (r.values for r in sorted(plan.children["GiayTo"].get(key, []), key=lambda r: r.values["order"]))]
+    fees = [{k: v[k] for k in FEE_KEYS} for v in (r.values for r in plan.children["LePhi"].get(key, []))]
+    steps = [{k: v[k] for k in ("order", "name", "actor", "department", "budget", "form_name")}
+             for v in (r.values for r in plan.children["QuyTrinh"].get(key, []))]
+    version_set_content(by=by, version=version, papers=papers, fees=fees, steps=steps)
 
 
 def _close_superseded(procedures: Iterable[Procedure]) -> None:
