@@ -250,8 +250,8 @@ def _field_key(name: str) -> str:
 
 def parse_levels(text: str) -> list[str]:
     levels: list[str] = []
-    for part in re.split(r"[;,\n/]|\bva\b", fold(text)):
-        token = part.strip()
+    for part in re.split(r"[;,\n/]|\bvà\b", text):
+        token = fold(part).strip()
         if not token:
             continue
         if "tinh" in token and "thuoc tinh" not in token:
@@ -550,9 +550,9 @@ class _Applier:
             found = Procedure.objects.filter(national_code=spec.code).first()
             if found is not None:
                 return found
-        wanted = fold(spec.name)
+        wanted = fold_words(spec.name)
         for candidate in Procedure.objects.filter(field=fld).only("pk", "name", "national_code"):
-            if fold(candidate.name) == wanted and (not spec.code or not candidate.national_code):
+            if fold_words(candidate.name) == wanted and (not spec.code or not candidate.national_code):
                 return Procedure.objects.get(pk=candidate.pk)
         return None
 

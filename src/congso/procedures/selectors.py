@@ -47,7 +47,9 @@ def version_current(procedure: Procedure, at: dt.date | None = None) -> Procedur
 
 def procedures_offered_by(unit: Unit) -> QuerySet[Procedure]:
     """Procedures ``unit`` receives now (its active offers)."""
-    return catalogue_search(unit=unit)
+    procedures = catalogue_search(unit=unit)
+    assert not isinstance(procedures, RankedProcedures)  # no query: a QuerySet
+    return procedures
 
 
 def catalogue_search(q: str = "", *, field: Field | str | None = None, level: str = "",

@@ -369,7 +369,7 @@ def version_confirm_flags(*, by: Any, version: ProcedureVersion) -> ProcedureVer
         raise ValidationError(_("Hãy chọn đơn vị thời hạn giải quyết trước khi xác nhận."))
     flags = version.review_flags
     version.review_flags = []
-    version.save(update_fields=["review_flags"])
+    version.save()
     audit_record(actor=by, action="procedure.version_confirm_flags", target=version,
                  data={"flags": [f.get("code") for f in flags]})
     return version

@@ -155,7 +155,8 @@ def national_upload(request: HttpRequest) -> HttpResponse:
         else:
             with default_storage.open(_pending_path(token), "rb") as fh:
                 data = fh.read()
-            choices = {k[4:]: int(v) for k, v in request.POST.items() if k.startswith("dup_") and v.isdigit()}
+            choices = {k[4:]: int(str(v)) for k, v in request.POST.items()
+                       if k.startswith("dup_") and str(v).isdigit()}
             try:
                 report = national_import(data, filename=pending["name"], by=request.user,
                                          units=pending.get("units", []), default_unit=pending.get("default_unit", ""),

@@ -608,25 +608,25 @@ def _validate(sheets: dict[str, list[Row]], errors: list[RowError], *,
 
     # The version-date rule of publishing (services.check_valid_from), across the file and
     # the database: each published version starts after the one before it.
-    stored_published = defaultdict(dict)
+    stored_published: dict[str, dict[int, dt.date]] = defaultdict(dict)
     for pv in ProcedureVersion.objects.filter(procedure__slug__in={k[0] for k in versions}, is_published=True) \
             .select_related("procedure"):
         stored_published[pv.procedure.slug][pv.number] = pv.valid_from
     by_slug: dict[str, dict[int, tuple[dt.date, Row | None]]] = defaultdict(dict)
-    for slug, numbers in stored_published.items():
-        for number, valid_from in numbers.items():
+    for slug, stored_numbers in stored_published.items():
+        for number, valid_from in stored_numbers.items():
             by_slug[slug][number] = (valid_from, None)
     for (slug, number), row in versions.items():
         if row.values["is_published"]:
             by_slug[slug][number] = (row.values["valid_from"], row)
-    for slug, numbers in by_slug.items():
-        ordered = sorted(numbers.items())
+    for slug, dated in by_slug.items():
+        ordered = sorted(dated.items())
         for (n_old, (d_old, r_old)), (n_new, (d_new, r_new)) in itertools.pairwise(ordered):
             if d_new <= d_old and (r_new or r_old):
-                row = r_new or r_old
-                assert row is not None
+                culprit = r_new or r_old
+                assert culprit is not None
                 where = _("dòng %(row)s") % {"row": r_old.number} if r_old else _("hệ thống")
-                errors.append(RowError("ThuTuc", row.number, row.letters["valid_from"],
+                errors.append(RowError("ThuTuc", culprit.number, culprit.letters["valid_from"],
                                        _("phiên bản %(n)s của %(slug)s có hiệu lực từ %(new)s, không sau phiên bản "
                                          "%(m)s (%(old)s, %(where)s).")
                                        % {"n": n_new, "slug": slug, "new": d_new.strftime("%d/%m/%Y"), "m": n_old,

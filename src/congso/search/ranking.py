@@ -56,7 +56,9 @@ def procedure_search_text(name: str, national_code: str = "", local_code: str = 
     (for "khaisinh")."""
     keys = key_words(name)
     codes = " ".join(c for c in (national_code, national_code.replace(".", ""), fold(local_code)) if c)
-    return f"{fold(name)} {codes} | {' '.join(keys)} | {''.join(keys)}".strip()
+    joined = "".join(keys)
+    plain = "".join(fold_words(name))
+    return f"{fold(name)} {codes} | {' '.join(keys)} | {joined}{' ' + plain if plain != joined else ''}".strip()
 
 
 @dataclass(frozen=True)
@@ -96,10 +98,10 @@ def _split_run_together(word: str, vocabulary: set[str], depth: int = 0) -> list
     if depth > 3:
         return None
     for cut in range(len(word) - 1, 0, -1):
-        head, tail = word[:cut], word[cut:]
+        head, tail = key_word(word[:cut]), word[cut:]
         if head in vocabulary:
-            if tail in vocabulary:
-                return [head, tail]
+            if key_word(tail) in vocabulary:
+                return [head, key_word(tail)]
             rest = _split_run_together(tail, vocabulary, depth + 1)
             if rest:
                 return [head, *rest]
