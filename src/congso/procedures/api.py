@@ -58,6 +58,10 @@ class FeeOut(Schema):
     name: str
     amount: int
     note: str
+    per_unit: str  # "trang", "bản", "trường hợp": the amount is per that unit
+    from_unit: int | None  # a tier: from which unit on
+    max_amount: int | None  # cap of the tiers per unit
+    condition: str  # a conditional row: the officer picks the one that applies at intake
 
 
 class StepOut(Schema):
@@ -93,6 +97,7 @@ class ProcedureDetailOut(Schema):
     duration_kind: str
     duration_text: str
     duration_note: str
+    levels: list[str]
     applicants: str
     implementing_agency: str
     result: str
@@ -140,6 +145,7 @@ def get_procedure(request: HttpRequest, slug: str) -> dict[str, Any]:
         "via_counter": v.via_counter, "via_post": v.via_post, "via_online": v.via_online,
         "sets": v.sets, "duration": v.duration, "duration_kind": v.duration_kind,
         "duration_text": v.duration_display, "duration_note": v.duration_note,
+        "levels": procedure.level_list,
         "applicants": v.applicants, "implementing_agency": v.implementing_agency, "result": v.result,
         "fee_note": v.fee_note, "conditions": v.conditions, "legal_basis": v.legal_basis,
         "online_level_2015": v.online_level_2015, "online_level": v.online_level,

@@ -179,7 +179,7 @@ def test_service_error_mid_file_rolls_everything_back(demo_org):
     applied in the same transaction and are rolled back."""
     demo.load("2015")
     ward = demo_org.wards["00343"]
-    ward.dissolved_at = __import__("datetime").date(2025, 7, 1)
+    ward.dissolved_at = __import__("django.utils.timezone").utils.timezone.now()
     ward.save()
     before = _counts()
     data = _csv('1.000419,Đăng ký khai tử lưu động,Hộ tịch,Cấp huyện,05 ngày làm việc,Miễn lệ phí,Tờ khai',
