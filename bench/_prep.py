@@ -49,7 +49,45 @@ def main() -> None:
         raise SystemExit("no procedure offered by the ward")
     out["intake_version"] = version.pk
     out["intake_papers"] = list(version.papers.values_list("pk", flat=True))
+    out.update(_register_points(out))
     print(json.dumps(out))
+
+
+def _register_points(out: dict[str, object]) -> dict[str, object]:
+    """For each register scenario of bench/city.py (a ward's and the district's register, the
+    current month and the last 365 days): the row in the middle of the period, as the page
+    number the old offset pagination shows it on (``trang``) and as the keyset cursor of the
+    new one (``sau``), and a phone number and identity number of a dossier of the ward."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from congso.dossiers.models import Dossier
+    from congso.org.models import Staff
+
+    today = dt.date.today()
+    periods = {"month": today.replace(day=1), "year": today - dt.timedelta(days=365)}
+    points: dict[str, object] = {}
+    for who in ("motcua.nc", "motcua.tx"):
+        agency = Staff.objects.get(user__username=who).unit.agency()
+        points[f"agency:{who}"] = agency.pk
+        for name, start in periods.items():
+            since = timezone.make_aware(dt.datetime.combine(start, dt.time(0, 0)))
+            until = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time(0, 0)))
+            rows = Dossier.objects.filter(agency=agency, received_at__gte=since, received_at__lt=until)
+            total = rows.count()
+            middle = rows.order_by("received_at", "pk").values("pk", "received_at")[total // 2:total // 2 + 1]
+            row = next(iter(middle), None)
+            points[f"deep:{who}:{name}"] = {
+                "trang": total // 2 // 50 + 1,
+                "sau": f"{int(row['received_at'].timestamp() * 1_000_000)}_{row['pk']}" if row else ""}
+    ward = points["agency:motcua.nc"]
+    sample = Dossier.objects.filter(agency_id=ward).exclude(applicant_phone="").order_by("-pk").values(
+        "applicant_phone", "applicant_id_number", "code").first() or {}
+    points["search:phone"] = sample.get("applicant_phone", "0900000000")
+    points["search:id_number"] = sample.get("applicant_id_number", "001099012345")
+    points["search:code"] = sample.get("code", "X")
+    return points
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
@@ -41,18 +42,43 @@ TARGETS = {
     "intake c=4": ("rps_min", 150.0, "≥ 150 dossiers/s"),
     "stats ward month": ("p50_max", 100.0, "median ≤ 100 ms"),
     "stats district year": ("p50_max", 500.0, "median ≤ 500 ms"),
+    # Issue #12 §6: the register page (form 6) for any period and page, and the desk search.
+    "register ward month p1": ("p50_max", 100.0, "median ≤ 100 ms"),
+    "register ward month deep": ("p50_max", 100.0, "median ≤ 100 ms"),
+    "register ward year p1": ("p50_max", 100.0, "median ≤ 100 ms"),
+    "register ward year deep": ("p50_max", 100.0, "median ≤ 100 ms"),
+    "register district month p1": ("p50_max", 100.0, "median ≤ 100 ms"),
+    "register district month deep": ("p50_max", 100.0, "median ≤ 100 ms"),
+    "register district year p1": ("p50_max", 100.0, "median ≤ 100 ms"),
+    "register district year deep": ("p50_max", 100.0, "median ≤ 100 ms"),
+    "search ward name": ("p50_max", 50.0, "median ≤ 50 ms"),
+    "search ward common word": ("p50_max", 50.0, "median ≤ 50 ms"),
+    "search ward phone": ("p50_max", 50.0, "median ≤ 50 ms"),
+    "search ward identity": ("p50_max", 50.0, "median ≤ 50 ms"),
+    "search ward code": ("p50_max", 50.0, "median ≤ 50 ms"),
+    "search district leader name": ("p50_max", 50.0, "median ≤ 50 ms"),
+    "search district leader common word": ("p50_max", 50.0, "median ≤ 50 ms"),
+    "search district desk name": ("p50_max", 50.0, "median ≤ 50 ms"),
 }
 
 
-def _database_url(engine: str, workdir: Path) -> str:
+# The PostgreSQL database the benchmark fills and drops: --database, else $BENCH_DATABASE, else
+# congso_bench. Engineers sharing one server each name their own, so that one run never drops
+# another's data.
+DEFAULT_DATABASE = os.environ.get("BENCH_DATABASE", "congso_bench")
+
+
+def _database_url(engine: str, workdir: Path, database: str = DEFAULT_DATABASE) -> str:
     if engine == "postgres":
-        return "postgres://postgres@127.0.0.1:5432/congso_bench"
+        return f"postgres://postgres@127.0.0.1:5432/{database}"
     return f"sqlite:///{workdir / 'congso.sqlite3'}"
 
 
-def _reset_database(engine: str, workdir: Path) -> None:
+def _reset_database(engine: str, workdir: Path, database: str = DEFAULT_DATABASE) -> None:
     if engine == "postgres":
-        for sql in ("DROP DATABASE IF EXISTS congso_bench WITH (FORCE)", "CREATE DATABASE congso_bench"):
+        if not database.replace("_", "").isalnum():
+            raise SystemExit(f"bad database name: {database!r}")
+        for sql in (f"DROP DATABASE IF EXISTS {database} WITH (FORCE)", f"CREATE DATABASE {database}"):
             subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql, "postgres"], check=True)
     else:
         for suffix in ("", "-wal", "-shm"):
@@ -97,25 +123,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=2,
                         help="seconds of unmeasured load before each scenario, so every worker has "
                              "loaded its code and caches (a server that runs for days pays that once)")
+    parser.add_argument("--database", default=DEFAULT_DATABASE,
+                        help="PostgreSQL database to fill and measure (default $BENCH_DATABASE or congso_bench)")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--reuse", action="store_true", help="keep the database filled by an earlier run")
     parser.add_argument("--city", action="store_true", help="30 districts and ~500 wards")
+    parser.add_argument("--generate-only", action="store_true", help="fill the database (unless --reuse finds "
+                        "it filled) and stop, e.g. to generate a large one in the background")
     parser.add_argument("--only", default="", help="run only the scenarios whose name contains one of these "
                         "comma-separated words (the bare endpoint always runs), e.g. --only lookup,intake")
     args = parser.parse_args(argv or [])
 
-    workdir = ROOT / "var" / "bench" / args.engine
+    workdir = ROOT / "var" / "bench" / (args.engine if args.database == "congso_bench" or args.engine != "postgres"
+                                        else f"{args.engine}-{args.database}")
     workdir.mkdir(parents=True, exist_ok=True)
     fixtures = workdir / "bench_fixtures.json"
-    server = Server(database_url=_database_url(args.engine, workdir), var_dir=workdir, workers=args.workers,
+    server = Server(database_url=_database_url(args.engine, workdir, args.database), var_dir=workdir, workers=args.workers,
                     threads=args.threads,
                     extra_env={"CACHE_URL": "redis://127.0.0.1:6379/15", "LOOKUP_RATE_LIMIT": "100000000",
                                "CONGSO_QUERY_COUNT_HEADER": "true", "LOG_LEVEL": "WARNING",
                                "NOTIFY_INLINE": "false"})
     info: dict[str, Any] = json.loads(fixtures.read_text()) if fixtures.exists() else {}
     if not args.reuse or info.get("dossiers") != args.dossiers:
-        _reset_database(args.engine, workdir)
+        _reset_database(args.engine, workdir, args.database)
         print("migrate + demo_load …", flush=True)
         server.manage("migrate", "--noinput", "-v0")
         server.manage("demo_load")
@@ -129,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
         info["generate_wall_s"] = round(time.monotonic() - started, 1)
         fixtures.write_text(json.dumps(info, ensure_ascii=False, indent=1))
     server.manage("migrate", "--noinput", "-v0")  # a reused database gets new migrations
+    if args.generate_only:
+        print(f"generated {info.get('dossiers'):,} dossiers in {info.get('generate_wall_s')} s", flush=True)
+        return 0
     import redis  # the benchmark's cache database starts empty: nothing cached from an earlier run
 
     redis.Redis.from_url(server.env()["CACHE_URL"]).flushdb()
@@ -184,6 +218,32 @@ def main(argv: list[str] | None = None) -> int:
          1, (200,)),
         ("register export month (xlsx)", get(register, session("motcua.tx")), 1, (200,)),
     ]
+    # The register page (form 6) of a ward (motcua.nc) and of the district (the district desk,
+    # motcua.tx), for the current month and the last 365 days, on its first page and on the
+    # page holding the middle row of the period. The deep URL carries both the old offset page
+    # (``trang``) and the keyset cursor (``sau``) of the same row, so it runs on either code.
+    periods = {"month": month_start, "year": year_start}
+    for who, label in (("motcua.nc", "ward"), ("motcua.tx", "district")):
+        for name, start in periods.items():
+            base = f"/mot-cua/so-theo-doi/?don_vi={prep[f'agency:{who}']}&tu={start}&den={today}"
+            deep = prep[f"deep:{who}:{name}"]
+            scenarios.append((f"register {label} {name} p1", get(base, session(who)), 1, (200,)))
+            scenarios.append((f"register {label} {name} deep",
+                              get(f"{base}&trang={deep['trang']}&sau={deep['sau']}", session(who)), 1, (200,)))
+    # The desk search, from the queue page's search box (any status since issue #12): an
+    # unaccented full name, one common word (a sixteenth of all names), a phone number, an
+    # identity number and a code; for a ward's officer, the district leader (every unit of the
+    # district) and the district desk.
+    for name, who, q in (
+            ("search ward name", "motcua.nc", "nguyen van an"),
+            ("search ward common word", "motcua.nc", "nguyen"),
+            ("search ward phone", "motcua.nc", prep["search:phone"]),
+            ("search ward identity", "motcua.nc", prep["search:id_number"]),
+            ("search ward code", "motcua.nc", prep["search:code"]),
+            ("search district leader name", "lanhdao.tx", "tran thi mai"),
+            ("search district leader common word", "lanhdao.tx", "nguyen"),
+            ("search district desk name", "motcua.tx", "le van an")):
+        scenarios.append((name, get(f"/mot-cua/hang-doi/?q={urllib.parse.quote(q)}", session(who)), 1, (200,)))
     wanted = [w.strip() for w in args.only.split(",") if w.strip()]
     if wanted:
         scenarios = [s for s in scenarios if s[0].startswith("bare") or any(w in s[0] for w in wanted)]

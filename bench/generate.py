@@ -183,6 +183,7 @@ def generate(total: int, *, days: int = 730, seed: int = 20151, city: bool = Fal
     )
     from congso.org.models import Staff, Unit, UnitKind
     from congso.procedures.models import InternalStep, ProcedureVersion
+    from congso.search.normalize import fold
 
     rng = random.Random(seed)
     if city:
@@ -258,15 +259,20 @@ def generate(total: int, *, days: int = 730, seed: int = 20151, city: bool = Fal
         carry -= count
         if day == workdays[-1]:
             count += total - made - count if made + count < total else 0
-        for _ in range(count):
+        # The day's receipt minutes in order, so that each agency's register numbers and codes
+        # follow receipt order, as at a real desk (the register page is read in that order).
+        minutes = sorted(rng.randint(0, 8 * 60 + 30) for _ in range(count))
+        for minute in minutes:
             if made >= total:
                 break
             agency = rng.choices(agencies, weights)[0]
             version = rng.choice(versions_by_agency[agency.pk])
-            minute = rng.randint(0, 8 * 60 + 30)
-            received = dt.datetime.combine(day, dt.time(8, 0), VN) + dt.timedelta(minutes=minute)
+            opening = dt.datetime.combine(day, dt.time(8, 0), VN)
+            if day == today:  # today's dossiers fit between the opening and now, still in order
+                minute = minute * max(0, int((now - opening).total_seconds() // 60)) // (8 * 60 + 30)
+            received = opening + dt.timedelta(minutes=minute)
             if received > now:
-                received = now - dt.timedelta(minutes=rng.randint(1, 600))
+                received = now - dt.timedelta(seconds=1)
             amount = float(version.duration or 1)
             due = (_add_weekdays(received, amount) if version.duration_kind != "calendar_days"
                    else received + dt.timedelta(days=amount))
@@ -325,6 +331,7 @@ def generate(total: int, *, days: int = 730, seed: int = 20151, city: bool = Fal
                 receiving_unit_id=desk[agency.pk].pk, processing_agency_id=agency.pk, handling_unit_id=handling.pk,
                 handler_id=handler, stage=stage, applicant_kind=ApplicantKind.INDIVIDUAL,
                 applicant_name=f"{family} {middle} {given}", applicant_id_number=id_number,
+                applicant_name_folded=fold(f"{family} {middle} {given}"),
                 applicant_address=f"Số {rng.randint(1, 200)} {rng.choice(STREETS)}, Hà Nội",
                 applicant_phone=f"09{rng.randint(10000000, 99999999)}", channel=channel, status=status,
                 submitted_at=received, received_at=received, original_due_at=due, due_at=due,

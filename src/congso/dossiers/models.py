@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congso.org.models import Staff, Unit
 from congso.procedures.models import ProcedureVersion
+from congso.search.fields import FoldedField
 
 
 class Status(models.IntegerChoices):
@@ -105,6 +106,8 @@ class Dossier(models.Model):
     applicant_kind = models.CharField(_("loại chủ hồ sơ"), max_length=12, choices=ApplicantKind.choices,
                                       default=ApplicantKind.INDIVIDUAL)
     applicant_name = models.CharField(_("chủ hồ sơ"), max_length=200)
+    # fold(applicant_name), for the desk search (selectors.desk_search; trigram index on PostgreSQL).
+    applicant_name_folded = FoldedField(max_length=200, source="applicant_name")
     applicant_id_number = models.CharField(_("số CCCD / mã số thuế"), max_length=14, db_index=True)
     applicant_address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
     applicant_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
@@ -166,6 +169,8 @@ class Dossier(models.Model):
             # The register (form 6): one agency's dossiers by receipt time.
             models.Index(fields=["agency", "received_at"], name="dossier_register_idx"),
             models.Index(fields=["status"], name="dossier_status_idx"),
+            # The desk search by phone number (identity numbers and codes have their own).
+            models.Index(fields=["applicant_phone"], name="dossier_phone_idx"),
         ]
 
     def __str__(self) -> str:

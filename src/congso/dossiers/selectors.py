@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, overload
@@ -29,6 +30,7 @@ from congso.core.rows import CompiledQuery
 from congso.org.models import Role, Unit, UnitKind
 from congso.org.selectors import role_unit_ids, role_units, staff_cached, staff_for
 from congso.procedures.models import Procedure, ProcedureVersion
+from congso.search.normalize import fold
 
 from . import deadlines
 from .models import OPEN_STATUSES, Channel, Dossier, Handover, Stage, Status, Timeliness
@@ -227,10 +229,9 @@ class QueueRows:
 
 
 def apply_filters(qs: QuerySet[Dossier], filters: dict[str, str]) -> QuerySet[Dossier]:
-    text = (filters.get("q") or "").strip()
-    if text:
-        qs = qs.filter(Q(code__icontains=text) | Q(applicant_name__icontains=text)
-                       | Q(applicant_id_number=text))
+    condition = search_condition(filters.get("q") or "")
+    if condition is not None:
+        qs = qs.filter(condition)
     field = filters.get("field")
     if field:
         qs = qs.filter(procedure_version__procedure__field__code=field)
@@ -366,19 +367,175 @@ def version_for_unit(unit: Unit, version_pk: int, at: dt.date | None = None) -> 
 # Register (form 6) and statistics
 
 
+def _scope_condition(user: Any) -> Q | None:
+    """visible_dossiers as one condition on the dossier row, with the user's unit ids as
+    literals (read once per request), so that it can be ANDed to a query that an index already
+    narrows; None for a superuser (everything)."""
+    if getattr(user, "is_superuser", False):
+        return None
+    ids = sorted(role_unit_ids(user, WORK_ROLES))
+    if not ids:
+        return Q(pk__in=[])
+    passed = Handover.objects.filter(dossier=OuterRef("pk")).filter(
+        Q(to_unit_id__in=ids) | Q(from_unit_id__in=ids))
+    return (Q(receiving_unit_id__in=ids) | Q(handling_unit_id__in=ids) | Q(processing_agency_id__in=ids)
+            | Q(agency_id__in=ids) | Exists(passed))
+
+
 def register_rows(user: Any, agency: Unit, start: dt.date, end: dt.date,
-                  field: str = "") -> QuerySet[Dossier]:
-    """Dossiers of an agency received in [start, end] (local days), in register order. The
-    bounds are times, not ``received_at__date``, so the (agency, received_at) index serves."""
+                  field: str = "", text: str = "") -> QuerySet[Dossier]:
+    """Dossiers of an agency received in [start, end] (local days), in receipt order (the
+    order of their register numbers: both are given at acceptance). The bounds are times, not
+    ``received_at__date``, so the (agency, received_at) index serves. A user who holds a role in
+    the agency itself sees all its rows, so only other users' rows are checked one by one."""
     since = timezone.make_aware(dt.datetime.combine(start, dt.time(0, 0)))
     until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0, 0)))
-    qs = (visible_dossiers(user).filter(agency=agency, received_at__gte=since, received_at__lt=until,
-                                        register_entry__isnull=False)
+    qs = (Dossier.objects.filter(agency=agency, received_at__gte=since, received_at__lt=until,
+                                 register_entry__isnull=False)
           .select_related("procedure_version__procedure__field", "register_entry", "processing_agency")
-          .order_by("register_entry__year", "register_entry__number"))
+          .order_by("received_at", "pk"))
+    scope = _scope_condition(user)
+    if scope is not None and agency.pk not in role_unit_ids(user, WORK_ROLES):
+        qs = qs.filter(scope)
     if field:
         qs = qs.filter(procedure_version__procedure__field__code=field)
+    condition = search_condition(text)
+    if condition is not None:
+        qs = qs.filter(condition)
     return qs
+
+
+REGISTER_PAGE_SIZE = 50
+
+
+def register_cursor(dossier: Dossier) -> str:
+    """The keyset position of a register row: its receipt time (µs since the epoch) and id."""
+    assert dossier.received_at is not None
+    return f"{int(dossier.received_at.timestamp() * 1_000_000)}_{dossier.pk}"
+
+
+def _parse_cursor(value: str) -> tuple[dt.datetime, int] | None:
+    micros, _sep, pk = (value or "").partition("_")
+    if not (micros.isdigit() and pk.isdigit()) or len(micros) > 18:
+        return None
+    try:
+        at = dt.datetime.fromtimestamp(int(micros) / 1_000_000, tz=dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return at.replace(microsecond=int(micros) % 1_000_000), int(pk)
+
+
+@dataclass
+class RegisterPage:
+    """One page of the register, chosen by position (keyset), not by offset: every page costs
+    one index range scan of ``size`` rows, however deep, and nothing counts the period."""
+
+    rows: list[Dossier]
+    has_previous: bool
+    has_next: bool
+
+    @property
+    def previous_cursor(self) -> str:
+        return register_cursor(self.rows[0]) if self.rows and self.has_previous else ""
+
+    @property
+    def next_cursor(self) -> str:
+        return register_cursor(self.rows[-1]) if self.rows and self.has_next else ""
+
+
+def register_page(rows: QuerySet[Dossier], *, after: str = "", before: str = "",
+                  day: dt.date | None = None, last: bool = False,
+                  size: int = REGISTER_PAGE_SIZE) -> RegisterPage:
+    """The page of ``rows`` (register_rows: receipt order) that follows the row ``after``,
+    precedes the row ``before``, starts at ``day`` (the first row received that day or later)
+    or ends the period (``last``); the first page otherwise. A malformed cursor gives the first
+    page. Two queries at most: the page (one row more than shown tells whether another page
+    follows) and, when the page was reached from a date, whether any row precedes it."""
+    back = _parse_cursor(before)
+    forward = _parse_cursor(after)
+    if back is not None or (last and forward is None):
+        if back is not None:
+            at, pk = back
+            rows = rows.filter(Q(received_at__lt=at) | Q(received_at=at, pk__lt=pk), received_at__lte=at)
+        found = list(rows.order_by("-received_at", "-pk")[:size + 1])
+        page = found[:size][::-1]
+        return RegisterPage(page, has_previous=len(found) > size, has_next=back is not None)
+    if forward is not None:
+        at, pk = forward
+        found = list(rows.filter(Q(received_at__gt=at) | Q(received_at=at, pk__gt=pk),
+                                 received_at__gte=at)[:size + 1])
+        return RegisterPage(found[:size], has_previous=True, has_next=len(found) > size)
+    if day is not None:
+        since = timezone.make_aware(dt.datetime.combine(day, dt.time(0, 0)))
+        found = list(rows.filter(received_at__gte=since)[:size + 1])
+        earlier = bool(found) and rows.filter(received_at__lt=since).exists()
+        return RegisterPage(found[:size], has_previous=earlier, has_next=len(found) > size)
+    found = list(rows[:size + 1])
+    return RegisterPage(found[:size], has_previous=False, has_next=len(found) > size)
+
+
+# ---------------------------------------------------------------------------------------------
+# Desk search (issue #12): any dossier of the user's units, in any status
+
+
+SEARCH_PAGE_SIZE = 30
+_NUMBER_MARKS = re.compile(r"[\s.()-]")
+
+
+def search_condition(text: str) -> Q | None:
+    """What a search box's text asks for, as a condition each index can serve: digits only →
+    the identity number or the phone number (exact); letters with digits → the dossier code
+    (exact, upper-cased); otherwise a part of the applicant's name, folded
+    (search.normalize.fold), so "nguyen van an" finds "Nguyễn Văn An" (a trigram index on
+    PostgreSQL). None for an empty text."""
+    text = (text or "").strip()[:100]
+    if not text:
+        return None
+    digits = _NUMBER_MARKS.sub("", text)
+    if digits.startswith("+84") and digits[3:].isdigit():
+        digits = "0" + digits[3:]
+    if digits.isdigit():
+        return Q(applicant_id_number=digits) | Q(applicant_phone=digits) | Q(applicant_phone=text)
+    if any(c.isdigit() for c in text):
+        return Q(code=text.upper()) | Q(code=text)
+    folded = fold(text)
+    return Q(applicant_name_folded__contains=folded) if folded else None
+
+
+def search_urgency(now: dt.datetime, soon: dt.datetime) -> Case:
+    """The queue's urgency, and none for a closed dossier (a search finds them too)."""
+    return Case(When(~Q(status__in=OPEN_STATUSES), then=Value(URGENCY_NONE)),
+                *urgency_annotation(now, soon).cases, default=Value(URGENCY_OK), output_field=IntegerField())
+
+
+@dataclass
+class SearchPage:
+    rows: list[QueueRow]
+    next_after: int | None  # the id to continue after (newest first), None on the last page
+
+
+def desk_search(user: Any, text: str, *, after: str = "", status: str = "",
+                now: dt.datetime | None = None, size: int = SEARCH_PAGE_SIZE) -> SearchPage:
+    """Dossiers of the user's units (visible_dossiers) in any status matching ``text``
+    (search_condition), newest first, ``size`` at a time after the id ``after``: one query,
+    whose inner part picks the ids on the indexes of the search and the outer part joins only
+    those rows (as QueueRows does)."""
+    condition = search_condition(text)
+    if condition is None:
+        return SearchPage([], None)
+    ids = Dossier.objects.filter(condition)
+    scope = _scope_condition(user)
+    if scope is not None:
+        ids = ids.filter(scope)
+    if after.isdigit():
+        ids = ids.filter(pk__lt=int(after))
+    if status.isdigit():
+        ids = ids.filter(status=int(status))
+    now = now or timezone.now()
+    found = list(Dossier.objects.filter(pk__in=ids.order_by("-pk").values("pk")[:size + 1])
+                 .annotate(urgency=search_urgency(now, soon_threshold(user, now)))
+                 .order_by("-pk").values(*QUEUE_ROW_VALUES))
+    return SearchPage(found[:size], found[size - 1]["pk"] if len(found) > size else None)
 
 
 STAT_KEYS = ["received", "received_counter", "received_online", "received_post", "backlog",

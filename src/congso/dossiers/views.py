@@ -8,7 +8,7 @@ import io
 import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -339,15 +339,24 @@ def queue(request: HttpRequest) -> HttpResponse:
     if tab not in selectors.QUEUE_KEYS:
         raise Http404
     filters = {k: request.GET.get(k, "") for k in ("q", "field", "urgency", "status")}
+    context: dict[str, Any] = {
+        "tabs": [(q.key, q.label, counts[q.key]) for q in selectors.QUEUES], "tab": tab, "filters": filters,
+        "fields": Field.objects.order_by("name").values("code", "name"), "statuses": Status.choices,
+    }
+    if filters["q"].strip():
+        # The desk search: every dossier of the user's units, in any status (issue #12).
+        found = selectors.desk_search(request.user, filters["q"], after=request.GET.get("sau", ""),
+                                      status=filters["status"])
+        more = request.GET.copy()
+        more["sau"] = str(found.next_after or "")
+        return render(request, "dossiers/queue.html", {
+            **context, "search": True, "rows": _queue_rows(found.rows), "first_page": "sau" not in request.GET,
+            "more_query": more.urlencode() if found.next_after else ""})
     # Unfiltered, the page count is the tab count already read.
     rows = selectors.QueueRows(request.user, tab, filters=filters,
                                count=None if any(filters.values()) else counts[tab])
     page = Paginator(rows, 30).get_page(request.GET.get("trang"))
-    return render(request, "dossiers/queue.html", {
-        "tabs": [(q.key, q.label, counts[q.key]) for q in selectors.QUEUES], "tab": tab, "page": page,
-        "rows": _queue_rows(page.object_list), "filters": filters,
-        "fields": Field.objects.order_by("name").values("code", "name"), "statuses": Status.choices,
-    })
+    return render(request, "dossiers/queue.html", {**context, "page": page, "rows": _queue_rows(page.object_list)})
 
 
 def _queue_rows(rows: Iterable[selectors.QueueRow]) -> list[dict[str, Any]]:
@@ -388,6 +397,13 @@ def _period(request: HttpRequest, params: dict[str, str] | None = None) -> tuple
     return start, end
 
 
+def parse_date_or_none(value: str) -> dt.date | None:
+    try:
+        return parse_date(value or "")
+    except ValueError:
+        return None
+
+
 def _aware(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(0, 0)))
 
@@ -413,19 +429,40 @@ def register(request: HttpRequest) -> HttpResponse:
     agency = next((a for a in agencies if str(a.pk) == chosen), agencies[0])
     start, end = _period(request)
     field = request.GET.get("field", "")
-    rows = selectors.register_rows(request.user, agency, start, end, field)
+    text = request.GET.get("q", "").strip()
+    rows = selectors.register_rows(request.user, agency, start, end, field, text)
     period = _("Từ ngày %(start)s đến ngày %(end)s") % {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"}
     fmt = request.GET.get("dinh_dang")
     if fmt == "xlsx":
         return _register_xlsx(agency, rows, period, start, end)
     if fmt == "pdf":
         return _pdf(forms_pdf.register_pdf(agency.name, rows, period), f"so-theo-doi-{start}-{end}.pdf")
-    page = Paginator(rows, 50).get_page(request.GET.get("trang"))
+    # Pages by position (ADR 0055): next/previous from a row, the first or last page of the
+    # period, or the first row received on a chosen day; no page numbers, no count.
+    day = parse_date_or_none(request.GET.get("ngay", ""))
+    page = selectors.register_page(rows, after=request.GET.get("sau", ""), before=request.GET.get("truoc", ""),
+                                   day=day if day and start <= day <= end else None,
+                                   last=request.GET.get("cuoi") == "1")
+    base = request.GET.copy()
+    for key in ("sau", "truoc", "ngay", "cuoi", "trang", "dinh_dang"):
+        base.pop(key, None)
+    query = base.urlencode()
+
+    def link(**params: str) -> str:
+        return "?" + "&".join(p for p in (query, urlencode(params)) if p)
+
     return render(request, "dossiers/register.html", {
         "agencies": agencies, "agency": agency, "start": start, "end": end, "page": page,
-        "field": field, "fields": Field.objects.order_by("name"),
+        "field": field, "q": text, "fields": Field.objects.order_by("name"), "day": day,
         "header": forms_pdf.register_header(),
-        "rows": [forms_pdf.register_row(d) for d in page.object_list], "query": request.GET.urlencode(),
+        "rows": [forms_pdf.register_row(d) for d in page.rows], "query": query,
+        "jump_fields": [(k, v) for k, v in base.items() if v],
+        "first_url": link() if page.has_previous else "",
+        "previous_url": link(truoc=page.previous_cursor) if page.has_previous else "",
+        "next_url": link(sau=page.next_cursor) if page.has_next else "",
+        "last_url": link(cuoi="1") if page.has_next else "",
+        "shown_from": page.rows[0].received_at if page.rows else None,
+        "shown_to": page.rows[-1].received_at if page.rows else None,
     })
 
 
