@@ -23,7 +23,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.html import escape
 from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from redis import exceptions as redis_exceptions
@@ -455,7 +457,7 @@ def register(request: HttpRequest) -> HttpResponse:
         "agencies": agencies, "agency": agency, "start": start, "end": end, "page": page,
         "field": field, "q": text, "fields": Field.objects.order_by("name"), "day": day,
         "header": forms_pdf.register_header(),
-        "rows": [forms_pdf.register_row(d) for d in page.rows], "query": query,
+        "rows_html": _register_rows_html(page.rows), "query": query,
         "jump_fields": [(k, v) for k, v in base.items() if v],
         "first_url": link() if page.has_previous else "",
         "previous_url": link(truoc=page.previous_cursor) if page.has_previous else "",
@@ -464,6 +466,18 @@ def register(request: HttpRequest) -> HttpResponse:
         "shown_from": page.rows[0].received_at if page.rows else None,
         "shown_to": page.rows[-1].received_at if page.rows else None,
     })
+
+
+def _register_rows_html(rows: Iterable[Dossier]) -> SafeString:
+    """The table rows of a register page, escaped and joined here: 500 template cell lookups
+    were a third of the page's time. Each cell carries its column's label for the phone layout."""
+    labels = [escape(h) for h in forms_pdf.register_header()]
+    out = []
+    for d in rows:
+        cells = "".join(f'<td data-label="{label}">{escape(value)}</td>'
+                        for label, value in zip(labels, forms_pdf.register_row(d), strict=True))
+        out.append(f"<tr>{cells}</tr>")
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
 
 
 def _register_xlsx(agency: Unit, rows: Any, period: str, start: dt.date, end: dt.date) -> HttpResponse:
