@@ -106,7 +106,7 @@ class Dossier(models.Model):
     applicant_kind = models.CharField(_("loại chủ hồ sơ"), max_length=12, choices=ApplicantKind.choices,
                                       default=ApplicantKind.INDIVIDUAL)
     applicant_name = models.CharField(_("chủ hồ sơ"), max_length=200)
-    # fold(applicant_name), for the desk search (selectors.desk_search; trigram index on PostgreSQL).
+    # fold(applicant_name), for the desk search (selectors.desk_search, ADR 0056).
     applicant_name_folded = FoldedField(max_length=200, source="applicant_name")
     applicant_id_number = models.CharField(_("số CCCD / mã số thuế"), max_length=14, db_index=True)
     applicant_address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
@@ -169,8 +169,16 @@ class Dossier(models.Model):
             # The register (form 6): one agency's dossiers by receipt time.
             models.Index(fields=["agency", "received_at"], name="dossier_register_idx"),
             models.Index(fields=["status"], name="dossier_status_idx"),
-            # The desk search by phone number (identity numbers and codes have their own).
+            # The desk search (selectors.search_condition): by phone number (identity numbers and
+            # codes have their own), and by the start of the folded name within the receiving
+            # agency, or the deciding one when it is another (liên thông). text_pattern_ops lets
+            # PostgreSQL serve LIKE 'prefix%' whatever the database collation (ADR 0056).
             models.Index(fields=["applicant_phone"], name="dossier_phone_idx"),
+            models.Index(fields=["applicant_name_folded", "agency"], opclasses=["text_pattern_ops", "int8_ops"],
+                         name="dossier_name_idx"),
+            models.Index(fields=["applicant_name_folded", "processing_agency"],
+                         opclasses=["text_pattern_ops", "int8_ops"],
+                         condition=~models.Q(processing_agency=models.F("agency")), name="dossier_name_fwd_idx"),
         ]
 
     def __str__(self) -> str:
