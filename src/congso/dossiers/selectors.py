@@ -379,7 +379,7 @@ def _scope_condition(user: Any) -> Q | None:
     passed = Handover.objects.filter(dossier=OuterRef("pk")).filter(
         Q(to_unit_id__in=ids) | Q(from_unit_id__in=ids))
     return (Q(receiving_unit_id__in=ids) | Q(handling_unit_id__in=ids) | Q(processing_agency_id__in=ids)
-            | Q(agency_id__in=ids) | Exists(passed))
+            | Q(agency_id__in=ids) | Q(Exists(passed)))
 
 
 # What form 6 shows of a dossier (forms_pdf.register_row): a page reads nothing else of the

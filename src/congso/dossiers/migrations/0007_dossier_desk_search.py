@@ -17,14 +17,20 @@ def fill_folded_names(apps, schema_editor):
     table = connection.ops.quote_name(Dossier._meta.db_table)
     last = 0
     while True:
-        rows = list(Dossier.objects.using(connection.alias).filter(pk__gt=last).order_by("pk")
-                    .values_list("pk", "applicant_name")[:BATCH])
+        rows = list(
+            Dossier.objects.using(connection.alias)
+            .filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", "applicant_name")[:BATCH]
+        )
         if not rows:
             return
         last = rows[-1][0]
         values = [(fold(name)[:200], pk) for pk, name in rows if name]
         with connection.cursor() as cursor:
-            cursor.executemany(f"UPDATE {table} SET applicant_name_folded = %s WHERE id = %s", values)
+            cursor.executemany(
+                f"UPDATE {table} SET applicant_name_folded = %s WHERE id = %s", values
+            )
 
 
 def analyze(apps, schema_editor):
@@ -50,14 +56,20 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="dossier",
-            index=models.Index(fields=["applicant_name_folded", "agency"], opclasses=["text_pattern_ops", "int8_ops"],
-                               name="dossier_name_idx"),
+            index=models.Index(
+                fields=["applicant_name_folded", "agency"],
+                opclasses=["text_pattern_ops", "int8_ops"],
+                name="dossier_name_idx",
+            ),
         ),
         migrations.AddIndex(
             model_name="dossier",
-            index=models.Index(fields=["applicant_name_folded", "processing_agency"],
-                               opclasses=["text_pattern_ops", "int8_ops"],
-                               condition=~models.Q(processing_agency=models.F("agency")), name="dossier_name_fwd_idx"),
+            index=models.Index(
+                fields=["applicant_name_folded", "processing_agency"],
+                opclasses=["text_pattern_ops", "int8_ops"],
+                condition=~models.Q(processing_agency=models.F("agency")),
+                name="dossier_name_fwd_idx",
+            ),
         ),
         migrations.RunPython(analyze, migrations.RunPython.noop, elidable=True),
     ]

@@ -26,11 +26,22 @@ pytestmark = pytest.mark.django_db
 def _clone(dossier: Dossier, *, at: dt.datetime, number: int, **values) -> Dossier:
     """A copy of a received dossier, received at ``at`` with register number ``number``
     (the service would take seconds for the hundreds of rows these tests need)."""
-    fields = {f.attname: getattr(dossier, f.attname) for f in Dossier._meta.concrete_fields if f.attname != "id"}
-    fields.update(code=f"{dossier.code[:-4]}{number:04d}-{at:%m%d%H%M}", received_at=at, submitted_at=at,
-                  idempotency_key=None, **values)
+    fields = {
+        f.attname: getattr(dossier, f.attname)
+        for f in Dossier._meta.concrete_fields
+        if f.attname != "id"
+    }
+    fields.update(
+        code=f"{dossier.code[:-4]}{number:04d}-{at:%m%d%H%M}",
+        received_at=at,
+        submitted_at=at,
+        idempotency_key=None,
+        **values,
+    )
     copy = Dossier.objects.create(**fields)
-    RegisterEntry.objects.create(agency_id=dossier.agency_id, year=at.year, number=number, dossier=copy)
+    RegisterEntry.objects.create(
+        agency_id=dossier.agency_id, year=at.year, number=number, dossier=copy
+    )
     return copy
 
 
@@ -44,7 +55,10 @@ def _codes(html: str) -> list[str]:
 
 def test_intake_stores_the_folded_name(demo_org, district_version):
     d = receive(demo_org, district_version, applicant=person(name="  Đặng Thị Thuỷ  "))
-    assert Dossier.objects.values_list("applicant_name_folded", flat=True).get(pk=d.pk) == "dang thi thuy"
+    assert (
+        Dossier.objects.values_list("applicant_name_folded", flat=True).get(pk=d.pk)
+        == "dang thi thuy"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -59,8 +73,11 @@ def test_search_finds_an_unaccented_name_in_any_status(client, demo_org, distric
     open_one = receive(demo_org, district_version)  # Nguyễn Văn An, at the desk
     closed = receive(demo_org, district_version, at=local(2026, 3, 3, 9))
     Dossier.objects.filter(pk=closed.pk).update(status=Status.RETURNED, stage="closed")
-    other = receive(demo_org, district_version, applicant=person(name="Trần Thị Bình", id_number="001190054321",
-                                                                  phone="0987654321"))
+    other = receive(
+        demo_org,
+        district_version,
+        applicant=person(name="Trần Thị Bình", id_number="001190054321", phone="0987654321"),
+    )
     login(client, demo_org, "motcua.tx")
     for q in ("nguyen van an", "Nguyễn Văn An", "NGUYEN VAN", "nguyễn", " Nguyen  van   AN "):
         html = _search(client, q)
@@ -73,21 +90,34 @@ def test_search_finds_an_unaccented_name_in_any_status(client, demo_org, distric
 
 def test_search_by_code_identity_number_and_phone(client, demo_org, district_version):
     an = receive(demo_org, district_version)
-    binh = receive(demo_org, district_version, applicant=person(name="Trần Thị Bình", id_number="001190054321",
-                                                                 phone="0987654321"))
+    binh = receive(
+        demo_org,
+        district_version,
+        applicant=person(name="Trần Thị Bình", id_number="001190054321", phone="0987654321"),
+    )
     login(client, demo_org, "motcua.tx")
-    for q, found, not_found in ((binh.code, binh, an), (binh.code.lower(), binh, an),
-                                ("001190054321", binh, an), ("0987 654 321", binh, an),
-                                ("+84987654321", binh, an), ("001090012345", an, binh)):
+    for q, found, not_found in (
+        (binh.code, binh, an),
+        (binh.code.lower(), binh, an),
+        ("001190054321", binh, an),
+        ("0987 654 321", binh, an),
+        ("+84987654321", binh, an),
+        ("001090012345", an, binh),
+    ):
         html = _search(client, q)
         assert found.code in html and not_found.code not in html, q
 
 
 def test_search_is_scoped_to_the_officers_units(client, demo_org, district_version, ward_version):
     district = receive(demo_org, district_version)
-    ward = s.dossier_receive(by=demo_org.staff["motcua.nc"], receiving_unit=demo_org.wards["00343"],
-                             version=ward_version, applicant=person(), papers=all_papers(ward_version),
-                             at=local(2026, 3, 2, 10))
+    ward = s.dossier_receive(
+        by=demo_org.staff["motcua.nc"],
+        receiving_unit=demo_org.wards["00343"],
+        version=ward_version,
+        applicant=person(),
+        papers=all_papers(ward_version),
+        at=local(2026, 3, 2, 10),
+    )
     login(client, demo_org, "motcua.nc")
     html = _search(client, "nguyen van an")
     assert ward.code in html and district.code not in html
@@ -147,8 +177,14 @@ def register_rows(demo_org, district_version):
     for day in range(2, 7):
         for i in range(26 if day > 2 else 25):
             number += 1
-            rows.append(_clone(first, at=local(2026, 3, day, 8, 1 + i * 2), number=number,
-                               applicant_name="Lê Văn Bốn" if number % 5 == 0 else "Trần Thị Mai"))
+            rows.append(
+                _clone(
+                    first,
+                    at=local(2026, 3, day, 8, 1 + i * 2),
+                    number=number,
+                    applicant_name="Lê Văn Bốn" if number % 5 == 0 else "Trần Thị Mai",
+                )
+            )
     _clone(first, at=local(2026, 4, 30, 9), number=number + 1)
     return rows
 
@@ -178,7 +214,9 @@ def test_register_walks_forward_and_back_by_position(client, demo_org, register_
         if nxt is None:
             break
         assert nxt["don_vi"] == str(demo_org.district.pk) and nxt["tu"] == "2026-03-01"
-        html = _register(client, demo_org, **{k: v for k, v in nxt.items() if k in ("sau",)}).content.decode()
+        html = _register(
+            client, demo_org, **{k: v for k, v in nxt.items() if k in ("sau",)}
+        ).content.decode()
     assert [len(p) for p in seen] == [50, 50, 30]
     assert [c for p in seen for c in p] == expected  # every row once, in register order
     # Back from the last page gives the middle page again, then the first.
@@ -204,7 +242,9 @@ def test_register_bad_cursor_gives_the_first_page(client, demo_org, register_row
     first = _register(client, demo_org).content.decode()
     for bad in ("x", "123", "99999999999999999999_1", "1_x", "-5_3"):
         response = _register(client, demo_org, sau=bad, truoc=bad)
-        assert response.status_code == 200 and response.content.decode().count("<tr>") == first.count("<tr>")
+        assert response.status_code == 200 and response.content.decode().count(
+            "<tr>"
+        ) == first.count("<tr>")
 
 
 def test_register_search_and_field(client, demo_org, register_rows):
@@ -216,7 +256,9 @@ def test_register_search_and_field(client, demo_org, register_rows):
     assert html.count("<tr>") == 2
 
 
-@pytest.mark.parametrize("params", [{}, {"ngay": "2026-03-04"}, {"cuoi": "1"}, {"q": "tran thi mai"}])
+@pytest.mark.parametrize(
+    "params", [{}, {"ngay": "2026-03-04"}, {"cuoi": "1"}, {"q": "tran thi mai"}]
+)
 @pytest.mark.parametrize("username", ["motcua.tx", "lanhdao.tx"])
 def test_register_query_count_is_flat(client, demo_org, district_version, params, username):
     first = receive(demo_org, district_version, at=local(2026, 3, 2, 8, 0))
@@ -227,7 +269,12 @@ def test_register_query_count_is_flat(client, demo_org, district_version, params
         nonlocal number
         for i in range(n):
             number += 1
-            _clone(first, at=local(2026, 3, 2 + i % 5, 9, i % 60), number=number, applicant_name="Trần Thị Mai")
+            _clone(
+                first,
+                at=local(2026, 3, 2 + i % 5, 9, i % 60),
+                number=number,
+                applicant_name="Trần Thị Mai",
+            )
 
     def queries(extra: dict[str, str]) -> int:
         with CaptureQueriesContext(connection) as ctx:
