@@ -150,6 +150,8 @@ NOT_LISTINGS = {
             "procedures:form_download",
             "procedures:catalogue_admin",
             "procedures:catalogue_export",
+            "procedures:national_upload",
+            "procedures:national_review",
             "api:list_procedures",
             "api:get_procedure",
         ],
