@@ -167,6 +167,8 @@ NOT_LISTINGS = {
             "accounts:logout",
             "accounts:password_change",
             "accounts:password_change_done",
+            "accounts:sessions",
+            "accounts:sessions_end",
             "api:openapi-json",
             "api:openapi-view",
             "api:api-root",

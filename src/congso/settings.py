@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "congso.accounts.middleware.SessionActivityMiddleware",
 ]
 
 # CONGSO_QUERY_COUNT_HEADER: add X-Query-Count to responses (benchmarks only).
@@ -218,7 +219,12 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # logged-in request does not query the session table.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 3600
+# SESSION_COOKIE_AGE_HOURS: a session ends this long after its login, however active.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE_HOURS", default=8) * 3600
+# CONGSO_STAFF_IDLE_MINUTES: staff sessions (officers, admin) end after this long without a
+# request; CONGSO_CITIZEN_IDLE_MINUTES the same for citizens and organisations (0 = no limit).
+CONGSO_STAFF_IDLE_MINUTES = env.int("CONGSO_STAFF_IDLE_MINUTES", default=30)
+CONGSO_CITIZEN_IDLE_MINUTES = env.int("CONGSO_CITIZEN_IDLE_MINUTES", default=0)
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -36,3 +36,37 @@ class User(AbstractUser):
     @property
     def is_officer(self) -> bool:
         return self.kind == AccountKind.STAFF
+
+
+class UserSession(models.Model):
+    """One signed-in browser of a user, so the user can see and end it (ASVS 3.3.4, issue 11.16).
+
+    Django's session stores cannot be listed per user, so each login writes one row here and
+    ``congso.accounts.sessions`` keeps it: ``sid_hash`` is the SHA-256 of a random id kept inside
+    the session (it survives the key rotation of a password change); ``sealed_key`` is the
+    session key encrypted with a key derived from SECRET_KEY, so ending a session can delete it
+    from a server-side store at once. A session whose row is gone is logged out on its next
+    request that records activity (at most one minute later), whatever the session engine.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="login_sessions", verbose_name=_("tài khoản")
+    )
+    sid_hash = models.CharField(max_length=64, unique=True)
+    sealed_key = models.TextField(blank=True)
+    user_agent = models.CharField(_("trình duyệt"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    created_at = models.DateTimeField(_("đăng nhập lúc"))
+    last_seen_at = models.DateTimeField(_("hoạt động gần nhất"))
+
+    objects: models.Manager[UserSession] = models.Manager()
+
+    class Meta:
+        verbose_name = _("phiên đăng nhập")
+        verbose_name_plural = _("phiên đăng nhập")
+        indexes = [
+            models.Index(fields=["user", "-last_seen_at"], name="accounts_session_user_seen")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.ip_address or '-'}"

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _g
 
 from congso.audit.services import audit_record
 
-from . import security
+from . import security, sessions
 from .models import User
 
 
@@ -17,7 +17,8 @@ def password_changed_notify(*, user: User, how: str, request: object | None = No
     """Tell the owner, by every contact the account has, that its password was changed
     (``how``: "change" by the user, "reset" by a code) so a takeover does not go unnoticed.
     Queued in the caller's transaction through the notification outbox; a change by the user
-    is also audited here."""
+    is also audited here. Every other session of the user is ended (Django's session hash
+    would refuse them on their next request anyway; this also removes them from the list)."""
     from congso.notify.services import notify_queue
 
     when = date_format(timezone.localtime(), "d/m/Y H:i")
@@ -44,4 +45,6 @@ def password_changed_notify(*, user: User, how: str, request: object | None = No
         )
         if how == "change":  # a reset is audited by its own service (citizen.password_reset)
             audit_record(actor=user, action="account.password_change", target=user)
+        keep = sessions.current_sid_hash(request) if hasattr(request, "session") else ""  # type: ignore[arg-type]
+        sessions.sessions_end(user=user, keep_sid_hash=keep, reason=f"password_{how}")
     security.event(f"password.{how}", request, user=user.pk)  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from . import security
+from . import security, sessions
 
 
 @receiver(user_login_failed, dispatch_uid="congso.accounts.login_failed")
@@ -21,12 +21,16 @@ def _login_failed(
 @receiver(user_logged_in, dispatch_uid="congso.accounts.logged_in")
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     security.event("login.ok", request, user=user.pk, kind=getattr(user, "kind", ""))
+    if request is not None and hasattr(request, "session"):
+        sessions.session_record(request, user)
 
 
 @receiver(user_logged_out, dispatch_uid="congso.accounts.logged_out")
 def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
         security.event("logout", request, user=user.pk)
+    if request is not None and hasattr(request, "session"):
+        sessions.session_forget(request)
 
 
 @receiver(user_locked_out, dispatch_uid="congso.accounts.locked_out")

@@ -8,5 +8,7 @@ urlpatterns = [
     path("dang-nhap/", views.LoginView.as_view(), name="login"),
     path("dang-xuat/", LogoutView.as_view(), name="logout"),
     path("doi-mat-khau/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("phien-dang-nhap/", views.sessions_view, name="sessions"),
+    path("phien-dang-nhap/ket-thuc/", views.sessions_end_view, name="sessions_end"),
     path("doi-mat-khau/xong/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
 ]
