@@ -36,8 +36,10 @@ SECRET_KEY = env.str("SECRET_KEY", default="") or _development_secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 # CSRF_TRUSTED_ORIGINS: comma-separated origins (https://congso.example.gov.vn) behind a proxy.
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# CONGSO_PRODUCTION: this is a production server (secure defaults; demo data refused).
+PRODUCTION = env.bool("CONGSO_PRODUCTION", default=False)
 # SECURE_COOKIES: send cookies only over HTTPS and set HSTS (on in production).
-SECURE = env.bool("SECURE_COOKIES", default=not DEBUG and env.bool("CONGSO_PRODUCTION", default=False))
+SECURE = env.bool("SECURE_COOKIES", default=not DEBUG and PRODUCTION)
 # CONGSO_PUBLIC_URL: the address citizens reach CongSo at; printed in QR codes and e-mails.
 PUBLIC_URL = env.str("CONGSO_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.checks import Warning as CheckWarning
 
 SANDBOX_SECRET = "sandbox-secret-not-for-production"  # noqa: S105 - the known value we refuse
 
@@ -26,3 +27,41 @@ def production_secrets(app_configs: Any = None, **kwargs: Any) -> list[Error]:
         errors.append(Error("The local test e-ID provider (/eid-thu-nghiem/) is enabled.",
                             hint="Unset CONGSO_EID_TEST_PROVIDER in production.", id="congso.E003"))
     return errors
+
+
+def _demo_usernames() -> list[str]:
+    from congso.eservices.demo import EMAIL
+    from congso.org.demo import STAFF
+
+    return [row[0] for row in STAFF] + [EMAIL]
+
+
+@register(Tags.security, deploy=True)
+def demo_accounts(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Accounts ``demo_load`` creates: an error while one still has the published demo password
+    (anyone can log in as it, ``quantri`` is a superuser), a warning while the names exist."""
+    from django.contrib.auth import get_user_model
+    from django.db import DatabaseError
+
+    from congso.org.demo import DEMO_PASSWORD
+
+    try:
+        users = list(get_user_model().objects.filter(username__in=_demo_usernames()).order_by("username"))
+    except DatabaseError:  # not migrated yet: there are no accounts to report
+        return []
+    if not users:
+        return []
+    known = [user.username for user in users if user.check_password(DEMO_PASSWORD)]
+    messages: list[CheckMessage] = []
+    if known:
+        messages.append(Error(
+            f"Demo accounts with the published demo password exist: {', '.join(known)}.",
+            hint="Delete them (or at least change their passwords); demo data is never loaded in production.",
+            id="congso.E010"))
+    renamed = [user.username for user in users if user.username not in known]
+    if renamed:
+        messages.append(CheckWarning(
+            f"Accounts with the demo usernames exist: {', '.join(renamed)}.",
+            hint="Delete the demo accounts on a production server; their names are public.",
+            id="congso.W010"))
+    return messages

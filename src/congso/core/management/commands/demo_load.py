@@ -1,6 +1,7 @@
 from importlib import import_module
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 # Each domain that has demo data provides ``<app>.demo.load(variant)``, in this order.
 DEMO_MODULES = [
@@ -22,6 +23,10 @@ class Command(BaseCommand):
     def handle(self, *args, variant="2015", **options):
         from congso.org.demo import load_org_demo, load_two_tier_demo
 
+        # Demo data creates the superuser ``quantri`` with a published password: never in production.
+        if settings.PRODUCTION:
+            raise CommandError("Không nạp dữ liệu mẫu trên máy chủ chính thức (CONGSO_PRODUCTION đang bật): "
+                               "dữ liệu mẫu tạo tài khoản quản trị với mật khẩu công khai.")
         load_org_demo()
         self.stdout.write("Đã nạp tổ chức: Hà Nội → Thanh Xuân → 11 phường, cán bộ mẫu.")
         for module_name in DEMO_MODULES:
