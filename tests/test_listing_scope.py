@@ -80,6 +80,7 @@ NOT_LISTINGS = {
             "eservices:my_dossier",
             "eservices:result",
             "eservices:draft",
+            "eservices:draft_attachment",
             "eservices:payment_receipt",
             "eservices:payment_start",
         ],

@@ -272,7 +272,7 @@ def stats(request: HttpRequest, tu: str = "", den: str = "") -> Any:
 
 
 class LookupIn(Schema):
-    code: str
+    code: str  # the dossier code, or the reference (TT-XXXX-XXXX) of an online submission
     identity_number: str
 
 
@@ -284,7 +284,8 @@ class LookupStepOut(Schema):
 
 
 class LookupOut(Schema):
-    code: str
+    code: str | None  # None until the desk accepts an online dossier
+    reference: str | None  # the online submission's reference (mã tham chiếu), if any
     procedure_name: str
     status: int
     status_label: str

@@ -25,6 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 from . import views
 from .models import Dossier, StatusHistory
 from .models import Status as DossierStatus
+from .references import parse_reference
 from .transitions import history_label
 
 # PostgreSQL formats the times itself (in UTC, always six fractional digits): turning the
@@ -34,8 +35,9 @@ _PG_TIME = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
 
 
 @functools.cache
-def lookup_sql(vendor: str) -> str:
-    """The one statement: the dossier by code and identity number, LEFT JOINed to its history
+def lookup_sql(vendor: str, by: str = "code") -> str:
+    """The one statement: the dossier by code (or, with ``by="reference"``, by the reference
+    of an online submission, ADR 0075) and identity number, LEFT JOINed to its history
     rows (a dossier without any is still found, with no steps) and their units, in history
     order. Built once per database vendor from the models' tables and columns; ``%s``
     placeholders. On PostgreSQL the four times come as ISO text (see _PG_TIME)."""
@@ -53,7 +55,7 @@ def lookup_sql(vendor: str) -> str:
     columns = [col("d", dossier, "code"), col("d", dossier, "status"), time("d", dossier, "received_at"),
                time("d", dossier, "due_at"), time("d", dossier, "returned_at"), col("v", version, "name"),
                time("h", history, "at"), col("h", history, "action"), col("h", history, "to_status"),
-               col("u", unit, "name")]
+               col("u", unit, "name"), col("d", dossier, "reference")]
     # Identifiers come from the models only; the two values are parameters.
     return (
         f"SELECT {', '.join(columns)} FROM {qn(dossier.db_table)} d"  # noqa: S608 - identifiers only
@@ -61,18 +63,18 @@ def lookup_sql(vendor: str) -> str:
         f" ON {col('v', version)} = {col('d', dossier, 'procedure_version')}"
         f" LEFT JOIN {qn(history.db_table)} h ON {col('h', history, 'dossier')} = {col('d', dossier)}"
         f" LEFT JOIN {qn(unit.db_table)} u ON {col('u', unit)} = {col('h', history, 'unit')}"
-        f" WHERE {col('d', dossier, 'code')} = %s AND {col('d', dossier, 'applicant_id_number')} = %s"
+        f" WHERE {col('d', dossier, 'reference' if by == 'reference' else 'code')} = %s AND {col('d', dossier, 'applicant_id_number')} = %s"
         f" ORDER BY {col('h', history, 'at')}, {col('h', history)}"
     )
 
 
-def _fetch(code: str, id_number: str) -> list[tuple[Any, ...]]:
+def _fetch(code: str, id_number: str, by: str = "code") -> list[tuple[Any, ...]]:
     # On PostgreSQL the statement is prepared by psycopg after its fifth use on a connection
     # (settings: server-side binding with prepare_threshold), so planning the four-table join
     # (≈ 0.5 ms, several times its execution) is paid once per connection; SQLite's module keeps
     # compiled statements in a per-connection cache by SQL text.
     with connection.cursor() as cursor:
-        cursor.execute(lookup_sql(connection.vendor), [code, id_number])
+        cursor.execute(lookup_sql(connection.vendor, by), [code, id_number])
         return cursor.fetchall()
 
 
@@ -101,19 +103,21 @@ def _action_label(action: str, language: str | None) -> str:
 def public_answer(code: str, id_number: str) -> dict[str, Any] | None:
     """The public answer for a dossier code and the applicant's identity number, or None if
     they do not match (a wrong code and a wrong number look the same). Codes are matched
-    trimmed and upper-cased; one query."""
+    trimmed and upper-cased; a reference (``TT-…``) is matched however it is typed and finds
+    the dossier also after it has its code, which the answer then carries; one query."""
     code, id_number = (code or "").strip().upper(), (id_number or "").strip()
     if not code or not id_number or "\x00" in code or "\x00" in id_number:
         return None  # nothing to look for (PostgreSQL text cannot hold NUL either)
-    rows = _fetch(code, id_number)
+    reference = parse_reference(code)
+    rows = _fetch(reference, id_number, "reference") if reference else _fetch(code, id_number)
     if not rows:
         return None
     found_code, status, received_at, due_at, returned_at, procedure_name = rows[0][:6]
     language = get_language()
     steps = [{"at": _iso(at), "label": _action_label(action, language), "unit": unit,
               "status": _status_label(to_status, language)}
-             for _c, _s, _r, _d, _t, _p, at, action, to_status, unit in rows if at is not None]
-    return {"code": found_code, "procedure_name": procedure_name, "status": status,
+             for _c, _s, _r, _d, _t, _p, at, action, to_status, unit, _ref in rows if at is not None]
+    return {"code": found_code, "reference": rows[0][10], "procedure_name": procedure_name, "status": status,
             "status_label": _status_label(status, language),
             "received_at": _iso(received_at), "due_at": _iso(due_at), "returned_at": _iso(returned_at),
             "steps": steps}

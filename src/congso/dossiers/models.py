@@ -86,6 +86,9 @@ class Dossier(models.Model):
     """A dossier received by one agency under one procedure version, kept forever."""
 
     code = models.CharField(_("mã hồ sơ"), max_length=60, null=True, blank=True, unique=True)
+    # Given at online submission, before there is a code; looked up like a code, also after
+    # the code is given (references.py, ADR 0075).
+    reference = models.CharField(_("mã tham chiếu"), max_length=14, null=True, blank=True, unique=True)
     procedure_version = models.ForeignKey(ProcedureVersion, on_delete=models.PROTECT,
                                           related_name="dossiers", verbose_name=_("thủ tục"))
     # Indexed by dossier_register_idx (agency, received_at), whose first column serves too.

@@ -11,7 +11,7 @@ from congso.notify.services import notify_queue
 
 from .models import Dossier, Supplement
 
-EVENTS = {"accepted", "supplement", "apology", "result_ready", "payment"}
+EVENTS = {"accepted", "supplement", "apology", "result_ready", "payment", "refused"}
 
 
 def notify_dossier(dossier: Dossier, event: str) -> None:
@@ -19,8 +19,10 @@ def notify_dossier(dossier: Dossier, event: str) -> None:
     from the dossier in hand, inside the caller's transaction."""
     if not (dossier.applicant_email or dossier.applicant_phone):
         return
-    lookup = f"{settings.PUBLIC_URL}/tra-cuu/?ma={dossier.code or ''}"
-    values = {"code": dossier.code or "", "name": dossier.procedure_version.name,
+    # Before acceptance an online dossier has only its reference; the lookup answers both.
+    ref = dossier.code or dossier.reference or ""
+    lookup = f"{settings.PUBLIC_URL}/tra-cuu/?ma={ref}"
+    values = {"code": ref, "name": dossier.procedure_version.name,
               "agency": dossier.agency.name, "due": vndatetime(dossier.due_at), "url": lookup}
     if event == "accepted":
         subject = _("Hồ sơ %(code)s đã được tiếp nhận") % values
@@ -39,12 +41,17 @@ def notify_dossier(dossier: Dossier, event: str) -> None:
         values["fee"] = f"{dossier.fee_total:,}".replace(",", ".")
         subject = _("Hồ sơ %(code)s: đề nghị nộp phí, lệ phí") % values
         body = _("Hồ sơ %(code)s chờ nộp phí, lệ phí %(fee)s đồng.") % values
+    elif event == "refused":
+        values["reason"] = dossier.refusal_reason
+        subject = _("Hồ sơ %(code)s không được tiếp nhận, giải quyết") % values
+        body = _("%(agency)s từ chối hồ sơ %(code)s (%(name)s). Lý do: %(reason)s. "
+                 "Tra cứu: %(url)s") % values
     elif event == "result_ready":
         subject = _("Hồ sơ %(code)s đã có kết quả") % values
         body = _("Hồ sơ %(code)s đã có kết quả. Mời ông/bà đến nhận hoặc tra cứu: %(url)s") % values
     else:
         return
-    notify_queue(event=f"dossier.{event}", reference=dossier.code or str(dossier.pk),
+    notify_queue(event=f"dossier.{event}", reference=ref or str(dossier.pk),
                  email=dossier.applicant_email, phone=dossier.applicant_phone,
                  subject=subject, body=body)
 

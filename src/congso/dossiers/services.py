@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congso.audit.services import audit_record
+from congso.core.files import file_written
 from congso.core.rows import insert_rows, pipelined, update_columns
 from congso.core.uploads import CheckedUpload, validate_upload
 from congso.org.models import Role, Staff, Unit, UnitKind
@@ -49,6 +50,7 @@ from .models import (
     validate_identity,
 )
 from .notifications import notify_desk_supplement, notify_dossier
+from .references import new_reference
 from .sync import sync_enqueue
 from .transitions import ACTION_ROLES, ensure_stage, next_status
 
@@ -295,7 +297,7 @@ def _new_dossier(*, version: ProcedureVersion, receiving_unit: Unit, applicant: 
                  attachments: Sequence[UploadedFile] = (), request_summary: str = "",
                  idempotency_key: str | None = None, applicant_user: Any = None,
                  form_data: dict[str, Any] | None = None, uploaded_by: Any = None,
-                 accept: bool = False) -> Dossier:
+                 accept: bool = False, reference: str | None = None) -> Dossier:
     """Validate and write a new dossier with its papers and files; with ``accept`` it is
     written in status 2 with its appointment and steps, and the caller gives it its code and
     register row (_number) as late as it can."""
@@ -313,8 +315,8 @@ def _new_dossier(*, version: ProcedureVersion, receiving_unit: Unit, applicant: 
         proxy_name=applicant.proxy_name, proxy_id_number=applicant.proxy_id_number,
         applicant_user=applicant_user, request_summary=request_summary, form_data=form_data or {},
         channel=channel, status=Status.NEW, submitted_at=at, idempotency_key=idempotency_key,
-        fee_total=version_content(version).fee_total)
-    dossier.full_clean(exclude=["code", "procedure_version", "agency", "receiving_unit",
+        fee_total=version_content(version).fee_total, reference=reference)
+    dossier.full_clean(exclude=["code", "reference", "procedure_version", "agency", "receiving_unit",
                                 "processing_agency", "handling_unit", "idempotency_key"],
                        validate_unique=False, validate_constraints=False)
     if any(got.paper.version_id != version.pk for got in papers):
@@ -339,6 +341,7 @@ def _attach(dossier: Dossier, uploads: Sequence[UploadedFile], checked: Sequence
                          uploaded_by=uploaded_by, supplement=supplement)
         upload.seek(0)
         att.file.save(f"{ok.sha256[:16]}{ok.extension}", ContentFile(upload.read()), save=False)
+        file_written(att.file)  # removed again if the caller's transaction fails (core.files)
         att.save()
         rows.append(att)
     return rows
@@ -445,7 +448,9 @@ def dossier_submit_online(*, version: ProcedureVersion, agency: Unit, applicant:
                           attachments: Sequence[UploadedFile] = (), request_summary: str = "",
                           idempotency_key: str | None = None, at: dt.datetime | None = None) -> Dossier:
     """An online submission (channel 2): status 1, no code and no appointment yet; both are
-    given when the desk accepts it. The same idempotency key returns the same dossier."""
+    given when the desk accepts it. It gets a reference (mã tham chiếu) at once, which the
+    public lookup answers like a code (ADR 0075). The same idempotency key returns the same
+    dossier."""
     at = _now(at)
     if idempotency_key:
         existing = Dossier.objects.filter(idempotency_key=idempotency_key).first()
@@ -458,7 +463,7 @@ def dossier_submit_online(*, version: ProcedureVersion, agency: Unit, applicant:
                            applicant=applicant, channel=Channel.ONLINE, at=at,
                            attachments=attachments, request_summary=request_summary,
                            idempotency_key=idempotency_key, applicant_user=applicant_user,
-                           form_data=form_data, uploaded_by=applicant_user)
+                           form_data=form_data, uploaded_by=applicant_user, reference=new_reference())
     _history(dossier, "submit_online", None, None, at)
     _audit(dossier, "submit_online", None, None, {"channel": Channel.ONLINE})
     sync_enqueue(dossier, first=True)
@@ -628,6 +633,7 @@ def dossier_record_result(*, dossier: Dossier, by: Staff, result_number: str = "
         result_file.seek(0)
         dossier.result_file.save(f"{ok.sha256[:16]}{ok.extension}", ContentFile(result_file.read()),
                                  save=False)
+        file_written(dossier.result_file)
     dossier.result_number = result_number.strip()
     if result_summary:
         dossier.result_summary = result_summary
@@ -858,7 +864,10 @@ def dossier_refuse(*, dossier: Dossier, by: Staff, reason: str, at: dt.datetime 
     form 3 with the specific reason."""
     at = _now(at)
     dossier, old = _start(dossier, "refuse", by)
-    return _close(dossier, "refuse", by, old, reason, at)
+    dossier = _close(dossier, "refuse", by, old, reason, at)
+    # At the counter the applicant holds form 3; otherwise this message is how they learn it.
+    notify_dossier(dossier, "refused")
+    return dossier
 
 
 @transaction.atomic

@@ -40,6 +40,7 @@ from congso.procedures.models import Field
 from . import forms_pdf, selectors, services
 from .forms import IntakeForm
 from .models import Dossier, Rating, ReturnMethod, Satisfaction, Status
+from .references import parse_reference
 from .services import Applicant, PaperReceived
 from .transitions import ACTION_LABELS, ACTION_ROLES, allowed_actions
 
@@ -602,8 +603,10 @@ def public_find(code: str, id_number: str) -> Dossier | None:
     code, id_number = (code or "").strip().upper(), (id_number or "").strip()
     if not code or not id_number:
         return None
+    reference = parse_reference(code)
+    match = {"reference": reference} if reference else {"code": code}
     return (Dossier.objects.select_related("procedure_version", "receiving_unit", "processing_agency")
-            .filter(code=code, applicant_id_number=id_number).first())
+            .filter(applicant_id_number=id_number, **match).first())
 
 
 def public_steps(dossier: Dossier) -> list[dict[str, Any]]:

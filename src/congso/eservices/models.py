@@ -102,6 +102,9 @@ class Draft(models.Model):
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("cơ quan tiếp nhận"))
     data = models.JSONField(_("nội dung tờ khai"), default=dict, blank=True)
+    # The applicant block (name, id_number, address, phone, email) as last typed, kept even
+    # when invalid, so a reopened draft shows what was entered rather than the profile's values.
+    applicant = models.JSONField(_("thông tin chủ hồ sơ"), default=dict, blank=True)
     # Set once submitted; the draft then stays as the record of what was sent.
     submitted_at = models.DateTimeField(null=True, blank=True)
     dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.SET_NULL, null=True,

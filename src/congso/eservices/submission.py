@@ -19,13 +19,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from congso.accounts.models import AccountKind
 from congso.audit.services import audit_record
+from congso.core.files import delete_on_commit, file_written, files_removed_on_failure
 from congso.core.uploads import validate_upload
 from congso.dossiers import services as dossier_services
 from congso.dossiers.models import Dossier, Rating, Status
@@ -54,24 +54,6 @@ def _ensure_citizen(user: Any) -> None:
         raise PermissionDenied(_g("Chỉ tài khoản công dân, tổ chức mới nộp hồ sơ trực tuyến."))
 
 
-class _Written:
-    """Files written during a transaction, deleted again if it does not commit."""
-
-    def __init__(self) -> None:
-        self.files: list[FieldFile] = []
-
-    def add(self, field_file: FieldFile) -> None:
-        self.files.append(field_file)
-
-    def cleanup(self) -> None:
-        for f in self.files:
-            try:
-                if f.name:
-                    f.storage.delete(f.name)
-            except OSError:  # pragma: no cover - best effort
-                logger.warning("could not delete %s", f.name)
-
-
 @transaction.atomic
 def draft_create(*, user: Any, version: ProcedureVersion, unit: Unit) -> Draft:
     """Start an online application of ``version`` to ``unit`` (which must receive it)."""
@@ -95,10 +77,14 @@ def _checked_uploads(uploads: Mapping[int | None, Sequence[Any]]) -> list[tuple[
     return checked
 
 
+APPLICANT_KEYS = ("name", "id_number", "address", "phone", "email")
+
+
 def draft_save(*, draft: Draft, user: Any, data: dict[str, Any],
                uploads: Mapping[int | None, Sequence[Any]] | None = None,
-               remove: Iterable[int] = ()) -> Draft:
-    """Save the e-form data and new attachments of a draft (all or nothing)."""
+               remove: Iterable[int] = (), applicant: Mapping[str, Any] | None = None) -> Draft:
+    """Save the e-form data, the applicant block as typed and new attachments of a draft, and
+    drop the attachments in ``remove`` (rows now, their files once committed); all or nothing."""
     if draft.owner_id != user.pk:
         raise PermissionDenied(_g("Bạn không có quyền với hồ sơ này."))
     if draft.submitted_at is not None:
@@ -108,22 +94,23 @@ def draft_save(*, draft: Draft, user: Any, data: dict[str, Any],
     if any(pid is not None and pid not in papers for pid in uploads):
         raise ValidationError(_("Giấy tờ không thuộc thủ tục đã chọn."))
     checked = _checked_uploads(uploads)
-    written = _Written()
-    try:
-        with transaction.atomic():
-            draft = Draft.objects.select_for_update().get(pk=draft.pk)
-            draft.data = data
-            draft.save(update_fields=["data", "updated_at"])
-            DraftAttachment.objects.filter(draft=draft, pk__in=list(remove)).delete()
-            for paper_id, upload, name in checked:
-                att = DraftAttachment(draft=draft, paper_id=paper_id, name=name, size=upload.size)
-                upload.seek(0)
-                att.file.save(name, File(upload), save=False)
-                written.add(att.file)
-                att.save()
-    except BaseException:
-        written.cleanup()
-        raise
+    with files_removed_on_failure(), transaction.atomic():
+        draft = Draft.objects.select_for_update().get(pk=draft.pk)
+        draft.data = data
+        fields = ["data", "updated_at"]
+        if applicant is not None:
+            draft.applicant = {k: str(applicant.get(k) or "")[:300] for k in APPLICANT_KEYS}
+            fields.append("applicant")
+        draft.save(update_fields=fields)
+        for gone in DraftAttachment.objects.filter(draft=draft, pk__in=list(remove)):
+            delete_on_commit(gone.file)
+            gone.delete()
+        for paper_id, upload, name in checked:
+            att = DraftAttachment(draft=draft, paper_id=paper_id, name=name, size=upload.size)
+            upload.seek(0)
+            att.file.save(name, File(upload), save=False)
+            file_written(att.file)
+            att.save()
     return draft
 
 
@@ -155,7 +142,8 @@ def draft_submit(*, draft: Draft, user: Any, key: uuid.UUID, applicant: dict[str
             raise PermissionDenied(_g("Bạn không có quyền với hồ sơ này."))
         return existing.dossier
     try:
-        with transaction.atomic():
+        # Files the dossiers service writes (the attachments' copies) go if this fails.
+        with files_removed_on_failure(), transaction.atomic():
             draft = Draft.objects.select_for_update().select_related("version", "unit").get(pk=draft.pk)
             if draft.dossier_id is not None:
                 return Dossier.objects.get(pk=draft.dossier_id)
@@ -216,35 +204,30 @@ def supplement_reply(*, dossier: Dossier, user: Any, note: str, files: Sequence[
     if not files:
         raise ValidationError(_("Cần đính kèm ít nhất một tệp bổ sung."))
     checked = _checked_uploads({None: files})
-    written = _Written()
-    try:
-        with transaction.atomic():
-            locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-            # Status 5 (during processing) or status 1 with a completion request at intake.
-            if locked.status not in (Status.SUPPLEMENT, Status.NEW):
-                raise ValidationError(_("Hồ sơ không ở trạng thái chờ bổ sung."))
-            request = locked.supplements.filter(received_at__isnull=True).order_by("-requested_at").first()
-            if request is None:
-                raise ValidationError(_("Không có yêu cầu bổ sung đang chờ."))
-            if SupplementReply.objects.filter(supplement=request).exists():
-                raise ValidationError(_("Bạn đã gửi bổ sung cho yêu cầu này; vui lòng chờ cán bộ tiếp nhận."))
-            reply = SupplementReply.objects.create(dossier=locked, supplement=request, author=user,
-                                                   note=note.strip()[:2000])
-            if locked.status == Status.SUPPLEMENT:
-                dossier_services.dossier_supplement_receive_online(
-                    dossier=locked, user=user, files=files, note=reply.note)
-            else:
-                for _pid, upload, name in checked:
-                    row = SupplementReplyFile(reply=reply, name=name, size=upload.size)
-                    upload.seek(0)
-                    row.file.save(name, File(upload), save=False)
-                    written.add(row.file)
-                    row.save()
-            audit_record(actor=user, action="eservices.supplement_reply", target=locked,
-                         unit=locked.handling_unit_id, data={"files": len(checked)})
-    except BaseException:
-        written.cleanup()
-        raise
+    with files_removed_on_failure(), transaction.atomic():
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        # Status 5 (during processing) or status 1 with a completion request at intake.
+        if locked.status not in (Status.SUPPLEMENT, Status.NEW):
+            raise ValidationError(_("Hồ sơ không ở trạng thái chờ bổ sung."))
+        request = locked.supplements.filter(received_at__isnull=True).order_by("-requested_at").first()
+        if request is None:
+            raise ValidationError(_("Không có yêu cầu bổ sung đang chờ."))
+        if SupplementReply.objects.filter(supplement=request).exists():
+            raise ValidationError(_("Bạn đã gửi bổ sung cho yêu cầu này; vui lòng chờ cán bộ tiếp nhận."))
+        reply = SupplementReply.objects.create(dossier=locked, supplement=request, author=user,
+                                               note=note.strip()[:2000])
+        if locked.status == Status.SUPPLEMENT:
+            dossier_services.dossier_supplement_receive_online(
+                dossier=locked, user=user, files=files, note=reply.note)
+        else:
+            for _pid, upload, name in checked:
+                row = SupplementReplyFile(reply=reply, name=name, size=upload.size)
+                upload.seek(0)
+                row.file.save(name, File(upload), save=False)
+                file_written(row.file)
+                row.save()
+        audit_record(actor=user, action="eservices.supplement_reply", target=locked,
+                     unit=locked.handling_unit_id, data={"files": len(checked)})
     return reply
 
 
@@ -308,7 +291,7 @@ def result_release(*, dossier: Dossier, user: Any) -> ElectronicResult:
         raise PermissionDenied(_g("Bạn không có quyền với hồ sơ này."))
     if not result_available(dossier):
         raise ValidationError(_("Kết quả chưa được trả hoặc hồ sơ chưa hoàn thành nghĩa vụ tài chính."))
-    with transaction.atomic():
+    with files_removed_on_failure(), transaction.atomic():
         locked = Dossier.objects.select_for_update().select_related("processing_agency").get(pk=dossier.pk)
         existing = ElectronicResult.objects.filter(dossier=locked).first()
         if existing is not None:
@@ -319,16 +302,11 @@ def result_release(*, dossier: Dossier, user: Any) -> ElectronicResult:
                           location=agency.name, field_name="CongSoKetQua")
         result = ElectronicResult(dossier=locked, sha256=hashlib.sha256(signed).hexdigest(),
                                   signed_by=agency.name)
-        written = _Written()
-        try:
-            result.file.save(f"ket-qua-{locked.code or locked.pk}.pdf", ContentFile(signed), save=False)
-            written.add(result.file)
-            result.save()
-            audit_record(actor=user, action="eservices.result_release", target=locked,
-                         unit=agency, data={"sha256": result.sha256})
-        except BaseException:
-            written.cleanup()
-            raise
+        result.file.save(f"ket-qua-{locked.code or locked.pk}.pdf", ContentFile(signed), save=False)
+        file_written(result.file)
+        result.save()
+        audit_record(actor=user, action="eservices.result_release", target=locked,
+                     unit=agency, data={"sha256": result.sha256})
     return result
 
 

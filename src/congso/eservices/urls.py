@@ -7,6 +7,8 @@ urlpatterns = [
     path("dich-vu-cong/", views.home, name="home"),
     path("dich-vu-cong/nop/<slug:slug>/", views.start, name="start"),
     path("dich-vu-cong/ho-so-nhap/<str:public_id>/", views.draft, name="draft"),
+    path("dich-vu-cong/ho-so-nhap/<str:public_id>/tep/<int:pk>/", views.draft_attachment,
+         name="draft_attachment"),
     path("dich-vu-cong/ho-so-cua-toi/", views.my_dossiers, name="my_dossiers"),
     path("dich-vu-cong/ho-so-cua-toi/<int:pk>/", views.my_dossier, name="my_dossier"),
     path("dich-vu-cong/ho-so-cua-toi/<int:pk>/ket-qua.pdf", views.result_download, name="result"),

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -317,22 +317,31 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
     schema = version.form_schema or []
     form_class = eforms.build_form_class(schema)
     papers = list(version.papers.all())
-    applicant = ApplicantForm(request.POST or None, initial=_applicant_initial(request.user),
+    # What was typed into the applicant block last time, else the account's details.
+    initial = dict(the_draft.applicant) if the_draft.applicant else _applicant_initial(request.user)
+    applicant = ApplicantForm(request.POST or None, initial=initial,
                               organisation=getattr(request.user, "kind", "") == AccountKind.ORGANISATION)
     upload_error = ""
     if request.method == "POST":
         form = form_class(request.POST)
-        submit = "submit" in request.POST
+        # "Xoá" next to an attachment saves what was typed and drops that one file.
+        deleting = [int(x) for x in request.POST.getlist("delete") if x.isdigit()]
+        submit = "submit" in request.POST and not deleting
         form.is_valid()
         data = eforms.cleaned_to_json(schema, {k: form.cleaned_data.get(k) for k in form.fields}) \
             if not form.errors else {**the_draft.data, **eforms.raw_values(schema, request.POST)}
-        remove = [int(x) for x in request.POST.getlist("remove") if x.isdigit()]
+        remove = [int(x) for x in request.POST.getlist("remove") if x.isdigit()] + deleting
+        removed = [a.name for a in the_draft.attachments.filter(pk__in=deleting)]
         try:
             submission.draft_save(draft=the_draft, user=request.user, data=data, remove=remove,
-                                  uploads=submission.paper_uploads(request.FILES, papers))
+                                  uploads=submission.paper_uploads(request.FILES, papers),
+                                  applicant={k: request.POST.get(k, "") for k in submission.APPLICANT_KEYS})
         except ValidationError as exc:
             upload_error = "; ".join(exc.messages)
         else:
+            if removed:
+                messages.success(request, _g("Đã xoá tệp %(names)s.") % {"names": ", ".join(removed)})
+                return redirect("eservices:draft", the_draft.public_id)
             if submit and not form.errors and applicant.is_valid():
                 try:
                     dossier = submission.draft_submit(
@@ -341,8 +350,9 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
                 except (ValidationError, PermissionDenied) as exc:
                     upload_error = "; ".join(getattr(exc, "messages", [str(exc)]))
                 else:
-                    messages.success(request, _g("Đã nộp hồ sơ. Cơ quan tiếp nhận sẽ kiểm tra và "
-                                                 "thông báo cho bạn."))
+                    messages.success(request, _g("Đã nộp hồ sơ, mã tham chiếu %(ref)s. Cơ quan tiếp "
+                                                 "nhận sẽ kiểm tra và thông báo cho bạn.")
+                                     % {"ref": dossier.reference or ""})
                     return redirect("eservices:my_dossier", dossier.pk)
             elif not submit:
                 messages.success(request, _g("Đã lưu nháp."))
@@ -352,11 +362,32 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
     attachments = list(the_draft.attachments.all())
     for paper in papers:
         paper.draft_files = [a for a in attachments if a.paper_id == paper.pk]  # type: ignore[attr-defined]
+    known = {p.pk for p in papers}
     return render(request, "eservices/draft.html", {
         "draft": the_draft, "version": version, "form": form, "applicant": applicant,
-        "papers": papers, "key": uuid.uuid4(), "upload_error": upload_error,
+        "papers": papers, "other_files": [a for a in attachments if a.paper_id not in known],
+        "key": uuid.uuid4(), "upload_error": upload_error,
         "accept": ACCEPT_ATTR, "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
     })
+
+
+_INLINE_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+
+
+@login_required(login_url="eservices:login")
+def draft_attachment(request: HttpRequest, public_id: str, pk: int) -> FileResponse:
+    """A file attached to the caller's own draft, to check it before submitting. PDF and
+    images open in the browser, anything else downloads."""
+    the_draft = selectors.draft_for(user=request.user, public_id=_uuid_or_404(public_id))
+    att = the_draft.attachments.filter(pk=pk).first() if the_draft is not None else None
+    if att is None or not att.file:
+        raise Http404
+    extension = "." + att.name.rsplit(".", 1)[-1].lower() if "." in att.name else ""
+    inline = extension in _INLINE_TYPES
+    response = FileResponse(att.file.open("rb"), as_attachment=not inline, filename=att.name,
+                            content_type=_INLINE_TYPES.get(extension, "application/octet-stream"))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _uuid_or_404(value: str) -> uuid.UUID:

@@ -48,7 +48,7 @@ def orm_answer(dossier: Dossier) -> dict[str, object]:
     steps = [{"at": h.at.isoformat(), "label": str(history_label(h.action)), "unit": h.unit.name,
               "status": str(DossierStatus(h.to_status).label)}
              for h in StatusHistory.objects.filter(dossier=dossier).select_related("unit").order_by("at", "pk")]
-    return {"code": dossier.code, "procedure_name": dossier.procedure_version.name, "status": dossier.status,
+    return {"code": dossier.code, "reference": dossier.reference, "procedure_name": dossier.procedure_version.name, "status": dossier.status,
             "status_label": str(DossierStatus(dossier.status).label), "received_at": iso(dossier.received_at),
             "due_at": iso(dossier.due_at), "returned_at": iso(dossier.returned_at), "steps": steps}
 
