@@ -294,7 +294,13 @@ NATIONAL_PORTAL_TRANSPORT = env.str("NATIONAL_PORTAL_TRANSPORT",
 # --- shared uploads and client address (follow-ups) -----------------------------------------
 # CONGSO_VIRUS_SCANNER moved with the validator to congso.core.uploads; an unset variable now
 # defaults there (the old default path congso.eservices.uploads.* no longer exists).
+# Production: congso.core.clamd.ClamdScanner (ClamAV's daemon, ADR 0100); `check --deploy` warns
+# while the no-op or the EICAR test scanner is set. A scanner that cannot answer refuses the upload.
 CONGSO_VIRUS_SCANNER = env.str("CONGSO_VIRUS_SCANNER", default="congso.core.uploads.NoopScanner")
+# CONGSO_CLAMD_ADDRESS: where clamd listens: unix:///var/run/clamav/clamd.ctl (Debian's
+# clamav-daemon) or tcp://host:3310. CONGSO_CLAMD_TIMEOUT: seconds to wait for its answer.
+CONGSO_CLAMD_ADDRESS = env.str("CONGSO_CLAMD_ADDRESS", default="unix:///var/run/clamav/clamd.ctl")
+CONGSO_CLAMD_TIMEOUT = env.float("CONGSO_CLAMD_TIMEOUT", default=30.0)
 # TRUSTED_PROXY_COUNT: how many reverse proxies in front of the app append to X-Forwarded-For;
 # 0 (default) = never trust that header and use REMOTE_ADDR (see congso.core.http.client_ip).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

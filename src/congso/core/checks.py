@@ -65,3 +65,20 @@ def demo_accounts(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
             hint="Delete the demo accounts on a production server; their names are public.",
             id="congso.W010"))
     return messages
+
+
+# --- sec-web (ADR 0100, 0101): uploads scanner and security headers ------------------------
+NOOP_SCANNERS = {"", "congso.core.uploads.NoopScanner", "congso.core.uploads.EicarScanner"}
+
+
+@register(Tags.security, deploy=True)
+def upload_scanner(app_configs: Any = None, **kwargs: Any) -> list[CheckWarning]:
+    """Warn while uploads are not scanned for malware (the default no-op or the test scanner)."""
+    path = getattr(settings, "CONGSO_VIRUS_SCANNER", "") or ""
+    if path in NOOP_SCANNERS:
+        return [CheckWarning(
+            f"Uploaded files are not scanned for malware (CONGSO_VIRUS_SCANNER={path or 'unset'}).",
+            hint="Install Debian's clamav-daemon and set CONGSO_VIRUS_SCANNER=congso.core.clamd."
+                 "ClamdScanner (CONGSO_CLAMD_ADDRESS points at its socket); see docs/deployment.md.",
+            id="congso.W100")]
+    return []

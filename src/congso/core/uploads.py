@@ -1,11 +1,12 @@
 """The one upload validator of the project: size, type by content, extension agreement,
-a storage-safe name, a content hash and a virus-scan hook.
+active content (HTML behind an image header, PDF scripts), a storage-safe name, a content
+hash and the virus scanner (ADR 0036, ADR 0100).
 
-Used for citizens' attachments (e-services drafts, supplement replies) and for the scans and
-result files officers upload in the one-stop app, so a file accepted in one place is accepted
-everywhere (PDF, JPEG, PNG, DOCX). The browser's content type and the file name are both chosen
+Every upload goes through it: citizens' attachments (e-services drafts, supplement replies),
+the scans and result files officers upload in the one-stop app, and the scans, drafts and
+signed PDFs of the documents app. The browser's content type and the file name are both chosen
 by the sender, so the type is decided from the file's first bytes (its "magic"); the extension
-must then agree with it.
+must then agree with it. Each caller names the kinds it accepts (``kinds=``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, Any, Protocol
 
@@ -34,24 +37,44 @@ class FileKind:
     label: str
     extensions: tuple[str, ...]
     content_type: str
+    binary: bool = True  # judged by its magic bytes; HTML in its first bytes is refused
 
 
 PDF = FileKind("pdf", "PDF", (".pdf",), "application/pdf")
 JPEG = FileKind("jpeg", "JPEG", (".jpg", ".jpeg"), "image/jpeg")
 PNG = FileKind("png", "PNG", (".png",), "image/png")
+TIFF = FileKind("tiff", "TIFF", (".tif", ".tiff"), "image/tiff")
 DOCX = FileKind("docx", "DOCX", (".docx",),
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document", binary=False)
+# What citizens and the one-stop desk may attach (papers of a dossier, results).
 ALLOWED_KINDS = (PDF, JPEG, PNG, DOCX)
+# Scans of incoming paper documents (office scanners often write TIFF).
+SCAN_KINDS = (PDF, JPEG, PNG, TIFF)
+# Drafts of outgoing documents; the signed original is a PDF.
+DRAFT_KINDS = (PDF, DOCX)
+SIGNED_KINDS = (PDF,)
 ACCEPT_ATTR = ",".join(ext for kind in ALLOWED_KINDS for ext in kind.extensions)
+
+
+def accept_attr(kinds: Sequence[FileKind]) -> str:
+    """The ``accept`` attribute of a file input for these kinds."""
+    return ",".join(ext for kind in kinds for ext in kind.extensions)
+
+
+class ScannerUnavailable(Exception):
+    """The virus scanner could not give an answer (daemon down, timeout, error reply)."""
 
 
 class VirusScanner(Protocol):
     def scan(self, data: bytes, name: str) -> str | None:
-        """Return the name of what was found, or None when the file is clean."""
+        """Return the name of what was found, or None when the file is clean; raise
+        ScannerUnavailable when no answer could be had (the upload is then refused)."""
 
 
 class NoopScanner:
-    """The default: no scanner installed (deployments point CONGSO_VIRUS_SCANNER at one)."""
+    """No scanner installed: accepts everything. The default for development; `check --deploy`
+    warns about it (congso.W100). Production points CONGSO_VIRUS_SCANNER at
+    ``congso.core.clamd.ClamdScanner``."""
 
     def scan(self, data: bytes, name: str) -> str | None:
         return None
@@ -71,13 +94,15 @@ def get_scanner() -> VirusScanner:
 
 
 def sniff(head: bytes, data: IO[bytes] | None = None) -> FileKind | None:
-    """The file's real kind from its content, or None if it is not one we accept."""
+    """The file's real kind from its content, or None if it is not one we know."""
     if head.startswith(b"%PDF-"):
         return PDF
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return PNG
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return TIFF
     if head.startswith(b"PK\x03\x04") and data is not None:
         # Any ZIP starts like this; a Word document must carry its content-type map and body.
         try:
@@ -93,13 +118,81 @@ def sniff(head: bytes, data: IO[bytes] | None = None) -> FileKind | None:
     return None
 
 
-def safe_filename(name: str, kind: FileKind) -> str:
-    """A storage-safe name: no path, no diacritics or odd characters, the kind's extension."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    stem = base.rsplit(".", 1)[0] if "." in base else base
-    stem = fold(unicodedata.normalize("NFC", stem))
-    stem = re.sub(r"[^a-z0-9]+", "-", stem).strip("-")[:80] or "tep"
-    return stem + kind.extensions[0]
+# --- active content (ADR 0100) ----------------------------------------------------------------
+# A browser that sniffs (no nosniff, an old viewer, a file saved and opened locally as .html)
+# decides "HTML" from the first bytes, so markup there behind an image or PDF header is the
+# polyglot trick. Real scans, photos and PDFs never carry these tags in their first 64 KiB
+# (PDF text is in compressed streams; XMP metadata is RDF, not HTML). The window is bounded so
+# random bytes of compressed image data cannot trip it (≈ 10⁻⁶ per file at 64 KiB).
+HTML_WINDOW = 64 * 1024
+HTML_MARKERS = re.compile(
+    rb"<(?:!doctype\s+html|html|head|body|script|iframe|object|embed|meta\s+http-equiv)[\s>/]",
+    re.IGNORECASE)
+
+# PDF names that make a document act on its own when opened: JavaScript (every script action
+# is "/S /JavaScript", document scripts sit in the "/JavaScript" name tree), launching programs,
+# rich media (Flash/3D with scripts) and XFA forms (which carry scripts).
+PDF_ACTIVE_NAMES = frozenset({b"JavaScript", b"Launch", b"RichMedia", b"XFA"})
+# Names short enough to occur by chance in compressed binary data (a 20 MB scan holds "/XFA)"
+# about once in 3,000 files) are looked for only where objects live: outside streams and inside
+# object streams. The long ones are looked for everywhere.
+PDF_SHORT_NAMES = frozenset({b"XFA"})
+PDF_NAME = re.compile(rb"/([^\s/\[\]<>(){}%]+)")
+PDF_HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+PDF_STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
+PDF_UNREADABLE_FILTERS = frozenset({b"ASCIIHexDecode", b"ASCII85Decode", b"LZWDecode",
+                                    b"RunLengthDecode", b"Crypt", b"AHx", b"A85", b"LZW", b"RL"})
+# Inflated bytes of object streams examined per PDF, beyond which it is refused as too complex
+# to check; real documents stay far below it.
+PDF_INFLATE_BUDGET = 64 * 1024 * 1024
+
+
+def _pdf_names(chunk: bytes) -> set[bytes]:
+    names = set()
+    for raw in PDF_NAME.findall(chunk):
+        # "/J#61vaScript" is "/JavaScript": names may spell any byte as #xx.
+        names.add(PDF_HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw) if b"#" in raw else raw)
+    return names
+
+
+class _TooComplex(Exception):
+    pass
+
+
+def pdf_active_content(data: bytes) -> set[bytes]:
+    """The active-content names (JavaScript, Launch …) of a PDF, in its plain objects and in its
+    object streams, which hide whole dictionaries behind Flate compression. Raises _TooComplex
+    for an object stream it cannot read (encrypted, exotic filters) or too much to inflate."""
+    found = _pdf_names(data) & (PDF_ACTIVE_NAMES - PDF_SHORT_NAMES)
+    budget = PDF_INFLATE_BUDGET
+    plain: list[bytes] = []
+    pos = 0
+    for match in PDF_STREAM_START.finditer(data):
+        if match.start() < pos:
+            continue  # the word inside a stream we already stepped over
+        plain.append(data[pos:match.start()])
+        end = data.find(b"endstream", match.end())
+        end = len(data) if end < 0 else end
+        window = data[max(0, match.start() - 4096):match.start()]
+        header = window[window.rfind(b"obj") + 1:] if b"obj" in window else window
+        names = _pdf_names(header)
+        if b"ObjStm" in names:
+            if names & PDF_UNREADABLE_FILTERS:
+                raise _TooComplex
+            body = data[match.end():end]
+            if b"FlateDecode" in names or b"Fl" in names:
+                try:
+                    body = zlib.decompressobj().decompress(body, budget + 1)
+                except zlib.error:
+                    raise _TooComplex from None
+                budget -= len(body)
+                if budget < 0:
+                    raise _TooComplex
+            found |= _pdf_names(body) & PDF_ACTIVE_NAMES
+        pos = end
+    plain.append(data[pos:])
+    found |= _pdf_names(b"".join(plain)) & PDF_ACTIVE_NAMES
+    return found
 
 
 @dataclass(frozen=True)
@@ -118,16 +211,35 @@ class CheckedUpload:
         return self.kind.extensions[0]
 
 
-def validate_upload(upload: Any) -> CheckedUpload:
-    """Check one uploaded file (a Django UploadedFile); raise ValidationError in Vietnamese.
+def safe_filename(name: str, kind: FileKind) -> str:
+    """A storage-safe name: no path, no diacritics or odd characters, the kind's extension."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    stem = fold(unicodedata.normalize("NFC", stem))
+    stem = re.sub(r"[^a-z0-9]+", "-", stem).strip("-")[:80] or "tep"
+    return stem + kind.extensions[0]
 
-    Order matters: cheap checks first, the scanner last, on the whole content.
-    """
+
+def _kinds_label(kinds: Sequence[FileKind]) -> str:
+    return ", ".join(kind.label for kind in kinds)
+
+
+def validate_upload(upload: Any, *, kinds: Sequence[FileKind] = ALLOWED_KINDS) -> CheckedUpload:
+    """Check one uploaded file (a Django UploadedFile or any file object with a name); raise
+    ValidationError in Vietnamese. The file is read whole (it is at most UPLOAD_MAX_BYTES)."""
     original = getattr(upload, "name", "") or ""
     size = getattr(upload, "size", None)
     if size is None:
         upload.seek(0, io.SEEK_END)
         size = upload.tell()
+    _check_size(original, size)
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    return validate_content(original, data, kinds=kinds)
+
+
+def _check_size(original: str, size: int) -> None:
     if size == 0:
         raise ValidationError(_("Tệp “%(name)s” rỗng."), code="empty", params={"name": original})
     limit = settings.UPLOAD_MAX_BYTES
@@ -136,15 +248,20 @@ def validate_upload(upload: Any) -> CheckedUpload:
             _("Tệp “%(name)s” quá lớn: tối đa %(limit)s MB."), code="too_big",
             params={"name": original, "limit": round(limit / 1024 / 1024, 1)},
         )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    stream = upload.file if hasattr(upload, "file") else upload
-    kind = sniff(head, stream)
-    if kind is None:
+
+
+def validate_content(original: str, data: bytes, *,
+                     kinds: Sequence[FileKind] = ALLOWED_KINDS) -> CheckedUpload:
+    """Check a file given as its name and bytes (edXML attachments, files built in memory).
+
+    Order matters: cheap checks first, the scanner last, on the whole content.
+    """
+    _check_size(original, len(data))
+    kind = sniff(data[:16], io.BytesIO(data))
+    if kind is None or kind not in kinds:
         raise ValidationError(
-            _("Tệp “%(name)s” không đúng định dạng cho phép (chỉ nhận PDF, JPEG, PNG, DOCX)."),
-            code="type", params={"name": original},
+            _("Tệp “%(name)s” không đúng định dạng cho phép (chỉ nhận %(kinds)s)."),
+            code="type", params={"name": original, "kinds": _kinds_label(kinds)},
         )
     ext = ("." + original.rsplit(".", 1)[-1].lower()) if "." in original else ""
     if ext not in kind.extensions:
@@ -152,14 +269,35 @@ def validate_upload(upload: Any) -> CheckedUpload:
             _("Phần mở rộng của tệp “%(name)s” không khớp với nội dung (nội dung là %(kind)s)."),
             code="extension", params={"name": original, "kind": kind.label},
         )
-    upload.seek(0)
-    data = upload.read()
-    upload.seek(0)
-    found = get_scanner().scan(data, original)
+    if kind.binary and HTML_MARKERS.search(data, 0, HTML_WINDOW):
+        raise ValidationError(
+            _("Tệp “%(name)s” bị từ chối: có mã HTML hoặc mã lệnh ẩn sau phần đầu tệp %(kind)s."),
+            code="html", params={"name": original, "kind": kind.label},
+        )
+    if kind is PDF:
+        try:
+            active = pdf_active_content(data)
+        except _TooComplex:
+            raise ValidationError(
+                _("Tệp “%(name)s” không kiểm tra an toàn được (PDF có mã hoá hoặc cấu trúc quá phức "
+                  "tạp); hãy in lại ra PDF thông thường hoặc quét lại bản giấy."), code="pdf_complex", params={"name": original}) from None
+        if active:
+            raise ValidationError(
+                _("Tệp “%(name)s” bị từ chối: tệp PDF chứa mã lệnh tự chạy (%(what)s). Hãy in lại "
+                  "ra PDF thông thường hoặc quét lại bản giấy."),
+                code="pdf_active", params={"name": original,
+                                           "what": ", ".join(sorted(n.decode() for n in active))},
+            )
+    try:
+        found = get_scanner().scan(data, original)
+    except ScannerUnavailable:
+        raise ValidationError(
+            _("Chưa kiểm tra được mã độc cho tệp “%(name)s” (dịch vụ quét không phản hồi). "
+              "Vui lòng thử lại sau ít phút."), code="scanner", params={"name": original}) from None
     if found:
         raise ValidationError(
             _("Tệp “%(name)s” bị từ chối vì phát hiện mã độc (%(found)s)."),
             code="virus", params={"name": original, "found": found},
         )
-    return CheckedUpload(name=safe_filename(original, kind), kind=kind, size=size,
+    return CheckedUpload(name=safe_filename(original, kind), kind=kind, size=len(data),
                          sha256=hashlib.sha256(data).hexdigest())

@@ -21,6 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congso.audit.services import audit_record
+from congso.core.uploads import (
+    DRAFT_KINDS,
+    SCAN_KINDS,
+    SIGNED_KINDS,
+    CheckedUpload,
+    FileKind,
+    validate_content,
+)
 from congso.org.models import Unit
 
 from .models import (
@@ -57,8 +65,6 @@ from .transitions import (
 
 log = logging.getLogger(__name__)
 
-ALLOWED_SCAN_TYPES = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
-ALLOWED_DRAFT_TYPES = (".pdf", ".docx")
 IN_LABELS = dict(IncomingStatus.choices)
 OUT_LABELS = dict(OutgoingStatus.choices)
 
@@ -87,16 +93,6 @@ def next_number(unit: Unit, year: int, register: str, series: str) -> int:
     return counter.last
 
 
-def _check_upload(name: str, size: int, allowed: Sequence[str]) -> None:
-    if not name.lower().endswith(tuple(allowed)):
-        raise ValidationError(_("Tệp %(name)s không đúng định dạng (chấp nhận: %(types)s).")
-                              % {"name": name, "types": ", ".join(allowed)})
-    if size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError(_("Tệp %(name)s vượt quá dung lượng cho phép.") % {"name": name})
-    if size == 0:
-        raise ValidationError(_("Tệp %(name)s rỗng.") % {"name": name})
-
-
 @dataclass
 class Upload:
     """A file handed to a service: its name and bytes (from a form, the API or edXML)."""
@@ -106,38 +102,25 @@ class Upload:
     content_type: str = ""
 
 
-def _magic_ok(upload: Upload) -> bool:
-    lower = upload.name.lower()
-    head = upload.data[:8]
-    if lower.endswith(".pdf"):
-        return head.startswith(b"%PDF-")
-    if lower.endswith(".png"):
-        return head.startswith(b"\x89PNG")
-    if lower.endswith((".jpg", ".jpeg")):
-        return head.startswith(b"\xff\xd8")
-    if lower.endswith((".tif", ".tiff")):
-        return head[:4] in (b"II*\x00", b"MM\x00*")
-    if lower.endswith(".docx"):
-        return head.startswith(b"PK")
-    return False
+@dataclass
+class _Checked:
+    upload: Upload
+    checked: CheckedUpload
 
 
-def _validated(uploads: Iterable[Upload], allowed: Sequence[str]) -> list[Upload]:
-    result = []
-    for up in uploads:
-        _check_upload(up.name, len(up.data), allowed)
-        if not _magic_ok(up):
-            raise ValidationError(_("Nội dung tệp %(name)s không khớp với định dạng của nó.")
-                                  % {"name": up.name})
-        result.append(up)
-    return result
+def _validated(uploads: Iterable[Upload], kinds: Sequence[FileKind]) -> list[_Checked]:
+    """Every file through the project's one validator (type by content, active content, the
+    virus scanner: ADR 0036, 0100), all before anything is written."""
+    return [_Checked(up, validate_content(up.name, up.data, kinds=kinds)) for up in uploads]
 
 
-def _attach(uploads: Iterable[Upload], **owner: Any) -> list[Attachment]:
+def _attach(uploads: Iterable[_Checked], **owner: Any) -> list[Attachment]:
     rows = []
-    for up in uploads:
-        att = Attachment(name=up.name[:255], content_type=up.content_type[:100], size=len(up.data), **owner)
-        att.file.save(up.name, ContentFile(up.data), save=False)
+    for item in uploads:
+        up, ok = item.upload, item.checked
+        shown = up.name.replace("\\", "/").rsplit("/", 1)[-1] or ok.name
+        att = Attachment(name=shown[:255], content_type=ok.content_type, size=ok.size, **owner)
+        att.file.save(ok.name, ContentFile(up.data), save=False)
         att.save()
         rows.append(att)
     return rows
@@ -246,7 +229,7 @@ def incoming_register(*, by: Any, unit: Unit, sender_name: str, abstract: str,
         raise ValidationError(_("Nơi gửi không được để trống."))
     if urgency not in Urgency.values or secrecy not in Secrecy.values or channel not in Channel.values:
         raise ValidationError(_("Độ khẩn, độ mật hoặc hình thức văn bản không hợp lệ."))
-    uploads = _validated(files, ALLOWED_SCAN_TYPES)
+    uploads = _validated(files, SCAN_KINDS)
     if channel == Channel.PAPER and not uploads:
         raise ValidationError(_("Văn bản giấy phải kèm bản quét."))
     received_at = received_at or timezone.now()
@@ -493,7 +476,7 @@ def outgoing_create_draft(*, by: Any, drafting_unit: Unit, kind: DocumentKind, a
         raise ValidationError(_("Độ khẩn hoặc độ mật không hợp lệ."))
     if signer.pk not in set(_agency_leader_ids(agency)):
         raise ValidationError(_("Người ký phải là lãnh đạo của %(unit)s.") % {"unit": agency.name})
-    [upload] = _validated([draft], ALLOWED_DRAFT_TYPES)
+    [checked] = _validated([draft], DRAFT_KINDS)
     if reply_to is not None and reply_to.holder_id != agency.pk:
         raise ValidationError(_("Chỉ trả lời văn bản đến của cùng cơ quan."))
     doc = OutgoingDocument(agency=agency, drafting_unit=drafting_unit, kind=kind, abstract=abstract.strip(),
@@ -502,7 +485,7 @@ def outgoing_create_draft(*, by: Any, drafting_unit: Unit, kind: DocumentKind, a
                            due_date=due_date, reply_to=reply_to, copies=max(1, copies),
                            keeping_unit=keeping_unit[:200],
                            place=agency.short_name or agency.name)
-    doc.draft.save(upload.name, ContentFile(upload.data), save=False)
+    doc.draft.save(checked.checked.name, ContentFile(draft.data), save=False)
     doc.save()
     for order, reviewer in enumerate(reviewers, start=1):
         ReviewStep.objects.create(outgoing=doc, order=order, reviewer=reviewer)
@@ -531,8 +514,8 @@ def outgoing_submit_review(*, doc: OutgoingDocument, by: Any, draft: Upload | No
     if by.pk != doc.created_by_id:
         raise PermissionDenied(_("Chỉ người soạn thảo được trình duyệt."))
     if draft is not None:
-        [upload] = _validated([draft], ALLOWED_DRAFT_TYPES)
-        doc.draft.save(upload.name, ContentFile(upload.data), save=False)
+        [checked] = _validated([draft], DRAFT_KINDS)
+        doc.draft.save(checked.checked.name, ContentFile(draft.data), save=False)
     steps = list(doc.reviews.all())
     if not steps:
         ensure_transition(OUTGOING_TRANSITIONS, doc.status, OutgoingStatus.APPROVED, OUT_LABELS)
@@ -625,8 +608,8 @@ def outgoing_sign(*, doc: OutgoingDocument, by: Any, pdf: Upload | None = None) 
         raise PermissionDenied(_("Chỉ người ký được chỉ định mới được ký văn bản."))
     ensure_transition(OUTGOING_TRANSITIONS, doc.status, OutgoingStatus.SIGNED, OUT_LABELS)
     if pdf is not None:
-        [upload] = _validated([pdf], (".pdf",))
-        data = upload.data
+        _validated([pdf], SIGNED_KINDS)
+        data = pdf.data
     elif (doc.draft.name or "").lower().endswith(".pdf"):
         with doc.draft.open("rb") as fh:
             data = fh.read()

@@ -3,6 +3,9 @@ helpers to build PDFs and uploads."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 
 from congso.core import pdf
@@ -29,6 +32,15 @@ def _signing_dir(settings, tmp_path_factory):
 
 def make_pdf(text: str = "Nội dung văn bản") -> bytes:
     return pdf.build([pdf.p(text)], title="Văn bản")
+
+
+def docx_bytes() -> bytes:
+    """A minimal Word file: the validator wants its content-type map and body."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
 
 
 def scan(text: str = "Bản quét công văn") -> Upload:

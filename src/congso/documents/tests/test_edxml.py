@@ -78,7 +78,7 @@ def test_pdf_content_must_match_its_type(org, package):
     _doc, data = package
     fake = base64.b64encode(b"MZ this is not a pdf").decode()
     broken = re.sub(rb"<edXML:Value>[^<]*</edXML:Value>", f"<edXML:Value>{fake}</edXML:Value>".encode(), data)
-    with pytest.raises(ValidationError, match="không khớp"):
+    with pytest.raises(ValidationError, match="không đúng định dạng"):
         s.edxml_import(by=org.user("vanthu.nc"), unit=org.wards["00343"], data=broken)
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from congso.audit.models import AuditEvent
 from congso.documents import services as s
 from congso.documents.models import (
+    Attachment,
     Channel,
     IncomingDocument,
     IncomingStatus,
@@ -18,7 +19,7 @@ from congso.documents.models import (
 )
 from congso.signing.services import verify_pdf
 
-from .conftest import make_pdf, scan
+from .conftest import docx_bytes, make_pdf, scan
 
 pytestmark = pytest.mark.django_db
 
@@ -54,9 +55,9 @@ def test_register_rules(org):
         register(org, clerk="vanthu.nc")  # a ward clerk cannot register in the district
     with pytest.raises(ValidationError, match="bản quét"):
         register(org, files=[])
-    with pytest.raises(ValidationError, match="không khớp"):
+    with pytest.raises(ValidationError, match="không đúng định dạng"):
         register(org, files=[s.Upload("x.pdf", b"MZ not a pdf")])
-    with pytest.raises(ValidationError, match="định dạng"):
+    with pytest.raises(ValidationError, match="không khớp"):
         register(org, files=[s.Upload("x.exe", b"%PDF-1.4")])
     assert not IncomingDocument.objects.exists()
     doc = register(org, channel=Channel.ELECTRONIC, files=[])
@@ -131,7 +132,7 @@ def test_whole_outgoing_flow_signs_then_numbers(org, kinds):
 def test_docx_draft_needs_a_final_pdf(org, kinds):
     doc = s.outgoing_create_draft(by=org.user("chuyenvien.tp"), drafting_unit=org.departments["TP"],
                                   kind=kinds["TB"], abstract="Thông báo lịch trực", signer=org.user("lanhdao.tx"),
-                                  draft=s.Upload("du-thao.docx", b"PK\x03\x04 docx"))
+                                  draft=s.Upload("du-thao.docx", docx_bytes()))
     s.outgoing_submit_review(doc=doc, by=org.user("chuyenvien.tp"))
     with pytest.raises(ValidationError, match="DOCX"):
         s.outgoing_sign(doc=doc, by=org.user("lanhdao.tx"))
@@ -256,3 +257,26 @@ def test_numbers_restart_each_year_and_per_agency(org, kinds):
         doc.refresh_from_db()
     assert district_doc.number_symbol == "01/QĐ-UBND" and ward_doc.number_symbol == "01/QĐ-UBND"
     assert district_doc.agency != ward_doc.agency
+
+
+def test_uploads_go_through_the_project_validator(org, kinds, settings):
+    """Finding 11.9: the documents app ran its own magic check (HTML behind a TIFF header passed)
+    and never called the virus scanner."""
+    polyglot = s.Upload("cong-van.tif", b"II*\x00\x08\x00\x00\x00<html><script>alert(1)</script>")
+    with pytest.raises(ValidationError, match="mã HTML"):
+        register(org, files=[polyglot])
+    settings.CONGSO_VIRUS_SCANNER = "congso.core.uploads.EicarScanner"
+    infected = s.Upload("scan.pdf", make_pdf() + b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*")
+    with pytest.raises(ValidationError, match="mã độc"):
+        register(org, files=[infected])
+    with pytest.raises(ValidationError, match="mã độc"):
+        s.outgoing_create_draft(
+            by=org.user("chuyenvien.tp"), drafting_unit=org.departments["TP"], kind=kinds["QĐ"],
+            abstract="Dự thảo", signer=org.user("lanhdao.tx"),
+            draft=s.Upload("du-thao.pdf", infected.data))
+    assert not IncomingDocument.objects.exists() and not Attachment.objects.exists()
+    # A good scan is stored under a safe name, with the type the content shows.
+    doc = register(org, files=[s.Upload("../Công văn số 12.PDF", make_pdf(), "text/html")])
+    att = doc.attachments.get()
+    assert att.content_type == "application/pdf" and att.file.name.endswith("/cong-van-so-12.pdf")
+    assert att.name == "Công văn số 12.PDF"  # shown and offered as the download name, without a path
