@@ -15,9 +15,9 @@ from django.db import transaction
 from congso.core import pdf
 from congso.org.demo import load_org_demo
 
-from .demo_data import FIELDS, FORMS, HOME_STEPS, PROCEDURES
+from .demo_data import FIELDS, FORMS, HOME_STEPS, NATIONAL_CODES, PROCEDURES
 from .models import Fee, Field, InternalStep, Procedure, RequiredPaper, UnitProcedure
-from .services import procedure_create, version_create_draft, version_publish
+from .services import procedure_create, procedure_update, version_create_draft, version_publish
 
 V1_FROM = dt.date(2015, 1, 1)
 FORM_DIR = "procedures/forms/"
@@ -93,7 +93,7 @@ def _fill(version: Any, spec: dict[str, Any]) -> None:
 
 def _create(spec: dict[str, Any], field: Field) -> Procedure:
     procedure = procedure_create(by=None, name=spec["name"], slug=spec["slug"], field=field,
-                                 level=spec["level"])
+                                 level=spec["level"], national_code=NATIONAL_CODES.get(spec["slug"], ""))
     v1 = version_create_draft(by=None, procedure=procedure, valid_from=V1_FROM, **_version_values(spec))
     _fill(v1, spec)
     version_publish(by=None, version=v1)
@@ -120,6 +120,10 @@ def load(variant: str = "2015") -> str | None:
         if procedure is None:
             procedure = _create(spec, fields[spec["field"]])
             created += 1
+        elif not procedure.national_code and NATIONAL_CODES.get(spec["slug"]) and \
+                not Procedure.objects.filter(national_code=NATIONAL_CODES[spec["slug"]]).exists():
+            # A demo loaded before the codes were added gets them (ADR 0024).
+            procedure_update(by=None, procedure=procedure, national_code=NATIONAL_CODES[spec["slug"]])
         scope = spec.get("scope", spec["level"])
         if scope == "district":
             units = [org.district]

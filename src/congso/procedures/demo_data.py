@@ -204,6 +204,30 @@ def F(name: str, amount: int, note: str = "", kind: str = "charge") -> dict[str,
 
 SAME_DAY_NOTE = "Trong ngày; nếu tiếp nhận sau 15 giờ thì trả kết quả trong ngày làm việc tiếp theo."
 
+# National TTHC codes (CSDL quốc gia về TTHC) of the demo procedures, copied with their names
+# from the national database's public listing (the same rows as the import fixture
+# tests/data/national_ward_district.csv). Procedures not listed keep an empty code: a code is
+# never guessed (ADR 0023, amended by ADR 0024). The national import matches these by code.
+NATIONAL_CODES: dict[str, str] = {
+    "dang-ky-khai-sinh": "1.001193",
+    "dang-ky-khai-tu": "1.000656",
+    "dang-ky-ket-hon": "1.000894",
+    "cap-ban-sao-trich-luc-ho-tich": "2.000635",
+    "xac-nhan-tinh-trang-hon-nhan": "1.004873",
+    "dang-ky-khai-sinh-lai": "1.004884",
+    "dang-ky-ket-hon-co-yeu-to-nuoc-ngoai": "2.000806",
+    "chung-thuc-ban-sao-tu-ban-chinh": "2.000815",
+    "chung-thuc-chu-ky": "2.000884",
+    "chung-thuc-chu-ky-nguoi-dich": "2.000992",
+    "dang-ky-thanh-lap-ho-kinh-doanh": "1.001612",
+    "thay-doi-noi-dung-dang-ky-ho-kinh-doanh": "2.000720",
+    "tam-ngung-hoat-dong-ho-kinh-doanh": "1.001570",
+    "cham-dut-hoat-dong-ho-kinh-doanh": "1.001266",
+    "tro-cap-xa-hoi-hang-thang": "1.001776",
+    "ho-tro-chi-phi-mai-tang": "1.001731",
+    "cong-nhan-ho-ngheo-ho-can-ngheo-phat-sinh": "1.011606",
+}
+
 # Each procedure: slug, name, field, level, scope ("district", "ward", "farmland"), version 1
 # values, papers, fees, steps, and optionally "v2" overrides valid from a later date.
 PROCEDURES: list[dict[str, Any]] = [

@@ -286,16 +286,16 @@ def parse_fees(text: str | None, default_kind: str = "charge") -> FeeReading:
         conditional = bool(_CONDITION.search(plain)) or exempt
         if not amounts and not exempt:
             if fees and fees[-1].condition and not re.search(r"\b(phi|muc thu)\b", folded):
-                fees[-1].condition = f"{fees[-1].condition}; {clause}"[:2000]
+                fees[-1].condition = f"{fees[-1].condition}; {clause}"
             elif conditional and fees and fees[-1].condition == "" and \
                     clause.startswith("(") and len(fees) == 1:
-                fees[-1].condition = clause.strip("()")[:2000]
+                fees[-1].condition = clause.strip("()")
             elif re.search(r"\b(phi|thu|muc)\b", folded) and len(folded) > 12:
                 unread.append(clause)
             continue
         if exempt:
             fees.append(FeeSpec(_kind_of(folded, default_kind), _("Miễn lệ phí") if "le phi" in folded
-                                else _("Miễn phí"), 0, condition=clause[:2000]))
+                                else _("Miễn phí"), 0, condition=clause))
             continue
         for match in amounts:
             try:
@@ -319,7 +319,7 @@ def parse_fees(text: str | None, default_kind: str = "charge") -> FeeReading:
                     name = _("%(name)s từ trang thứ %(n)s") % {"name": name, "n": from_unit}
             fees.append(FeeSpec(kind, name[:300], value, per_unit=per.group(1).strip() if per else "",
                                 from_unit=from_unit,
-                                condition=clause[:2000] if conditional else ""))
+                                condition=clause if conditional else ""))
     if cap_all is not None:
         for fee in fees:
             if fee.per_unit:

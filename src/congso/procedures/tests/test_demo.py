@@ -2,7 +2,7 @@ import pytest
 from django.core.files.storage import default_storage
 
 from congso.audit.models import AuditEvent
-from congso.procedures import demo
+from congso.procedures import demo, demo_data
 from congso.procedures.models import Procedure, ProcedureVersion, RequiredPaper, UnitProcedure
 from congso.procedures.selectors import catalogue_search, procedures_offered_by, version_current
 from congso.procedures.services import version_problems
@@ -15,10 +15,12 @@ def test_demo_catalogue_is_real_sized_valid_and_idempotent(demo_org):
     assert procedures >= 40
     counts = (procedures, ProcedureVersion.objects.count(), RequiredPaper.objects.count(),
               UnitProcedure.objects.count(), AuditEvent.objects.count())
-    # Every published version passes the publication rules and no code is invented.
+    # Every published version passes the publication rules; the national codes are exactly the
+    # ones copied from the national database (ADR 0024), none invented.
     for version in ProcedureVersion.objects.filter(is_published=True):
         assert version_problems(version) == []
-    assert not Procedure.objects.exclude(national_code="").exists()
+    assert dict(Procedure.objects.exclude(national_code="").values_list("slug", "national_code")) == \
+        demo_data.NATIONAL_CODES
     # Some have a second version from the two-tier reform; the first is closed the day before.
     v2 = ProcedureVersion.objects.filter(number=2)
     assert v2.count() >= 3
@@ -61,3 +63,11 @@ def test_two_tier_reform_moves_offers_to_new_wards(demo_org):
     assert not procedures_offered_by(demo_org.wards["00364"]).exists()
     # District procedures moved to the city with the abolished district.
     assert procedures_offered_by(demo_org.city).filter(slug="cap-giay-phep-xay-dung-nha-o-rieng-le").exists()
+
+
+@pytest.mark.django_db
+def test_demo_loaded_before_the_codes_gets_them_on_the_next_load(demo_org):
+    demo.load("2015")
+    Procedure.objects.filter(slug="dang-ky-khai-sinh").update(national_code="")
+    demo.load("2015")
+    assert Procedure.objects.get(slug="dang-ky-khai-sinh").national_code == "1.001193"

@@ -54,10 +54,12 @@ def test_fixture_imports_in_one_pass_matches_demo_and_second_import_changes_noth
     # The dry run said exactly what applying did.
     assert [(e.line, e.action, e.published) for e in dry.entries] == \
         [(e.line, e.action, e.published) for e in report.entries]
-    # Demo procedures were matched (by folded name in their field) and got their codes.
+    # Demo procedures were matched by their codes (ADR 0024), those without a code by folded
+    # name in their field (and got the file's code when it has one); none was duplicated.
     birth = Procedure.objects.get(pk=demo_ids["Đăng ký khai sinh"])
     assert birth.national_code == "1.001193"
-    assert Procedure.objects.filter(name="Đăng ký khai sinh").count() == 1
+    assert Procedure.objects.count() == len(demo_ids) + report.count("new")
+    assert Procedure.objects.get(pk=demo_ids["Đăng ký giám hộ"]).national_code == ""
     by_name = {e.name: e for e in report.entries}
     assert by_name["Đăng ký khai sinh"].action == "updated"
     assert by_name["Đăng ký giám hộ"].action == "updated"
@@ -131,14 +133,15 @@ def test_unflagged_complete_row_for_a_published_procedure_is_published_as_new_ve
     demo.load("2015")
     signature = Procedure.objects.get(name="Chứng thực chữ ký trong các giấy tờ, văn bản")
     old = signature.versions.get(is_published=True, valid_to__isnull=True)
-    # Punctuation does not stop the match by name ("giấy tờ văn bản" = "giấy tờ, văn bản").
+    # Matched by the demo's national code (ADR 0024), though the name lost its comma.
     data = _csv('2.000884,Chứng thực chữ ký trong các giấy tờ văn bản,Chứng thực,Cấp xã,"Trong ngày cơ quan, tổ '
                 'chức tiếp nhận yêu cầu hoặc trong ngày làm việc tiếp theo, nếu tiếp nhận yêu cầu sau 15 giờ.",'
                 '10.000 đồng/trường hợp,Giấy tờ văn bản mà mình sẽ ký')
     report = national_import(data, filename="a.csv", by=None, dry_run=False)
     entry = report.entries[0]
     assert (entry.action, entry.published, entry.flags) == ("updated", True, [])
-    assert ("Mã thủ tục", "", "2.000884") in entry.diff
+    assert "Mã thủ tục" not in [label for label, _old, _new in entry.diff]
+    assert Procedure.objects.filter(national_code="2.000884").get() == signature
     new = signature.versions.get(number=old.number + 1)
     assert new.is_published and new.duration_kind == "same_day"
     assert [(f.amount, f.per_unit, f.condition) for f in new.fees.all()] == [(10000, "trường hợp", "")]

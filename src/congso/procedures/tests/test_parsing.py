@@ -164,3 +164,25 @@ def test_fees_without_amount_are_flagged(text):
 
 def test_ambiguous_fee_amount_flagged():
     assert "fee_ambiguous" in [f.code for f in parse_fees("2,5 đồng/trang").flags]
+
+
+def test_long_conditions_are_kept_whole():
+    exemptions = "; ".join(f"người thuộc nhóm đối tượng số {i} theo quy định của pháp luật" for i in range(60))
+    text = f"Miễn lệ phí đối với {exemptions}.\n8.000 đồng/trường hợp đối với đăng ký không đúng hạn."
+    assert len(text) > 3000
+    rows = parse_fees(text).fees
+    assert rows[0].condition.endswith("số 59 theo quy định của pháp luật")
+
+
+@pytest.mark.parametrize(("text", "duration", "kind"), [
+    # Supplement vs correction, as the provinces publish "Bổ sung thông tin hộ tịch" and
+    # "Thay đổi, cải chính hộ tịch": the larger base, flagged.
+    ("Ngay trong ngày tiếp nhận hồ sơ đối với việc bổ sung; 03 ngày làm việc đối với việc cải chính; trường hợp "
+     "cần xác minh thì không quá 06 ngày làm việc", 6, "working_days"),
+    ("- Bổ sung: trong ngày.\n- Cải chính: 03 ngày làm việc", 3, "working_days"),
+    ("05 ngày làm việc (trường hợp cấp đổi); 10 ngày làm việc (trường hợp cấp lại)", 10, "working_days"),
+])
+def test_several_cases_take_the_larger_base_flagged(text, duration, kind):
+    deadline = parse_deadline(text)
+    assert (deadline.duration, deadline.kind) == (Decimal(duration), kind)
+    assert "deadline_several_cases" in [f.code for f in deadline.flags]
