@@ -36,12 +36,17 @@ demo: install
 	$(DEMO_ENV) $(MANAGE) migrate --noinput
 	$(DEMO_ENV) $(MANAGE) demo_load
 
+# One task worker (background and periodic jobs, ADR 0043) runs beside the development server
+# and stops with it.
 run: demo
 	@$(DEMO_ENV) $(MANAGE) demo_logins
+	@$(DEMO_ENV) $(MANAGE) worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
 # Production-like server (the one benchmarks measure, bench/server.py): gunicorn, 3 processes of
-# 2 threads each, with static files by WhiteNoise.
+# 2 threads each, with static files by WhiteNoise. Run the task worker beside it:
+# `.venv/bin/python manage.py worker` (docs/deployment.md).
 serve: install
 	$(MANAGE) collectstatic --noinput -v0
 	$(BIN)/gunicorn congso.wsgi:application --bind 127.0.0.1:8000 --workers 3 --threads 2 --access-logfile -

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "congso.core",
     "congso.accounts",
     "congso.audit",
@@ -207,9 +209,22 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CongSo <khong-tra-loi@congso.local>")
 # SMS_BACKEND: dotted path of the SMS sender; the default writes messages to the log.
 SMS_BACKEND = env.str("SMS_BACKEND", default="congso.notify.backends.LogSmsBackend")
+# --- background work (django-tasks, ADR 0043) ------------------------------------------------
+# TASKS_BACKEND: "database" (jobs are rows in the database, run by `manage.py worker`; the
+# default, and what `make run` uses) or "immediate" (run in the process right after the commit
+# that asked for them; the test suite's default).
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate" if env.bool("CONGSO_TESTING", default=False)
+                        else "database")
+TASKS = {"default": {"BACKEND": {"database": "django_tasks_db.DatabaseBackend",
+                                 "immediate": "django_tasks.backends.immediate.ImmediateBackend"}[TASKS_BACKEND]}}
+# TASKS_TICK: seconds between scheduler ticks (periodic jobs, stalled-job recovery).
+TASKS_TICK = env.int("TASKS_TICK", default=15)
+# TASKS_STALL_SECONDS: a job RUNNING longer than this is taken as lost with its worker and run again.
+TASKS_STALL_SECONDS = env.int("TASKS_STALL_SECONDS", default=600)
+
 # NOTIFY_INLINE: deliver a request's e-mails and SMS right after its commit (true, the default:
-# nothing else to run). Production sets false and runs `manage.py notify_deliver --loop 5`,
-# which also retries failed messages, so a slow gateway never holds a request.
+# nothing else to run). Production sets false: the task worker's periodic drain sends them and
+# retries failures (`manage.py worker`), so a slow gateway never holds a request.
 NOTIFY_INLINE = env.bool("NOTIFY_INLINE", default=True)
 
 # CACHE_URL: locmemcache:// by default; redis://127.0.0.1:6379/1 in production (rate limits, lookups).

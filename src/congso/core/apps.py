@@ -7,4 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Lõi hệ thống"
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
         from . import checks  # noqa: F401 - registers the deployment checks
+
+        # Every app's tasks.py, so the periodic jobs are registered in each process.
+        autodiscover_modules("tasks")

@@ -1,10 +1,9 @@
-"""What the outboxes (national-portal sync jobs, notifications) share: the retry schedule and
-the worker command that drains one."""
+"""What the outboxes (national-portal sync jobs, notifications) share: the retry schedule.
+Their drains run as periodic jobs (congso.core.tasks; notify.tasks, dossiers.tasks)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -19,21 +18,15 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-class OutboxWorkerCommand(BaseCommand):
-    """``manage.py <name> [--limit N] [--loop SECONDS]``: one pass over due rows, or a
-    long-running worker. Subclasses set ``help`` and ``drain(limit) -> (sent, failed)``."""
+class DrainCommand(BaseCommand):
+    """Base of the one-pass outbox commands (``notify_deliver``, ``sync_national_portal``): send
+    what is due now and stop. The long-running worker is ``manage.py worker``."""
 
     drain: Callable[..., tuple[int, int]]
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--limit", type=int, default=500, help="Số việc tối đa mỗi lượt.")
-        parser.add_argument("--loop", type=int, default=0,
-                            help="Chạy liên tục, nghỉ N giây giữa các lượt (0: chạy một lượt).")
+        parser.add_argument("--limit", type=int, default=500, help="Số việc tối đa.")
 
-    def handle(self, *args: Any, limit: int = 500, loop: int = 0, **options: Any) -> None:
-        while True:
-            sent, failed = type(self).drain(limit=limit)
-            self.stdout.write(f"Đã gửi {sent}, lỗi {failed}.")
-            if not loop:
-                return
-            time.sleep(loop)
+    def handle(self, *args: Any, limit: int = 500, **options: Any) -> None:
+        sent, failed = type(self).drain(limit=limit)
+        self.stdout.write(f"Đã gửi {sent}, lỗi {failed}.")

@@ -5,7 +5,6 @@ side effects (search indexing, e-mail) to after commit."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -14,13 +13,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congso.audit.services import audit_record
+from congso.core.tasks import enqueue
 from congso.core.uploads import (
     DRAFT_KINDS,
     SCAN_KINDS,
@@ -29,6 +28,7 @@ from congso.core.uploads import (
     FileKind,
     validate_content,
 )
+from congso.notify.services import notify_queue
 from congso.org.models import Unit
 
 from .models import (
@@ -133,11 +133,15 @@ def _due(unit: Unit, start: dt.datetime, days: int) -> dt.datetime:
 
 
 def _reindex_incoming(pk: int) -> None:
-    transaction.on_commit(lambda: index_incoming(pk))
+    from .tasks import index_document
+
+    enqueue(index_document, "incoming", pk)
 
 
 def _reindex_outgoing(pk: int) -> None:
-    transaction.on_commit(lambda: index_outgoing(pk))
+    from .tasks import index_document
+
+    enqueue(index_document, "outgoing", pk)
 
 
 def index_incoming(pk: int) -> None:
@@ -316,9 +320,8 @@ def incoming_direct(*, doc: IncomingDocument, by: Any, instruction: str, receive
     _packet(doc, PacketCode.ASSIGNED, by=by)
     receiver_email = getattr(receiver, "email", "")
     if receiver_email:
-        subject = _("Văn bản đến số %(n)s cần xử lý") % {"n": doc.number}
-        body = doc.abstract
-        transaction.on_commit(lambda: send_mail(subject, body, None, [receiver_email], fail_silently=True))
+        notify_queue(event="incoming.direct", reference=f"incoming:{doc.pk}", email=receiver_email,
+                     subject=str(_("Văn bản đến số %(n)s cần xử lý") % {"n": doc.number}), body=doc.abstract)
     _reindex_incoming(doc.pk)
     return assignment
 
@@ -446,14 +449,16 @@ def incoming_remind_overdue(*, now: dt.datetime | None = None) -> int:
                .select_related("handler", "unit"))
     count = 0
     for doc in overdue:
-        to = [doc.handler.email] if doc.handler and doc.handler.email else []
-        if to:
-            send_mail(_("Văn bản đến số %(n)s quá hạn xử lý") % {"n": doc.number},
-                      _("Văn bản “%(a)s” đã quá hạn xử lý từ %(d)s.")
-                      % {"a": doc.abstract[:200],
-                         "d": timezone.localtime(doc.handling_due_at).strftime("%d/%m/%Y %H:%M")},
-                      None, to, fail_silently=True)
-        IncomingDocument.objects.filter(pk=doc.pk).update(reminded_at=now)
+        # The reminder is queued in the same transaction that marks the document reminded, so
+        # a reminder is sent (by the outbox, with retries) exactly when it is recorded.
+        with transaction.atomic():
+            if doc.handler and doc.handler.email:
+                notify_queue(event="incoming.overdue", reference=f"incoming:{doc.pk}", email=doc.handler.email,
+                             subject=str(_("Văn bản đến số %(n)s quá hạn xử lý") % {"n": doc.number}),
+                             body=str(_("Văn bản “%(a)s” đã quá hạn xử lý từ %(d)s.")
+                                      % {"a": doc.abstract[:200],
+                                         "d": timezone.localtime(doc.handling_due_at).strftime("%d/%m/%Y %H:%M")}))
+            IncomingDocument.objects.filter(pk=doc.pk).update(reminded_at=now)
         count += 1
     return count
 
@@ -696,16 +701,30 @@ def outgoing_issue(*, doc: OutgoingDocument, by: Any, units: Sequence[Unit] = ()
         package = build_package(doc, recipient, signed, pdf_name)
         recipient.package.save(f"edxml-{doc.pk}-{recipient.pk}.xml", ContentFile(package), save=True)
         path = outbox / "edxml" / f"{doc.agency.agency_id or doc.agency_id}-{doc.pk}-{recipient.pk}.xml"
-        transaction.on_commit(functools.partial(_write_outbox, path, package))
+        from .tasks import write_edxml_outbox
+
+        enqueue(write_edxml_outbox, str(path), recipient.pk)
     audit_record(actor=by, action="outgoing.issue", target=doc, unit=doc.agency,
                  data={"units": list(agencies), "external": [e.name for e in external]})
     _reindex_outgoing(doc.pk)
     return doc
 
 
-def _write_outbox(path: Any, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+def edxml_to_outbox(path: str, recipient_pk: int) -> None:
+    """Copy a recipient's stored edXML package to the exchange outbox (the job behind
+    ``write_edxml_outbox``; writing the same file again is harmless)."""
+    from pathlib import Path
+
+    recipient = Recipient.objects.filter(pk=recipient_pk).first()
+    if recipient is None or not recipient.package:
+        return
+    with recipient.package.open("rb") as fh:
+        data = fh.read()
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(target.suffix + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(target)
 
 
 @transaction.atomic

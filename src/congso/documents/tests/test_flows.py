@@ -196,7 +196,7 @@ def test_recall_accepted_and_refused(org, kinds):
     assert doc.status == OutgoingStatus.RECALLED
 
 
-def test_overdue_reminders(org, mailoutbox):
+def test_overdue_reminders(org, mailoutbox, django_capture_on_commit_callbacks):
     import datetime as dt
 
     from django.utils import timezone
@@ -207,8 +207,9 @@ def test_overdue_reminders(org, mailoutbox):
                       receiver=org.user("chuyenvien.tp"), deadline_days=2)
     later = timezone.now() + dt.timedelta(days=10)
     mailoutbox.clear()
-    assert s.incoming_remind_overdue(now=later) == 1
-    assert s.incoming_remind_overdue(now=later) == 0  # once a day
+    with django_capture_on_commit_callbacks(execute=True):
+        assert s.incoming_remind_overdue(now=later) == 1
+        assert s.incoming_remind_overdue(now=later) == 0  # once a day
     assert len(mailoutbox) == 1 and "quá hạn" in mailoutbox[0].subject
 
 
@@ -224,7 +225,7 @@ def test_merge_moves_open_documents(org, kinds):
     assert later.number == 1  # Khương Mai's own register is untouched
 
 
-def test_remind_command(org, mailoutbox):
+def test_remind_command(org, mailoutbox, django_capture_on_commit_callbacks):
     import datetime as dt
 
     from django.core.management import call_command
@@ -235,7 +236,8 @@ def test_remind_command(org, mailoutbox):
     IncomingFactory(unit=org.district, overdue=True, handler=org.user("chuyenvien.tp"))
     IncomingFactory(unit=org.district, handling_due_at=timezone.now() + dt.timedelta(days=3),
                     status=IncomingStatus.DIRECTED)
-    call_command("documents_remind")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("documents_remind")
     assert len(mailoutbox) == 1
 
 

@@ -1,7 +1,7 @@
-from congso.core.outbox import OutboxWorkerCommand
+from congso.core.outbox import DrainCommand
 from congso.notify.services import notify_deliver
 
 
-class Command(OutboxWorkerCommand):
+class Command(DrainCommand):
     help = "Gửi thư điện tử và SMS đang chờ trong hộp thư đi (thử lại khi lỗi)."
     drain = staticmethod(notify_deliver)
