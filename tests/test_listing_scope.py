@@ -163,6 +163,7 @@ NOT_LISTINGS = {
         [
             "core:index",
             "core:healthz",
+            "core:readyz",
             "core:ping",
             "accounts:login",
             "accounts:logout",
