@@ -78,7 +78,7 @@ def main() -> int:
             client.cookies["sessionid"] = prep[f"session:{user}"]
             return client.get("/mot-cua/hang-doi/")
         body = {"procedure_version_id": prep["intake_version"], "applicant_name": "Nguyễn Văn Tải Thử",
-                "applicant_id_number": f"{i % 10**12:012d}", "applicant_phone": "0912345678", "channel": 1,
+                "applicant_id_number": f"0010{i % 10**8:08d}", "applicant_phone": "0912345678", "channel": 1,
                 "papers": [{"paper_id": p, "originals": 1} for p in prep["intake_papers"]]}
         return client.post("/api/v1/dossiers/", json.dumps(body), content_type="application/json",
                            HTTP_AUTHORIZATION=f"Bearer {prep['token:motcua.km']}",

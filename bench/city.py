@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         i = next(counter)
         body = json.dumps({
             "procedure_version_id": prep["intake_version"], "applicant_name": "Nguyễn Văn Tải Thử",
-            "applicant_id_number": f"{(c * 1000003 + i) % 10**12:012d}", "applicant_phone": "0912345678",
+            "applicant_id_number": f"0010{(c * 1000003 + i) % 10**8:08d}", "applicant_phone": "0912345678",
             "channel": 1, "papers": [{"paper_id": p, "originals": 1} for p in prep["intake_papers"]]}).encode()
         return "POST", "/api/v1/dossiers/", body, {
             **host, "Content-Type": "application/json", "Authorization": f"Bearer {prep['token:motcua.km']}",

@@ -99,8 +99,9 @@ def receipt_pdf(dossier: Dossier, officer_name: str = "") -> bytes:
     story += [
         Spacer(1, 2 * mm),
         p(_("2. Số lượng hồ sơ: %(n)s (bộ)") % {"n": version.sets}),
-        p(_("3. Thời gian giải quyết hồ sơ theo quy định là: %(n)s %(unit)s")
-          % {"n": version.duration.normalize(), "unit": version.get_duration_kind_display()}),
+        # "Trong ngày" for a same-day procedure, not "1 trong ngày" (ProcedureVersion.duration_display).
+        p(_("3. Thời gian giải quyết hồ sơ theo quy định là: %(duration)s")
+          % {"duration": version.duration_display}),
         p(_("4. Thời gian nhận hồ sơ: %(t)s") % {"t": hm_date(dossier.received_at)}),
         pm(_("5. Thời gian trả kết quả giải quyết hồ sơ: <b>%(t)s</b>") % {"t": hm_date(dossier.due_at)}),
         p(_("6. Nhận kết quả tại: %(where)s") % {"where": where}),
@@ -138,8 +139,19 @@ def supplement_pdf(dossier: Dossier) -> bytes:
     story += [Spacer(1, 3 * mm),
               p(_("Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ %(contact)s để "
                   "được hướng dẫn.") % {"contact": contact}),
-              Spacer(1, 4 * mm), _signatures("", _("NGƯỜI HƯỚNG DẪN"))]
+              Spacer(1, 4 * mm), _signatures("", _("NGƯỜI HƯỚNG DẪN"), _supplement_officer(dossier))]
     return build(story, title=_("Phiếu yêu cầu bổ sung %(code)s") % {"code": dossier.code or ""})
+
+
+def _supplement_officer(dossier: Dossier) -> str:
+    """The officer who asked for the latest supplement signs form 2 (issue #12 §4)."""
+    last = dossier.supplements.select_related("requested_by__user").order_by("-requested_at", "-pk").first()
+    return last.requested_by.name if last else ""
+
+
+def _refusing_officer(dossier: Dossier) -> str:
+    row = dossier.history.filter(action__in=["refuse", "refuse_at_intake"]).order_by("-at", "-pk").first()
+    return row.actor_name if row else ""
 
 
 def refusal_pdf(dossier: Dossier) -> bytes:
@@ -150,7 +162,7 @@ def refusal_pdf(dossier: Dossier) -> bytes:
               p(_("Cơ quan, đơn vị từ chối tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:")),
               pm(f"<b>{_e(dossier.refusal_reason)}</b>"),
               p(_("Xin thông báo để ông/bà được biết và thực hiện.")),
-              Spacer(1, 4 * mm), _signatures("", _("NGƯỜI TIẾP NHẬN HỒ SƠ"))]
+              Spacer(1, 4 * mm), _signatures("", _("NGƯỜI TIẾP NHẬN HỒ SƠ"), _refusing_officer(dossier))]
     return build(story, title=str(FORM_TITLES[3]))
 
 

@@ -3,6 +3,7 @@ internal steps, supplements, apologies, ratings, the register (form 6) and code 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django.conf import settings
@@ -13,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from congso.org.models import Staff, Unit
 from congso.procedures.models import ProcedureVersion
 from congso.search.fields import FoldedField
+
+from .identity import birth_date_problem, identity_problem
 
 
 class Status(models.IntegerChoices):
@@ -73,11 +76,14 @@ IDENTITY_RE = re.compile(r"^\d{12}$")
 TAX_CODE_RE = re.compile(r"^\d{10}(-?\d{3})?$")
 
 
-def validate_identity(kind: str, number: str) -> None:
-    """A person has a 12-digit citizen identity number (CCCD); an organisation a tax code of
-    10 digits, or 13 for a branch (10 + 3, with or without the dash)."""
-    if kind == ApplicantKind.INDIVIDUAL and not IDENTITY_RE.match(number):
-        raise ValidationError({"applicant_id_number": _("Số định danh cá nhân (CCCD) gồm đúng 12 chữ số.")})
+def validate_identity(kind: str, number: str, birth_date: dt.date | None = None) -> None:
+    """A person has a 12-digit citizen identity number (CCCD) with a valid province code and
+    year of birth (identity.identity_problem, checked against the birth date when given); an
+    organisation a tax code of 10 digits, or 13 for a branch (10 + 3, with or without the dash)."""
+    if kind == ApplicantKind.INDIVIDUAL:
+        problem = identity_problem(number, birth_date=birth_date)
+        if problem:
+            raise ValidationError({"applicant_id_number": problem})
     if kind == ApplicantKind.ORGANISATION and not TAX_CODE_RE.match(number):
         raise ValidationError({"applicant_id_number": _("Mã số thuế gồm 10 hoặc 13 chữ số.")})
 
@@ -112,6 +118,7 @@ class Dossier(models.Model):
     # fold(applicant_name), for the desk search (selectors.desk_search, ADR 0056).
     applicant_name_folded = FoldedField(max_length=200, source="applicant_name")
     applicant_id_number = models.CharField(_("số CCCD / mã số thuế"), max_length=14, db_index=True)
+    applicant_birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
     applicant_address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
     applicant_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
@@ -188,9 +195,13 @@ class Dossier(models.Model):
         return self.code or f"#{self.pk} ({self.applicant_name})"
 
     def clean(self) -> None:
-        validate_identity(self.applicant_kind, self.applicant_id_number)
-        if self.proxy_id_number and not IDENTITY_RE.match(self.proxy_id_number):
-            raise ValidationError({"proxy_id_number": _("Số CCCD người nộp thay gồm đúng 12 chữ số.")})
+        problem = birth_date_problem(self.applicant_birth_date)
+        if problem:
+            raise ValidationError({"applicant_birth_date": problem})
+        validate_identity(self.applicant_kind, self.applicant_id_number, self.applicant_birth_date)
+        problem = identity_problem(self.proxy_id_number) if self.proxy_id_number else None
+        if problem:
+            raise ValidationError({"proxy_id_number": problem})
 
     @property
     def ref(self) -> str:

@@ -29,6 +29,7 @@ from congso.procedures.models import ProcedureVersion, RequiredPaper
 from congso.procedures.selectors import version_content
 
 from . import deadlines
+from .identity import birth_date_problem, identity_problem
 from .models import (
     Apology,
     ApplicantKind,
@@ -67,6 +68,7 @@ class Applicant:
     email: str = ""
     proxy_name: str = ""
     proxy_id_number: str = ""
+    birth_date: dt.date | None = None
 
 
 @dataclass
@@ -287,9 +289,14 @@ def _validate_applicant(applicant: Applicant) -> None:
         raise ValidationError(_("Loại chủ hồ sơ không hợp lệ."))
     if not applicant.name.strip():
         raise ValidationError({"applicant_name": _("Cần nhập tên chủ hồ sơ.")})
-    validate_identity(applicant.kind, applicant.id_number)
-    if applicant.proxy_name and len(applicant.proxy_id_number) != 12:
-        raise ValidationError({"proxy_id_number": _("Số CCCD người nộp thay gồm đúng 12 chữ số.")})
+    problem = birth_date_problem(applicant.birth_date)
+    if problem:
+        raise ValidationError({"applicant_birth_date": problem})
+    validate_identity(applicant.kind, applicant.id_number, applicant.birth_date)
+    if applicant.proxy_name or applicant.proxy_id_number:
+        problem = identity_problem(applicant.proxy_id_number)
+        if problem:
+            raise ValidationError({"proxy_id_number": problem})
 
 
 def _new_dossier(*, version: ProcedureVersion, receiving_unit: Unit, applicant: Applicant,
@@ -310,7 +317,8 @@ def _new_dossier(*, version: ProcedureVersion, receiving_unit: Unit, applicant: 
         procedure_version=version, agency=agency, receiving_unit=receiving_unit,
         processing_agency=agency, handling_unit=receiving_unit, stage=Stage.DESK,
         applicant_kind=applicant.kind, applicant_name=applicant.name.strip(),
-        applicant_id_number=applicant.id_number, applicant_address=applicant.address,
+        applicant_id_number=applicant.id_number, applicant_birth_date=applicant.birth_date,
+        applicant_address=applicant.address,
         applicant_phone=applicant.phone, applicant_email=applicant.email,
         proxy_name=applicant.proxy_name, proxy_id_number=applicant.proxy_id_number,
         applicant_user=applicant_user, request_summary=request_summary, form_data=form_data or {},
