@@ -88,7 +88,7 @@ def test_intake_survives_sigkill_and_retries_are_idempotent(tmp_path):
         data = json.loads(setup.stdout.strip().splitlines()[-1])
         body = lambda i: json.dumps({  # noqa: E731
             "procedure_version_id": data["version"], "applicant_name": "Trần Thị Kiểm Thử",
-            "applicant_id_number": f"{100000000000 + i}", "channel": 1,
+            "applicant_id_number": f"0010{i:08d}", "channel": 1,
             "papers": [{"paper_id": p, "originals": 1, "copies": 1} for p in data["papers"]]}).encode()
         keys = [f"crash-{c}-{n}" for c in range(CLIENTS) for n in range(KEYS_PER_CLIENT)]
         acked: dict[str, str] = {}
