@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0007_dossier_desk_search'),
+        ('dossiers', '0008_dossier_online_reference'),
     ]
 
     operations = [
