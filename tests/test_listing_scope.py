@@ -164,6 +164,7 @@ NOT_LISTINGS = {
             "core:index",
             "core:healthz",
             "core:readyz",
+            "core:metrics",
             "core:ping",
             "accounts:login",
             "accounts:logout",

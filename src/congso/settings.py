@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "congso.core.logs.RequestIdMiddleware",
+    "congso.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -218,6 +219,8 @@ TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate" if env.bool("CONGSO
                         else "database")
 TASKS = {"default": {"BACKEND": {"database": "django_tasks_db.DatabaseBackend",
                                  "immediate": "django_tasks.backends.immediate.ImmediateBackend"}[TASKS_BACKEND]}}
+# METRICS_ALLOWED_NETWORKS: who may read /metrics (client address after trusted proxies).
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
 # TASKS_TICK: seconds between scheduler ticks (periodic jobs, stalled-job recovery).
 TASKS_TICK = env.int("TASKS_TICK", default=15)
 # TASKS_STALL_SECONDS: a job RUNNING longer than this is taken as lost with its worker and run again.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import health, views
+from . import health, metrics, views
 
 app_name = "core"
 urlpatterns = [
@@ -8,5 +8,6 @@ urlpatterns = [
     path("lam-viec/", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("ping", views.ping, name="ping"),
 ]
