@@ -7,9 +7,12 @@ class CoreConfig(AppConfig):
     verbose_name = "Lõi hệ thống"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
         from django.utils.module_loading import autodiscover_modules
 
         from . import checks  # noqa: F401 - registers the deployment checks
+        from .backup import secure_sqlite_files
 
+        connection_created.connect(secure_sqlite_files, dispatch_uid="congso.secure_sqlite_files")
         # Every app's tasks.py, so the periodic jobs are registered in each process.
         autodiscover_modules("tasks")
