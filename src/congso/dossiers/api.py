@@ -9,10 +9,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router, Schema, Status
+from ninja import File, Form, Header, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import APIKeyCookie, HttpBearer
@@ -22,8 +22,9 @@ from congso.org.selectors import shared_value, staff_for
 from congso.procedures.selectors import version_content
 
 from . import selectors, services, views
+from .actions import REGISTRY, ActionIn, DossierAction, StaleDossier
 from .lookup import respond as lookup_respond
-from .models import ApiToken, Dossier, ReturnMethod
+from .models import ApiToken, Dossier
 from .services import Applicant, PaperReceived
 
 router = Router(tags=["Hồ sơ một cửa"])
@@ -142,6 +143,7 @@ class DossierOut(Schema):
     finished_at: dt.datetime | None
     returned_at: dt.datetime | None
     forwarded: bool
+    version: int
 
     @staticmethod
     def resolve_status_label(obj: Dossier) -> str:
@@ -306,56 +308,96 @@ def lookup(request: HttpRequest, payload: LookupIn) -> Any:
     return lookup_respond(request, payload.code, payload.identity_number)
 
 
-@router.get("/{ref}", auth=STAFF_AUTH, response={200: DossierOut, 404: ErrorOut}, summary="Xem một hồ sơ")
-def get_dossier(request: HttpRequest, ref: str) -> Any:
+class DossierDetailOut(DossierOut):
+    """One dossier as its page shows it, with the version to send back (also the ETag) and
+    the actions the caller may take now (the registry's ``available``)."""
+
+    actions: list[str]
+
+
+def _etag(dossier: Dossier) -> str:
+    return f'"{dossier.version}"'
+
+
+def _detail(request: HttpRequest, response: HttpResponse, dossier: Dossier) -> Dossier:
+    staff = staff_for(request.user)
+    dossier.actions = [a.name for a in REGISTRY.available_for(dossier, staff)]  # type: ignore[attr-defined]
+    response["ETag"] = _etag(dossier)
+    return dossier
+
+
+@router.get("/{ref}", auth=STAFF_AUTH, response={200: DossierDetailOut, 404: ErrorOut}, summary="Xem một hồ sơ")
+def get_dossier(request: HttpRequest, response: HttpResponse, ref: str) -> Any:
+    """The dossier with its ``version`` (also the ``ETag`` header) and the ``actions`` the
+    caller may take; send the version back with an action (body or ``If-Match``)."""
     _staff(request)
-    return selectors.dossier_get_for(request.user, ref)
+    return _detail(request, response, selectors.dossier_get_for(request.user, ref))
 
 
-class ActionIn(Schema):
-    """Fields used by the transitions; each takes what it needs (see docs/dossiers.md)."""
-
-    note: str = ""
-    reason: str = ""
-    missing: str = ""
-    to_unit_id: int | None = None
-    to_agency_id: int | None = None
-    specialist_id: int | None = None
-    result_number: str = ""
-    result_summary: str = ""
-    method: str = ReturnMethod.COUNTER
-    collected_by: str = ""
-    new_due_at: dt.datetime | None = None
-    amount: int = 0
-    reference: str = ""
+def _if_match(value: str | None) -> int | None:
+    """The version in an If-Match header (``"3"`` or ``W/"3"``), None when absent."""
+    if not value:
+        return None
+    text = value.strip()
+    if text.startswith("W/"):
+        text = text[2:]
+    text = text.strip('"')
+    if not text.isdigit():
+        raise HttpError(400, _("Header If-Match không hợp lệ: cần ETag của hồ sơ (ví dụ \"3\")."))
+    return int(text)
 
 
-def _post(action: str, body: ActionIn) -> dict[str, str]:
-    data = {k: ("" if v is None else str(v)) for k, v in body.dict().items()}
-    data["to_unit"], data["to_agency"] = data.pop("to_unit_id"), data.pop("to_agency_id")
-    data["specialist"] = data.pop("specialist_id")
-    if body.new_due_at is not None:
-        data["new_due_at"] = body.new_due_at.isoformat()
-    return data
+ACTION_RESPONSES = {200: DossierDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
-def _make_action_endpoint(action: str) -> None:
-    path = "/{ref}/" + action.replace("_", "-")
+def _act(request: HttpRequest, response: HttpResponse, entry: DossierAction, ref: str, payload: ActionIn,
+         files: dict[str, UploadedFile], if_match: str | None) -> Any:
+    staff = _staff(request)
+    dossier = selectors.dossier_get_for(request.user, ref)
+    header_version = _if_match(if_match)
+    if payload.version is None and header_version is not None:
+        payload = payload.model_copy(update={"version": header_version})
+    try:
+        entry.run(dossier, staff, payload, files)
+    except StaleDossier as exc:
+        raise HttpError(409, " ".join(exc.messages)) from exc
+    return _detail(request, response, selectors.dossier_get_for(request.user, dossier.ref))
 
-    def endpoint(request: HttpRequest, ref: str, payload: ActionIn) -> Any:
-        staff = _staff(request)
-        dossier = selectors.dossier_get_for(request.user, ref)
-        views._run_action(action, dossier, staff, _post(action, payload), {})
-        dossier.refresh_from_db()
-        return selectors.dossier_get_for(request.user, dossier.ref)
 
-    endpoint.__name__ = f"dossier_{action}"
-    router.post(path, auth=STAFF_AUTH, response={200: DossierOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-                summary=str(views.ACTION_LABELS[action]), operation_id=f"dossier_{action}")(endpoint)
+def _with_file_endpoint(entry: DossierAction, schema: type[ActionIn]) -> Any:
+    if entry.files != ("result_file",):
+        raise ValueError(f"{entry.name}: only result_file uploads are wired into the API")
+
+    def endpoint(request: HttpRequest, response: HttpResponse, ref: str, payload: Form[schema],  # type: ignore[valid-type]
+                 result_file: File[UploadedFile] = None,  # type: ignore[assignment]
+                 if_match: str | None = Header(None, alias="If-Match")) -> Any:
+        files = {"result_file": result_file} if result_file is not None else {}
+        return _act(request, response, entry, ref, payload, files, if_match)
+
+    return endpoint
 
 
-for _action in sorted(views.ACTION_LABELS):
-    _make_action_endpoint(_action)
+def _json_endpoint(entry: DossierAction, schema: type[ActionIn]) -> Any:
+    def endpoint(request: HttpRequest, response: HttpResponse, ref: str, payload: schema,  # type: ignore[valid-type]
+                 if_match: str | None = Header(None, alias="If-Match")) -> Any:
+        return _act(request, response, entry, ref, payload, {}, if_match)
+
+    return endpoint
+
+
+def _make_action_endpoint(entry: DossierAction) -> None:
+    """One typed operation per registry action: its own request body (multipart when it takes
+    files), 409 when the version sent is not the dossier's."""
+    description = (f"Thao tác “{entry.label}”. Gửi `version` (hoặc header `If-Match` với ETag) "
+                   "đã đọc; phiên bản cũ: 409, không thay đổi gì.")
+    endpoint = (_with_file_endpoint if entry.files else _json_endpoint)(entry, entry.input)
+    endpoint.__name__ = f"dossier_{entry.name}"
+    router.post("/{ref}/" + entry.slug, auth=STAFF_AUTH, response=ACTION_RESPONSES, summary=str(entry.label),
+                description=description, operation_id=f"dossier_{entry.name}")(endpoint)
+
+
+for _entry in sorted(REGISTRY, key=lambda a: a.name):
+    _make_action_endpoint(_entry)
 
 
 def issue_token(staff: Staff, name: str) -> str:

@@ -16,7 +16,7 @@ from congso.org.demo import load_org_demo
 from congso.org.models import Unit
 from congso.procedures.models import Procedure, ProcedureVersion
 
-from . import deadlines, services
+from . import actions, deadlines, services
 from .models import Channel, Dossier, ReturnMethod, Stage, Status
 from .services import Applicant, PaperReceived
 
@@ -150,7 +150,7 @@ def _progress(org, d: Dossier, keys: dict[str, str], rng: random.Random, at: dt.
     if d.processing_agency.kind == "ward":
         dept, head, specialist = d.processing_agency, keys["head"], keys["specialist"]
     else:
-        default = services.default_department(d)
+        default = actions.default_department(d)
         abbr = default.abbreviation if default and default.abbreviation in DEPARTMENT_STAFF else \
             rng.choice(list(DEPARTMENT_STAFF))
         dept = org.departments[abbr]
@@ -162,7 +162,8 @@ def _progress(org, d: Dossier, keys: dict[str, str], rng: random.Random, at: dt.
         ("hand_over", lambda t: services.dossier_hand_over(dossier=d, by=staff[keys["desk"]], to_unit=dept, at=t)),
         ("assign", lambda t: services.dossier_assign(dossier=d, by=staff[head], specialist=staff[specialist], at=t)),
         ("submit", lambda t: services.dossier_submit(dossier=d, by=staff[specialist], at=t,
-                                                     result_summary="Hồ sơ đủ điều kiện giải quyết.")),
+                                                     findings="Hồ sơ đủ thành phần, thông tin khớp với cơ sở dữ liệu.",
+                                                     result_draft="Hồ sơ đủ điều kiện giải quyết.")),
         ("approve", lambda t: services.dossier_approve(dossier=d, by=staff[keys["leader"]], at=t)),
         ("record_result", lambda t: services.dossier_record_result(dossier=d, by=staff[keys["clerk"]], at=t,
                                                                    result_number=f"{rng.randrange(1, 999)}/KQ")),

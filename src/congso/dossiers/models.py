@@ -17,42 +17,17 @@ from congso.search.fields import FoldedField
 
 from .identity import birth_date_problem, identity_problem
 
-
-class Status(models.IntegerChoices):
-    """National-portal status codes (DOMAIN §4)."""
-
-    NEW = 1, _("Mới tiếp nhận trực tuyến, chờ tiếp nhận")
-    ACCEPTED = 2, _("Đã tiếp nhận")
-    REFUSED = 3, _("Từ chối")
-    PROCESSING = 4, _("Đang xử lý")
-    SUPPLEMENT = 5, _("Yêu cầu bổ sung")
-    AWAITING_PAYMENT = 6, _("Chờ thực hiện nghĩa vụ tài chính")
-    WITHDRAWN = 7, _("Công dân rút hồ sơ")
-    STOPPED = 8, _("Dừng xử lý")
-    RESULT_READY = 9, _("Đã có kết quả")
-    RETURNED = 10, _("Đã trả kết quả")
-
-
-OPEN_STATUSES = [Status.NEW, Status.ACCEPTED, Status.PROCESSING, Status.SUPPLEMENT,
-                 Status.AWAITING_PAYMENT, Status.RESULT_READY]
+# The workflow enums live below the models (workflow.py); they stay importable from here.
+from .workflow import OPEN_STATUSES as OPEN_STATUSES
+from .workflow import Stage as Stage
+from .workflow import Status as Status
+from .workflow import history_label
 
 
 class Channel(models.IntegerChoices):
     COUNTER = 1, _("Trực tiếp")
     ONLINE = 2, _("Trực tuyến")
     POST = 3, _("Bưu chính công ích")
-
-
-class Stage(models.TextChoices):
-    """Where inside the agency the dossier is; the status alone does not say who acts next."""
-
-    DESK = "desk", _("Bộ phận một cửa (chờ chuyển xử lý)")
-    DEPARTMENT = "department", _("Phòng chuyên môn (chờ phân công)")
-    SPECIALIST = "specialist", _("Chuyên viên thụ lý")
-    LEADER = "leader", _("Lãnh đạo (chờ duyệt, ký)")
-    CLERK = "clerk", _("Văn thư (chờ vào số, ban hành)")
-    RETURN = "return", _("Bộ phận một cửa (chờ trả kết quả)")
-    CLOSED = "closed", _("Đã kết thúc")
 
 
 class ApplicantKind(models.TextChoices):
@@ -156,7 +131,18 @@ class Dossier(models.Model):
     result_summary = models.TextField(_("kết quả giải quyết"), blank=True)
     result_file = models.FileField(_("tệp kết quả"), upload_to="dossiers/results/%Y/%m/", blank=True)
     result_signed = models.BooleanField(_("kết quả đã ký số"), default=False)
+    # The specialist's review (kết quả thẩm định) and the draft result submitted to the leader:
+    # internal, shown to the head, the leader and the clerk; never printed for the applicant
+    # unless the officer issuing the result chooses to (dossier_record_result).
+    findings = models.TextField(_("kết quả thẩm định"), blank=True)
+    result_draft = models.TextField(_("dự thảo kết quả"), blank=True)
+    # When the applicant last answered a supplement or completion request online, until an
+    # officer next acts on the dossier: the queue flags such dossiers.
+    supplement_answered_at = models.DateTimeField(_("công dân đã bổ sung lúc"), null=True, blank=True)
     current_step = models.PositiveSmallIntegerField(default=0)
+    # Optimistic concurrency: every action form and API call sends back the version it was
+    # shown, and the action's service refuses a stale one (UPDATE … WHERE version = n, ADR 0058).
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -249,6 +235,10 @@ class Attachment(models.Model):
     # staff detail page can show which papers came with which answer.
     supplement = models.ForeignKey("Supplement", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="attachments")
+    # The required paper (thành phần hồ sơ) this file answers, when the applicant said so online.
+    required_paper = models.ForeignKey("procedures.RequiredPaper", null=True, blank=True,
+                                       on_delete=models.SET_NULL, related_name="+",
+                                       verbose_name=_("thành phần hồ sơ"))
 
     class Meta:
         verbose_name = _("tệp đính kèm")
@@ -281,8 +271,6 @@ class StatusHistory(models.Model):
 
     @property
     def label(self) -> str:
-        from .transitions import history_label
-
         return history_label(self.action)
 
 

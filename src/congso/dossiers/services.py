@@ -6,7 +6,7 @@ and the demo can replay a dossier's life at realistic times; views and the API n
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,12 +23,20 @@ from congso.audit.services import audit_record
 from congso.core.files import file_written
 from congso.core.rows import insert_rows, pipelined, update_columns
 from congso.core.uploads import CheckedUpload, validate_upload
-from congso.org.models import Role, Staff, Unit, UnitKind
-from congso.org.selectors import ensure_role, has_role
+from congso.org.models import Staff, Unit, UnitKind
 from congso.procedures.models import ProcedureVersion, RequiredPaper
 from congso.procedures.selectors import version_content
 
 from . import deadlines
+from .actions import (
+    REGISTRY,
+    StaleDossier,
+    assignable_staff,
+    desk_of,
+    ensure_receives,
+    last_submission,
+    open_supplement,
+)
 from .identity import birth_date_problem, identity_problem
 from .models import (
     Apology,
@@ -53,7 +61,7 @@ from .models import (
 from .notifications import notify_desk_supplement, notify_dossier
 from .references import new_reference
 from .sync import sync_enqueue
-from .transitions import ACTION_ROLES, ensure_stage, next_status
+from .workflow import next_status
 
 
 @dataclass
@@ -76,12 +84,6 @@ class PaperReceived:
     paper: RequiredPaper
     originals: int = 0
     copies: int = 0
-
-
-def desk_of(agency: Unit) -> Unit:
-    """The one-stop desk of an agency; a ward receives at its own committee."""
-    desk = Unit.objects.filter(parent=agency, kind=UnitKind.ONESTOP, dissolved_at__isnull=True).first()
-    return desk or agency
 
 
 def _now(at: dt.datetime | None) -> dt.datetime:
@@ -174,44 +176,35 @@ def _lock(dossier: Dossier) -> Dossier:
             .get(pk=dossier.pk))
 
 
-def _ensure_roles(by: Staff, units: Iterable[Unit], roles: Iterable[str]) -> None:
-    """The staff member must hold one of ``roles`` at one of ``units`` (or above them)."""
-    roles = list(roles)
-    units = list(units)
-    if by.user.is_superuser:
-        return
-    for unit in units:
-        if has_role(by.user, unit, roles):
-            return
-    ensure_role(by.user, units[0], roles)  # raises with a message naming the unit
+def claim_version(dossier: Dossier, version: int | None) -> None:
+    """Check and bump the dossier's version in one statement (UPDATE … WHERE version = n,
+    ADR 0058): a caller that read an older version is refused with StaleDossier and nothing
+    changes; without a version (internal callers, the demo) the version is bumped anyway.
+    Inside the caller's transaction, so a refused or failed action gives the bump back."""
+    rows = Dossier.objects.filter(pk=dossier.pk)
+    if version is not None:
+        rows = rows.filter(version=version)
+    if rows.update(version=F("version") + 1) == 0:
+        current = Dossier.objects.filter(pk=dossier.pk).values_list("version", flat=True).first()
+        raise StaleDossier(current or 0)
 
 
-def action_units(dossier: Dossier, action: str) -> list[Unit]:
-    """The units where a role from ACTION_ROLES[action] must be held to take the action."""
-    if action in ("accept", "request_completion", "withdraw"):
-        return [dossier.receiving_unit]
-    if action == "refuse":
-        return [dossier.receiving_unit] if dossier.status == Status.NEW else [dossier.processing_agency]
-    if action in ("stop", "apologise"):
-        return [dossier.processing_agency]
-    if action in ("supplement_receive", "request_payment", "payment_confirmed"):
-        # Papers and fees may come in at the receiving desk or the deciding agency's desk.
-        return [dossier.handling_unit, dossier.receiving_unit, desk_of(dossier.processing_agency)]
-    return [dossier.handling_unit]
-
-
-def _start(dossier: Dossier, action: str, by: Staff) -> tuple[Dossier, int]:
-    """Lock the dossier, check stage, transition and role; returns (locked dossier, old status)."""
+def _start(dossier: Dossier, action: str, by: Staff, version: int | None = None,
+           at: dt.datetime | None = None) -> tuple[Dossier, int]:
+    """Claim the version, lock the dossier and ask the action's own question (status, stage,
+    role at its units, conditions: actions.DossierAction.ensure); returns (locked dossier,
+    old status)."""
+    claim_version(dossier, version)
     locked = _lock(dossier)
-    next_status(locked.status, action, previous=locked.status_before_payment)
-    ensure_stage(locked.stage, action)
-    _ensure_roles(by, action_units(locked, action), ACTION_ROLES[action])
+    REGISTRY[action].ensure(locked, by, at)
     return locked, locked.status
 
 
 def _finish(dossier: Dossier, action: str, by: Staff | None, old_status: int, at: dt.datetime,
             note: str = "", data: dict[str, Any] | None = None, unit: Unit | None = None) -> Dossier:
     dossier.status = next_status(old_status, action, previous=dossier.status_before_payment)
+    if by is not None:
+        dossier.supplement_answered_at = None  # an officer has acted since the applicant's answer
     dossier.save()
     _history(dossier, action, old_status, by, at, note, unit=unit)
     _audit(dossier, action, by, old_status, data)
@@ -385,7 +378,7 @@ def dossier_receive(*, by: Staff, receiving_unit: Unit, version: ProcedureVersio
     PostgreSQL is waited on four times (the counters, the audit chain's head, the last
     writes, the commit), not once per statement (ADR 0042)."""
     at = _now(at)
-    _ensure_roles(by, [receiving_unit], [Role.ONESTOP_OFFICER])
+    ensure_receives(by, receiving_unit)
     if channel == Channel.ONLINE:
         raise ValidationError(_("Hồ sơ trực tuyến được nộp qua Cổng dịch vụ công."))
     _ensure_offered(version, receiving_unit, at)
@@ -415,7 +408,7 @@ def dossier_refuse_at_intake(*, by: Staff, receiving_unit: Unit, version: Proced
                              at: dt.datetime | None = None) -> Dossier:
     """Refusal at the counter (form 3): recorded with its reason, no code, no appointment."""
     at = _now(at)
-    _ensure_roles(by, [receiving_unit], [Role.ONESTOP_OFFICER])
+    ensure_receives(by, receiving_unit)
     if not reason.strip():
         raise ValidationError({"reason": _("Cần ghi rõ lý do từ chối.")})
     dossier = _new_dossier(version=version, receiving_unit=receiving_unit, applicant=applicant,
@@ -438,7 +431,7 @@ def dossier_request_completion_at_intake(*, by: Staff, receiving_unit: Unit,
     """Request to complete at the counter (form 2): the dossier waits in status 1 without a
     code until the applicant brings what is missing and it is accepted."""
     at = _now(at)
-    _ensure_roles(by, [receiving_unit], [Role.ONESTOP_OFFICER])
+    ensure_receives(by, receiving_unit)
     if not missing.strip():
         raise ValidationError({"missing": _("Cần ghi rõ giấy tờ cần bổ sung, hoàn thiện.")})
     dossier = _new_dossier(version=version, receiving_unit=receiving_unit, applicant=applicant,
@@ -478,13 +471,14 @@ def dossier_submit_online(*, version: ProcedureVersion, agency: Unit, applicant:
     return dossier
 
 
+@REGISTRY.implements("accept")
 @transaction.atomic
 def dossier_accept(*, dossier: Dossier, by: Staff, papers: Sequence[PaperReceived] = (),
-                   at: dt.datetime | None = None) -> Dossier:
+                   version: int | None = None, at: dt.datetime | None = None) -> Dossier:
     """Accept a waiting dossier (1 → 2): online submissions, or one that was asked to be
     completed at the counter. The code and the appointment are given now."""
     at = _now(at)
-    dossier, old = _start(dossier, "accept", by)
+    dossier, old = _start(dossier, "accept", by, version, at)
     for got in papers:
         DossierPaper.objects.update_or_create(
             dossier=dossier, order=got.paper.order,
@@ -499,13 +493,14 @@ def dossier_accept(*, dossier: Dossier, by: Staff, papers: Sequence[PaperReceive
     return dossier
 
 
+@REGISTRY.implements("request_completion")
 @transaction.atomic
 def dossier_request_completion(*, dossier: Dossier, by: Staff, missing: str,
-                               at: dt.datetime | None = None) -> Supplement:
+        version: int | None = None, at: dt.datetime | None = None) -> Supplement:
     """Ask the applicant of a waiting (online) dossier to complete it (form 2); it stays in
     status 1 without a code until accepted."""
     at = _now(at)
-    dossier, old = _start(dossier, "request_completion", by)
+    dossier, old = _start(dossier, "request_completion", by, version, at)
     if not missing.strip():
         raise ValidationError({"missing": _("Cần ghi rõ giấy tờ cần bổ sung, hoàn thiện.")})
     supplement = Supplement.objects.create(dossier=dossier, during_processing=False,
@@ -519,34 +514,13 @@ def dossier_request_completion(*, dossier: Dossier, by: Staff, missing: str,
 # Processing
 
 
-def _department_for(dossier: Dossier, abbreviation: str) -> Unit:
-    agency = dossier.processing_agency
-    if agency.kind == UnitKind.WARD:
-        return agency  # a ward has no departments: its civil servants act in the ward itself
-    unit = Unit.objects.filter(parent=agency, kind=UnitKind.DEPARTMENT, abbreviation=abbreviation,
-                               dissolved_at__isnull=True).first()
-    if unit is None:
-        raise ValidationError(_("Không tìm thấy phòng chuyên môn “%(abbr)s”.") % {"abbr": abbreviation})
-    return unit
-
-
-def default_department(dossier: Dossier) -> Unit | None:
-    """The department named by the next internal step that has one (for the hand-over form)."""
-    for step in dossier.steps.filter(finished_at__isnull=True).order_by("order"):
-        if step.department:
-            try:
-                return _department_for(dossier, step.department)
-            except ValidationError:
-                return None
-    return dossier.processing_agency if dossier.processing_agency.kind == UnitKind.WARD else None
-
-
+@REGISTRY.implements("hand_over")
 @transaction.atomic
 def dossier_hand_over(*, dossier: Dossier, by: Staff, to_unit: Unit, note: str = "",
-                      at: dt.datetime | None = None) -> Handover:
+        version: int | None = None, at: dt.datetime | None = None) -> Handover:
     """The desk hands the dossier to a department (or a department to another), form 5 row."""
     at = _now(at)
-    dossier, old = _start(dossier, "hand_over", by)
+    dossier, old = _start(dossier, "hand_over", by, version, at)
     if to_unit.agency().pk != dossier.processing_agency_id or to_unit.kind not in (
             UnitKind.DEPARTMENT, UnitKind.WARD, UnitKind.DISTRICT, UnitKind.PROVINCE):
         raise ValidationError(_("Chỉ chuyển được cho phòng chuyên môn của cơ quan giải quyết."))
@@ -559,13 +533,14 @@ def dossier_hand_over(*, dossier: Dossier, by: Staff, to_unit: Unit, note: str =
     return handover
 
 
+@REGISTRY.implements("assign")
 @transaction.atomic
 def dossier_assign(*, dossier: Dossier, by: Staff, specialist: Staff, note: str = "",
-                   at: dt.datetime | None = None) -> Handover:
+        version: int | None = None, at: dt.datetime | None = None) -> Handover:
     """The department head assigns a specialist of the department."""
     at = _now(at)
-    dossier, old = _start(dossier, "assign", by)
-    if not has_role(specialist.user, dossier.handling_unit, [Role.SPECIALIST, Role.DEPARTMENT_HEAD]):
+    dossier, old = _start(dossier, "assign", by, version, at)
+    if specialist.pk not in {s.pk for s in assignable_staff(dossier)}:
         raise ValidationError(_("Người được phân công không thuộc đơn vị đang xử lý hồ sơ."))
     handover = _handover(dossier, "assign", by, dossier.handling_unit, dossier.handling_unit, at,
                          to_staff=specialist, note=note)
@@ -575,19 +550,24 @@ def dossier_assign(*, dossier: Dossier, by: Staff, specialist: Staff, note: str 
     return handover
 
 
+@REGISTRY.implements("submit")
 @transaction.atomic
-def dossier_submit(*, dossier: Dossier, by: Staff, result_summary: str = "", note: str = "",
-                   at: dt.datetime | None = None) -> Handover:
-    """The specialist finishes the review and submits the draft result to the leader."""
+def dossier_submit(*, dossier: Dossier, by: Staff, findings: str = "", result_draft: str = "",
+                   note: str = "", result_summary: str = "",
+        version: int | None = None, at: dt.datetime | None = None) -> Handover:
+    """The specialist finishes the review and submits it to the leader: the findings (kết quả
+    thẩm định, internal) and the draft result, both shown to the head, the leader and the
+    clerk. A resubmission after a send-back replaces what it gives. ``result_summary`` is the
+    older name of ``result_draft``."""
     at = _now(at)
-    dossier, old = _start(dossier, "submit", by)
-    if (dossier.handler_id and dossier.handler_id != by.pk and not by.user.is_superuser
-            and not has_role(by.user, dossier.handling_unit, [Role.DEPARTMENT_HEAD])):
-        raise PermissionDenied(_("Hồ sơ được phân công cho cán bộ khác."))
+    dossier, old = _start(dossier, "submit", by, version, at)
     from_unit = dossier.handling_unit
     handover = _handover(dossier, "submit", by, from_unit, dossier.processing_agency, at, note=note)
-    if result_summary:
-        dossier.result_summary = result_summary
+    if findings.strip():
+        dossier.findings = findings.strip()
+    result_draft = result_draft or result_summary
+    if result_draft.strip():
+        dossier.result_draft = result_draft.strip()
     dossier.handling_unit = dossier.processing_agency
     dossier.handler = None
     dossier.stage = Stage.LEADER
@@ -595,16 +575,17 @@ def dossier_submit(*, dossier: Dossier, by: Staff, result_summary: str = "", not
     return handover
 
 
+@REGISTRY.implements("send_back")
 @transaction.atomic
-def dossier_send_back(*, dossier: Dossier, by: Staff, note: str, at: dt.datetime | None = None) -> Handover:
+def dossier_send_back(*, dossier: Dossier, by: Staff, note: str,
+        version: int | None = None, at: dt.datetime | None = None) -> Handover:
     """The leader sends the draft back to the specialist who submitted it."""
     at = _now(at)
-    dossier, old = _start(dossier, "send_back", by)
+    dossier, old = _start(dossier, "send_back", by, version, at)
     if not note.strip():
         raise ValidationError({"note": _("Cần ghi rõ nội dung cần xử lý lại.")})
-    last = dossier.handovers.filter(action="submit").order_by("-sent_at", "-pk").first()
-    if last is None:
-        raise ValidationError(_("Không tìm thấy lần trình trước."))
+    last = last_submission(dossier)
+    assert last is not None  # the action's condition (actions._was_submitted)
     Handover.objects.filter(dossier=dossier, received_at__isnull=True).update(received_at=at)
     handover = Handover.objects.create(
         dossier=dossier, action="send_back", from_unit=dossier.handling_unit, from_staff=by,
@@ -616,11 +597,13 @@ def dossier_send_back(*, dossier: Dossier, by: Staff, note: str, at: dt.datetime
     return handover
 
 
+@REGISTRY.implements("approve")
 @transaction.atomic
-def dossier_approve(*, dossier: Dossier, by: Staff, note: str = "", at: dt.datetime | None = None) -> Handover:
+def dossier_approve(*, dossier: Dossier, by: Staff, note: str = "",
+        version: int | None = None, at: dt.datetime | None = None) -> Handover:
     """The leader approves and signs the result; it goes to the records clerk."""
     at = _now(at)
-    dossier, old = _start(dossier, "approve", by)
+    dossier, old = _start(dossier, "approve", by, version, at)
     handover = _handover(dossier, "approve", by, dossier.handling_unit, dossier.processing_agency, at,
                          note=note)
     dossier.stage = Stage.CLERK
@@ -628,14 +611,18 @@ def dossier_approve(*, dossier: Dossier, by: Staff, note: str = "", at: dt.datet
     return handover
 
 
+@REGISTRY.implements("record_result")
 @transaction.atomic
 def dossier_record_result(*, dossier: Dossier, by: Staff, result_number: str = "",
-                          result_summary: str = "", result_file: UploadedFile | None = None,
-                          at: dt.datetime | None = None) -> Dossier:
+                          result_summary: str = "", include_findings: bool = False,
+                          result_file: UploadedFile | None = None,
+        version: int | None = None, at: dt.datetime | None = None) -> Dossier:
     """The clerk numbers and issues the result (status 9); the dossier is finished and judged
-    early / on time / late against its appointment."""
+    early / on time / late against its appointment. The result printed for the applicant is
+    ``result_summary``, else the submitted draft; the internal findings are added only when
+    the officer asks for it (``include_findings``)."""
     at = _now(at)
-    dossier, old = _start(dossier, "record_result", by)
+    dossier, old = _start(dossier, "record_result", by, version, at)
     if result_file is not None:
         ok = validate_upload(result_file)
         result_file.seek(0)
@@ -643,8 +630,10 @@ def dossier_record_result(*, dossier: Dossier, by: Staff, result_number: str = "
                                  save=False)
         file_written(dossier.result_file)
     dossier.result_number = result_number.strip()
-    if result_summary:
-        dossier.result_summary = result_summary
+    summary = result_summary.strip() or dossier.result_draft or dossier.result_summary
+    if include_findings and dossier.findings:
+        summary = "\n\n".join(p for p in (summary, _("Kết quả thẩm định: %(f)s") % {"f": dossier.findings}) if p)
+    dossier.result_summary = summary
     dossier.finished_at = at
     dossier.timeliness = deadlines.judge(at, dossier.due_at)
     _finish(dossier, "record_result", by, old, at, result_number)
@@ -652,12 +641,13 @@ def dossier_record_result(*, dossier: Dossier, by: Staff, result_number: str = "
     return dossier
 
 
+@REGISTRY.implements("return_to_desk")
 @transaction.atomic
 def dossier_return_to_desk(*, dossier: Dossier, by: Staff, note: str = "",
-                           at: dt.datetime | None = None) -> Handover:
+        version: int | None = None, at: dt.datetime | None = None) -> Handover:
     """The result goes back to the one-stop desk of the deciding agency."""
     at = _now(at)
-    dossier, old = _start(dossier, "return_to_desk", by)
+    dossier, old = _start(dossier, "return_to_desk", by, version, at)
     desk = desk_of(dossier.processing_agency)
     handover = _handover(dossier, "return_to_desk", by, dossier.handling_unit, desk, at, note=note)
     dossier.handling_unit = desk
@@ -667,15 +657,14 @@ def dossier_return_to_desk(*, dossier: Dossier, by: Staff, note: str = "",
     return handover
 
 
+@REGISTRY.implements("forward")
 @transaction.atomic
 def dossier_forward(*, dossier: Dossier, by: Staff, to_agency: Unit, note: str = "",
-                    at: dt.datetime | None = None) -> Handover:
+        version: int | None = None, at: dt.datetime | None = None) -> Handover:
     """Một cửa liên thông: the receiving ward forwards the dossier to the desk of an agency
     above it (the district), which then processes it. The appointment stays the one given."""
     at = _now(at)
-    dossier, old = _start(dossier, "forward", by)
-    if dossier.forwarded:
-        raise ValidationError(_("Hồ sơ đã được chuyển liên thông."))
+    dossier, old = _start(dossier, "forward", by, version, at)
     to_agency = to_agency.agency()
     if to_agency.pk == dossier.agency_id or not dossier.agency.path.startswith(to_agency.path):
         raise ValidationError(_("Chỉ chuyển liên thông lên cơ quan cấp trên của nơi tiếp nhận."))
@@ -691,14 +680,13 @@ def dossier_forward(*, dossier: Dossier, by: Staff, to_agency: Unit, note: str =
     return handover
 
 
+@REGISTRY.implements("return_forwarded")
 @transaction.atomic
 def dossier_return_forwarded(*, dossier: Dossier, by: Staff, note: str = "",
-                             at: dt.datetime | None = None) -> Handover:
+        version: int | None = None, at: dt.datetime | None = None) -> Handover:
     """The district desk sends the result of a forwarded dossier back to the receiving unit."""
     at = _now(at)
-    dossier, old = _start(dossier, "return_forwarded", by)
-    if not dossier.forwarded or dossier.handling_unit_id == dossier.receiving_unit_id:
-        raise ValidationError(_("Hồ sơ không phải hồ sơ liên thông đang ở cơ quan giải quyết."))
+    dossier, old = _start(dossier, "return_forwarded", by, version, at)
     from_unit = dossier.handling_unit
     handover = _handover(dossier, "return_forwarded", by, from_unit, dossier.receiving_unit, at,
                          note=note)
@@ -707,20 +695,18 @@ def dossier_return_forwarded(*, dossier: Dossier, by: Staff, note: str = "",
     return handover
 
 
+@REGISTRY.implements("return_result")
 @transaction.atomic
 def dossier_return_result(*, dossier: Dossier, by: Staff, method: str = ReturnMethod.COUNTER,
-                          collected_by: str = "", at: dt.datetime | None = None) -> Dossier:
+                          collected_by: str = "",
+        version: int | None = None, at: dt.datetime | None = None) -> Dossier:
     """The desk returns the result to the applicant (status 10): who collected it and how."""
     at = _now(at)
-    dossier, old = _start(dossier, "return_result", by)
-    if dossier.handling_unit_id != dossier.receiving_unit_id:
-        raise ValidationError(_("Kết quả hồ sơ liên thông phải được chuyển về nơi tiếp nhận trước."))
+    dossier, old = _start(dossier, "return_result", by, version, at)
     if method not in ReturnMethod.values:
         raise ValidationError({"method": _("Hình thức trả kết quả không hợp lệ.")})
     if method == ReturnMethod.COUNTER and not collected_by.strip():
         raise ValidationError({"collected_by": _("Cần ghi tên người nhận kết quả.")})
-    if dossier.fee_total and not dossier.fee_paid and dossier.history.filter(action="request_payment").exists():
-        raise ValidationError(_("Hồ sơ chưa hoàn thành nghĩa vụ tài chính."))
     Handover.objects.filter(dossier=dossier, received_at__isnull=True).update(received_at=at)
     _finish_step(dossier, at)
     dossier.returned_at = at
@@ -731,18 +717,16 @@ def dossier_return_result(*, dossier: Dossier, by: Staff, method: str = ReturnMe
     return _finish(dossier, "return_result", by, old, at, collected_by)
 
 
+@REGISTRY.implements("supplement_request")
 @transaction.atomic
 def dossier_supplement_request(*, dossier: Dossier, by: Staff, missing: str, reason: str = "",
-                               at: dt.datetime | None = None) -> Supplement:
+        version: int | None = None, at: dt.datetime | None = None) -> Supplement:
     """Ask the applicant for more papers (form 2, status 5): the clock stops until they come.
     Some procedures allow this only once."""
     at = _now(at)
-    dossier, old = _start(dossier, "supplement_request", by)
+    dossier, old = _start(dossier, "supplement_request", by, version, at)
     if not missing.strip():
         raise ValidationError({"missing": _("Cần ghi rõ giấy tờ cần bổ sung.")})
-    if (dossier.procedure_version.supplement_once
-            and dossier.supplements.filter(during_processing=True).exists()):
-        raise ValidationError(_("Thủ tục này chỉ cho phép yêu cầu bổ sung hồ sơ một lần."))
     supplement = Supplement.objects.create(dossier=dossier, missing=missing.strip(), reason=reason,
                                            requested_by=by, requested_at=at, due_before=dossier.due_at)
     dossier.paused_at = at
@@ -755,8 +739,7 @@ def _supplement_restart_clock(dossier: Dossier, at: dt.datetime) -> Supplement:
     """Close the open supplement request of a locked dossier at ``at`` and move its due time by
     the working time waited (new due = old due + waited). The one computation for the staff
     and the online path; the caller saves the dossier."""
-    supplement = dossier.supplements.filter(during_processing=True, received_at__isnull=True
-                                            ).order_by("-requested_at").first()
+    supplement = open_supplement(dossier)
     if supplement is None or dossier.paused_at is None or dossier.due_at is None:
         raise ValidationError(_("Không có yêu cầu bổ sung đang chờ."))
     waited = deadlines.working_time_between(dossier.agency, dossier.paused_at, at)
@@ -771,13 +754,14 @@ def _supplement_restart_clock(dossier: Dossier, at: dt.datetime) -> Supplement:
     return supplement
 
 
+@REGISTRY.implements("supplement_receive")
 @transaction.atomic
 def dossier_supplement_receive(*, dossier: Dossier, by: Staff, note: str = "",
-                               at: dt.datetime | None = None) -> Supplement:
+        version: int | None = None, at: dt.datetime | None = None) -> Supplement:
     """The papers came: the clock restarts and the appointment moves by the working time
     waited (new due = old due + waited)."""
     at = _now(at)
-    dossier, old = _start(dossier, "supplement_receive", by)
+    dossier, old = _start(dossier, "supplement_receive", by, version, at)
     supplement = _supplement_restart_clock(dossier, at)
     _finish(dossier, "supplement_receive", by, old, at, note,
             {"waited_seconds": supplement.waited_seconds, "new_due": supplement.due_after.isoformat()
@@ -808,6 +792,8 @@ def dossier_supplement_receive_online(*, dossier: Dossier, user: Any, files: Seq
     written = _attach(dossier, files, checked, user, supplement=supplement)
     try:
         dossier.status = next_status(old, "supplement_receive")
+        dossier.version += 1  # an open action form on this dossier is stale now (ADR 0058)
+        dossier.supplement_answered_at = at
         dossier.save()
         StatusHistory.objects.create(
             dossier=dossier, action="supplement_receive", from_status=old, to_status=dossier.status,
@@ -830,19 +816,17 @@ def dossier_supplement_receive_online(*, dossier: Dossier, user: Any, files: Seq
     return supplement
 
 
+@REGISTRY.implements("apologise")
 @transaction.atomic
 def dossier_apologise(*, dossier: Dossier, by: Staff, reason: str, new_due_at: dt.datetime,
-                      at: dt.datetime | None = None) -> Apology:
+        version: int | None = None, at: dt.datetime | None = None) -> Apology:
     """Form 4: the head of the deciding agency apologises and sets a new date, at least one
     working day before the current appointment, and only once."""
     at = _now(at)
-    dossier, old = _start(dossier, "apologise", by)
-    if Apology.objects.filter(dossier=dossier).exists():
-        raise ValidationError(_("Hồ sơ đã có phiếu xin lỗi; ngày hẹn chỉ được điều chỉnh một lần."))
+    dossier, old = _start(dossier, "apologise", by, version, at)
     if not reason.strip():
         raise ValidationError({"reason": _("Cần ghi rõ lý do chậm.")})
-    if dossier.due_at is None or deadlines.working_days_between(dossier.agency, at, dossier.due_at) < 1:
-        raise ValidationError(_("Phiếu xin lỗi phải ban hành trước hạn trả ít nhất một ngày làm việc."))
+    assert dossier.due_at is not None  # the action's condition (actions._may_apologise)
     if new_due_at <= dossier.due_at:
         raise ValidationError({"new_due_at": _("Ngày hẹn mới phải sau ngày hẹn hiện tại.")})
     apology = Apology.objects.create(dossier=dossier, reason=reason.strip(), old_due_at=dossier.due_at,
@@ -866,40 +850,47 @@ def _close(dossier: Dossier, action: str, by: Staff, old: int, reason: str, at: 
     return _finish(dossier, action, by, old, at, reason)
 
 
+@REGISTRY.implements("refuse")
 @transaction.atomic
-def dossier_refuse(*, dossier: Dossier, by: Staff, reason: str, at: dt.datetime | None = None) -> Dossier:
+def dossier_refuse(*, dossier: Dossier, by: Staff, reason: str,
+        version: int | None = None, at: dt.datetime | None = None) -> Dossier:
     """Refuse a waiting online dossier (desk) or refuse to grant during processing (leader),
     form 3 with the specific reason."""
     at = _now(at)
-    dossier, old = _start(dossier, "refuse", by)
+    dossier, old = _start(dossier, "refuse", by, version, at)
     dossier = _close(dossier, "refuse", by, old, reason, at)
     # At the counter the applicant holds form 3; otherwise this message is how they learn it.
     notify_dossier(dossier, "refused")
     return dossier
 
 
+@REGISTRY.implements("stop")
 @transaction.atomic
-def dossier_stop(*, dossier: Dossier, by: Staff, reason: str, at: dt.datetime | None = None) -> Dossier:
+def dossier_stop(*, dossier: Dossier, by: Staff, reason: str,
+        version: int | None = None, at: dt.datetime | None = None) -> Dossier:
     """Stop processing (status 8), decided by the leader of the deciding agency."""
     at = _now(at)
-    dossier, old = _start(dossier, "stop", by)
+    dossier, old = _start(dossier, "stop", by, version, at)
     return _close(dossier, "stop", by, old, reason, at)
 
 
+@REGISTRY.implements("withdraw")
 @transaction.atomic
-def dossier_withdraw(*, dossier: Dossier, by: Staff, reason: str, at: dt.datetime | None = None) -> Dossier:
+def dossier_withdraw(*, dossier: Dossier, by: Staff, reason: str,
+        version: int | None = None, at: dt.datetime | None = None) -> Dossier:
     """The applicant withdraws the dossier (status 7), recorded by the receiving desk."""
     at = _now(at)
-    dossier, old = _start(dossier, "withdraw", by)
+    dossier, old = _start(dossier, "withdraw", by, version, at)
     return _close(dossier, "withdraw", by, old, reason, at)
 
 
+@REGISTRY.implements("request_payment")
 @transaction.atomic
 def dossier_request_payment(*, dossier: Dossier, by: Staff, amount: int, note: str = "",
-                            at: dt.datetime | None = None) -> Dossier:
+        version: int | None = None, at: dt.datetime | None = None) -> Dossier:
     """Ask for the fee (status 6); the status before is restored when it is paid."""
     at = _now(at)
-    dossier, old = _start(dossier, "request_payment", by)
+    dossier, old = _start(dossier, "request_payment", by, version, at)
     if amount <= 0:
         raise ValidationError({"amount": _("Số tiền phải lớn hơn 0.")})
     dossier.status_before_payment = old
@@ -910,18 +901,20 @@ def dossier_request_payment(*, dossier: Dossier, by: Staff, amount: int, note: s
     return dossier
 
 
+@REGISTRY.implements("payment_confirmed")
 @transaction.atomic
 def dossier_payment_confirmed(*, dossier: Dossier, by: Staff | None, reference: str = "",
-                              at: dt.datetime | None = None) -> Dossier:
+        version: int | None = None, at: dt.datetime | None = None) -> Dossier:
     """The fee was paid (at the counter, or reported by the payment gateway with ``by=None``
     from the e-services app): back to the status before."""
     at = _now(at)
     if by is None:
-        dossier, old = _lock(dossier), 0
+        claim_version(dossier, version)
+        dossier = _lock(dossier)
         next_status(dossier.status, "payment_confirmed", previous=dossier.status_before_payment)
         old = dossier.status
     else:
-        dossier, old = _start(dossier, "payment_confirmed", by)
+        dossier, old = _start(dossier, "payment_confirmed", by, version, at)
     dossier.fee_paid = True
     _finish(dossier, "payment_confirmed", by, old, at, reference, {"reference": reference})
     dossier.status_before_payment = None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -22,7 +22,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_date
 from django.utils.html import escape
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
@@ -33,16 +33,16 @@ from redis import exceptions as redis_exceptions
 from congso.accounts.models import User
 from congso.core import http
 from congso.core.exports import text_cells
-from congso.org.models import Role, Staff, Unit, UnitKind
-from congso.org.selectors import has_role, role_units, staff_for
+from congso.org.models import Staff, Unit, UnitKind
+from congso.org.selectors import role_units, staff_for
 from congso.procedures.models import Field
 
 from . import forms_pdf, selectors, services
+from .actions import REGISTRY, StaleDossier, holds_role, needs_forward
 from .forms import IntakeForm
-from .models import Dossier, Rating, ReturnMethod, Satisfaction, Status
+from .models import Dossier, Rating, Satisfaction, Status
 from .references import parse_reference
 from .services import Applicant, PaperReceived
-from .transitions import ACTION_LABELS, ACTION_ROLES, allowed_actions
 
 
 def _staff(request: HttpRequest) -> Staff:
@@ -147,53 +147,32 @@ def intake_search(request: HttpRequest) -> HttpResponse:
 # Detail and actions
 
 
-def _can(user: Any, dossier: Dossier, action: str) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
-    return any(has_role(user, u, ACTION_ROLES[action]) for u in services.action_units(dossier, action))
+def detail_context(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
+    """The dossier page: the facts and, for each action of the registry the officer may take
+    now (the services' own question, actions.DossierAction.available), its form."""
+    staff = staff_for(request.user)
+    offered = REGISTRY.available_for(dossier, staff)
+    return {
+        "dossier": dossier, "ref": selectors.dossier_ref(dossier),
+        "actions": [{"action": a, "name": a.name, "label": a.label, "template": a.template,
+                     **a.form_context(dossier)} for a in offered],
+        "history": dossier.history.select_related("unit").all(),
+        "control": list(forms_pdf.control_rows(dossier)),
+        "papers": dossier.papers.all(),
+        "attachments": dossier.attachments.filter(supplement__isnull=True).select_related("required_paper"),
+        # Files the applicant sent online in answer to each request are listed under it.
+        "steps": dossier.steps.all(), "supplements": dossier.supplements.prefetch_related("attachments"),
+        "apology": getattr(dossier, "apology", None), "rating": Rating.objects.filter(dossier=dossier).first(),
+        "is_new": request.GET.get("moi") == "1",
+        "needs_forward": any(a.name == "forward" for a in offered) and needs_forward(dossier),
+        "forms": _forms_available(dossier),
+    }
 
 
 @login_required
 def detail(request: HttpRequest, ref: str) -> HttpResponse:
     dossier = selectors.dossier_get_for(request.user, ref)
-    actions = [a for a in allowed_actions(dossier.status, dossier.stage) if _can(request.user, dossier, a)]
-    if dossier.status == Status.RESULT_READY and dossier.handling_unit_id != dossier.receiving_unit_id:
-        actions = [a for a in actions if a != "return_result"]
-    if not dossier.forwarded or dossier.handling_unit_id == dossier.receiving_unit_id:
-        actions = [a for a in actions if a != "return_forwarded"]
-    if dossier.forwarded:
-        actions = [a for a in actions if a != "forward"]
-    # A district procedure received at a ward, or one with a liên thông step, goes up first.
-    needs_forward = "forward" in actions and (
-        dossier.procedure_version.procedure.level != dossier.agency.kind
-        or dossier.steps.filter(actor="upper_agency", finished_at__isnull=True).exists())
-    if needs_forward:
-        actions = ["forward"] + [a for a in actions if a != "forward"]
-    context = {
-        "dossier": dossier, "ref": selectors.dossier_ref(dossier),
-        "actions": [(a, ACTION_LABELS[a]) for a in actions],
-        "history": dossier.history.select_related("unit").all(),
-        "control": list(forms_pdf.control_rows(dossier)),
-        "papers": dossier.papers.all(), "attachments": dossier.attachments.filter(supplement__isnull=True),
-        # Files the applicant sent online in answer to each request are listed under it.
-        "steps": dossier.steps.all(), "supplements": dossier.supplements.prefetch_related("attachments"),
-        "apology": getattr(dossier, "apology", None), "rating": Rating.objects.filter(dossier=dossier).first(),
-        "departments": Unit.objects.filter(parent=dossier.processing_agency, kind=UnitKind.DEPARTMENT,
-                                           dissolved_at__isnull=True) if "hand_over" in actions else [],
-        "default_department": services.default_department(dossier) if "hand_over" in actions else None,
-        "specialists": _specialists(dossier) if "assign" in actions else [],
-        "upper_agencies": [u for u in dossier.agency.ancestors() if u.is_agency] if "forward" in actions else [],
-        "return_methods": ReturnMethod.choices, "is_new": request.GET.get("moi") == "1",
-        "needs_forward": needs_forward,
-        "forms": _forms_available(dossier),
-    }
-    return render(request, "dossiers/detail.html", context)
-
-
-def _specialists(dossier: Dossier) -> list[Staff]:
-    ids = [int(p) for p in dossier.handling_unit.path.strip("/").split("/") if p]
-    return list(Staff.objects.filter(roles__role=Role.SPECIALIST, roles__unit_id__in=ids, is_active=True)
-                .select_related("user").distinct())
+    return render(request, "dossiers/detail.html", detail_context(request, dossier))
 
 
 def _forms_available(dossier: Dossier) -> list[tuple[int, Any]]:
@@ -211,87 +190,27 @@ def _forms_available(dossier: Dossier) -> list[tuple[int, Any]]:
     return out
 
 
-def _post_datetime(value: str) -> dt.datetime:
-    parsed = parse_datetime(value or "")
-    if parsed is None:
-        raise ValidationError(_("Ngày giờ không hợp lệ."))
-    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
-
-
-def _unit_choice(value: str, allowed: Any) -> Unit:
-    unit = allowed.filter(pk=int(value)).first() if (value or "").isdigit() else None
-    if unit is None:
-        raise ValidationError(_("Cần chọn đơn vị nhận."))
-    return unit  # type: ignore[no-any-return]
-
-
-def _run_action(action: str, dossier: Dossier, by: Staff, post: Any, files: Any) -> None:
-    note = post.get("note", "")
-    reason = post.get("reason", "")
-    actions: dict[str, Callable[[], Any]] = {
-        "accept": lambda: services.dossier_accept(dossier=dossier, by=by),
-        "refuse": lambda: services.dossier_refuse(dossier=dossier, by=by, reason=reason),
-        "request_completion": lambda: services.dossier_request_completion(dossier=dossier, by=by,
-                                                                          missing=post.get("missing", "")),
-        "withdraw": lambda: services.dossier_withdraw(dossier=dossier, by=by, reason=reason),
-        "stop": lambda: services.dossier_stop(dossier=dossier, by=by, reason=reason),
-        "apologise": lambda: services.dossier_apologise(
-            dossier=dossier, by=by, reason=reason, new_due_at=_post_datetime(post.get("new_due_at"))),
-        "hand_over": lambda: services.dossier_hand_over(
-            dossier=dossier, by=by, note=note,
-            to_unit=_unit_choice(post.get("to_unit"), Unit.objects.filter(
-                Q(parent=dossier.processing_agency) | Q(pk=dossier.processing_agency_id)))),
-        "forward": lambda: services.dossier_forward(
-            dossier=dossier, by=by, note=note,
-            to_agency=_unit_choice(post.get("to_agency"), Unit.objects.filter(
-                pk__in=[u.pk for u in dossier.agency.ancestors()]))),
-        "assign": lambda: services.dossier_assign(
-            dossier=dossier, by=by, note=note,
-            specialist=_staff_choice(post.get("specialist"), dossier)),
-        "submit": lambda: services.dossier_submit(dossier=dossier, by=by, note=note,
-                                                  result_summary=post.get("result_summary", "")),
-        "send_back": lambda: services.dossier_send_back(dossier=dossier, by=by, note=note),
-        "approve": lambda: services.dossier_approve(dossier=dossier, by=by, note=note),
-        "record_result": lambda: services.dossier_record_result(
-            dossier=dossier, by=by, result_number=post.get("result_number", ""),
-            result_file=files.get("result_file")),
-        "return_to_desk": lambda: services.dossier_return_to_desk(dossier=dossier, by=by, note=note),
-        "return_forwarded": lambda: services.dossier_return_forwarded(dossier=dossier, by=by, note=note),
-        "return_result": lambda: services.dossier_return_result(
-            dossier=dossier, by=by, method=post.get("method", ""), collected_by=post.get("collected_by", "")),
-        "supplement_request": lambda: services.dossier_supplement_request(
-            dossier=dossier, by=by, missing=post.get("missing", ""), reason=reason),
-        "supplement_receive": lambda: services.dossier_supplement_receive(dossier=dossier, by=by, note=note),
-        "request_payment": lambda: services.dossier_request_payment(
-            dossier=dossier, by=by, amount=int(post.get("amount") or 0), note=note),
-        "payment_confirmed": lambda: services.dossier_payment_confirmed(
-            dossier=dossier, by=by, reference=post.get("reference", "")),
-    }
-    if action not in actions:
-        raise Http404
-    actions[action]()
-
-
-def _staff_choice(value: str, dossier: Dossier) -> Staff:
-    for s in _specialists(dossier):
-        if str(s.pk) == value:
-            return s
-    raise ValidationError(_("Cần chọn chuyên viên thụ lý."))
-
-
 @login_required
 @require_POST
 def act(request: HttpRequest, ref: str, action: str) -> HttpResponse:
+    """One registry action from its form: the typed input parsed from the POST (with the
+    version the page showed), the service called; a stale version or any refusal shows the
+    fresh page with the Vietnamese message and changes nothing."""
     staff = _staff(request)
     dossier = selectors.dossier_get_for(request.user, ref)
+    entry = REGISTRY.get(action)
+    if entry is None:
+        raise Http404
     try:
-        _run_action(action, dossier, staff, request.POST, request.FILES)
+        data = entry.parse(request.POST)
+        files = {name: upload for name in entry.files if (upload := request.FILES.get(name)) is not None}
+        entry.run(dossier, staff, data, files)
+    except StaleDossier as exc:
+        messages.error(request, _error_text(exc))
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
-    except ValueError:
-        messages.error(request, _("Dữ liệu nhập không hợp lệ."))
     else:
-        messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": ACTION_LABELS[action]})
+        messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": entry.label})
         if action == "return_result":
             return redirect("dossiers:rate_counter", ref)
     dossier.refresh_from_db()
@@ -655,7 +574,8 @@ def rate_counter(request: HttpRequest, ref: str) -> HttpResponse:
     """The tablet at the counter: the officer opens it for a just-returned dossier and turns
     the screen to the applicant, who taps one of three big buttons."""
     dossier = selectors.dossier_get_for(request.user, ref)
-    if not _can(request.user, dossier, "return_result"):
+    desk = REGISTRY["return_result"]
+    if not holds_role(request.user, desk.places(dossier), desk.roles):
         raise PermissionDenied
     rated = Rating.objects.filter(dossier=dossier).first()
     error = ""

@@ -170,6 +170,19 @@ def has_role(user, unit: Unit, roles: Iterable[str]) -> bool:  # type: ignore[no
     return any(role in wanted and unit.path.startswith(path) for role, path in _role_paths(user))
 
 
+def acts_at(user, unit: Unit, roles: Iterable[str], *, agency: Unit | None = None) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the user may *act* at ``unit`` with one of ``roles``: the role is held there or
+    above it, but within the unit's own agency (``agency``, default ``unit.agency()``). Seeing
+    reaches down the tree (a district oversees its wards, role_units); acting does not: a ward's
+    dossiers are decided by the ward's own officers and its chairman (ADR 0059)."""
+    if staff_for(user) is None:
+        return False
+    wanted = {str(r) for r in roles}
+    floor = (agency or unit.agency()).path
+    return any(role in wanted and unit.path.startswith(path) and path.startswith(floor)
+               for role, path in _role_paths(user))
+
+
 def ensure_role(user, unit: Unit, roles: Iterable[str]) -> None:  # type: ignore[no-untyped-def]
     if getattr(user, "is_superuser", False):
         return

@@ -86,7 +86,7 @@ def test_counter_journey(live_server, page, phone_page, demo_org):
     assert receipt.headers["content-type"] == "application/pdf"
     text = PdfReader(io.BytesIO(receipt.body())).pages[0].extract_text()
     assert "HẸN TRẢ KẾT QUẢ" in text and dossier.code in text and "Nguyễn Thị Hồng" in text
-    act(page, "hand_over", select={"to_unit": "Phòng Tư pháp"})
+    act(page, "hand_over", select={"to_unit_id": "Phòng Tư pháp"})
     assert "Đã thực hiện: Chuyển xử lý" in page.content()
 
     login(page, base, "truongphong.tp")
@@ -94,7 +94,7 @@ def test_counter_journey(live_server, page, phone_page, demo_org):
     screenshot(page, "dossiers-queue-desktop")
     a11y(page)
     page.get_by_role("link", name=dossier.code).click()
-    act(page, "assign", select={"specialist": "Vũ Thị Lan"})
+    act(page, "assign", select={"specialist_id": "Vũ Thị Lan"})
     login(page, base, "chuyenvien.tp")
     page.goto(f"{base}/mot-cua/ho-so/{dossier.code}/")
     act(page, "submit", fields={"result_summary": "Đủ điều kiện cấp bản sao."})
@@ -158,14 +158,14 @@ def test_lien_thong_journey(live_server, page, demo_org):
     dossier = intake(page, base, "giay phep xay dung", "giấy phép xây dựng", "Phạm Văn Đông", "001080054321")
     assert dossier.receiving_unit == ward and dossier.code.startswith("H26.09.343-")
     assert "Hồ sơ liên thông: chuyển lên cơ quan cấp trên" in page.content()
-    act(page, "forward", select={"to_agency": "UBND quận Thanh Xuân"})
+    act(page, "forward", select={"to_agency_id": "UBND quận Thanh Xuân"})
     dossier.refresh_from_db()
     assert dossier.handling_unit == demo_org.desk
 
     login(page, base, "motcua.tx")
     page.goto(f"{base}/mot-cua/hang-doi/?tab=receive")
     page.get_by_role("link", name=dossier.code).click()
-    act(page, "hand_over", select={"to_unit": "Phòng Quản lý đô thị"})
+    act(page, "hand_over", select={"to_unit_id": "Phòng Quản lý đô thị"})
     st = demo_org.staff  # the district's inner steps were walked in the counter journey
     s.dossier_assign(dossier=dossier, by=st["truongphong.qldt"], specialist=st["chuyenvien.qldt"])
     s.dossier_submit(dossier=dossier, by=st["chuyenvien.qldt"])

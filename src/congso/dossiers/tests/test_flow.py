@@ -187,7 +187,7 @@ def test_lien_thong_ward_to_district(demo_org, district_version):
     with pytest.raises(PermissionDenied):  # the ward no longer holds it
         s.dossier_hand_over(dossier=d, by=demo_org.staff["motcua.nc"], to_unit=demo_org.departments["TP"])
     d = run_to_result(demo_org, d, at_day=3)
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):  # the district desk does not act at the ward (ADR 0059)
         s.dossier_return_result(dossier=d, by=demo_org.staff["motcua.tx"], collected_by="A")
     s.dossier_return_forwarded(dossier=d, by=demo_org.staff["motcua.tx"], at=local(2026, 3, 4, 8))
     s.dossier_return_result(dossier=d, by=demo_org.staff["motcua.nc"], collected_by="Nguyễn Văn An",

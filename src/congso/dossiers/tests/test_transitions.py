@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from congso.dossiers import services as s
+from congso.dossiers.actions import REGISTRY
 from congso.dossiers.models import Dossier, Handover, Stage, Status, Supplement
-from congso.dossiers.transitions import (
-    ACTION_ROLES,
+from congso.dossiers.workflow import (
     ACTION_STAGES,
     ACTIONS,
     PREVIOUS,
@@ -103,7 +103,8 @@ def _call(org, action: str, d: Dossier, status: int):
 
 def test_table_is_complete():
     assert set(TRANSITIONS) == set(Status.values)
-    assert set(ACTIONS) == set(ACTION_STAGES) == set(ACTION_ROLES)
+    assert set(ACTIONS) == set(ACTION_STAGES) == set(REGISTRY.names())
+    assert all(a.service is not None for a in REGISTRY)
     assert allowed_actions(Status.RETURNED, Stage.CLOSED) == []
 
 

@@ -114,14 +114,14 @@ def test_actions_through_pages(client, demo_org, district_version):
     page = client.get(reverse("dossiers:detail", args=[d.code])).content.decode()
     assert 'data-action="hand_over"' in page and 'data-action="approve"' not in page
     tp = demo_org.departments["TP"]
-    client.post(reverse("dossiers:act", args=[d.code, "hand_over"]), {"to_unit": tp.pk})
+    client.post(reverse("dossiers:act", args=[d.code, "hand_over"]), {"to_unit_id": tp.pk})
     d.refresh_from_db()
     assert d.handling_unit == tp
-    response = client.post(reverse("dossiers:act", args=[d.code, "hand_over"]), {"to_unit": tp.pk}, follow=True)
+    response = client.post(reverse("dossiers:act", args=[d.code, "hand_over"]), {"to_unit_id": tp.pk}, follow=True)
     assert "không có quyền" in response.content.decode() or response.status_code == 403
     login(client, demo_org, "truongphong.tp")
     client.post(reverse("dossiers:act", args=[d.code, "assign"]),
-                {"specialist": demo_org.staff["chuyenvien.tp"].pk})
+                {"specialist_id": demo_org.staff["chuyenvien.tp"].pk})
     d.refresh_from_db()
     assert d.handler == demo_org.staff["chuyenvien.tp"]
     control = client.get(reverse("dossiers:form_pdf", args=[d.code, 5]))
