@@ -56,7 +56,7 @@ def test_two_tabs_hand_over_give_one_handover_row(client, demo_org, district_ver
     assert second.redirect_chain[-1][0].endswith(reverse("dossiers:detail", args=[d.code]))
     assert Handover.objects.filter(dossier=d, action="hand_over").count() == 1
     assert StatusHistory.objects.filter(dossier=d, action="hand_over").count() == 1
-    assert f'name="version" value="{d.version + 1}"' not in page  # the officer has no action left here
+    assert 'name="version" value="2"' in page  # the fresh page carries the new version
 
 
 def test_api_etag_if_match_and_409(client, demo_org, district_version):
@@ -126,7 +126,7 @@ def test_district_acts_on_a_forwarded_ward_dossier(demo_org, district_version):
     d = s.dossier_receive(by=demo_org.staff["motcua.nc"], receiving_unit=ward, version=district_version,
                           applicant=person(), papers=all_papers(district_version))
     assert not REGISTRY["hand_over"].available(d, demo_org.staff["motcua.tx"])
-    assert [a.name for a in REGISTRY.available_for(d, demo_org.staff["motcua.nc"])][0] == "forward"
+    assert REGISTRY.available_for(d, demo_org.staff["motcua.nc"])[0].name == "forward"
     s.dossier_forward(dossier=d, by=demo_org.staff["motcua.nc"], to_agency=demo_org.district)
     d.refresh_from_db()
     assert REGISTRY["hand_over"].available(d, demo_org.staff["motcua.tx"])
