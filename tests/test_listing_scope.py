@@ -74,6 +74,7 @@ NOT_LISTINGS = {
             "dossiers:detail",
             "dossiers:form_pdf",
             "dossiers:attachment",
+            "dossiers:reply_file",
             "api:get_dossier",
             "api:get_incoming",
             "api:get_outgoing",

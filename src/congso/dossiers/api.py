@@ -308,11 +308,37 @@ def lookup(request: HttpRequest, payload: LookupIn) -> Any:
     return lookup_respond(request, payload.code, payload.identity_number)
 
 
+class FormFieldOut(Schema):
+    label: str
+    value: str
+
+
+class AttachmentOut(Schema):
+    name: str
+    content_type: str
+    size: int
+    required_paper: str | None
+
+
 class DossierDetailOut(DossierOut):
-    """One dossier as its page shows it, with the version to send back (also the ETag) and
-    the actions the caller may take now (the registry's ``available``)."""
+    """One dossier as its page shows it, with the version to send back (also the ETag), the
+    actions the caller may take now (the registry's ``available``), the applicant's e-form as
+    labelled fields, the files with the required paper each answers, and the approval chain
+    (the specialist's internal findings, the draft result, the result number and text)."""
 
     actions: list[str]
+    form_fields: list[FormFieldOut]
+    attachments: list[AttachmentOut]
+    findings: str
+    result_draft: str
+    result_number: str
+    result_summary: str
+
+    @staticmethod
+    def resolve_attachments(obj: Dossier) -> list[dict[str, Any]]:
+        return [{"name": a.original_name, "content_type": a.content_type, "size": a.size,
+                 "required_paper": a.required_paper.name if a.required_paper else None}
+                for a in obj.attachments.select_related("required_paper").order_by("pk")]
 
 
 def _etag(dossier: Dossier) -> str:
@@ -322,6 +348,8 @@ def _etag(dossier: Dossier) -> str:
 def _detail(request: HttpRequest, response: HttpResponse, dossier: Dossier) -> Dossier:
     staff = staff_for(request.user)
     dossier.actions = [a.name for a in REGISTRY.available_for(dossier, staff)]  # type: ignore[attr-defined]
+    dossier.form_fields = [{"label": label, "value": value}  # type: ignore[attr-defined]
+                           for label, value in selectors.form_rows(dossier)]
     response["ETag"] = _etag(dossier)
     return dossier
 

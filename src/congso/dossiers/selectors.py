@@ -183,7 +183,7 @@ def queue(user: Any, key: str, *, filters: dict[str, str] | None = None,
 QUEUE_ROW_VALUES = ("pk", "code", "applicant_name", "status", "forwarded", "due_at", "urgency",
                     "procedure_version__name", "handling_unit__name", "handling_unit__short_name",
                     "handler_id", "handler__user__full_name", "handler__user__first_name",
-                    "handler__user__last_name", "handler__user__username")
+                    "handler__user__last_name", "handler__user__username", "supplement_answered_at")
 QueueRow = dict[str, Any]
 
 
@@ -615,3 +615,25 @@ def statistics_total(rows: list[dict[str, Any]]) -> dict[str, Any]:
     for key in STAT_KEYS:
         total[key] = sum(r[key] for r in rows)
     return _rates(total)
+
+
+def form_rows(dossier: Dossier) -> list[tuple[str, str]]:
+    """The applicant's e-form as (label, shown value) pairs, in the order of the procedure
+    version's form schema; values without a field in the schema follow under their key."""
+    from congso.eservices.eforms import display_rows  # e-services builds on dossiers: no top import
+
+    data = dossier.form_data or {}
+    if not data:
+        return []
+    schema = dossier.procedure_version.form_schema or []
+    rows = display_rows(schema, data)
+    known = {str(spec.get("name", "")) for spec in schema}
+    rows += [(key, "" if value is None else str(value)) for key, value in data.items() if key not in known]
+    return rows
+
+
+def supplement_reply_file(dossier: Dossier, pk: int) -> Any:
+    """A file of an online answer to one of ``dossier``'s requests (None if not its own)."""
+    from congso.eservices.models import SupplementReplyFile  # as above
+
+    return SupplementReplyFile.objects.filter(pk=pk, reply__dossier=dossier).first()

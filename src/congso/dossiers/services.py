@@ -297,7 +297,8 @@ def _new_dossier(*, version: ProcedureVersion, receiving_unit: Unit, applicant: 
                  attachments: Sequence[UploadedFile] = (), request_summary: str = "",
                  idempotency_key: str | None = None, applicant_user: Any = None,
                  form_data: dict[str, Any] | None = None, uploaded_by: Any = None,
-                 accept: bool = False, reference: str | None = None) -> Dossier:
+                 accept: bool = False, reference: str | None = None,
+                 attachment_papers: Sequence[RequiredPaper | None] = ()) -> Dossier:
     """Validate and write a new dossier with its papers and files; with ``accept`` it is
     written in status 2 with its appointment and steps, and the caller gives it its code and
     register row (_number) as late as it can."""
@@ -327,19 +328,22 @@ def _new_dossier(*, version: ProcedureVersion, receiving_unit: Unit, applicant: 
     insert_rows([DossierPaper(dossier=dossier, order=got.paper.order or i, name=got.paper.name,
                               required=got.paper.required, originals=got.originals, copies=got.copies)
                  for i, got in enumerate(papers, start=1)])
-    _attach(dossier, attachments, checked, uploaded_by)
+    _attach(dossier, attachments, checked, uploaded_by, papers=attachment_papers)
     insert_rows(steps)  # planned before the dossier had its key: insert_rows sets it
     return dossier
 
 
 def _attach(dossier: Dossier, uploads: Sequence[UploadedFile], checked: Sequence[CheckedUpload],
-            uploaded_by: Any, supplement: Supplement | None = None) -> list[Attachment]:
-    """Store already-validated uploads as the dossier's attachments (named by content hash)."""
+            uploaded_by: Any, supplement: Supplement | None = None,
+            papers: Sequence[RequiredPaper | None] = ()) -> list[Attachment]:
+    """Store already-validated uploads as the dossier's attachments (named by content hash),
+    each with the required paper it answers when the applicant said so (``papers``, in order)."""
     rows = []
-    for upload, ok in zip(uploads, checked, strict=True):
+    for i, (upload, ok) in enumerate(zip(uploads, checked, strict=True)):
+        paper = papers[i] if i < len(papers) else None
         att = Attachment(dossier=dossier, original_name=(upload.name or "tep")[:255],
                          content_type=ok.content_type, size=ok.size, sha256=ok.sha256,
-                         uploaded_by=uploaded_by, supplement=supplement)
+                         uploaded_by=uploaded_by, supplement=supplement, required_paper=paper)
         upload.seek(0)
         att.file.save(f"{ok.sha256[:16]}{ok.extension}", ContentFile(upload.read()), save=False)
         file_written(att.file)  # removed again if the caller's transaction fails (core.files)
@@ -447,7 +451,8 @@ def dossier_request_completion_at_intake(*, by: Staff, receiving_unit: Unit,
 def dossier_submit_online(*, version: ProcedureVersion, agency: Unit, applicant: Applicant,
                           applicant_user: Any = None, form_data: dict[str, Any] | None = None,
                           attachments: Sequence[UploadedFile] = (), request_summary: str = "",
-                          idempotency_key: str | None = None, at: dt.datetime | None = None) -> Dossier:
+                          idempotency_key: str | None = None, at: dt.datetime | None = None,
+                          attachment_papers: Sequence[RequiredPaper | None] = ()) -> Dossier:
     """An online submission (channel 2): status 1, no code and no appointment yet; both are
     given when the desk accepts it. It gets a reference (mã tham chiếu) at once, which the
     public lookup answers like a code (ADR 0075). The same idempotency key returns the same
@@ -464,7 +469,8 @@ def dossier_submit_online(*, version: ProcedureVersion, agency: Unit, applicant:
                            applicant=applicant, channel=Channel.ONLINE, at=at,
                            attachments=attachments, request_summary=request_summary,
                            idempotency_key=idempotency_key, applicant_user=applicant_user,
-                           form_data=form_data, uploaded_by=applicant_user, reference=new_reference())
+                           form_data=form_data, uploaded_by=applicant_user, reference=new_reference(),
+                           attachment_papers=attachment_papers)
     _history(dossier, "submit_online", None, None, at)
     _audit(dossier, "submit_online", None, None, {"channel": Channel.ONLINE})
     sync_enqueue(dossier, first=True)
@@ -814,6 +820,13 @@ def dossier_supplement_receive_online(*, dossier: Dossier, user: Any, files: Seq
         raise
     notify_desk_supplement(supplement)
     return supplement
+
+
+def dossier_mark_supplement_answered(*, dossier: Dossier, at: dt.datetime | None = None) -> None:
+    """The applicant answered a completion request at intake online (the papers wait in
+    e-services until the desk accepts): flag the dossier in the queue until an officer acts on
+    it, and make open action forms stale (ADR 0058). Called inside the caller's transaction."""
+    Dossier.objects.filter(pk=dossier.pk).update(supplement_answered_at=_now(at), version=F("version") + 1)
 
 
 @REGISTRY.implements("apologise")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("mot-cua/ho-so/<str:ref>/mau-<int:number>.pdf", views.form_pdf, name="form_pdf"),
     path("mot-cua/ho-so/<str:ref>/danh-gia/", views.rate_counter, name="rate_counter"),
     path("mot-cua/ho-so/<str:ref>/tep/<int:pk>/", views.attachment, name="attachment"),
+    path("mot-cua/ho-so/<str:ref>/bo-sung/<int:pk>/", views.reply_file, name="reply_file"),
     path("mot-cua/ho-so/<str:ref>/<slug:action>/", views.act, name="act"),
     path("tra-cuu/", views.lookup, name="lookup"),
     path("tra-cuu/danh-gia/", views.rate_online, name="rate_online"),

@@ -161,7 +161,9 @@ def detail_context(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
         "papers": dossier.papers.all(),
         "attachments": dossier.attachments.filter(supplement__isnull=True).select_related("required_paper"),
         # Files the applicant sent online in answer to each request are listed under it.
-        "steps": dossier.steps.all(), "supplements": dossier.supplements.prefetch_related("attachments"),
+        "steps": dossier.steps.all(),
+        "supplements": dossier.supplements.prefetch_related("attachments", "online_replies__files"),
+        "form_rows": selectors.form_rows(dossier),
         "apology": getattr(dossier, "apology", None), "rating": Rating.objects.filter(dossier=dossier).first(),
         "is_new": request.GET.get("moi") == "1",
         "needs_forward": any(a.name == "forward" for a in offered) and needs_forward(dossier),
@@ -244,6 +246,17 @@ def attachment(request: HttpRequest, ref: str, pk: int) -> FileResponse:
     return FileResponse(att.file.open("rb"), content_type=att.content_type, filename=att.original_name)
 
 
+@login_required
+def reply_file(request: HttpRequest, ref: str, pk: int) -> FileResponse:
+    """A file the applicant sent online in answer to a completion request at intake (kept by
+    e-services until the desk accepts), only for officers who may see the dossier."""
+    dossier = selectors.dossier_get_for(request.user, ref)
+    row = selectors.supplement_reply_file(dossier, pk)
+    if row is None:
+        raise Http404
+    return FileResponse(row.file.open("rb"), filename=row.name)
+
+
 def _receiver_name(dossier: Dossier) -> str:
     first = dossier.history.filter(action__in=["receive", "accept"]).order_by("at").first()
     return first.actor_name if first else ""
@@ -302,6 +315,7 @@ def _queue_rows(rows: Iterable[selectors.QueueRow]) -> list[dict[str, Any]]:
             "code": row["code"], "procedure": row["procedure_version__name"],
             "applicant": row["applicant_name"], "status": status + forwarded if row["forwarded"] else status,
             "where": where, "due_at": row["due_at"], "urgency": row["urgency"],
+            "new_supplement": row["supplement_answered_at"] is not None,
         })
     return out
 

@@ -168,6 +168,7 @@ def draft_submit(*, draft: Draft, user: Any, key: uuid.UUID, applicant: dict[str
                 dossier = dossier_services.dossier_submit_online(
                     version=version, agency=draft.unit, applicant=_applicant(user, draft, applicant),
                     applicant_user=user, form_data=draft.data, attachments=files,
+                    attachment_papers=[att.paper for att in attachments],
                     request_summary=version.name, idempotency_key=str(key))
             finally:
                 for att in attachments:
@@ -226,6 +227,7 @@ def supplement_reply(*, dossier: Dossier, user: Any, note: str, files: Sequence[
                 row.file.save(name, File(upload), save=False)
                 file_written(row.file)
                 row.save()
+            dossier_services.dossier_mark_supplement_answered(dossier=locked)
         audit_record(actor=user, action="eservices.supplement_reply", target=locked,
                      unit=locked.handling_unit_id, data={"files": len(checked)})
     return reply

@@ -97,7 +97,7 @@ def test_counter_journey(live_server, page, phone_page, demo_org):
     act(page, "assign", select={"specialist_id": "Vũ Thị Lan"})
     login(page, base, "chuyenvien.tp")
     page.goto(f"{base}/mot-cua/ho-so/{dossier.code}/")
-    act(page, "submit", fields={"result_summary": "Đủ điều kiện cấp bản sao."})
+    act(page, "submit", fields={"findings": "Đối chiếu sổ hộ tịch: khớp.", "result_draft": "Đủ điều kiện cấp bản sao."})
     login(page, base, "lanhdao.tx")
     page.goto(f"{base}/mot-cua/hang-doi/?tab=approve")
     page.get_by_role("link", name=dossier.code).click()
