@@ -271,7 +271,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
                              "formatter": env.str("LOG_FORMAT", default="plain")}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"},
+                "django_tasks": {"level": "WARNING"}},  # a line per job state is noise; failures show
 }
 
 # LOOKUP_RATE_LIMIT: public dossier lookups allowed per client address and minute.
