@@ -322,7 +322,7 @@ def procedures_offered(unit: Unit, query: str = "", at: dt.date | None = None,
     if parsed.empty:
         out.sort(key=lambda v: v.name)
         return out[:limit]
-    order = rank(parsed, [(v.procedure_id, v.name, v.procedure.national_code) for v in out],
+    order = rank(parsed, [(v.procedure_id, v.procedure.search_text, v.procedure.national_code) for v in out],
                  unit_receipts(unit.agency()))
     by_procedure = {v.procedure_id: v for v in out}
     return [by_procedure[pk] for pk in order[:limit]]

@@ -127,7 +127,7 @@ RANK_POPULARITY_MAX = 500
 
 def ranked_procedure_ids(qs: QuerySet[Procedure], query: Query, unit: Unit | None = None) -> list[int]:
     """Ids of the procedures of ``qs`` matching ``query``, best first (search.ranking.rank)."""
-    rows = list(qs.filter(candidates_filter(query)).values_list("pk", "name", "national_code"))
+    rows = list(qs.filter(candidates_filter(query)).order_by().values_list("pk", "search_text", "national_code"))
     return rank(query, rows, unit_receipts(unit))
 
 

@@ -108,58 +108,73 @@ def _split_run_together(word: str, vocabulary: set[str], depth: int = 0) -> list
     return None
 
 
-def _contains_phrase(haystack: Sequence[str], needle: Sequence[str]) -> int:
-    """Index where ``needle`` occurs as consecutive whole words, or -1."""
-    n = len(needle)
-    for i in range(len(haystack) - n + 1):
-        if list(haystack[i:i + n]) == list(needle):
-            return i
-    return -1
+def name_keys_of(search_text: str) -> str:
+    """The key words of the name, space-joined, as ``procedure_search_text`` stored them
+    (between its two " | " marks), so ranking never folds a name again."""
+    parts = (search_text or "").split(" | ")
+    return parts[-2] if len(parts) >= 3 else " ".join(key_words(search_text))
 
 
-def match_tier(query: Query, name_keys: Sequence[str]) -> int:
-    """0 exact title, 1 title starts with the phrase, 2 phrase inside the title, 3 every word
-    as a whole word (scattered), 4 words as word beginnings, 5 substrings only."""
-    vocabulary = set(name_keys)
+def _query_words(query: Query, padded: str) -> list[str]:
+    """The query's words, a word that is not in the name tried as words run together."""
     words: list[str] = []
+    vocabulary: set[str] | None = None
     for word in query.words:
-        if word not in vocabulary:
+        if f" {word} " not in padded:
+            if vocabulary is None:
+                vocabulary = set(padded.split())
             parts = _split_run_together(word, vocabulary)
             if parts:
                 words.extend(parts)
                 continue
         words.append(word)
+    return words
+
+
+def tier_of(query: Query, keys: str) -> int:
+    """0 exact title, 1 title starts with the phrase, 2 phrase inside the title, 3 every word
+    as a whole word (scattered), 4 words as word beginnings, 5 substrings only. ``keys``: the
+    name's key words, space-joined. Plain string tests, so thousands of candidates cost
+    about a millisecond."""
+    padded = f" {keys} "
+    words = _query_words(query, padded)
     if not words:
         return 5
-    if list(name_keys) == words:
+    phrase = " ".join(words)
+    if keys == phrase:
         return 0
-    at = _contains_phrase(name_keys, words)
-    if at == 0:
+    if padded.startswith(f" {phrase} "):
         return 1
-    if at > 0:
+    if f" {phrase} " in padded:
         return 2
-    if all(w in vocabulary for w in words):
+    if all(f" {w} " in padded for w in words):
         return 3
-    if all(any(n.startswith(w) for n in name_keys) for w in words):
+    if all(f" {w}" in padded for w in words):
         return 4
     return 5
 
 
+def match_tier(query: Query, name_keys: Sequence[str]) -> int:
+    """``tier_of`` for a name given as its list of key words."""
+    return tier_of(query, " ".join(name_keys))
+
+
 def rank(query: Query, candidates: Iterable[tuple[int, str, str]],
          popularity: Callable[[list[int]], dict[int, int]] | None = None) -> list[int]:
-    """Ids of ``candidates`` (id, name, national code) best first.
+    """Ids of ``candidates`` (id, ``Procedure.search_text``, national code) best first.
 
-    Order: the procedure whose code is the query; then match tier (match_tier); then how
-    often the unit receives it (``popularity`` of the ids, when given); then the shorter
-    name; then the name.
+    Order: the procedure whose code is the query; then match tier (tier_of); then how often
+    the unit receives it (``popularity`` of the ids, when given); then the shorter name; then
+    the name (both as key words).
     """
     scored: list[tuple[int, int, str, int]] = []
-    for pk, name, code in candidates:
+    for pk, search_text, code in candidates:
+        keys = name_keys_of(search_text)
         if query.code:
             tier = 0 if code == query.code else 9
         else:
-            tier = match_tier(query, key_words(name))
-        scored.append((tier, len(name), fold(name), pk))
+            tier = tier_of(query, keys)
+        scored.append((tier, len(keys), keys, pk))
     counts = popularity([s[3] for s in scored]) if popularity and scored else {}
     scored.sort(key=lambda s: (s[0], -counts.get(s[3], 0), s[1], s[2], s[3]))
     return [s[3] for s in scored]

@@ -1,0 +1,265 @@
+"""Catalogue search at 5,000 procedures (issue #13: ≤ 20 ms median).
+
+    python -m bench catalogue_search -- --procedures 5000 --engine both
+    python -m bench catalogue_search -- --procedures 5000 --engine sqlite --queries 100
+
+For each engine a fresh database (SQLite file in a temporary folder; PostgreSQL database
+``cs_catalogue_bench``) is migrated and filled with bulk_create: the 20 real target names of
+the ranking tests plus generated names in the national database's style (verb + object +
+qualifier, ~30 fields), each with one published version; the ward Nhân Chính offers the ward
+procedures, so the counter's intake search has the same size of candidates. Then a mix of
+queries people type (exact titles, without diacritics, kí/ký, run together, abbreviations,
+national codes in each form, one- and two-word queries) is timed:
+
+- ``search``: ``catalogue_search(q)`` and its first page of 20 (what /thu-tuc/ and the API do);
+- ``intake``: ``dossiers.selectors.procedures_offered(ward, q)`` (the counter's search);
+- ``page``: ``GET /thu-tuc/?q=`` through the test client (HTTP stack, template);
+- ``baseline``: a trivial indexed lookup (one procedure by slug), same run;
+- ``ping``: ``GET /ping`` through the test client, same run (baseline of ``page``).
+
+Results go to bench/results/catalogue_search-<engine>-<n>.json and a Markdown table.
+Target: median of ``search`` ≤ 20 ms at 5,000 procedures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PG_URL = "postgres://postgres@127.0.0.1:5432/cs_catalogue_bench"
+
+TARGETS = [
+    ("Đăng ký khai sinh", "1.001193"), ("Đăng ký khai tử", "1.000656"), ("Đăng ký kết hôn", "1.000894"),
+    ("Đăng ký lại khai sinh", "1.004884"), ("Đăng ký khai tử lưu động", "1.000419"),
+    ("Cấp Giấy xác nhận tình trạng hôn nhân", "1.004873"), ("Cấp bản sao trích lục hộ tịch", "2.000635"),
+    ("Chứng thực chữ ký trong các giấy tờ, văn bản", "2.000884"),
+    ("Đăng ký thành lập hộ kinh doanh", "1.001612"), ("Tạm ngừng hoạt động hộ kinh doanh", "1.001570"),
+    ("Chấm dứt hoạt động hộ kinh doanh", "1.001266"), ("Thôi làm hòa giải viên", "2.000930"),
+    ("Cấp giấy phép xây dựng mới đối với công trình cấp III, cấp IV và nhà ở riêng lẻ", "1.013225"),
+    ("Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan tổ chức có thẩm quyền của Việt Nam cấp hoặc "
+     "chứng nhận", "2.000815"),
+    ("Hỗ trợ chi phí mai táng cho đối tượng bảo trợ xã hội", "1.001731"),
+]
+VERBS = ["Cấp", "Cấp lại", "Cấp đổi", "Gia hạn", "Điều chỉnh", "Đăng ký", "Đăng ký lại", "Đăng ký thay đổi",
+         "Xác nhận", "Thu hồi", "Công nhận", "Chấm dứt", "Tạm ngừng", "Thẩm định", "Phê duyệt", "Chứng thực",
+         "Giải quyết", "Hỗ trợ", "Thông báo", "Chuyển đổi"]
+OBJECTS = [
+    "giấy phép xây dựng", "giấy chứng nhận quyền sử dụng đất", "hộ kinh doanh", "giấy phép kinh doanh karaoke",
+    "hợp tác xã", "tổ hợp tác", "giấy phép khai thác nước mặt", "kế hoạch bảo vệ môi trường",
+    "chế độ trợ cấp xã hội hàng tháng", "hộ nghèo, hộ cận nghèo", "người có công với cách mạng", "thân nhân liệt sĩ",
+    "giấy phép lái xe", "đăng ký xe máy chuyên dùng", "giấy chứng nhận đủ điều kiện an toàn thực phẩm",
+    "cơ sở giáo dục mầm non", "trường tiểu học", "cơ sở trợ giúp xã hội", "câu lạc bộ thể thao",
+    "lễ hội truyền thống", "di tích lịch sử văn hóa", "thư viện cộng đồng", "giấy phép quảng cáo",
+    "hoạt động tôn giáo", "tổ chức hội", "quỹ xã hội, quỹ từ thiện", "hòa giải viên", "tổ hòa giải",
+    "cộng tác viên dịch thuật", "bản sao từ sổ gốc", "chứng chỉ hành nghề", "giấy phép thủy lợi",
+    "thuê đất", "giao đất", "chuyển mục đích sử dụng đất", "bồi thường, hỗ trợ, tái định cư",
+    "giấy phép bán lẻ rượu", "giấy phép bán lẻ sản phẩm thuốc lá", "cửa hàng xăng dầu", "chợ dân sinh",
+]
+QUALIFIERS = [
+    "", "đối với hộ gia đình, cá nhân", "đối với tổ chức", "có yếu tố nước ngoài", "trên địa bàn cấp xã",
+    "thuộc thẩm quyền cấp huyện", "cho người khuyết tật", "trong trường hợp bị mất, hỏng",
+    "đối với công trình cấp III, cấp IV", "lần đầu", "khi thay đổi thông tin", "theo yêu cầu",
+    "đối với nhà ở riêng lẻ", "cho đối tượng bảo trợ xã hội", "tại khu công nghiệp",
+]
+FIELDS = ["Hộ tịch", "Chứng thực", "Đất đai", "Xây dựng", "Môi trường", "Kinh doanh", "Bảo trợ xã hội",
+          "Người có công", "Giáo dục", "Văn hóa", "Thể thao", "Tôn giáo", "Hòa giải", "Thủy lợi", "Giao thông",
+          "Công thương", "Tài chính", "Nội vụ", "Y tế", "Nông nghiệp", "Lâm nghiệp", "Thủy sản", "Lao động",
+          "Việc làm", "Quốc tịch", "Nuôi con nuôi", "Thi đua khen thưởng", "Khiếu nại", "Tố cáo", "Dân tộc"]
+QUERIES = [
+    "Đăng ký khai sinh", "dang ky khai sinh", "đăng kí khai tử", "Đăng ký kết hôn", "dang ki ket hon",
+    "khaisinh", "dangkykhaitu", "Cấp Giấy xác nhận tình trạng hôn nhân", "xac nhan tinh trang hon nhan",
+    "trích lục hộ tịch", "chứng thực chữ kí", "chung thuc ban sao", "hộ kinh doanh", "HKD", "tạm ngừng HKD",
+    "GPXD", "cấp GPXD", "gia hạn giấy phép xây dựng", "QSDĐ", "cấp đổi giấy chứng nhận QSDĐ", "CCCD",
+    "thôi làm hoà giải viên", "hòa giải", "thuỷ lợi", "thủy lợi", "mai táng", "bảo trợ xã hội",
+    "1.001193", "1001193", "1.001193.000.00.00.H37", "2.000815", "2000815", "đăng ký", "cấp", "giấy phép",
+    "karaoke", "an toàn thực phẩm", "người có công", "chuyển mục đích sử dụng đất", "hợp tác xã",
+]
+
+
+def _percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def _timed(fn: Any, n: int, rng: random.Random, make_args: Any) -> dict[str, float]:
+    times = []
+    for _ in range(n):
+        args = make_args(rng)
+        started = time.perf_counter()
+        fn(*args)
+        times.append((time.perf_counter() - started) * 1000)
+    return {"median_ms": round(statistics.median(times), 2), "p95_ms": round(_percentile(times, 0.95), 2),
+            "max_ms": round(max(times), 2), "n": n}
+
+
+def names(n: int, rng: random.Random) -> list[tuple[str, str]]:
+    """``n`` distinct (name, national code): the targets, then generated names."""
+    out = list(TARGETS)
+    seen = {name for name, _code in out}
+    used = {code for _name, code in out}
+    while len(out) < n:
+        name = " ".join(x for x in (rng.choice(VERBS), rng.choice(OBJECTS), rng.choice(QUALIFIERS)) if x)
+        if name in seen:
+            name = f"{name} ({rng.choice(FIELDS).lower()})"
+        if name in seen:
+            continue
+        code = f"{rng.choice('123')}.{rng.randint(0, 999999):06d}"
+        if code in used or rng.random() < 0.1:
+            code = ""
+        seen.add(name)
+        used.add(code)
+        out.append((name, code))
+    return out
+
+
+def worker(n: int, n_queries: int) -> dict[str, Any]:
+    """Runs inside the engine's environment (DATABASE_URL set by the parent)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congso.settings")
+    import django
+    import django.conf
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client, override_settings
+
+    from congso.dossiers.selectors import procedures_offered
+    from congso.org.demo import load_org_demo
+    from congso.procedures.models import Field, Procedure, ProcedureVersion, UnitProcedure
+    from congso.procedures.selectors import catalogue_search
+    from congso.search.ranking import procedure_search_text
+
+    started = time.monotonic()
+    call_command("migrate", verbosity=0)
+    org = load_org_demo()
+    ward = org.wards["00343"]
+    rng = random.Random(20261202)
+    fields = [Field.objects.create(code=f"linh-vuc-{i}", name=name) for i, name in enumerate(FIELDS)]
+    fill_started = time.monotonic()
+    rows = names(n, rng)
+    procedures = [Procedure(name=name, slug=f"thu-tuc-{i}", field=rng.choice(fields), national_code=code,
+                            level="ward" if i % 2 == 0 else "district",
+                            levels="ward" if i % 2 == 0 else "district",
+                            search_text=procedure_search_text(name, code)) for i, (name, code) in enumerate(rows)]
+    Procedure.objects.bulk_create(procedures, batch_size=1000)
+    ids = dict(Procedure.objects.values_list("slug", "pk"))
+    ProcedureVersion.objects.bulk_create([
+        ProcedureVersion(procedure_id=ids[p.slug], number=1, valid_from=dt.date(2015, 1, 1), is_published=True,
+                         name=p.name, duration=Decimal(3)) for p in procedures], batch_size=1000)
+    UnitProcedure.objects.bulk_create([UnitProcedure(unit=ward, procedure_id=ids[p.slug])
+                                       for p in procedures if p.level == "ward"], batch_size=1000)
+    fill_seconds = time.monotonic() - fill_started
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+    # The page renders {% static %}; a bench database has no collected manifest.
+    override_settings(STORAGES={**django.conf.settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
+    client = Client()
+    slugs = list(ids)
+
+    def q_args(r: random.Random) -> tuple[str]:
+        return (r.choice(QUERIES),)
+
+    def search(q: str) -> None:
+        page = catalogue_search(q)[:20]
+        assert page is not None
+        assert all(p.current_versions for p in page)  # what the page reads
+
+    def intake(q: str) -> None:
+        procedures_offered(ward, q)
+
+    def page(q: str) -> None:
+        assert client.get("/thu-tuc/", {"q": q}).status_code == 200
+
+    def baseline(slug: str) -> None:
+        Procedure.objects.filter(slug=slug).first()
+
+    def ping() -> None:
+        client.get("/ping")
+
+    for q in QUERIES:  # warm the caches once
+        search(q)
+    firsts = {q: catalogue_search(q).first().name for q in ("dang ki khai tu", "khaisinh", "1001193", "cấp GPXD")}
+    hits = {q: len(catalogue_search(q)) for q in ("đăng ký", "cấp", "giấy phép", "hộ kinh doanh")}
+    results = {
+        "engine": connection.vendor, "procedures": Procedure.objects.count(),
+        "fill_seconds": round(fill_seconds, 1), "total_seconds": None, "first": firsts, "hits": hits,
+        "search": _timed(search, n_queries, rng, q_args),
+        "intake": _timed(intake, n_queries, rng, q_args),
+        "page": _timed(page, max(20, n_queries // 4), rng, q_args),
+        "baseline": _timed(baseline, n_queries, rng, lambda r: (r.choice(slugs),)),
+        "ping": _timed(ping, max(20, n_queries // 4), rng, lambda r: ()),
+    }
+    results["total_seconds"] = round(time.monotonic() - started, 1)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench catalogue_search")
+    parser.add_argument("--procedures", type=int, default=5000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--engine", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv or [])
+    if args.worker:
+        print(json.dumps(worker(args.procedures, args.queries), ensure_ascii=False))
+        return 0
+    engines = ["sqlite", "postgres"] if args.engine == "both" else [args.engine]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    failed = 0
+    rows = []
+    for engine in engines:
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {**os.environ, "CONGSO_TESTING": "false", "DEBUG": "false",
+                   "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-not-secret-" + "x" * 40),
+                   "CONGSO_SIGNING_DIR": str(Path(tmp) / "signing"), "MEDIA_ROOT": str(Path(tmp) / "media")}
+            if engine == "postgres":
+                for sql in ("DROP DATABASE IF EXISTS cs_catalogue_bench WITH (FORCE)",
+                            "CREATE DATABASE cs_catalogue_bench"):
+                    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql, "postgres"], check=True)
+                env["DATABASE_URL"] = PG_URL
+            else:
+                env["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+            proc = subprocess.run(
+                [sys.executable, "-m", "bench.catalogue_search", "--worker", "--engine", engine,
+                 "--procedures", str(args.procedures), "--queries", str(args.queries)],
+                cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            print(proc.stdout[-2000:], proc.stderr[-4000:], file=sys.stderr)
+            failed += 1
+            continue
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        (RESULTS / f"catalogue_search-{engine}-{args.procedures}.json").write_text(
+            json.dumps(result, indent=2, ensure_ascii=False))
+        rows.append(result)
+        if result["search"]["median_ms"] > 20:
+            failed += 1
+    print("| engine | procedures | search median / p95 ms | intake median / p95 ms | page median / p95 ms | "
+          "baseline median ms | /ping median ms |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['engine']} | {r['procedures']:,} | {r['search']['median_ms']} / {r['search']['p95_ms']} | "
+              f"{r['intake']['median_ms']} / {r['intake']['p95_ms']} | {r['page']['median_ms']} / "
+              f"{r['page']['p95_ms']} | {r['baseline']['median_ms']} | {r['ping']['median_ms']} |")
+        print(f"  first results: {r['first']}; hits: {r['hits']}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,117 @@
+"""The national import's pages as the administrator uses them: upload → dry run (nothing
+written) → duplicate rows side by side, one chosen → apply in one transaction → the review
+page (confirm the flags, accept the default step plan in one click, publish)."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from congso.procedures.models import Procedure, ProcedureVersion, UnitProcedure
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "Mã thủ tục,Tên thủ tục,Lĩnh vực,Cấp thực hiện,Thời hạn giải quyết,\"Phí, lệ phí\",Thành phần hồ sơ\n"
+ROWS = [
+    '1.000419,Đăng ký khai tử lưu động,Hộ tịch,Cấp xã,05 ngày làm việc,Miễn lệ phí,Tờ khai đăng ký khai tử',
+    '1.000419,Đăng ký khai tử lưu động,Hộ tịch,Cấp xã,07 ngày làm việc,Miễn lệ phí,Tờ khai đăng ký khai tử',
+    '1.001731,Hỗ trợ chi phí mai táng cho đối tượng bảo trợ xã hội,Bảo trợ xã hội,Cấp xã,Số ngày xử lý: 3,'
+    'Không thu,Tờ khai đề nghị hỗ trợ chi phí mai táng',
+    '1.004845,Đăng ký chấm dứt giám hộ,Hộ tịch,Cấp xã; Cấp huyện,Không quá 02 ngày,Miễn lệ phí,Tờ khai',
+]
+URL = "/quan-ly/danh-muc-thu-tuc/nhap-quoc-gia/"
+
+
+def _upload(rows=ROWS, name="danh-sach.csv", **extra):
+    return SimpleUploadedFile(name, (HEADER + "\n".join(rows) + "\n").encode(), content_type="text/csv")
+
+
+@pytest.fixture
+def admin(client, demo_org):
+    client.force_login(demo_org.user("quantri"))
+    return client
+
+
+def test_urls_are_the_documented_ones():
+    assert reverse("procedures:national_upload") == URL
+    assert reverse("procedures:national_review") == "/quan-ly/danh-muc-thu-tuc/can-xem-lai/"
+
+
+def test_only_the_administrator_reaches_the_pages(client, demo_org):
+    client.force_login(demo_org.user("motcua.tx"))
+    assert client.get(URL).status_code == 403
+    assert client.post(URL, {"file": _upload()}).status_code == 403
+    assert client.get(reverse("procedures:national_review")).status_code == 403
+    assert not Procedure.objects.exists()
+
+
+def test_dry_run_duplicates_side_by_side_choice_then_one_click_apply(admin, demo_org):
+    response = admin.post(URL, {"file": _upload(), "units": "00343", "default_unit": ""})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert not Procedure.objects.exists()  # the dry run wrote nothing
+    assert "Kết quả chạy thử (chưa ghi gì)" in html
+    assert "Chạy thử, chưa ghi gì: 3 thủ tục mới" in html
+    # The two rows of 1.000419 side by side, the first chosen by default.
+    assert 'name="dup_1.000419" value="2" checked' in html
+    assert 'name="dup_1.000419" value="3"' in html
+    assert "05 ngày làm việc" in html and "07 ngày làm việc" in html
+    # Flags and "cần bổ sung" are shown before anything is written.
+    assert "chỉ có con số" in html and "Cần bổ sung:" in html
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+
+    response = admin.post(URL, {"apply": "1", "token": token, "dup_1.000419": "3"})
+    assert response.status_code == 302 and response.url == reverse("procedures:national_review")
+    assert ProcedureVersion.objects.get(procedure__national_code="1.000419").duration == 7
+    # Several levels: offered at both; the ward received it.
+    guardian = Procedure.objects.get(national_code="1.004845")
+    assert guardian.level_list == ["ward", "district"]
+    assert UnitProcedure.objects.filter(procedure=guardian, unit=demo_org.wards["00343"]).exists()
+    # Applying twice with the same token is refused: the file was consumed.
+    again = admin.post(URL, {"apply": "1", "token": token})
+    assert again.status_code == 400 and "Phiên chạy thử đã hết hạn" in again.content.decode()
+
+
+def test_file_wide_default_unit_chosen_on_the_page(admin):
+    html = admin.post(URL, {"file": _upload(ROWS[3:]), "default_unit": ""}).content.decode()
+    assert "không ghi “ngày làm việc”" in html
+    html = admin.post(URL, {"file": _upload(ROWS[3:]), "default_unit": "working_days"}).content.decode()
+    assert "không ghi “ngày làm việc”" not in html
+
+
+def test_bad_files_are_refused_in_vietnamese_and_nothing_is_written(admin):
+    response = admin.post(URL, {"file": SimpleUploadedFile("a.csv", "Tên thủ tục,Lĩnh vực\nA,B\n".encode())})
+    html = response.content.decode()
+    assert response.status_code == 400 and "Thiếu cột: Cấp thực hiện, Thời hạn giải quyết, Phí, lệ phí" in html
+    response = admin.post(URL, {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4")})
+    assert response.status_code == 400 and "Chỉ nhận tệp .csv hoặc .xlsx." in response.content.decode()
+    bad_row = ['1.00419,Đăng ký khai tử lưu động,Hộ tịch,Cấp thôn,05 ngày làm việc,Miễn lệ phí,Tờ khai']
+    html = admin.post(URL, {"file": _upload(bad_row)}).content.decode()
+    assert "Tệp có 2 lỗi" in html and "Nhập danh mục (một lần, toàn bộ)" not in html
+    response = admin.post(URL, {"apply": "1", "token": "doan-bua"})
+    assert response.status_code == 400 and "Phiên chạy thử đã hết hạn" in response.content.decode()
+    assert not Procedure.objects.exists()
+
+
+def test_review_page_confirm_default_steps_publish(admin):
+    token = re.search(r'name="token" value="([^"]+)"',
+                      admin.post(URL, {"file": _upload(ROWS[2:3])}).content.decode()).group(1)
+    admin.post(URL, {"apply": "1", "token": token})
+    version = ProcedureVersion.objects.get(procedure__national_code="1.001731")
+    review = reverse("procedures:national_review")
+    html = admin.get(review).content.decode()
+    assert "Hỗ trợ chi phí mai táng" in html and "Công bố</button>" not in html
+    # Publishing before a person confirmed is refused with the reason.
+    response = admin.post(review, {"version": version.pk, "action": "publish"}, follow=True)
+    assert "cần xem lại" in response.content.decode()
+    admin.post(review, {"version": version.pk, "action": "confirm", "duration_kind": "working_days"})
+    admin.post(review, {"version": version.pk, "action": "default_steps"})
+    version.refresh_from_db()
+    assert version.review_flags == [] and version.duration_kind == "working_days"
+    assert sum(version.internal_steps.values_list("budget", flat=True)) == version.duration
+    assert "Công bố</button>" in admin.get(review).content.decode()
+    admin.post(review, {"version": version.pk, "action": "publish"})
+    version.refresh_from_db()
+    assert version.is_published
+    assert "Không còn bản nháp nào." in admin.get(review).content.decode()
