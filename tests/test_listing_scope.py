@@ -173,6 +173,8 @@ NOT_LISTINGS = {
             "accounts:password_change_done",
             "accounts:sessions",
             "accounts:sessions_end",
+            "accounts:otp_setup",
+            "accounts:otp_verify",
             "api:openapi-json",
             "api:openapi-view",
             "api:api-root",

@@ -44,7 +44,7 @@ SECURE = env.bool("SECURE_COOKIES", default=not DEBUG and PRODUCTION)
 PUBLIC_URL = env.str("CONGSO_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "congso.accounts.adminapp.CongSoAdminConfig",  # django.contrib.admin, second factor required
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "congso.core",
     "congso.accounts",
     "congso.audit",
@@ -80,11 +83,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "congso.accounts.middleware.SessionActivityMiddleware",
+    "congso.accounts.middleware.SecondFactorMiddleware",
 ]
+# The issuer shown in authenticator apps beside the account of a second factor.
+OTP_TOTP_ISSUER = "Công sở số"
 
 # CONGSO_QUERY_COUNT_HEADER: add X-Query-Count to responses (benchmarks only).
 if env.bool("CONGSO_QUERY_COUNT_HEADER", default=False):

@@ -6,10 +6,13 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from . import security, sessions
+from . import otp, security, sessions
 
 MESSAGES = {
     "idle": _(
@@ -47,4 +50,42 @@ class SessionActivityMiddleware:
                 if reason == "idle":
                     text = text % {"minutes": max(1, idle // 60)}
                 messages.info(request, text)
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """Holds a session that needs a second factor (congso.accounts.otp.needs_second_factor)
+    and has not passed it: pages redirect to the verification page (the enrolment page when
+    the account has no authenticator yet), the API answers 403. Sits after OTPMiddleware."""
+
+    OPEN_PREFIXES = ("/static/", "/media/")
+    OPEN_NAMES = ("accounts:logout", "accounts:otp_setup", "accounts:otp_verify")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self._open: tuple[str, ...] | None = None
+
+    def _open_paths(self) -> tuple[str, ...]:
+        if self._open is None:
+            self._open = tuple(reverse(name) for name in self.OPEN_NAMES)
+        return self._open
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if (
+            session is not None
+            and session.get(SESSION_KEY) is not None
+            and not request.path.startswith(self.OPEN_PREFIXES)
+            and request.path not in self._open_paths()
+            and otp.needs_second_factor(request.user)
+            and not otp.is_verified(request)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": str(_("Tài khoản này cần xác thực hai bước trước khi dùng."))},
+                    status=403,
+                )
+            target = "accounts:otp_verify" if otp.has_device(request.user) else "accounts:otp_setup"
+            query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
+            return redirect(reverse(target) + (f"?{query}" if query else ""))
         return self.get_response(request)

@@ -10,5 +10,7 @@ urlpatterns = [
     path("doi-mat-khau/", views.PasswordChangeView.as_view(), name="password_change"),
     path("phien-dang-nhap/", views.sessions_view, name="sessions"),
     path("phien-dang-nhap/ket-thuc/", views.sessions_end_view, name="sessions_end"),
+    path("xac-thuc-hai-buoc/", views.otp_setup_view, name="otp_setup"),
+    path("xac-thuc-hai-buoc/kiem-tra/", views.otp_verify_view, name="otp_verify"),
     path("doi-mat-khau/xong/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
 ]

@@ -8,12 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services, sessions
-from .forms import LoginForm
+from . import otp, services, sessions
+from .forms import LoginForm, OTPCodeForm
 from .models import User
 
 
@@ -81,3 +82,73 @@ def sessions_end_view(request: HttpRequest) -> HttpResponse:
             request, _("Không tìm thấy phiên đăng nhập này, hoặc đó là phiên bạn đang dùng.")
         )
     return redirect("accounts:sessions")
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("core:home")
+
+
+@login_required
+def otp_setup_view(request: HttpRequest) -> HttpResponse:
+    """Turn on the second factor: scan the QR code, confirm with a code; the backup codes
+    are shown once. With a device already, a verified session may renew the backup codes."""
+    user = request.user
+    assert isinstance(user, User)
+    if otp.has_device(user):
+        if not otp.is_verified(request):
+            return redirect("accounts:otp_verify")
+        codes = None
+        if request.method == "POST" and request.POST.get("renew_backup"):
+            codes = otp.backup_codes_renew(user=user)
+        return render(request, "accounts/otp_setup.html", {"enrolled": True, "codes": codes})
+    device = otp.pending_device(user)
+    form = OTPCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = otp.enrol_confirm(request=request, user=user, code=form.cleaned_data["code"])
+        if codes is not None:
+            return render(
+                request,
+                "accounts/otp_setup.html",
+                {"enrolled": True, "codes": codes, "next": _next_url(request)},
+            )
+        form.add_error("code", _("Mã xác thực không đúng. Hãy nhập mã đang hiện trên ứng dụng."))
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {
+            "enrolled": False,
+            "form": form,
+            "qr_svg": otp.qr_svg(device),
+            "secret": otp.secret_text(device),
+            "next": request.GET.get("next", ""),
+            "required": otp.needs_second_factor(user),
+        },
+    )
+
+
+@login_required
+def otp_verify_view(request: HttpRequest) -> HttpResponse:
+    """The second step after the password for accounts that need it."""
+    user = request.user
+    assert isinstance(user, User)
+    if not otp.has_device(user):
+        return redirect("accounts:otp_setup")
+    if otp.is_verified(request):
+        return redirect(_next_url(request))
+    form = OTPCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if otp.verify(request=request, user=user, code=form.cleaned_data["code"]):
+            return redirect(_next_url(request))
+        form.add_error(
+            "code", _("Mã xác thực không đúng hoặc đã dùng. Vui lòng thử lại sau giây lát.")
+        )
+    return render(
+        request,
+        "accounts/otp_verify.html",
+        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
+    )

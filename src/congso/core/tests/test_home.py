@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from congso.accounts.testing import login_verified
+
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[4]
 
@@ -22,7 +24,7 @@ def test_home_shows_only_modules_for_the_roles(client, demo_org):
     body = client.get(reverse("core:home")).content.decode()
     assert "Trang làm việc" in body and "Vũ Thị Lan" in body
     assert "Quản trị hệ thống" not in body
-    client.force_login(demo_org.user("quantri"))
+    login_verified(client, demo_org.user("quantri"))
     assert "Quản trị hệ thống" in client.get(reverse("core:home")).content.decode()
 
 

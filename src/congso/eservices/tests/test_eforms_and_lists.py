@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from congso.accounts.testing import login_verified
 from congso.dossiers.services import Applicant, dossier_submit_online
 from congso.dossiers.tests.factories import VersionFactory, offered_procedure
 from congso.eservices import eforms
@@ -48,7 +49,7 @@ def test_admin_edits_schema_of_draft_versions_only_and_validates(client, demo_or
     from congso.accounts.models import User
 
     admin = User.objects.create_superuser("es-admin-test", "es-admin@example.vn", "Quan-tri-2026!", kind="staff")
-    client.force_login(admin)
+    login_verified(client, admin)
     draft = VersionFactory(is_published=False, number=2)
     published = VersionFactory()
     url = f"/quan-tri/eservices/eformschema/{draft.pk}/change/"

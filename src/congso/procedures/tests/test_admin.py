@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from congso.accounts.testing import login_verified
 from congso.procedures.models import ProcedureVersion
 from congso.procedures.services import version_publish
 
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_admin_locks_published_versions_and_publishes_drafts(client, demo_org):
     admin = demo_org.user("quantri")
-    client.force_login(admin)
+    login_verified(client, admin)
     published = version_publish(by=admin, version=complete(VersionFactory()))
     url = f"/quan-tri/procedures/procedureversion/{published.pk}/change/"
     page = client.get(url).content.decode()

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
+from congso.accounts.testing import login_verified
 from congso.procedures import demo, demo_data
 from congso.procedures.models import (
     Fee,
@@ -168,14 +169,14 @@ def test_only_sysadmin_may_import_and_export(client, demo_org, demo_export):
     upload = io.BytesIO(demo_export)
     upload.name = "danh-muc.xlsx"
     assert client.post(url, {"file": upload}).status_code == 403
-    client.force_login(demo_org.user("quantri"))
+    login_verified(client, demo_org.user("quantri"))
     assert client.get(url).status_code == 200
     export = client.get(url + "xuat/")
     assert export.status_code == 200 and export.content.startswith(b"PK")
 
 
 def test_upload_page_reports_errors_and_rejects_other_files(client, demo_org, demo_export):
-    client.force_login(demo_org.user("quantri"))
+    login_verified(client, demo_org.user("quantri"))
     url = "/quan-ly/danh-muc-thu-tuc/"
     pdf = io.BytesIO(b"%PDF-1.4")
     pdf.name = "danh-muc.pdf"

@@ -27,8 +27,12 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("Không nạp dữ liệu mẫu trên máy chủ chính thức (CONGSO_PRODUCTION đang bật): "
                                "dữ liệu mẫu tạo tài khoản quản trị với mật khẩu công khai.")
-        load_org_demo()
+        org = load_org_demo()
         self.stdout.write("Đã nạp tổ chức: Hà Nội → Thanh Xuân → 11 phường, cán bộ mẫu.")
+        from congso.accounts.otp import demo_enrol
+
+        # The demo administrator needs a second factor; its secret is printed by demo_logins.
+        demo_enrol(org.user("quantri"))
         for module_name in DEMO_MODULES:
             try:
                 module = import_module(module_name)
