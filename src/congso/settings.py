@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "congso.accounts.middleware.SessionActivityMiddleware",
     "congso.accounts.middleware.SecondFactorMiddleware",
+    "congso.accounts.middleware.RefusalLogMiddleware",
 ]
 # The issuer shown in authenticator apps beside the account of a second factor.
 OTP_TOTP_ISSUER = "Công sở số"

@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -89,3 +90,39 @@ class SecondFactorMiddleware:
             query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
             return redirect(reverse(target) + (f"?{query}" if query else ""))
         return self.get_response(request)
+
+
+class RefusalLogMiddleware:
+    """Logs every refusal a logged-in caller meets: a view that raised PermissionDenied (403)
+    or Http404 (the scoped selectors answer "not yours" as "not found"), and an API answer
+    403/404 (django-ninja turns those exceptions into answers itself). Anonymous 404s are
+    left out (crawlers and typos). Event ``access.refused status=… user=… path=…``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    @staticmethod
+    def _log(request: HttpRequest, status: int) -> None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return
+        security.event(
+            "access.refused",
+            request,
+            status=status,
+            user=user.pk,
+            method=request.method,
+            path=request.path,
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith("/api/") and response.status_code in (403, 404):
+            self._log(request, response.status_code)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, PermissionDenied):
+            self._log(request, 403)
+        elif isinstance(exception, Http404):
+            self._log(request, 404)

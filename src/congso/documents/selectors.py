@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from congso.accounts import security
 from congso.dossiers.selectors import visible_dossiers
 from congso.org.models import Role, RoleAssignment, Unit
 from congso.org.selectors import staff_for
@@ -118,11 +119,20 @@ def outgoing_list(user: Any) -> QuerySet[OutgoingDocument]:
             .order_by("-created_at", "-pk"))
 
 
+def _log_secret_read(user: Any, kind: str, doc: IncomingDocument | OutgoingDocument) -> None:
+    """Every opening of a secret document (its page, a file of it, an action on it) goes
+    through its get_for: the security log names the reader and the document (issue 11.16)."""
+    if doc.is_secret:
+        security.event("document.secret_read", None, user=getattr(user, "pk", None),
+                       doc=f"{kind}:{doc.pk}", secrecy=doc.secrecy)
+
+
 def incoming_get_for(*, user: Any, pk: int) -> IncomingDocument:
     """One incoming document the user may see, or 404 (never reveals that it exists)."""
     doc = incoming_list(user).filter(pk=pk).first()
     if doc is None:
         raise Http404(_("Không tìm thấy văn bản đến."))
+    _log_secret_read(user, "incoming", doc)
     return doc
 
 
@@ -130,6 +140,7 @@ def outgoing_get_for(*, user: Any, pk: int) -> OutgoingDocument:
     doc = outgoing_list(user).filter(pk=pk).first()
     if doc is None:
         raise Http404(_("Không tìm thấy văn bản đi."))
+    _log_secret_read(user, "outgoing", doc)
     return doc
 
 
