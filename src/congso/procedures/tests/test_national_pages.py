@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from congso.accounts.testing import login_verified
 from congso.procedures.models import Procedure, ProcedureVersion, UnitProcedure
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def _upload(rows=ROWS, name="danh-sach.csv", **extra):
 
 @pytest.fixture
 def admin(client, demo_org):
-    client.force_login(demo_org.user("quantri"))
+    login_verified(client, demo_org.user("quantri"))  # the administrator passes the second factor
     return client
 
 
