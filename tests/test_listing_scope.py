@@ -180,6 +180,7 @@ NOT_LISTINGS = {
             "api:api-root",
             "api:due_date",
             "api:payment_ipn",
+            "signing:pin",
             "eservices:login",
             "eservices:register",
             "eservices:verify",

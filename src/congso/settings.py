@@ -287,6 +287,8 @@ LOGGING = {
 LOOKUP_RATE_LIMIT = env.int("LOOKUP_RATE_LIMIT", default=20)
 # CONGSO_SIGNING_DIR: where unit certificates for PAdES signatures are kept (demo ones are made).
 SIGNING_DIR = Path(env.str("CONGSO_SIGNING_DIR", default=str(VAR_DIR / "signing")))
+# Wrong signing-PIN tries in a row before the signer's PIN is locked (ADR 0076).
+SIGNING_PIN_ATTEMPTS = env.int("CONGSO_SIGNING_PIN_ATTEMPTS", default=5)
 # CONGSO_OUTBOX_DIR: the national-portal sync transport writes payloads here by default.
 OUTBOX_DIR = Path(env.str("CONGSO_OUTBOX_DIR", default=str(VAR_DIR / "outbox")))
 

@@ -30,6 +30,7 @@ APP_URLS = [
     ("congso.documents.urls", ""),
     ("congso.calendar.urls", ""),
     ("congso.org.urls", ""),
+    ("congso.signing.urls", ""),
 ]
 for module_name, prefix in APP_URLS:
     try:

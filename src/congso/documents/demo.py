@@ -9,9 +9,12 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from reportlab.lib.units import mm
+from reportlab.platypus import Spacer
 
 from congso.core import pdf
 from congso.org.demo import load_org_demo
+from congso.signing.pins import has_pin, signer_pin_set
 from congso.signing.services import ensure_demo_certificates
 
 from . import services as s
@@ -58,8 +61,19 @@ WORK_FILES = [
 
 
 def _pdf(title: str) -> bytes:
-    return pdf.build([pdf.national_header("UBND quận Thanh Xuân", ""), pdf.p(title, "title"),
+    # A blank line under the heading for the number and date of issue (ô 3, ô 4).
+    return pdf.build([pdf.national_header("UBND quận Thanh Xuân", ""), Spacer(1, 12 * mm), pdf.p(title, "title"),
                       pdf.p("Văn bản mẫu của hệ thống Công sở số.")], title=title)
+
+
+# The demo leaders' signing PIN (docs/signing.md); real signers set their own.
+DEMO_PIN = "246813"
+
+
+def _demo_pin(user: object) -> str:
+    if not has_pin(user):
+        signer_pin_set(user=user, pin=DEMO_PIN)
+    return DEMO_PIN
 
 
 def load(variant: str = "") -> str | None:
@@ -127,7 +141,7 @@ def load(variant: str = "") -> str | None:
                 s.outgoing_approve(doc=out, by=org.user(heads[dept]), note="Đồng ý trình ký.")
             if j == len(OUTGOING) - 1:
                 continue  # left approved, waiting for the signature
-            s.outgoing_sign(doc=out, by=leader)
+            s.outgoing_sign(doc=out, by=leader, pin=_demo_pin(leader))
             units = [ward, org.wards["00352"]] if to_ward else []
             external = [] if to_ward else [s.ExternalRecipient("Sở Tài chính Hà Nội", "G01.12")]
             s.outgoing_issue(doc=out, by=clerk, units=units, external=external)
@@ -145,7 +159,7 @@ def load(variant: str = "") -> str | None:
             abstract="Báo cáo kết quả đăng ký khai sinh trực tuyến tại phường Nhân Chính",
             signer=ward_leader, draft=s.Upload("bao-cao.pdf", _pdf("Báo cáo phường Nhân Chính"), "application/pdf"))
         s.outgoing_submit_review(doc=up, by=ward_officer)
-        s.outgoing_sign(doc=up, by=ward_leader)
+        s.outgoing_sign(doc=up, by=ward_leader, pin=_demo_pin(ward_leader))
         s.outgoing_issue(doc=up, by=ward_clerk, units=[district])
     count = IncomingDocument.objects.filter(unit__in=[district, ward]).count()
     return (f"Đã nạp văn bản mẫu: {count} văn bản đến, {len(OUTGOING) + 1} văn bản đi, "

@@ -214,6 +214,8 @@ class OutgoingDraftForm(forms.Form):
 
 class SignForm(forms.Form):
     pdf = forms.FileField(label=_("Bản PDF cuối cùng (bắt buộc nếu dự thảo là DOCX)"), required=False)
+    pin = forms.CharField(label=_("Mã PIN ký số"), strip=True, widget=forms.PasswordInput(
+        attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": "8"}))
 
 
 class IssueForm(forms.Form):

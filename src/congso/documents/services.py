@@ -600,14 +600,31 @@ def outgoing_notation(doc: OutgoingDocument) -> str:
     return agency_abbr
 
 
-@transaction.atomic
-def outgoing_sign(*, doc: OutgoingDocument, by: Any, pdf: Upload | None = None) -> OutgoingDocument:
-    """Sign the final PDF digitally: first the signer's personal signature, then the system
-    gives the number and symbol (per agency and year, secret series apart) and the agency
-    signs with them in its signature's reason, so the number is bound to the signed file
-    without altering the signed bytes (ADR 0051). A DOCX draft needs ``pdf``, the final PDF."""
+def outgoing_sign(*, doc: OutgoingDocument, by: Any, pin: str, pdf: Upload | None = None) -> OutgoingDocument:
+    """Sign the final PDF digitally after the signer's PIN is checked (ADR 0076): the system
+    takes the number and symbol (per agency and year, secret series apart) and draws them with
+    the place and date of issue into ô 3 and ô 4 of page 1, then the signer's visible signature
+    (ô 7) and the agency's seal signature over its left third (ô 8), whose reason also carries
+    the number (ADRs 0051, 0077). All in one transaction: a failure gives the number back.
+    A DOCX draft needs ``pdf``, the final PDF."""
+    from congso.signing import marks
+    from congso.signing.pins import signer_pin_check
     from congso.signing.services import sign_pdf
 
+    # Who and what first (on the stored row: the caller's copy may be stale), so tries by
+    # someone who may not sign never touch a PIN; then the PIN, before the transaction: a
+    # wrong one is counted even though signing stops here.
+    current = OutgoingDocument.objects.only("status", "signer_id").get(pk=doc.pk)
+    if by.pk != current.signer_id:
+        raise PermissionDenied(_("Chỉ người ký được chỉ định mới được ký văn bản."))
+    ensure_transition(OUTGOING_TRANSITIONS, current.status, OutgoingStatus.SIGNED, OUT_LABELS)
+    signer_pin_check(user=by, pin=pin)
+    with transaction.atomic():
+        return _outgoing_sign_locked(doc=doc, by=by, pdf=pdf, marks=marks, sign_pdf=sign_pdf)
+
+
+def _outgoing_sign_locked(*, doc: OutgoingDocument, by: Any, pdf: Upload | None, marks: Any,
+                          sign_pdf: Any) -> OutgoingDocument:
     doc = _lock_outgoing(doc)
     if by.pk != doc.signer_id:
         raise PermissionDenied(_("Chỉ người ký được chỉ định mới được ký văn bản."))
@@ -621,16 +638,23 @@ def outgoing_sign(*, doc: OutgoingDocument, by: Any, pdf: Upload | None = None) 
     else:
         raise ValidationError(_("Dự thảo là tệp DOCX: hãy tải lên bản PDF cuối cùng để ký."))
     place = doc.place or doc.agency.name
-    signed = sign_pdf(data, unit=doc.agency, signer_name=by.get_full_name(), personal=True,
-                      reason=str(_("Ký ban hành")), location=place, field_name="NguoiKy")
     now = timezone.now()
     year = timezone.localtime(now).year
     doc.year = year
+    # The counter row stays locked until commit; a failure below releases the number.
     doc.number = next_number(doc.agency, year, Register.OUTGOING, doc.series)
     doc.notation = outgoing_notation(doc)
+    data = marks.stamp_issue(data, number_symbol=doc.number_symbol, place=place, day=timezone.localdate(now))
+    signer_name = by.get_full_name()
+    page, signer_box, seal_box = marks.signature_boxes(data, signer_name)
+    signed = sign_pdf(data, unit=doc.agency, signer_name=signer_name, personal=True,
+                      reason=str(_("Ký ban hành")), location=place, field_name="NguoiKy",
+                      mark=marks.signer_mark(page, signer_box, signer_name=signer_name,
+                                             position=doc.signer_position, agency_name=doc.agency.name))
     signed = sign_pdf(signed, unit=doc.agency, signer_name=doc.agency.name,
                       reason=str(_("Số: %(ns)s")) % {"ns": doc.number_symbol}, location=place,
-                      field_name="CoQuan")
+                      field_name="CoQuan",
+                      mark=marks.agency_mark(page, seal_box, agency_name=doc.agency.name))
     doc.final_pdf.save(f"{doc.notation.replace('/', '-')}-{doc.number:02d}-{year}.pdf",
                        ContentFile(signed), save=False)
     doc.signed_at = now
@@ -641,7 +665,8 @@ def outgoing_sign(*, doc: OutgoingDocument, by: Any, pdf: Upload | None = None) 
     except IntegrityError:
         raise ValidationError(_("Số văn bản đã được dùng; vui lòng thử lại."))
     audit_record(actor=by, action="outgoing.sign", target=doc, unit=doc.agency,
-                 data={"number": doc.number, "notation": doc.notation, "year": year, "series": doc.series})
+                 data={"number": doc.number, "notation": doc.notation, "year": year, "series": doc.series,
+                       "second_factor": "pin"})
     _reindex_outgoing(doc.pk)
     return doc
 

@@ -370,7 +370,8 @@ def outgoing_review_view(request: HttpRequest, pk: int) -> HttpResponse:
 def outgoing_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
     upload = request.FILES.get("pdf")
     pdf = s.Upload(upload.name or "final.pdf", upload.read()) if upload else None
-    return _outgoing_action(request, pk, lambda doc: s.outgoing_sign(doc=doc, by=request.user, pdf=pdf),
+    pin = request.POST.get("pin", "").strip()
+    return _outgoing_action(request, pk, lambda doc: s.outgoing_sign(doc=doc, by=request.user, pdf=pdf, pin=pin),
                             _("Đã ký số và cấp số văn bản."))
 
 

@@ -24,6 +24,7 @@ import hashlib
 import io
 import os
 import re
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,12 +41,18 @@ from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from pyhanko.pdf_utils import layout
+from pyhanko.pdf_utils.content import ImportedPdfPage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from .marks import Mark
 
 ROOT_NAME = "CongSo Demo Root CA"
 _thread_lock = threading.Lock()
@@ -212,11 +219,12 @@ def root_certificate() -> asn1_x509.Certificate:
 
 
 def sign_pdf(pdf_bytes: bytes, *, unit: Any, signer_name: str, reason: str, location: str,
-             field_name: str, personal: bool = False) -> bytes:
+             field_name: str, personal: bool = False, mark: Mark | None = None) -> bytes:
     """Append a PAdES baseline-B signature of the agency of ``unit`` (or, with
     ``personal=True``, of ``signer_name`` in that agency) as an incremental update and return
     the new PDF. Earlier signatures stay valid; a field name already used raises
-    ValidationError."""
+    ValidationError. With ``mark`` the signature is visible: a new signature field with a box
+    on the page whose appearance is the mark (signing.marks), else an invisible field."""
     cert_path, key_path = _certificate_for(unit, signer_name if personal else None)
     key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
     key_info = asn1_keys.PrivateKeyInfo.load(
@@ -237,8 +245,24 @@ def sign_pdf(pdf_bytes: bytes, *, unit: Any, signer_name: str, reason: str, loca
         field_name=field_name, reason=reason, location=location, name=signer_name,
         subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
     )
-    out = signers.sign_pdf(writer, meta, signer=signer)
-    return out.getvalue()
+    if mark is None:
+        return signers.sign_pdf(writer, meta, signer=signer).getvalue()
+    # pyHanko imports the mark's picture from a file when it draws the appearance.
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as picture:
+        picture.write(mark.background)
+        picture.flush()
+        style = TextStampStyle(stamp_text=mark.text, timestamp_format="%d/%m/%Y %H:%M:%S %z",
+                               background=ImportedPdfPage(picture.name), background_opacity=1.0,
+                               border_width=0, text_box_style=TextBoxStyle(font_size=6),
+                               # The signing time, bottom right, in pyHanko's own (ASCII) font.
+                               inner_content_layout=layout.SimpleBoxLayoutRule(
+                                   x_align=layout.AxisAlignment.ALIGN_MAX,
+                                   y_align=layout.AxisAlignment.ALIGN_MIN,
+                                   margins=layout.Margins(right=6, bottom=4)))
+        spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=mark.page,
+                                   box=tuple(round(v) for v in mark.box))  # type: ignore[arg-type]
+        pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec)
+        return pdf_signer.sign_pdf(writer).getvalue()
 
 
 def verify_pdf(pdf_bytes: bytes) -> list[SignatureReport]:

@@ -30,6 +30,24 @@ def _signing_dir(settings, tmp_path_factory):
     settings.SIGNING_DIR = tmp_path_factory.getbasetemp() / "signing"
 
 
+# Every demo officer's signing PIN in these tests (the second factor of outgoing_sign).
+PIN = "246813"
+
+
+@pytest.fixture(autouse=True)
+def _signing_pins(request):
+    if "org" not in request.fixturenames:
+        return
+    from django.contrib.auth.hashers import make_password
+
+    from congso.signing.models import SignerPin
+
+    org = request.getfixturevalue("org")
+    hashed = make_password(PIN)
+    for staff in org.staff.values():
+        SignerPin.objects.get_or_create(user=staff.user, defaults={"pin_hash": hashed})
+
+
 def make_pdf(text: str = "Nội dung văn bản") -> bytes:
     return pdf.build([pdf.p(text)], title="Văn bản")
 

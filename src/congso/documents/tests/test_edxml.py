@@ -13,6 +13,7 @@ from congso.documents import services as s
 from congso.documents.edxml import NS, parse_package
 from congso.documents.models import IncomingDocument, Urgency
 
+from .conftest import PIN
 from .test_flows import draft
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def package(org, kinds, django_capture_on_commit_callbacks):
     doc = draft(org, kinds, urgency=Urgency.VERY_URGENT, signer_position="Phó Chủ tịch UBND quận")
     s.outgoing_submit_review(doc=doc, by=org.user("chuyenvien.tp"))
-    s.outgoing_sign(doc=doc, by=org.user("lanhdao.tx"))
+    s.outgoing_sign(pin=PIN, doc=doc, by=org.user("lanhdao.tx"))
     with django_capture_on_commit_callbacks(execute=True):
         s.outgoing_issue(doc=doc, by=org.user("vanthu.tx"),
                          external=[s.ExternalRecipient("UBND phường Cầu Dền", "H26.05.01")])

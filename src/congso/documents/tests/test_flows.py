@@ -19,7 +19,7 @@ from congso.documents.models import (
 )
 from congso.signing.services import verify_pdf
 
-from .conftest import docx_bytes, make_pdf, scan
+from .conftest import PIN, docx_bytes, make_pdf, scan
 
 pytestmark = pytest.mark.django_db
 
@@ -109,8 +109,8 @@ def test_whole_outgoing_flow_signs_then_numbers(org, kinds):
     doc.refresh_from_db()
     assert doc.status == OutgoingStatus.APPROVED and doc.number is None
     with pytest.raises(PermissionDenied):
-        s.outgoing_sign(doc=doc, by=org.user("lanhdao.nc"))
-    s.outgoing_sign(doc=doc, by=leader)
+        s.outgoing_sign(pin=PIN, doc=doc, by=org.user("lanhdao.nc"))
+    s.outgoing_sign(pin=PIN, doc=doc, by=leader)
     doc.refresh_from_db()
     assert doc.number_symbol == "01/QĐ-UBND"
     with doc.final_pdf.open("rb") as fh:
@@ -119,12 +119,12 @@ def test_whole_outgoing_flow_signs_then_numbers(org, kinds):
     assert "Nguyễn Văn Hùng" in reports[0].signer_subject
     letter = draft(org, kinds, kind="Công văn")
     s.outgoing_submit_review(doc=letter, by=org.user("chuyenvien.tp"))
-    s.outgoing_sign(doc=letter, by=leader)
+    s.outgoing_sign(pin=PIN, doc=letter, by=leader)
     letter.refresh_from_db()
     assert letter.number_symbol == "02/UBND-TP"  # công văn: agency - drafting unit
     secret = draft(org, kinds, secrecy=Secrecy.CONFIDENTIAL)
     s.outgoing_submit_review(doc=secret, by=org.user("chuyenvien.tp"))
-    s.outgoing_sign(doc=secret, by=leader)
+    s.outgoing_sign(pin=PIN, doc=secret, by=leader)
     secret.refresh_from_db()
     assert (secret.series, secret.number) == (Series.SECRET, 1)
 
@@ -135,8 +135,8 @@ def test_docx_draft_needs_a_final_pdf(org, kinds):
                                   draft=s.Upload("du-thao.docx", docx_bytes()))
     s.outgoing_submit_review(doc=doc, by=org.user("chuyenvien.tp"))
     with pytest.raises(ValidationError, match="DOCX"):
-        s.outgoing_sign(doc=doc, by=org.user("lanhdao.tx"))
-    s.outgoing_sign(doc=doc, by=org.user("lanhdao.tx"), pdf=s.Upload("final.pdf", make_pdf()))
+        s.outgoing_sign(pin=PIN, doc=doc, by=org.user("lanhdao.tx"))
+    s.outgoing_sign(pin=PIN, doc=doc, by=org.user("lanhdao.tx"), pdf=s.Upload("final.pdf", make_pdf()))
     doc.refresh_from_db()
     assert doc.number_symbol == "01/TB-UBND"
 
@@ -144,7 +144,7 @@ def test_docx_draft_needs_a_final_pdf(org, kinds):
 def _issued(org, kinds, **issue):
     doc = draft(org, kinds)
     s.outgoing_submit_review(doc=doc, by=org.user("chuyenvien.tp"))
-    s.outgoing_sign(doc=doc, by=org.user("lanhdao.tx"))
+    s.outgoing_sign(pin=PIN, doc=doc, by=org.user("lanhdao.tx"))
     return s.outgoing_issue(doc=doc, by=org.user("vanthu.tx"), **issue)
 
 
@@ -255,7 +255,7 @@ def test_numbers_restart_each_year_and_per_agency(org, kinds):
     ward_doc = draft(org, kinds, by="congchuc.nc", unit=org.wards["00343"], signer="lanhdao.nc")
     for doc, signer in [(district_doc, "lanhdao.tx"), (ward_doc, "lanhdao.nc")]:
         s.outgoing_submit_review(doc=doc, by=doc.created_by)
-        s.outgoing_sign(doc=doc, by=org.user(signer))
+        s.outgoing_sign(pin=PIN, doc=doc, by=org.user(signer))
         doc.refresh_from_db()
     assert district_doc.number_symbol == "01/QĐ-UBND" and ward_doc.number_symbol == "01/QĐ-UBND"
     assert district_doc.agency != ward_doc.agency

@@ -13,7 +13,7 @@ from congso.documents import registers
 from congso.documents import services as s
 from congso.documents.models import IncomingDocument, OutgoingDocument
 
-from .conftest import make_pdf, scan
+from .conftest import PIN, make_pdf, scan
 from .factories import IncomingFactory, OutgoingFactory
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +138,7 @@ def test_outgoing_pages(org, client):
     assert response.status_code == 302
     client.post(f"/van-ban-di/{doc.pk}/trinh-duyet/")
     client.force_login(org.user("lanhdao.tx"))
-    client.post(f"/van-ban-di/{doc.pk}/ky-so/")
+    client.post(f"/van-ban-di/{doc.pk}/ky-so/", {"pin": PIN})
     doc.refresh_from_db()
     assert doc.number_symbol == "01/TB-UBND"
     client.force_login(org.user("vanthu.tx"))
