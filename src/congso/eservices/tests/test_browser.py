@@ -211,3 +211,66 @@ def test_citizen_pages_on_a_phone(phone_page, live_server, demo_org, online_vers
     check(page, "eservices-payment-return-phone")
     dossier.refresh_from_db()
     assert dossier.status == Status.AWAITING_PAYMENT and not dossier.fee_paid
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_draft_attachments_reference_and_lookup_as_the_demo_citizen(browser, live_server, demo_org,
+                                                                    online_version, tmp_path, width):
+    """congdan@congso.local keeps the applicant block of a draft, opens and removes an
+    attachment, submits, sees the reference and finds the dossier by it on /tra-cuu/."""
+    from congso.eservices import demo
+    from congso.org.demo import DEMO_PASSWORD
+
+    citizen = CitizenFactory(username=demo.EMAIL, email=demo.EMAIL, full_name="Nguyễn Văn Dân",
+                             password=DEMO_PASSWORD)
+    url = live_server.url
+    context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
+                                  viewport={"width": width, "height": 900}, is_mobile=width < 600)
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    tag = "phone" if width < 600 else "desktop"
+    page.goto(url + "/dich-vu-cong/dang-nhap/")
+    page.get_by_label("Tên đăng nhập, e-mail hoặc số điện thoại").fill(citizen.email)
+    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/dich-vu-cong/")
+    page.goto(url + f"/dich-vu-cong/nop/{online_version.procedure.slug}/")
+    page.get_by_label("Cơ quan tiếp nhận hồ sơ").select_option(label=demo_org.district.name)
+    page.get_by_role("button", name="Bắt đầu khai hồ sơ").click()
+    page.wait_for_url("**/ho-so-nhap/**")
+    page.get_by_label("Số định danh cá nhân (CCCD)").fill("001095012345")
+    page.get_by_label("Địa chỉ").fill("Số 5 ngõ 12 Khương Trung")
+    page.get_by_label("Nội dung yêu cầu").fill("Xin cấp 2 bản sao")
+    page.get_by_label("Ngày sinh").fill("1990-05-01")
+    page.get_by_label("Mục đích").select_option("Học tập")
+    tokhai, cccd = files(tmp_path)
+    extra = tmp_path / "giay-uy-quyen.pdf"
+    extra.write_bytes(pdf_bytes())
+    papers = list(online_version.papers.order_by("order"))
+    page.set_input_files(f"#paper_{papers[0].pk}", str(tokhai))
+    page.set_input_files(f"#paper_{papers[1].pk}", str(cccd))
+    page.set_input_files("#paper_other", str(extra))
+    page.get_by_role("button", name="Lưu nháp").click()
+    page.get_by_text("Đã lưu nháp.").wait_for()
+    # Reopened: the applicant block is what was typed, the files are listed with a link.
+    page.reload()
+    assert page.get_by_label("Số định danh cá nhân (CCCD)").input_value() == "001095012345"
+    assert page.get_by_label("Địa chỉ").input_value() == "Số 5 ngõ 12 Khương Trung"
+    assert page.get_by_role("link", name="giay-uy-quyen.pdf").is_visible()
+    check(page, f"eservices-draft-files-{tag}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.get_by_role("button", name="Xoá tệp giay-uy-quyen.pdf").click()
+    page.get_by_text("Đã xoá tệp giay-uy-quyen.pdf.").wait_for()
+    assert page.get_by_role("link", name="giay-uy-quyen.pdf").count() == 0
+    page.get_by_role("button", name="Nộp hồ sơ").click()
+    page.wait_for_url(re.compile(r".*/ho-so-cua-toi/\d+/$"))
+    dossier = Dossier.objects.get(applicant_user=citizen)
+    assert dossier.reference and page.get_by_text(dossier.reference).first.is_visible()
+    check(page, f"eservices-dossier-reference-{tag}")
+    page.goto(url + "/tra-cuu/")
+    page.get_by_label("Mã hồ sơ (in trên giấy hẹn) hoặc mã tham chiếu nộp trực tuyến").fill(dossier.reference)
+    page.get_by_label("Số định danh cá nhân (CCCD) hoặc mã số thuế của chủ hồ sơ").fill("001095012345")
+    page.get_by_role("button", name="Tra cứu").click()
+    page.get_by_role("heading", name=dossier.reference).wait_for()
+    screenshot(page, f"eservices-lookup-reference-{tag}")
+    context.close()
