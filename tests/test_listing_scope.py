@@ -143,6 +143,9 @@ NOT_LISTINGS = {
         ["dossiers:lookup", "api:lookup", "dossiers:rate_online"],
         "public lookup by code and ID number",
     ),
+    # The intake form's look-up of one identity number among the officer's own dossiers
+    # (selectors.returning_applicant / open_same_procedure, scoped; test_intake_counter.py).
+    "dossiers:intake_applicant": "scoped look-up of one identity number",
     # Lists of procedures, not of documents or dossiers.
     **dict.fromkeys(
         [

@@ -296,11 +296,41 @@ def receiving_condition(unit: Unit, prefix: str = "") -> Q:
     return (own | above) & Q(**{f"{prefix}offered_by__is_active": True})
 
 
+INTAKE_PAGE_SIZE = 20
+
+
+@dataclass
+class ProcedurePage:
+    rows: list[ProcedureVersion]
+    total: int
+    page: int
+    size: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * self.size < self.total
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def procedures_offered_page(unit: Unit, query: str = "", page: int = 1,
+                            size: int = INTAKE_PAGE_SIZE) -> ProcedurePage:
+    """One page of procedures_offered: the intake list reaches every procedure the desk
+    receives (a ward offers ~140), not only the first 20 (issue #12 §4)."""
+    found = procedures_offered(unit, query, limit=None)
+    last = max(1, -(-len(found) // size))
+    page = min(max(page, 1), last)
+    return ProcedurePage(found[(page - 1) * size:page * size], len(found), page, size)
+
+
 def procedures_offered(unit: Unit, query: str = "", at: dt.date | None = None,
-                       limit: int = 20) -> list[ProcedureVersion]:
+                       limit: int | None = 20) -> list[ProcedureVersion]:
     """Current published versions of the procedures the unit's agency receives, matching the
     query and ranked as the public catalogue ranks (congso.search.ranking: code, exact title,
-    phrase, whole words; ties by how often this agency received it)."""
+    phrase, whole words; ties by how often this agency received it); all of them when
+    ``limit`` is None."""
     from congso.procedures.selectors import candidates_filter, unit_receipts
     from congso.search.ranking import parse_query, rank
 
@@ -326,6 +356,39 @@ def procedures_offered(unit: Unit, query: str = "", at: dt.date | None = None,
                  unit_receipts(unit.agency()))
     by_procedure = {v.procedure_id: v for v in out}
     return [by_procedure[pk] for pk in order[:limit]]
+
+
+# ---------------------------------------------------------------------------------------------
+# Returning applicants and open dossiers of the same person (issue #12 §4)
+
+
+def _dossiers_of_person(user: Any, id_number: str) -> QuerySet[Dossier]:
+    """Dossiers the user may see (visible_dossiers) of one identity number, on its index."""
+    qs = Dossier.objects.filter(applicant_id_number=id_number)
+    scope = _scope_condition(user)
+    return qs if scope is None else qs.filter(scope)
+
+
+def returning_applicant(user: Any, id_number: str) -> dict[str, Any] | None:
+    """What the latest earlier dossier of this identity number at the user's units says of
+    the applicant (name, birth date, address, phone, e-mail), or None for a first visit."""
+    if not re.fullmatch(r"\d{12}", id_number or ""):
+        return None
+    row = (_dossiers_of_person(user, id_number).order_by("-pk")
+           .values("applicant_name", "applicant_birth_date", "applicant_address", "applicant_phone",
+                   "applicant_email").first())
+    return dict(row) if row is not None else None
+
+
+def open_same_procedure(user: Any, id_number: str, procedure_id: int) -> list[str]:
+    """Codes (or ``id-<pk>``) of this person's open dossiers of the same procedure, any
+    version, at the user's units: the desk warns before receiving another."""
+    if not re.fullmatch(r"\d{12}", id_number or ""):
+        return []
+    rows = (_dossiers_of_person(user, id_number)
+            .filter(status__in=OPEN_STATUSES, procedure_version__procedure_id=procedure_id)
+            .order_by("-pk").values_list("pk", "code")[:5])
+    return [code or f"id-{pk}" for pk, code in rows]
 
 
 def _versions_received(unit: Unit, version_pk: int, at: dt.date) -> QuerySet[ProcedureVersion]:

@@ -7,6 +7,7 @@ app_name = "dossiers"
 urlpatterns = [
     path("mot-cua/tiep-nhan/", views.intake, name="intake"),
     path("mot-cua/tiep-nhan/tim-thu-tuc/", views.intake_search, name="intake_search"),
+    path("mot-cua/tiep-nhan/nguoi-nop/", views.intake_applicant, name="intake_applicant"),
     path("mot-cua/hang-doi/", views.queue, name="queue"),
     path("mot-cua/so-theo-doi/", views.register, name="register"),
     path("mot-cua/thong-ke/", views.stats, name="stats"),

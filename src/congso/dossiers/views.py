@@ -18,7 +18,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -39,7 +39,7 @@ from congso.procedures.models import Field
 
 from . import forms_pdf, selectors, services
 from .actions import REGISTRY, StaleDossier, holds_role, needs_forward
-from .forms import IntakeForm
+from .forms import IntakeForm, read_cccd_line
 from .models import Dossier, Rating, Satisfaction, Status
 from .references import parse_reference
 from .services import Applicant, PaperReceived
@@ -80,17 +80,79 @@ def intake(request: HttpRequest) -> HttpResponse:
     if version_id and str(version_id).isdigit():
         version = selectors.version_for_unit(unit, int(version_id))
     form = None
+    duplicates: list[str] = []
     if version is not None:
-        form = IntakeForm(request.POST or None, version=version)
-        if request.method == "POST" and form.is_valid():
+        data, card = read_cccd_line(request.POST) if request.method == "POST" else (None, None)
+        if card is not None:
+            # A scanned CCCD line reached the server (the page's script was off): fill the
+            # applicant and show the form again; nothing is decided on a scan.
+            data = _fill_returning(request.user, data)
+            messages.info(request, _("Đã đọc thẻ CCCD của %(name)s. Kiểm tra lại thông tin rồi bấm “Ghi nhận”.")
+                          % {"name": card.name})
+        form = IntakeForm(data, version=version)
+        if card is None and request.method == "POST" and form.is_valid():
             result = _intake_submit(request, staff, unit, form)
             if result is not None:
                 return result
+        if form.is_bound:
+            duplicates = selectors.open_same_procedure(request.user, (form.data.get("applicant_id_number") or "")
+                                                       .strip(), version.procedure_id)
+    query = request.GET.get("q", "")
+    page = selectors.procedures_offered_page(unit, query, _page_number(request.GET.get("trang")))
     return render(request, "dossiers/intake.html", {
-        "unit": unit, "units": units, "version": version, "form": form, "q": request.GET.get("q", ""),
-        "results": selectors.procedures_offered(unit, request.GET.get("q", "")) if version is None else [],
-        "fees": list(version.fees.all()) if version else [],
+        "unit": unit, "units": units, "version": version, "form": form, "q": query,
+        "results": page.rows if version is None else [], "page": page,
+        "fees": list(version.fees.all()) if version else [], "duplicates": duplicates,
     })
+
+
+def _page_number(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and len(value) < 6 else 1
+
+
+def _fill_returning(user: Any, data: Any) -> Any:
+    """Contact fields the officer left empty, from the applicant's latest dossier here."""
+    known = selectors.returning_applicant(user, data.get("applicant_id_number", ""))
+    if not known:
+        return data
+    for name in ("applicant_phone", "applicant_email", "applicant_address"):
+        if not (data.get(name) or "").strip() and known[name]:
+            data[name] = known[name]
+    return data
+
+
+def _duplicate_warning(codes: list[str]) -> str:
+    return _("Lưu ý: người nộp đang có hồ sơ cùng thủ tục chưa giải quyết xong: %(codes)s.") % {
+        "codes": ", ".join(codes)}
+
+
+@login_required
+def intake_applicant(request: HttpRequest) -> JsonResponse:
+    """The intake form asks, once the identity number is filled, what the desk already knows of
+    the applicant (their latest earlier dossier at the officer's units) and whether they have
+    an open dossier of the same procedure (a warning, not a refusal)."""
+    _staff(request)
+    units = selectors.intake_units(request.user)
+    if not units:
+        raise PermissionDenied
+    number = (request.GET.get("so") or "").strip()
+    known = selectors.returning_applicant(request.user, number)
+    out: dict[str, Any] = {"known": known is not None}
+    if known is not None:
+        birth = known["applicant_birth_date"]
+        out.update(name=known["applicant_name"], birth_date=birth.isoformat() if birth else "",
+                   address=known["applicant_address"], phone=known["applicant_phone"],
+                   email=known["applicant_email"],
+                   message=_("Người nộp đã có hồ sơ tại đơn vị; đã điền các ô còn trống từ hồ sơ gần nhất."))
+    version_id = request.GET.get("thu_tuc") or ""
+    if version_id.isdigit():
+        chosen = request.GET.get("don_vi")
+        unit = next((u for u in units if str(u.pk) == chosen), units[0])
+        version = selectors.version_for_unit(unit, int(version_id))
+        codes = selectors.open_same_procedure(request.user, number, version.procedure_id)
+        if codes:
+            out["warning"] = _duplicate_warning(codes)
+    return JsonResponse(out)
 
 
 def _intake_submit(request: HttpRequest, staff: Staff, unit: Unit, form: IntakeForm) -> HttpResponse | None:
@@ -99,16 +161,19 @@ def _intake_submit(request: HttpRequest, staff: Staff, unit: Unit, form: IntakeF
                           id_number=data["applicant_id_number"].strip(),
                           address=data["applicant_address"], phone=data["applicant_phone"],
                           email=data["applicant_email"], proxy_name=data["proxy_name"],
-                          proxy_id_number=data["proxy_id_number"])
+                          proxy_id_number=data["proxy_id_number"], birth_date=data["applicant_birth_date"])
     papers = [PaperReceived(p, o, c) for p, o, c in form.papers() if o or c]  # type: ignore[arg-type]
     try:
         if data["decision"] == "accept":
+            earlier = selectors.open_same_procedure(request.user, applicant.id_number, form.version.procedure_id)
             dossier = services.dossier_receive(
                 by=staff, receiving_unit=unit, version=form.version, applicant=applicant,
                 channel=data["channel"], papers=papers, attachments=request.FILES.getlist("attachments"),
                 request_summary=data["request_summary"])
             messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s. In giấy tiếp nhận và hẹn trả kết quả.")
                              % {"code": dossier.code})
+            if earlier:
+                messages.warning(request, _duplicate_warning(earlier))
             return redirect(reverse("dossiers:detail", args=[dossier.code]) + "?moi=1")
         if data["decision"] == "complete":
             dossier = services.dossier_request_completion_at_intake(
@@ -139,8 +204,10 @@ def intake_search(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     chosen = request.GET.get("don_vi")
     unit = next((u for u in units if str(u.pk) == chosen), units[0])
-    results = selectors.procedures_offered(unit, request.GET.get("q", ""))
-    return render(request, "dossiers/_procedure_results.html", {"results": results, "unit": unit})
+    query = request.GET.get("q", "")
+    page = selectors.procedures_offered_page(unit, query, _page_number(request.GET.get("trang")))
+    return render(request, "dossiers/_procedure_results.html",
+                  {"results": page.rows, "page": page, "unit": unit, "q": query})
 
 
 # ---------------------------------------------------------------------------------------------
