@@ -36,6 +36,12 @@ SECRET_KEY = env.str("SECRET_KEY", default="") or _development_secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 # CSRF_TRUSTED_ORIGINS: comma-separated origins (https://congso.example.gov.vn) behind a proxy.
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# CONGSO_AUDIT_CHECKPOINTS: file of signed audit-chain checkpoints (outside the database).
+AUDIT_CHECKPOINT_FILE = Path(env.str("CONGSO_AUDIT_CHECKPOINTS", default=str(VAR_DIR / "audit-checkpoints.jsonl")))
+# CONGSO_AUDIT_KEY: key of the checkpoint signatures (default: derived from SECRET_KEY).
+AUDIT_CHECKPOINT_KEY = env.str("CONGSO_AUDIT_KEY", default="")
+# CONGSO_AUDIT_CHECKPOINT_MINUTES: how often the task worker writes a checkpoint.
+AUDIT_CHECKPOINT_MINUTES = env.int("CONGSO_AUDIT_CHECKPOINT_MINUTES", default=60)
 # CONGSO_PRODUCTION: this is a production server (secure defaults; demo data refused).
 PRODUCTION = env.bool("CONGSO_PRODUCTION", default=False)
 # SECURE_COOKIES: send cookies only over HTTPS and set HSTS (on in production).

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from congso.core.rows import insert_rows
 
@@ -27,7 +32,7 @@ def event_hash(event: AuditEvent) -> str:
     payload = {
         "seq": event.seq,
         "at": event.occurred_at.astimezone(dt.UTC).isoformat(),
-        "actor": event.actor_id,
+        "actor": event.actor_ref,
         "actor_repr": event.actor_repr,
         "action": event.action,
         "target": [event.target_type, event.target_id, event.target_repr],
@@ -90,6 +95,7 @@ def audit_record(*, actor: Any, action: str, target: models.Model | None = None,
     event = AuditEvent(
         occurred_at=timezone.now(),
         actor=user,
+        actor_ref=user.pk if user else None,
         actor_repr=str(user)[:200] if user else "",
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
@@ -137,7 +143,81 @@ def audit_verify(batch: int = 5000) -> ChainReport:
     head = AuditChainHead.objects.filter(pk=1).first()
     if head and head.last_seq != checked:
         return ChainReport(checked, checked + 1, "events after the last one were deleted")
+    return _check_against_checkpoints(checked)
+
+
+# --- Signed checkpoints: the head anchored outside the table (ADR 0092) ----------------------
+
+
+def _checkpoint_mac(seq: int, digest: str, at: str) -> str:
+    key = settings.AUDIT_CHECKPOINT_KEY or settings.SECRET_KEY
+    return salted_hmac("congso.audit.checkpoint", f"{seq}:{digest}:{at}", secret=key, algorithm="sha256").hexdigest()
+
+
+def audit_checkpoints() -> list[dict[str, Any]]:
+    """The checkpoints written so far (oldest first); a line that does not parse is kept as
+    ``{"bad": line}`` so verification reports it."""
+    path = Path(settings.AUDIT_CHECKPOINT_FILE)
+    if not path.exists():
+        return []
+    points = []
+    for line in path.read_text().splitlines():
+        if not line.strip():
+            continue
+        try:
+            point = json.loads(line)
+            point["seq"], point["hash"], point["at"], point["mac"] = (int(point["seq"]), str(point["hash"]),
+                                                                      str(point["at"]), str(point["mac"]))
+        except (ValueError, KeyError, TypeError):
+            point = {"bad": line}
+        points.append(point)
+    return points
+
+
+def _check_against_checkpoints(checked: int) -> ChainReport:
+    points = audit_checkpoints()
+    if not points:
+        return ChainReport(checked)
+    for point in points:
+        if "bad" in point or not hmac.compare_digest(point["mac"], _checkpoint_mac(point["seq"], point["hash"], point["at"])):
+            return ChainReport(checked, point.get("seq", 0), "a checkpoint's signature does not match (forged checkpoint)")
+    hashes = dict(AuditEvent.objects.filter(seq__in=[p["seq"] for p in points]).values_list("seq", "hash"))
+    for point in points:
+        if point["seq"] > checked:
+            return ChainReport(checked, checked + 1,
+                               f"events after #{checked} were deleted (checkpoint of {point['at']} saw #{point['seq']})")
+        if point["seq"] and hashes.get(point["seq"]) != point["hash"]:
+            return ChainReport(checked, point["seq"], "the chain was rewritten (differs from a signed checkpoint)")
     return ChainReport(checked)
+
+
+@dataclass
+class Checkpoint:
+    seq: int
+    hash: str
+    at: str
+    mac: str
+
+
+def audit_checkpoint() -> Checkpoint:
+    """Verify the chain and append a signed checkpoint of its head (sequence number and hash)
+    to ``AUDIT_CHECKPOINT_FILE``, outside the database; later truncation of the table, even with
+    the head row rewritten to match, then no longer verifies. Run periodically (the task worker
+    does, see congso.audit.tasks) and by every backup (its manifest carries the checkpoint).
+    Refuses to anchor a chain that does not verify."""
+    report = audit_verify()
+    if not report.ok:
+        raise ValueError(f"audit chain broken at #{report.broken_seq}: {report.reason}")
+    last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    seq, digest = last if last else (0, GENESIS)
+    at = timezone.now().astimezone(dt.UTC).isoformat()
+    point = Checkpoint(seq, digest, at, _checkpoint_mac(seq, digest, at))
+    path = Path(settings.AUDIT_CHECKPOINT_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a") as fh:
+        fh.write(json.dumps(point.__dict__) + "\n")
+    return point
 
 
 def audit_trail(target: models.Model) -> models.QuerySet[AuditEvent]:

@@ -113,6 +113,7 @@ def backup_create(output: Path | None = None) -> BackupInfo:
             checksums["media/" + path.relative_to(media_root).as_posix()] = _sha256(path)
         manifest = {"format": FORMAT, "engine": engine, "created_at": timezone.now().isoformat(),
                     "files": checksums}
+        manifest["audit_checkpoint"] = _audit_checkpoint()
         manifest["migrations"] = sorted(f"{app}.{name}" for app, name in _applied_migrations_live())
         partial = output.with_suffix(".partial")
         # Owner-only from the first byte: the archive holds password hashes, CCCD numbers, sessions.
@@ -128,6 +129,32 @@ def backup_create(output: Path | None = None) -> BackupInfo:
                 tar.add(path, arcname="media/" + path.relative_to(media_root).as_posix())
         partial.replace(output)  # never leave a half-written archive under the final name
     return BackupInfo(output, engine, len(media_files), output.stat().st_size)
+
+
+def _audit_checkpoint() -> dict | None:
+    """Anchor the audit chain with every backup; a broken chain does not stop the backup, the
+    manifest says so instead."""
+    from congso.audit.services import audit_checkpoint
+
+    try:
+        return audit_checkpoint().__dict__
+    except ValueError as exc:
+        return {"error": str(exc)}
+
+
+def _reset_audit_checkpoints(manifest: dict) -> None:
+    """After a restore the chain is the archive's: later checkpoints no longer apply. Keep them
+    aside and start again from the archive's own checkpoint (if it had one)."""
+    path = Path(settings.AUDIT_CHECKPOINT_FILE)
+    if path.exists():
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        path.rename(path.with_name(f"{path.stem}.before-restore-{stamp}{path.suffix}"))
+    point = manifest.get("audit_checkpoint")
+    if isinstance(point, dict) and "seq" in point and "error" not in point:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a") as fh:
+            fh.write(json.dumps(point) + "\n")
 
 
 def _safe_members(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
@@ -284,6 +311,7 @@ def backup_restore(archive: Path) -> BackupInfo:
                               % {"p": saved.path, "e": exc}) from exc
         if media_old is not None:
             shutil.rmtree(media_old, ignore_errors=True)
+        _reset_audit_checkpoints(manifest)
     media_root = Path(settings.MEDIA_ROOT)
     media_count = sum(1 for p in media_root.rglob("*") if p.is_file()) if media_root.exists() else 0
     return BackupInfo(archive, engine, media_count, archive.stat().st_size)
