@@ -226,10 +226,11 @@ class RowSpec:
     levels: list[str]
     deadline: Deadline
     fees: FeeReading
-    agency: str
-    legal_basis: str
+    # None when the file has no such column: the procedure keeps what it has.
+    agency: str | None
+    legal_basis: str | None
     papers: list[str] | None
-    steps: str
+    steps: str | None
     valid_from: dt.date | None
 
     @property
@@ -435,9 +436,10 @@ def parse_file(data: bytes, filename: str, *, default_unit: str = "",
         specs.append(RowSpec(
             line=line, code=code, local_code=local, name=name, field_name=field_name, levels=levels,
             deadline=parse_deadline(cell("deadline"), default_unit), fees=parse_fees(cell("fees")),
-            agency=cell("agency"), legal_basis=cell("legal_basis"),
+            agency=cell("agency") if "agency" in positions else None,
+            legal_basis=cell("legal_basis") if "legal_basis" in positions else None,
             papers=parse_papers(cell("papers")) if "papers" in positions else None,
-            steps=cell("steps"), valid_from=valid_from))
+            steps=cell("steps") if "steps" in positions else None, valid_from=valid_from))
     return specs
 
 
@@ -567,10 +569,12 @@ class _Applier:
         return slug
 
     def values(self, spec: RowSpec) -> dict[str, Any]:
-        return {"name": spec.name, "duration": spec.deadline.duration, "duration_kind": spec.deadline.kind,
-                "duration_note": spec.deadline.text, "fee_note": spec.fees.text,
-                "implementing_agency": spec.agency, "legal_basis": spec.legal_basis, "steps": spec.steps,
-                "review_flags": [f.as_dict() for f in spec.flags]}
+        values = {"name": spec.name, "duration": spec.deadline.duration, "duration_kind": spec.deadline.kind,
+                  "duration_note": spec.deadline.text, "fee_note": spec.fees.text,
+                  "implementing_agency": spec.agency, "legal_basis": spec.legal_basis, "steps": spec.steps,
+                  "review_flags": [f.as_dict() for f in spec.flags]}
+        # A column the file does not have leaves the procedure's text as it is.
+        return {k: v for k, v in values.items() if v is not None}
 
     @staticmethod
     def fee_rows(spec: RowSpec) -> list[dict[str, Any]]:
@@ -594,9 +598,12 @@ class _Applier:
         add(_("Tên thủ tục"), latest.name, spec.name)
         add(_("Thời hạn giải quyết"), latest.duration_note, spec.deadline.text)
         add(_("Phí, lệ phí"), latest.fee_note, spec.fees.text)
-        add(_("Cơ quan thực hiện"), latest.implementing_agency, spec.agency)
-        add(_("Căn cứ pháp lý"), latest.legal_basis, spec.legal_basis)
-        add(_("Trình tự thực hiện"), latest.steps, spec.steps)
+        if spec.agency is not None:
+            add(_("Cơ quan thực hiện"), latest.implementing_agency, spec.agency)
+        if spec.legal_basis is not None:
+            add(_("Căn cứ pháp lý"), latest.legal_basis, spec.legal_basis)
+        if spec.steps is not None:
+            add(_("Trình tự thực hiện"), latest.steps, spec.steps)
         if spec.papers is not None:
             add(_("Thành phần hồ sơ"), "\n".join(p.name for p in latest.papers.order_by("order")),
                 "\n".join(spec.papers))

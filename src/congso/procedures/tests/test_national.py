@@ -271,3 +271,18 @@ def test_xlsx_listing_reads_like_csv():
     assert [(f.amount, f.per_unit) for f in version.fees.all()] == [(8000, "bản sao trích lục")]
     # No papers column: a draft "cần bổ sung", not published.
     assert report.entries[0].missing and not version.is_published
+
+
+def test_a_column_the_file_lacks_leaves_the_procedure_text_alone(demo_org):
+    demo.load("2015")
+    birth = Procedure.objects.get(national_code="1.001193")
+    old = birth.versions.get(valid_to__isnull=True)
+    data = _csv('1.001193,Đăng ký khai sinh,Hộ tịch,Cấp xã,05 ngày làm việc,Miễn lệ phí,Tờ khai đăng ký khai sinh')
+    entry = national_import(data, filename="x.csv", by=None).entries[0]
+    labels = [label for label, _old, _new in entry.diff]
+    assert "Cơ quan thực hiện" not in labels and "Căn cứ pháp lý" not in labels and "Trình tự thực hiện" not in labels
+    national_import(data, filename="x.csv", by=None, dry_run=False)
+    draft = birth.versions.order_by("-number").first()
+    assert draft.pk != old.pk
+    assert (draft.legal_basis, draft.implementing_agency, draft.steps) == (old.legal_basis, old.implementing_agency,
+                                                                          old.steps)
