@@ -91,6 +91,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Query strings and form fields NFC, control characters refused (congso.core.inputs);
+    # after authentication so that its refusal page has the user, before every view.
+    "congso.core.inputs.InputTextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "congso.accounts.middleware.SessionActivityMiddleware",

@@ -59,7 +59,11 @@ def _parse_start(raw: str) -> dt.datetime:
     if moment.tzinfo is None:
         # Documented choice (ADR 0013): a time without offset is Vietnamese local time.
         moment = moment.replace(tzinfo=LOCAL_TZ)
-    if not MIN_YEAR <= moment.astimezone(LOCAL_TZ).year <= MAX_YEAR:
+    try:
+        local_year = moment.astimezone(LOCAL_TZ).year
+    except OverflowError:  # 9999-12-31T23:00-12:00 is in year 10000 in Vietnam
+        local_year = MAX_YEAR + 1
+    if not MIN_YEAR <= local_year <= MAX_YEAR:
         raise HttpError(422, _("Thời điểm tiếp nhận (start) nằm ngoài khoảng năm được hỗ trợ."))
     return moment
 

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from congso.core.paging import Pages
 from congso.org.selectors import unit_by_code
 from congso.search.backends import Filters, get_backend
 
@@ -127,7 +128,7 @@ def _filtered(request: HttpRequest, qs: QuerySet[Any], doc_type: str, params: Do
 
 
 @router.get("/incoming", response=list[IncomingOut], summary="Văn bản đến (tìm kiếm, lọc)")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_incoming(request: HttpRequest, params: Query[DocumentQuery]) -> Any:
     return _filtered(request, incoming_list(request.user), "incoming", params, "received_at", "sender_name")
 
@@ -141,7 +142,7 @@ def get_incoming(request: HttpRequest, doc_id: int) -> Any:
 
 
 @router.get("/outgoing", response=list[OutgoingOut], summary="Văn bản đi (tìm kiếm, lọc)")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_outgoing(request: HttpRequest, params: Query[DocumentQuery]) -> Any:
     return _filtered(request, outgoing_list(request.user), "outgoing", params, "created_at",
                      "drafting_unit__name")

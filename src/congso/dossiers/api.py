@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Header, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import APIKeyCookie, HttpBearer
 
+from congso.core.paging import Pages
 from congso.org.models import Staff, Unit
 from congso.org.selectors import shared_value, staff_for
 from congso.procedures.selectors import version_content
@@ -224,7 +225,7 @@ class ListFilters(Schema):
 
 
 @router.get("/", auth=STAFF_AUTH, response=list[DossierOut], summary="Danh sách hồ sơ (theo phạm vi)")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_dossiers(request: HttpRequest, filters: Query[ListFilters]) -> Any:
     _staff(request)
     if filters.queue:

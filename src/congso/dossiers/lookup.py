@@ -22,6 +22,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from congso.core.inputs import load_json
+
 from . import views
 from .models import Dossier, StatusHistory
 from .models import Status as DossierStatus
@@ -165,8 +167,8 @@ def lookup_view(request: HttpRequest) -> HttpResponse:
     OpenAPI schema stay ninja's own."""
     if request.method == "POST" and request.content_type == "application/json":
         try:
-            data = json.loads(request.body)
-        except ValueError:
+            data = load_json(request.body)
+        except ValueError:  # InputRefused too: the ninja operation answers it with the reason
             data = None
         if isinstance(data, dict):
             code, id_number = data.get("code"), data.get("identity_number")

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_POST
 from redis import exceptions as redis_exceptions
 
 from congso.accounts.models import User
+from congso.calendar.services import MAX_YEAR, MIN_YEAR
 from congso.core import http
 from congso.core.exports import text_cells
 from congso.org.models import Staff, Unit, UnitKind
@@ -397,7 +398,10 @@ def _period(request: HttpRequest, params: dict[str, str] | None = None) -> tuple
         start, end = today.replace(day=1), today
     if end < start:
         start, end = end, start
-    return start, end
+    # The working calendar knows MIN_YEAR..MAX_YEAR only; year 1 or 9999 would overflow it
+    # (issue #11): a period beyond them is cut to them.
+    first, last = dt.date(MIN_YEAR, 1, 1), dt.date(MAX_YEAR, 12, 30)
+    return min(max(start, first), last), min(max(end, first), last)
 
 
 def parse_date_or_none(value: str) -> dt.date | None:

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from congso.core.paging import Pages
 from congso.org.selectors import unit_by_code
 
 from .models import Level, OnlineLevel
@@ -115,7 +116,7 @@ class ProcedureDetailOut(Schema):
 
 
 @router.get("/", response=list[ProcedureListOut], summary="Danh mục thủ tục đang có hiệu lực")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(Pages, page_size=20)
 def list_procedures(request: HttpRequest, q: str = "", field: str = "", level: str = "",
                     online_level: str = "", unit: str = "") -> Any:
     """Tìm không phân biệt dấu, hoa thường; lọc theo mã lĩnh vực, cấp (district/ward/province),

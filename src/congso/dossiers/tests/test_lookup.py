@@ -236,9 +236,12 @@ def test_plain_view_and_ninja_operation_give_the_same_answers(demo_org, district
     assert plain.json() == {"detail": "Quá nhiều lượt tra cứu, vui lòng thử lại sau."}
 
 
-def test_nul_in_the_input_is_just_not_found(demo_org):
-    assert post("H26\x00", "001090012345").status_code == 404
-    assert post("H26", "0010\x0090012345").status_code == 404
+def test_nul_in_the_input_is_refused_with_the_reason(demo_org):
+    # Issue #11 (finding 13): control characters are refused before any lookup, the same
+    # answer whether or not the dossier exists.
+    for code, number in (("H26\x00", "001090012345"), ("H26", "0010\x0090012345"), ("H26\x1b", "1")):
+        answer = post(code, number)
+        assert answer.status_code == 400 and "ký tự điều khiển" in answer.json()["detail"]
 
 
 def test_quotes_and_backslashes_are_only_data(demo_org, district_version):
