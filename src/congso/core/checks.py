@@ -82,3 +82,27 @@ def upload_scanner(app_configs: Any = None, **kwargs: Any) -> list[CheckWarning]
                  "ClamdScanner (CONGSO_CLAMD_ADDRESS points at its socket); see docs/deployment.md.",
             id="congso.W100")]
     return []
+
+
+# --- sec-input (ADR 0097): the cache the rate limits count in --------------------------------
+# Backends whose data lives in one process (or one machine's files): rate limits and lookups
+# counted there are per gunicorn worker, so each worker grants its own allowance (issue #11).
+PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+    "django.core.cache.backends.filebased.FileBasedCache",
+)
+
+
+@register(Tags.caches, deploy=True)
+def shared_cache(app_configs: Any = None, **kwargs: Any) -> list[CheckWarning]:
+    """The default cache must be shared by every worker (Redis): the rate limits
+    (congso.core.ratelimit) and the organisation cache count on it (ADR 0097)."""
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if backend in PER_PROCESS_CACHES:
+        return [CheckWarning(
+            f"The default cache ({backend.rsplit('.', 1)[-1]}) is not shared between worker processes: "
+            "every gunicorn worker counts rate limits (dossier lookup, login, codes) on its own.",
+            hint="Set CACHE_URL=redis://127.0.0.1:6379/1 (or another Redis) in production.",
+            id="congso.W096")]
+    return []

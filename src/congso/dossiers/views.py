@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import weakref
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -13,8 +12,6 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -28,11 +25,10 @@ from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from redis import exceptions as redis_exceptions
 
 from congso.accounts.models import User
 from congso.calendar.services import MAX_YEAR, MIN_YEAR
-from congso.core import http
+from congso.core import http, ratelimit
 from congso.core.exports import text_cells
 from congso.org.models import Staff, Unit, UnitKind
 from congso.org.selectors import role_units, staff_for
@@ -546,61 +542,15 @@ def client_ip(request: HttpRequest) -> str:
     return http.client_ip(request) or "unknown"
 
 
+LOOKUP_WINDOW = 60  # seconds: settings.LOOKUP_RATE_LIMIT attempts per sliding minute
+
+
 def rate_limited(request: HttpRequest, bucket: str = "lookup", limit: int | None = None) -> bool:
-    """Count this request against the caller's address; True once over the limit
-    (settings.LOOKUP_RATE_LIMIT per minute)."""
+    """Count this request against the caller's address in the shared cache; True once over
+    the limit (settings.LOOKUP_RATE_LIMIT per sliding minute, congso.core.ratelimit)."""
     if limit is None:
         limit = getattr(settings, "LOOKUP_RATE_LIMIT", 20)
-    minute = int(timezone.now().timestamp() // 60)
-    return count_hit(f"dossiers:{bucket}:{client_ip(request)}:{minute}", timeout=90) > limit
-
-
-# Atomic increment that gives a new counter its time to live: one command, one round trip.
-_COUNT_HIT_LUA = """
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return n
-"""
-# The script, bound to one redis-py client, per Django Redis cache object (one per thread):
-# building a client costs ≈ 0.2 ms, several times the round trip. Both are thread-safe.
-_count_scripts: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
-
-
-def count_hit(key: str, timeout: int) -> int:
-    """Add one to the counter at ``key`` in the default cache (created with ``timeout``
-    seconds to live) and return the new count. On Django's RedisCache this is one round trip
-    (a Lua script, EVALSHA) instead of the three of ``add`` + ``incr``; other backends (locmem
-    in tests and the demo) go through the portable cache API. The stored value stays a plain
-    integer, readable with ``cache.get``."""
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        raw = backend._cache
-        script = _count_scripts.get(raw)
-        if script is None:
-            client = raw.get_client(None, write=True)
-            script = _count_scripts[raw] = client.register_script(_COUNT_HIT_LUA)
-        full_key = backend.make_and_validate_key(key)
-        # EVALSHA on a pooled connection directly (≈ 40 µs less than the script object's
-        # retry and callback layers, a few per cent of a lookup); anything unusual — the script
-        # not loaded (a restarted Redis), a broken connection — goes through the script object,
-        # which loads the script and retries as redis-py does.
-        pool = script.registered_client.connection_pool  # type: ignore[union-attr]
-        connection = pool.get_connection()
-        try:
-            connection.send_command("EVALSHA", script.sha, 1, full_key, timeout)
-            return int(connection.read_response())
-        except (redis_exceptions.ResponseError, redis_exceptions.ConnectionError,
-                redis_exceptions.TimeoutError):
-            connection.disconnect()
-        finally:
-            pool.release(connection)
-        return int(script(keys=[full_key], args=[timeout]))
-    backend.add(key, 0, timeout=timeout)
-    try:
-        return int(backend.incr(key))
-    except ValueError:  # expired between add and incr
-        backend.set(key, 1, timeout=timeout)
-        return 1
+    return not ratelimit.hit(f"dossiers:{bucket}:{client_ip(request)}", limit, LOOKUP_WINDOW).allowed
 
 
 def public_find(code: str, id_number: str) -> Dossier | None:

@@ -1,18 +1,15 @@
 """The public status lookup after tuning (issue #6): one SQL statement, the same answer as the
-ORM gives, a dossier without history, and the rate limit in one Redis round trip."""
+ORM gives, a dossier without history."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import socket
-import uuid
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test import Client, RequestFactory
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from congso.dossiers import lookup, services, views
 from congso.dossiers.models import Dossier, StatusHistory
@@ -115,71 +112,16 @@ def test_blank_input_costs_no_query(demo_org):
 
 
 # ---------------------------------------------------------------------------------------------
-# The rate limit against the real Redis (skipped when none listens on 127.0.0.1:6379)
+# The rate limit: congso.core.ratelimit (its own tests, with and without Redis, in
+# core/tests/test_ratelimit.py); here the lookup's use of it.
 
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.2):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.fixture
-def redis_cache():  # type: ignore[no-untyped-def]
-    if not _redis_up():
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    prefix = f"congso-test-{uuid.uuid4().hex}"
-    config = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": "redis://127.0.0.1:6379/14", "KEY_PREFIX": prefix}}
-    with override_settings(CACHES=config):
-        backend = caches["default"]
-        yield backend
-        client = backend._cache.get_client(None, write=True)
-        for key in client.scan_iter(f"{prefix}:*"):
-            client.delete(key)
-
-
-def test_redis_count_is_one_round_trip_with_expiry(redis_cache, monkeypatch):
-    import redis.connection
-
-    assert views.count_hit("warm-up", timeout=90) == 1  # the script is known to Redis from here on
-    writes = []
-    real_send = redis.connection.AbstractConnection.send_packed_command
-
-    def spy_send(self, command, *args, **kwargs):  # type: ignore[no-untyped-def]
-        writes.append(command if isinstance(command, bytes) else b"".join(command))
-        return real_send(self, command, *args, **kwargs)
-
-    with monkeypatch.context() as spies:
-        spies.setattr(redis.connection.AbstractConnection, "send_packed_command", spy_send)
-        counts = [views.count_hit("probe", timeout=90) for _ in range(3)]
-    assert counts == [1, 2, 3]
-    assert len(writes) == 3 and all(b"EVALSHA" in w for w in writes)  # one round trip per hit
-    client = redis_cache._cache.get_client(None, write=True)
-    name = redis_cache.make_and_validate_key("probe")
-    assert 0 < client.ttl(name) <= 90
-    assert redis_cache.get("probe") == 3  # readable through the cache API as before
-    assert views.count_hit("short", timeout=5) == 1 and 0 < client.ttl(redis_cache.make_and_validate_key("short")) <= 5
-    # A Redis that lost its scripts (restarted): the script object loads it again, nothing lost.
-    client.script_flush()
-    assert views.count_hit("probe", timeout=90) == 4 and views.count_hit("probe", timeout=90) == 5
-
-
-def test_redis_rate_limit_per_client_and_429(redis_cache, settings):
+def test_rate_limit_per_client_and_429(settings):
     settings.LOOKUP_RATE_LIMIT = 2
     request = RequestFactory().post(URL, REMOTE_ADDR="203.0.113.5")
     assert [views.rate_limited(request) for _ in range(3)] == [False, False, True]
     assert views.rate_limited(RequestFactory().post(URL, REMOTE_ADDR="198.51.100.7")) is False
     codes = [post("X", "1", Client(REMOTE_ADDR="192.0.2.44")).status_code for _ in range(3)]
     assert codes == [404, 404, 429]
-
-
-def test_locmem_fallback_counts(settings):
-    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                               "LOCATION": f"lookup-{uuid.uuid4().hex}"}}):
-        assert [views.count_hit("probe", timeout=90) for _ in range(3)] == [1, 2, 3]
-        assert caches["default"].get("probe") == 3
 
 
 # ---------------------------------------------------------------------------------------------
