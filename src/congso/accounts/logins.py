@@ -18,7 +18,7 @@ from django.db.models import Q
 
 from .models import User
 
-PHONE_RE = re.compile(r"^0\d{9}$")
+PHONE_RE = re.compile(r"^0[0-9]{9}$")  # ASCII digits only (issue #11)
 
 
 def normalise_phone(value: str) -> str:

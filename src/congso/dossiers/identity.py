@@ -57,7 +57,7 @@ def identity_problem(number: str, *, birth_date: dt.date | None = None, sex: str
     not all zeros, a province code of the list, a year of birth (century digit and the two
     digits after it) not in the future and, when given, equal to the birth date's year; the
     sex when given matching the century/sex digit."""
-    if not re.fullmatch(r"\d{12}", number or ""):
+    if not re.fullmatch(r"[0-9]{12}", number or ""):
         return _("Số định danh cá nhân (CCCD) gồm đúng 12 chữ số.")
     if set(number) == {"0"}:
         return _("Số định danh cá nhân không hợp lệ (toàn chữ số 0).")
@@ -105,7 +105,7 @@ _SEXES = {"nam": MALE, "nữ": FEMALE, "nu": FEMALE}
 
 def _ddmmyyyy(value: str) -> dt.date | None:
     value = value.strip()
-    if not re.fullmatch(r"\d{8}", value):
+    if not re.fullmatch(r"[0-9]{8}", value):
         return None
     try:
         return dt.date(int(value[4:]), int(value[2:4]), int(value[:2]))
@@ -122,7 +122,7 @@ def parse_cccd_qr(text: str) -> CccdCard | None:
     if text.count("|") < 5:
         return None
     parts = [p.strip() for p in text.split("|")]
-    if len(parts) not in (6, 7) or not re.fullmatch(r"\d{12}", parts[0]) or not parts[2]:
+    if len(parts) not in (6, 7) or not re.fullmatch(r"[0-9]{12}", parts[0]) or not parts[2]:
         return None
     return CccdCard(id_number=parts[0], old_id=parts[1], name=" ".join(parts[2].split()),
                     birth_date=_ddmmyyyy(parts[3]), sex=_SEXES.get(unicodedata.normalize("NFC", parts[4]).lower(), ""),

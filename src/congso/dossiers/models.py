@@ -47,8 +47,8 @@ class ReturnMethod(models.TextChoices):
     ONLINE = "online", _("Trả trực tuyến")
 
 
-IDENTITY_RE = re.compile(r"^\d{12}$")
-TAX_CODE_RE = re.compile(r"^\d{10}(-?\d{3})?$")
+IDENTITY_RE = re.compile(r"^[0-9]{12}$")  # ASCII only: \d also matches ０-９, ٠-٩ (issue #11)
+TAX_CODE_RE = re.compile(r"^[0-9]{10}(-?[0-9]{3})?$")
 
 
 def validate_identity(kind: str, number: str, birth_date: dt.date | None = None) -> None:

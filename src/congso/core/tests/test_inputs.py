@@ -130,3 +130,15 @@ def test_public_lookup_page_refuses_an_escape_character():
     response = Client().post("/tra-cuu/", {"ma": "H26\x1b", "so_dinh_danh": "001090012345"})
     assert response.status_code == 400
     assert "ký tự điều khiển" in response.content.decode()
+
+
+@pytest.mark.parametrize("number", ["００１０９００１２３４５", "٠٠١٠٩٠٠١٢٣٤٥", "0010900１2345"])
+def test_identity_and_phone_numbers_are_ascii_digits(number):
+    from congso.accounts.logins import PHONE_RE
+    from congso.dossiers.identity import identity_problem
+    from congso.dossiers.models import IDENTITY_RE
+
+    assert identity_problem("001090012345") is None
+    assert identity_problem(number) == "Số định danh cá nhân (CCCD) gồm đúng 12 chữ số."
+    assert not IDENTITY_RE.match(number)
+    assert PHONE_RE.match("0912345678") and not PHONE_RE.match("０９１２３４５６７８")
