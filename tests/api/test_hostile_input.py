@@ -283,3 +283,12 @@ def test_payment_ipn_odd_parameters_answer_the_protocol(query):  # type: ignore[
 def test_combined_queries_never_a_server_error(url, world):  # type: ignore[no-untyped-def]
     response = Client(HTTP_AUTHORIZATION=f"Bearer {TOKEN}", raise_request_exception=False).get(url)
     _check(response, url)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("q", ["_", "%25", "%5C", "__"])
+def test_wildcards_in_the_dossier_search_match_nothing(q, world):  # type: ignore[no-untyped-def]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    assert client.get("/api/v1/dossiers/").json()["count"] == 1
+    assert client.get(f"/api/v1/dossiers/?q={q}").json()["count"] == 0
+    assert client.get("/api/v1/dossiers/?q=%00").status_code == 400

@@ -83,6 +83,15 @@ def ascii_digits_only(value: str) -> bool:
     return bool(ASCII_DIGITS.fullmatch(value))
 
 
+# --- LIKE patterns -------------------------------------------------------------------------
+
+def like_escape(value: str) -> str:
+    """``value`` as literal text inside a LIKE pattern written by hand (``LIKE %s ESCAPE '\\'``):
+    backslash, ``%`` and ``_`` escaped. Django's own lookups (icontains, startswith…) escape
+    already; this is for raw SQL."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 # --- JSON -----------------------------------------------------------------------------------
 
 

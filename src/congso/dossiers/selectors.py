@@ -569,7 +569,9 @@ def search_condition(text: str) -> Q | None:
     if any(c.isdigit() for c in text):
         return Q(code=text.upper()) | Q(code=text)
     folded = fold(text)
-    return Q(applicant_name_folded__startswith=folded) if folded else None
+    # Text that folds to nothing ("_", "%", punctuation only) asks for no name: it matches
+    # nothing, not everything (issue #11, finding 13).
+    return Q(applicant_name_folded__startswith=folded) if folded else Q(pk__in=[])
 
 
 def search_urgency(now: dt.datetime, soon: dt.datetime) -> Case:

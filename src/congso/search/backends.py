@@ -15,6 +15,8 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from congso.core.inputs import like_escape
+
 from .models import SearchEntry
 from .normalize import fold, fold_words
 
@@ -94,8 +96,8 @@ class SearchBackend:
             sql.append("e.status = %s")
             params.append(filters.status)
         if filters.sender:
-            sql.append("e.sender LIKE %s")
-            params.append("%" + fold(filters.sender).replace("%", "").replace("_", "") + "%")
+            sql.append("e.sender LIKE %s ESCAPE '\\'")
+            params.append("%" + like_escape(fold(filters.sender)) + "%")
         if filters.date_from:
             sql.append("e.date >= %s")
             params.append(filters.date_from)

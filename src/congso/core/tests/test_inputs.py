@@ -142,3 +142,18 @@ def test_identity_and_phone_numbers_are_ascii_digits(number):
     assert identity_problem(number) == "Số định danh cá nhân (CCCD) gồm đúng 12 chữ số."
     assert not IDENTITY_RE.match(number)
     assert PHONE_RE.match("0912345678") and not PHONE_RE.match("０９１２３４５６７８")
+
+
+def test_like_wildcards_are_text():
+    from congso.core.inputs import like_escape
+
+    assert like_escape("50%_a\\b") == "50\\%\\_a\\\\b"
+
+
+@pytest.mark.parametrize("q", ["_", "%", "\\", "__", "%_%", "'"])
+def test_dossier_search_text_of_wildcards_matches_nothing(q):
+    from congso.dossiers.selectors import search_condition
+
+    condition = search_condition(q)
+    assert condition is not None  # not "no filter", which lists everything
+    assert "pk__in" in str(condition) or "startswith" in str(condition)
