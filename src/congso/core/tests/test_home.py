@@ -43,7 +43,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     env = {**os.environ, "DEBUG": "false", "CONGSO_PRODUCTION": "true", "SECRET_KEY": "x" * 64 + "-prod-Key-9",
            "ALLOWED_HOSTS": "congso.example.gov.vn", "CONGSO_VAR_DIR": str(tmp_path),
            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "CONGSO_PAYMENT_SECRET": "merchant-secret-from-gateway",
-           "CONGSO_VIRUS_SCANNER": "congso.core.clamd.ClamdScanner"}
+           "CONGSO_VIRUS_SCANNER": "congso.core.clamd.ClamdScanner", "CACHE_URL": "redis://127.0.0.1:6379/1"}
     env.pop("CONGSO_TESTING", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
