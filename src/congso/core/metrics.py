@@ -14,10 +14,8 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from functools import cache
-from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from prometheus_client import (
@@ -31,6 +29,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from .http import client_ip
+from .middleware import counting_queries
 
 REQUESTS = Counter("congso_http_requests", "HTTP requests answered", ["method", "status"])
 LATENCY = Histogram("congso_http_request_seconds", "Time to answer a request", ["route"],
@@ -45,16 +44,10 @@ class MetricsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        count = 0
-
-        def counter(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-            nonlocal count
-            count += 1
-            return execute(sql, params, many, context)
-
         started = time.perf_counter()
-        with connection.execute_wrapper(counter):
+        with counting_queries() as counted:
             response = self.get_response(request)
+        count = counted[0]
         match = getattr(request, "resolver_match", None)
         route = match.route if match is not None and match.route else "(không khớp)"
         LATENCY.labels(route=route).observe(time.perf_counter() - started)

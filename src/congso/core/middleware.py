@@ -4,11 +4,25 @@ not grow with the data. Off by default; it costs a wrapper call per query."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+
+
+@contextmanager
+def counting_queries() -> Iterator[list[int]]:
+    """Count the queries run inside the block; the count is ``box[0]`` afterwards."""
+    box = [0]
+
+    def counter(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        box[0] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        yield box
 
 
 class QueryCountHeaderMiddleware:
@@ -16,14 +30,7 @@ class QueryCountHeaderMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        count = 0
-
-        def counter(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-            nonlocal count
-            count += 1
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(counter):
+        with counting_queries() as count:
             response = self.get_response(request)
-        response["X-Query-Count"] = str(count)
+        response["X-Query-Count"] = str(count[0])
         return response
