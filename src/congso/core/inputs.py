@@ -206,7 +206,7 @@ def clean_querydict(data: QueryDict) -> QueryDict | None:
 
 
 class InputTextMiddleware:
-    """Query strings and form fields of every request through ``clean_text``: values NFC, a
+    """The path, query strings and form fields of every request through ``clean_text``: values NFC, a
     control character or a lone surrogate answered 400 with the reason (JSON under /api/, a
     page elsewhere). File contents are not text and are not touched; JSON bodies are checked
     by the API's parser (``load_json``)."""
@@ -218,6 +218,11 @@ class InputTextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
+            # A path segment reaches the views as a lookup value (a dossier code, a slug);
+            # PostgreSQL refuses NUL in text and nothing legitimate carries a control character.
+            found = _REFUSED_SINGLE_LINE.search(request.path_info)
+            if found:
+                raise InputRefused(_problem(found.group()))
             if request.META.get("QUERY_STRING"):
                 cleaned = clean_querydict(request.GET)
                 if cleaned is not None:

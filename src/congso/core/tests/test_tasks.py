@@ -44,7 +44,9 @@ def test_on_the_immediate_backend_a_job_runs_after_the_commit_only():
     assert not Notification.objects.filter(reference="crash:8").exists()
 
 
-@pytest.mark.django_db
+# The worker calls close_old_connections(), which closes a connection whose autocommit is off:
+# inside the test's wrapping transaction that would close PostgreSQL's connection under it.
+@pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DB)
 def test_a_failing_job_is_retried_with_backoff_until_its_budget_is_spent():
     from django.core.management import call_command
