@@ -54,6 +54,7 @@ serve: install
 
 lint: install
 	$(BIN)/ruff check $(wildcard src tests bench) conftest.py
+	$(BIN)/ruff format --check $(wildcard src tests bench) conftest.py
 	$(BIN)/mypy src
 	CONGSO_TESTING=true $(MANAGE) makemigrations --check --dry-run
 	CONGSO_TESTING=true $(MANAGE) export_openapi --check

@@ -28,7 +28,7 @@ def main() -> int:
     extra: list[str] = []
     if "--" in argv:
         cut = argv.index("--")
-        argv, extra = argv[:cut], argv[cut + 1:]
+        argv, extra = argv[:cut], argv[cut + 1 :]
     names = argv or _modules()
     failures = 0
     for name in names:
@@ -36,8 +36,10 @@ def main() -> int:
         started = time.monotonic()
         print(f"== bench {name} ==", flush=True)
         code = module.main(extra) or 0
-        print(f"== bench {name}: {'ok' if code == 0 else 'FAILED'} in {time.monotonic() - started:.0f} s ==",
-              flush=True)
+        print(
+            f"== bench {name}: {'ok' if code == 0 else 'FAILED'} in {time.monotonic() - started:.0f} s ==",
+            flush=True,
+        )
         failures += int(code != 0)
     return 1 if failures else 0
 

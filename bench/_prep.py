@@ -38,13 +38,19 @@ def main() -> None:
         session.create()
         out[f"session:{username}"] = session.session_key
         token = secrets.token_urlsafe(32)
-        ApiToken.objects.create(staff=staff, name="bench", key_hash=hashlib.sha256(token.encode()).hexdigest())
+        ApiToken.objects.create(
+            staff=staff, name="bench", key_hash=hashlib.sha256(token.encode()).hexdigest()
+        )
         out[f"token:{username}"] = token
         out[f"unit:{username}"] = staff.unit.pk
     ward = Staff.objects.get(user__username="motcua.km").unit
-    version = (ProcedureVersion.objects.filter(is_published=True, procedure__offered_by__unit=ward,
-                                               duration_kind="working_days")
-               .order_by("procedure__name", "-number").first())
+    version = (
+        ProcedureVersion.objects.filter(
+            is_published=True, procedure__offered_by__unit=ward, duration_kind="working_days"
+        )
+        .order_by("procedure__name", "-number")
+        .first()
+    )
     if version is None:
         raise SystemExit("no procedure offered by the ward")
     out["intake_version"] = version.pk
@@ -73,17 +79,32 @@ def _register_points(out: dict[str, object]) -> dict[str, object]:
         points[f"agency:{who}"] = agency.pk
         for name, start in periods.items():
             since = timezone.make_aware(dt.datetime.combine(start, dt.time(0, 0)))
-            until = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time(0, 0)))
-            rows = Dossier.objects.filter(agency=agency, received_at__gte=since, received_at__lt=until)
+            until = timezone.make_aware(
+                dt.datetime.combine(today + dt.timedelta(days=1), dt.time(0, 0))
+            )
+            rows = Dossier.objects.filter(
+                agency=agency, received_at__gte=since, received_at__lt=until
+            )
             total = rows.count()
-            middle = rows.order_by("received_at", "pk").values("pk", "received_at")[total // 2:total // 2 + 1]
+            middle = rows.order_by("received_at", "pk").values("pk", "received_at")[
+                total // 2 : total // 2 + 1
+            ]
             row = next(iter(middle), None)
             points[f"deep:{who}:{name}"] = {
                 "trang": total // 2 // 50 + 1,
-                "sau": f"{int(row['received_at'].timestamp() * 1_000_000)}_{row['pk']}" if row else ""}
+                "sau": f"{int(row['received_at'].timestamp() * 1_000_000)}_{row['pk']}"
+                if row
+                else "",
+            }
     ward = points["agency:motcua.nc"]
-    sample = Dossier.objects.filter(agency_id=ward).exclude(applicant_phone="").order_by("-pk").values(
-        "applicant_phone", "applicant_id_number", "code").first() or {}
+    sample = (
+        Dossier.objects.filter(agency_id=ward)
+        .exclude(applicant_phone="")
+        .order_by("-pk")
+        .values("applicant_phone", "applicant_id_number", "code")
+        .first()
+        or {}
+    )
     points["search:phone"] = sample.get("applicant_phone", "0900000000")
     points["search:id_number"] = sample.get("applicant_id_number", "001099012345")
     points["search:code"] = sample.get("code", "X")

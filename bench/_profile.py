@@ -30,28 +30,50 @@ def _environment(engine: str) -> dict[str, str]:
     from bench.city import _database_url
     from bench.server import Server
 
-    server = Server(database_url=_database_url(engine, ROOT / "var" / "bench" / engine),
-                    var_dir=ROOT / "var" / "bench" / engine,
-                    extra_env={"CACHE_URL": "redis://127.0.0.1:6379/15", "LOOKUP_RATE_LIMIT": "100000000",
-                               "LOG_LEVEL": "WARNING", "NOTIFY_INLINE": "false"})
+    server = Server(
+        database_url=_database_url(engine, ROOT / "var" / "bench" / engine),
+        var_dir=ROOT / "var" / "bench" / engine,
+        extra_env={
+            "CACHE_URL": "redis://127.0.0.1:6379/15",
+            "LOOKUP_RATE_LIMIT": "100000000",
+            "LOG_LEVEL": "WARNING",
+            "NOTIFY_INLINE": "false",
+        },
+    )
     return server.env()
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("scenario", choices=["ping", "lookup", "queue_ward", "queue_leader", "intake"])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "scenario", choices=["ping", "lookup", "queue_ward", "queue_leader", "intake"]
+    )
     parser.add_argument("-n", type=int, default=300, help="measured requests (after 30 unmeasured)")
     parser.add_argument("--engine", choices=["postgres", "sqlite"], default="postgres")
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--top", type=int, default=40)
-    parser.add_argument("--queries", action="store_true", help="print the SQL of one request and stop")
+    parser.add_argument(
+        "--queries", action="store_true", help="print the SQL of one request and stop"
+    )
     parser.add_argument("--no-profile", action="store_true", help="only time the requests")
     args = parser.parse_args()
 
     env = _environment(args.engine)
-    prep = json.loads(subprocess.run([sys.executable, "-m", "bench._prep"], env=env, cwd=ROOT,
-                                     capture_output=True, text=True, check=True).stdout)
-    fixtures = json.loads((ROOT / "var" / "bench" / args.engine / "bench_fixtures.json").read_text())
+    prep = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "bench._prep"],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    fixtures = json.loads(
+        (ROOT / "var" / "bench" / args.engine / "bench_fixtures.json").read_text()
+    )
     os.environ.update(env)
     sys.path.insert(0, str(ROOT / "src"))
     import django
@@ -70,19 +92,30 @@ def main() -> int:
             return client.get("/ping")
         if args.scenario == "lookup":
             s = samples[i % len(samples)]
-            return client.post("/api/v1/dossiers/lookup", json.dumps({"code": s["code"], "identity_number":
-                                                                      s["id_number"]}),
-                               content_type="application/json")
+            return client.post(
+                "/api/v1/dossiers/lookup",
+                json.dumps({"code": s["code"], "identity_number": s["id_number"]}),
+                content_type="application/json",
+            )
         if args.scenario.startswith("queue"):
             user = "motcua.nc" if args.scenario == "queue_ward" else "lanhdao.tx"
             client.cookies["sessionid"] = prep[f"session:{user}"]
             return client.get("/mot-cua/hang-doi/")
-        body = {"procedure_version_id": prep["intake_version"], "applicant_name": "Nguyễn Văn Tải Thử",
-                "applicant_id_number": f"0010{i % 10**8:08d}", "applicant_phone": "0912345678", "channel": 1,
-                "papers": [{"paper_id": p, "originals": 1} for p in prep["intake_papers"]]}
-        return client.post("/api/v1/dossiers/", json.dumps(body), content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Bearer {prep['token:motcua.km']}",
-                           HTTP_IDEMPOTENCY_KEY=f"profile-{run}-{i}")
+        body = {
+            "procedure_version_id": prep["intake_version"],
+            "applicant_name": "Nguyễn Văn Tải Thử",
+            "applicant_id_number": f"0010{i % 10**8:08d}",
+            "applicant_phone": "0912345678",
+            "channel": 1,
+            "papers": [{"paper_id": p, "originals": 1} for p in prep["intake_papers"]],
+        }
+        return client.post(
+            "/api/v1/dossiers/",
+            json.dumps(body),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {prep['token:motcua.km']}",
+            HTTP_IDEMPOTENCY_KEY=f"profile-{run}-{i}",
+        )
 
     for i in range(30):
         response = request(i)
@@ -104,8 +137,10 @@ def main() -> int:
     if profiler:
         profiler.disable()
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-    print(f"{args.scenario}: {args.n} requests, {wall / args.n * 1000:.2f} ms wall, "
-          f"{cpu / args.n * 1000:.2f} ms CPU (this process) per request{' under cProfile' if profiler else ''}")
+    print(
+        f"{args.scenario}: {args.n} requests, {wall / args.n * 1000:.2f} ms wall, "
+        f"{cpu / args.n * 1000:.2f} ms CPU (this process) per request{' under cProfile' if profiler else ''}"
+    )
     if profiler:
         pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
     return 0

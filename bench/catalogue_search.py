@@ -44,50 +44,180 @@ RESULTS = ROOT / "bench" / "results"
 PG_URL = "postgres://postgres@127.0.0.1:5432/cs_catalogue_bench"
 
 TARGETS = [
-    ("Đăng ký khai sinh", "1.001193"), ("Đăng ký khai tử", "1.000656"), ("Đăng ký kết hôn", "1.000894"),
-    ("Đăng ký lại khai sinh", "1.004884"), ("Đăng ký khai tử lưu động", "1.000419"),
-    ("Cấp Giấy xác nhận tình trạng hôn nhân", "1.004873"), ("Cấp bản sao trích lục hộ tịch", "2.000635"),
+    ("Đăng ký khai sinh", "1.001193"),
+    ("Đăng ký khai tử", "1.000656"),
+    ("Đăng ký kết hôn", "1.000894"),
+    ("Đăng ký lại khai sinh", "1.004884"),
+    ("Đăng ký khai tử lưu động", "1.000419"),
+    ("Cấp Giấy xác nhận tình trạng hôn nhân", "1.004873"),
+    ("Cấp bản sao trích lục hộ tịch", "2.000635"),
     ("Chứng thực chữ ký trong các giấy tờ, văn bản", "2.000884"),
-    ("Đăng ký thành lập hộ kinh doanh", "1.001612"), ("Tạm ngừng hoạt động hộ kinh doanh", "1.001570"),
-    ("Chấm dứt hoạt động hộ kinh doanh", "1.001266"), ("Thôi làm hòa giải viên", "2.000930"),
+    ("Đăng ký thành lập hộ kinh doanh", "1.001612"),
+    ("Tạm ngừng hoạt động hộ kinh doanh", "1.001570"),
+    ("Chấm dứt hoạt động hộ kinh doanh", "1.001266"),
+    ("Thôi làm hòa giải viên", "2.000930"),
     ("Cấp giấy phép xây dựng mới đối với công trình cấp III, cấp IV và nhà ở riêng lẻ", "1.013225"),
-    ("Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan tổ chức có thẩm quyền của Việt Nam cấp hoặc "
-     "chứng nhận", "2.000815"),
+    (
+        "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan tổ chức có thẩm quyền của Việt Nam cấp hoặc "
+        "chứng nhận",
+        "2.000815",
+    ),
     ("Hỗ trợ chi phí mai táng cho đối tượng bảo trợ xã hội", "1.001731"),
 ]
-VERBS = ["Cấp", "Cấp lại", "Cấp đổi", "Gia hạn", "Điều chỉnh", "Đăng ký", "Đăng ký lại", "Đăng ký thay đổi",
-         "Xác nhận", "Thu hồi", "Công nhận", "Chấm dứt", "Tạm ngừng", "Thẩm định", "Phê duyệt", "Chứng thực",
-         "Giải quyết", "Hỗ trợ", "Thông báo", "Chuyển đổi"]
+VERBS = [
+    "Cấp",
+    "Cấp lại",
+    "Cấp đổi",
+    "Gia hạn",
+    "Điều chỉnh",
+    "Đăng ký",
+    "Đăng ký lại",
+    "Đăng ký thay đổi",
+    "Xác nhận",
+    "Thu hồi",
+    "Công nhận",
+    "Chấm dứt",
+    "Tạm ngừng",
+    "Thẩm định",
+    "Phê duyệt",
+    "Chứng thực",
+    "Giải quyết",
+    "Hỗ trợ",
+    "Thông báo",
+    "Chuyển đổi",
+]
 OBJECTS = [
-    "giấy phép xây dựng", "giấy chứng nhận quyền sử dụng đất", "hộ kinh doanh", "giấy phép kinh doanh karaoke",
-    "hợp tác xã", "tổ hợp tác", "giấy phép khai thác nước mặt", "kế hoạch bảo vệ môi trường",
-    "chế độ trợ cấp xã hội hàng tháng", "hộ nghèo, hộ cận nghèo", "người có công với cách mạng", "thân nhân liệt sĩ",
-    "giấy phép lái xe", "đăng ký xe máy chuyên dùng", "giấy chứng nhận đủ điều kiện an toàn thực phẩm",
-    "cơ sở giáo dục mầm non", "trường tiểu học", "cơ sở trợ giúp xã hội", "câu lạc bộ thể thao",
-    "lễ hội truyền thống", "di tích lịch sử văn hóa", "thư viện cộng đồng", "giấy phép quảng cáo",
-    "hoạt động tôn giáo", "tổ chức hội", "quỹ xã hội, quỹ từ thiện", "hòa giải viên", "tổ hòa giải",
-    "cộng tác viên dịch thuật", "bản sao từ sổ gốc", "chứng chỉ hành nghề", "giấy phép thủy lợi",
-    "thuê đất", "giao đất", "chuyển mục đích sử dụng đất", "bồi thường, hỗ trợ, tái định cư",
-    "giấy phép bán lẻ rượu", "giấy phép bán lẻ sản phẩm thuốc lá", "cửa hàng xăng dầu", "chợ dân sinh",
+    "giấy phép xây dựng",
+    "giấy chứng nhận quyền sử dụng đất",
+    "hộ kinh doanh",
+    "giấy phép kinh doanh karaoke",
+    "hợp tác xã",
+    "tổ hợp tác",
+    "giấy phép khai thác nước mặt",
+    "kế hoạch bảo vệ môi trường",
+    "chế độ trợ cấp xã hội hàng tháng",
+    "hộ nghèo, hộ cận nghèo",
+    "người có công với cách mạng",
+    "thân nhân liệt sĩ",
+    "giấy phép lái xe",
+    "đăng ký xe máy chuyên dùng",
+    "giấy chứng nhận đủ điều kiện an toàn thực phẩm",
+    "cơ sở giáo dục mầm non",
+    "trường tiểu học",
+    "cơ sở trợ giúp xã hội",
+    "câu lạc bộ thể thao",
+    "lễ hội truyền thống",
+    "di tích lịch sử văn hóa",
+    "thư viện cộng đồng",
+    "giấy phép quảng cáo",
+    "hoạt động tôn giáo",
+    "tổ chức hội",
+    "quỹ xã hội, quỹ từ thiện",
+    "hòa giải viên",
+    "tổ hòa giải",
+    "cộng tác viên dịch thuật",
+    "bản sao từ sổ gốc",
+    "chứng chỉ hành nghề",
+    "giấy phép thủy lợi",
+    "thuê đất",
+    "giao đất",
+    "chuyển mục đích sử dụng đất",
+    "bồi thường, hỗ trợ, tái định cư",
+    "giấy phép bán lẻ rượu",
+    "giấy phép bán lẻ sản phẩm thuốc lá",
+    "cửa hàng xăng dầu",
+    "chợ dân sinh",
 ]
 QUALIFIERS = [
-    "", "đối với hộ gia đình, cá nhân", "đối với tổ chức", "có yếu tố nước ngoài", "trên địa bàn cấp xã",
-    "thuộc thẩm quyền cấp huyện", "cho người khuyết tật", "trong trường hợp bị mất, hỏng",
-    "đối với công trình cấp III, cấp IV", "lần đầu", "khi thay đổi thông tin", "theo yêu cầu",
-    "đối với nhà ở riêng lẻ", "cho đối tượng bảo trợ xã hội", "tại khu công nghiệp",
+    "",
+    "đối với hộ gia đình, cá nhân",
+    "đối với tổ chức",
+    "có yếu tố nước ngoài",
+    "trên địa bàn cấp xã",
+    "thuộc thẩm quyền cấp huyện",
+    "cho người khuyết tật",
+    "trong trường hợp bị mất, hỏng",
+    "đối với công trình cấp III, cấp IV",
+    "lần đầu",
+    "khi thay đổi thông tin",
+    "theo yêu cầu",
+    "đối với nhà ở riêng lẻ",
+    "cho đối tượng bảo trợ xã hội",
+    "tại khu công nghiệp",
 ]
-FIELDS = ["Hộ tịch", "Chứng thực", "Đất đai", "Xây dựng", "Môi trường", "Kinh doanh", "Bảo trợ xã hội",
-          "Người có công", "Giáo dục", "Văn hóa", "Thể thao", "Tôn giáo", "Hòa giải", "Thủy lợi", "Giao thông",
-          "Công thương", "Tài chính", "Nội vụ", "Y tế", "Nông nghiệp", "Lâm nghiệp", "Thủy sản", "Lao động",
-          "Việc làm", "Quốc tịch", "Nuôi con nuôi", "Thi đua khen thưởng", "Khiếu nại", "Tố cáo", "Dân tộc"]
+FIELDS = [
+    "Hộ tịch",
+    "Chứng thực",
+    "Đất đai",
+    "Xây dựng",
+    "Môi trường",
+    "Kinh doanh",
+    "Bảo trợ xã hội",
+    "Người có công",
+    "Giáo dục",
+    "Văn hóa",
+    "Thể thao",
+    "Tôn giáo",
+    "Hòa giải",
+    "Thủy lợi",
+    "Giao thông",
+    "Công thương",
+    "Tài chính",
+    "Nội vụ",
+    "Y tế",
+    "Nông nghiệp",
+    "Lâm nghiệp",
+    "Thủy sản",
+    "Lao động",
+    "Việc làm",
+    "Quốc tịch",
+    "Nuôi con nuôi",
+    "Thi đua khen thưởng",
+    "Khiếu nại",
+    "Tố cáo",
+    "Dân tộc",
+]
 QUERIES = [
-    "Đăng ký khai sinh", "dang ky khai sinh", "đăng kí khai tử", "Đăng ký kết hôn", "dang ki ket hon",
-    "khaisinh", "dangkykhaitu", "Cấp Giấy xác nhận tình trạng hôn nhân", "xac nhan tinh trang hon nhan",
-    "trích lục hộ tịch", "chứng thực chữ kí", "chung thuc ban sao", "hộ kinh doanh", "HKD", "tạm ngừng HKD",
-    "GPXD", "cấp GPXD", "gia hạn giấy phép xây dựng", "QSDĐ", "cấp đổi giấy chứng nhận QSDĐ", "CCCD",
-    "thôi làm hoà giải viên", "hòa giải", "thuỷ lợi", "thủy lợi", "mai táng", "bảo trợ xã hội",
-    "1.001193", "1001193", "1.001193.000.00.00.H37", "2.000815", "2000815", "đăng ký", "cấp", "giấy phép",
-    "karaoke", "an toàn thực phẩm", "người có công", "chuyển mục đích sử dụng đất", "hợp tác xã",
+    "Đăng ký khai sinh",
+    "dang ky khai sinh",
+    "đăng kí khai tử",
+    "Đăng ký kết hôn",
+    "dang ki ket hon",
+    "khaisinh",
+    "dangkykhaitu",
+    "Cấp Giấy xác nhận tình trạng hôn nhân",
+    "xac nhan tinh trang hon nhan",
+    "trích lục hộ tịch",
+    "chứng thực chữ kí",
+    "chung thuc ban sao",
+    "hộ kinh doanh",
+    "HKD",
+    "tạm ngừng HKD",
+    "GPXD",
+    "cấp GPXD",
+    "gia hạn giấy phép xây dựng",
+    "QSDĐ",
+    "cấp đổi giấy chứng nhận QSDĐ",
+    "CCCD",
+    "thôi làm hoà giải viên",
+    "hòa giải",
+    "thuỷ lợi",
+    "thủy lợi",
+    "mai táng",
+    "bảo trợ xã hội",
+    "1.001193",
+    "1001193",
+    "1.001193.000.00.00.H37",
+    "2.000815",
+    "2000815",
+    "đăng ký",
+    "cấp",
+    "giấy phép",
+    "karaoke",
+    "an toàn thực phẩm",
+    "người có công",
+    "chuyển mục đích sử dụng đất",
+    "hợp tác xã",
 ]
 
 
@@ -109,9 +239,14 @@ def _timed(fn: Any, n: int, rng: random.Random, make_args: Any) -> dict[str, flo
         fn(*args)
         cpu.append((time.process_time() - started_cpu) * 1000)
         times.append((time.perf_counter() - started) * 1000)
-    return {"median_ms": round(statistics.median(times), 2), "p95_ms": round(_percentile(times, 0.95), 2),
-            "max_ms": round(max(times), 2), "cpu_median_ms": round(statistics.median(cpu), 2),
-            "cpu_p95_ms": round(_percentile(cpu, 0.95), 2), "n": n}
+    return {
+        "median_ms": round(statistics.median(times), 2),
+        "p95_ms": round(_percentile(times, 0.95), 2),
+        "max_ms": round(max(times), 2),
+        "cpu_median_ms": round(statistics.median(cpu), 2),
+        "cpu_p95_ms": round(_percentile(cpu, 0.95), 2),
+        "n": n,
+    }
 
 
 def names(n: int, rng: random.Random) -> list[tuple[str, str]]:
@@ -120,7 +255,9 @@ def names(n: int, rng: random.Random) -> list[tuple[str, str]]:
     seen = {name for name, _code in out}
     used = {code for _name, code in out}
     while len(out) < n:
-        name = " ".join(x for x in (rng.choice(VERBS), rng.choice(OBJECTS), rng.choice(QUALIFIERS)) if x)
+        name = " ".join(
+            x for x in (rng.choice(VERBS), rng.choice(OBJECTS), rng.choice(QUALIFIERS)) if x
+        )
         if name in seen:
             name = f"{name} ({rng.choice(FIELDS).lower()})"
         if name in seen:
@@ -157,26 +294,57 @@ def worker(n: int, n_queries: int) -> dict[str, Any]:
     org = load_org_demo()
     ward = org.wards["00343"]
     rng = random.Random(20261202)
-    fields = [Field.objects.create(code=f"linh-vuc-{i}", name=name) for i, name in enumerate(FIELDS)]
+    fields = [
+        Field.objects.create(code=f"linh-vuc-{i}", name=name) for i, name in enumerate(FIELDS)
+    ]
     fill_started = time.monotonic()
     rows = names(n, rng)
-    procedures = [Procedure(name=name, slug=f"thu-tuc-{i}", field=rng.choice(fields), national_code=code,
-                            level="ward" if i % 2 == 0 else "district",
-                            levels="ward" if i % 2 == 0 else "district",
-                            search_text=procedure_search_text(name, code)) for i, (name, code) in enumerate(rows)]
+    procedures = [
+        Procedure(
+            name=name,
+            slug=f"thu-tuc-{i}",
+            field=rng.choice(fields),
+            national_code=code,
+            level="ward" if i % 2 == 0 else "district",
+            levels="ward" if i % 2 == 0 else "district",
+            search_text=procedure_search_text(name, code),
+        )
+        for i, (name, code) in enumerate(rows)
+    ]
     Procedure.objects.bulk_create(procedures, batch_size=1000)
     ids = dict(Procedure.objects.values_list("slug", "pk"))
-    ProcedureVersion.objects.bulk_create([
-        ProcedureVersion(procedure_id=ids[p.slug], number=1, valid_from=dt.date(2015, 1, 1), is_published=True,
-                         name=p.name, duration=Decimal(3)) for p in procedures], batch_size=1000)
-    UnitProcedure.objects.bulk_create([UnitProcedure(unit=ward, procedure_id=ids[p.slug])
-                                       for p in procedures if p.level == "ward"], batch_size=1000)
+    ProcedureVersion.objects.bulk_create(
+        [
+            ProcedureVersion(
+                procedure_id=ids[p.slug],
+                number=1,
+                valid_from=dt.date(2015, 1, 1),
+                is_published=True,
+                name=p.name,
+                duration=Decimal(3),
+            )
+            for p in procedures
+        ],
+        batch_size=1000,
+    )
+    UnitProcedure.objects.bulk_create(
+        [
+            UnitProcedure(unit=ward, procedure_id=ids[p.slug])
+            for p in procedures
+            if p.level == "ward"
+        ],
+        batch_size=1000,
+    )
     fill_seconds = time.monotonic() - fill_started
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
     # The page renders {% static %}; a bench database has no collected manifest.
-    override_settings(STORAGES={**django.conf.settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
+    override_settings(
+        STORAGES={
+            **django.conf.settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ).enable()
     client = Client()
     slugs = list(ids)
 
@@ -202,11 +370,18 @@ def worker(n: int, n_queries: int) -> dict[str, Any]:
 
     for q in QUERIES:  # warm the caches once
         search(q)
-    firsts = {q: catalogue_search(q).first().name for q in ("dang ki khai tu", "khaisinh", "1001193", "cấp GPXD")}
+    firsts = {
+        q: catalogue_search(q).first().name
+        for q in ("dang ki khai tu", "khaisinh", "1001193", "cấp GPXD")
+    }
     hits = {q: len(catalogue_search(q)) for q in ("đăng ký", "cấp", "giấy phép", "hộ kinh doanh")}
     results = {
-        "engine": connection.vendor, "procedures": Procedure.objects.count(),
-        "fill_seconds": round(fill_seconds, 1), "total_seconds": None, "first": firsts, "hits": hits,
+        "engine": connection.vendor,
+        "procedures": Procedure.objects.count(),
+        "fill_seconds": round(fill_seconds, 1),
+        "total_seconds": None,
+        "first": firsts,
+        "hits": hits,
         "search": _timed(search, n_queries, rng, q_args),
         "intake": _timed(intake, n_queries, rng, q_args),
         "page": _timed(page, max(20, n_queries // 4), rng, q_args),
@@ -233,38 +408,68 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for engine in engines:
         with tempfile.TemporaryDirectory() as tmp:
-            env = {**os.environ, "CONGSO_TESTING": "false", "DEBUG": "false",
-                   "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-not-secret-" + "x" * 40),
-                   "CONGSO_SIGNING_DIR": str(Path(tmp) / "signing"), "MEDIA_ROOT": str(Path(tmp) / "media")}
+            env = {
+                **os.environ,
+                "CONGSO_TESTING": "false",
+                "DEBUG": "false",
+                "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-not-secret-" + "x" * 40),
+                "CONGSO_SIGNING_DIR": str(Path(tmp) / "signing"),
+                "MEDIA_ROOT": str(Path(tmp) / "media"),
+            }
             if engine == "postgres":
-                for sql in ("DROP DATABASE IF EXISTS cs_catalogue_bench WITH (FORCE)",
-                            "CREATE DATABASE cs_catalogue_bench"):
-                    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql, "postgres"], check=True)
+                for sql in (
+                    "DROP DATABASE IF EXISTS cs_catalogue_bench WITH (FORCE)",
+                    "CREATE DATABASE cs_catalogue_bench",
+                ):
+                    subprocess.run(
+                        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql, "postgres"],
+                        check=True,
+                    )
                 env["DATABASE_URL"] = PG_URL
             else:
                 env["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
             proc = subprocess.run(
-                [sys.executable, "-m", "bench.catalogue_search", "--worker", "--engine", engine,
-                 "--procedures", str(args.procedures), "--queries", str(args.queries)],
-                cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.catalogue_search",
+                    "--worker",
+                    "--engine",
+                    engine,
+                    "--procedures",
+                    str(args.procedures),
+                    "--queries",
+                    str(args.queries),
+                ],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
         if proc.returncode != 0:
             print(proc.stdout[-2000:], proc.stderr[-4000:], file=sys.stderr)
             failed += 1
             continue
         result = json.loads(proc.stdout.strip().splitlines()[-1])
         (RESULTS / f"catalogue_search-{engine}-{args.procedures}.json").write_text(
-            json.dumps(result, indent=2, ensure_ascii=False))
+            json.dumps(result, indent=2, ensure_ascii=False)
+        )
         rows.append(result)
         if min(result["search"]["median_ms"], result["search"]["cpu_median_ms"]) > 20:
             failed += 1
-    print("| engine | procedures | scenario | wall median / p95 ms | CPU median / p95 ms | × baseline (wall) |")
+    print(
+        "| engine | procedures | scenario | wall median / p95 ms | CPU median / p95 ms | × baseline (wall) |"
+    )
     print("|---|---|---|---|---|---|")
     for r in rows:
         for name in ("search", "intake", "page", "baseline", "ping"):
             m = r[name]
             base = r["ping" if name == "page" else "baseline"]["median_ms"] or 0.01
-            print(f"| {r['engine']} | {r['procedures']:,} | {name} | {m['median_ms']} / {m['p95_ms']} | "
-                  f"{m['cpu_median_ms']} / {m['cpu_p95_ms']} | {round(m['median_ms'] / base, 1)} |")
+            print(
+                f"| {r['engine']} | {r['procedures']:,} | {name} | {m['median_ms']} / {m['p95_ms']} | "
+                f"{m['cpu_median_ms']} / {m['cpu_p95_ms']} | {round(m['median_ms'] / base, 1)} |"
+            )
         print(f"  first results: {r['first']}; hits: {r['hits']}")
     return 1 if failed else 0
 

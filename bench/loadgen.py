@@ -46,14 +46,27 @@ class Result:
         return statistics.median(self.latencies_ms) if self.latencies_ms else float("nan")
 
     def row(self) -> dict[str, object]:
-        return {"name": self.name, "concurrency": self.concurrency, "requests": self.requests,
-                "errors": self.errors, "rps": round(self.throughput, 1), "p50_ms": round(self.p50, 2),
-                "p95_ms": round(self.pct(95), 2), "p99_ms": round(self.pct(99), 2),
-                "statuses": dict(sorted(self.statuses.items()))}
+        return {
+            "name": self.name,
+            "concurrency": self.concurrency,
+            "requests": self.requests,
+            "errors": self.errors,
+            "rps": round(self.throughput, 1),
+            "p50_ms": round(self.p50, 2),
+            "p95_ms": round(self.pct(95), 2),
+            "p99_ms": round(self.pct(99), 2),
+            "statuses": dict(sorted(self.statuses.items())),
+        }
 
 
-def _client(base: str, factory: RequestFactory, client_no: int, stop_at: float, max_requests: int | None,
-            out: list[tuple[float, int]]) -> None:
+def _client(
+    base: str,
+    factory: RequestFactory,
+    client_no: int,
+    stop_at: float,
+    max_requests: int | None,
+    out: list[tuple[float, int]],
+) -> None:
     parts = urlsplit(base)
     conn: http.client.HTTPConnection | None = None
     n = 0
@@ -79,12 +92,20 @@ def _client(base: str, factory: RequestFactory, client_no: int, stop_at: float, 
         out.append(((time.perf_counter() - started) * 1000, status))
 
 
-def _process(base: str, factory: RequestFactory, clients: list[int], seconds: float,
-             max_requests: int | None, queue: mp.Queue) -> None:  # type: ignore[type-arg]
+def _process(
+    base: str,
+    factory: RequestFactory,
+    clients: list[int],
+    seconds: float,
+    max_requests: int | None,
+    queue: mp.Queue,
+) -> None:  # type: ignore[type-arg]
     stop_at = time.monotonic() + seconds
     outs: list[list[tuple[float, int]]] = [[] for _ in clients]
-    threads = [threading.Thread(target=_client, args=(base, factory, c, stop_at, max_requests, outs[i]))
-               for i, c in enumerate(clients)]
+    threads = [
+        threading.Thread(target=_client, args=(base, factory, c, stop_at, max_requests, outs[i]))
+        for i, c in enumerate(clients)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -92,9 +113,17 @@ def _process(base: str, factory: RequestFactory, clients: list[int], seconds: fl
     queue.put([item for out in outs for item in out])
 
 
-def run(name: str, base_url: str, factory: RequestFactory, *, concurrency: int = 1, seconds: float = 10,
-        max_requests_per_client: int | None = None, processes: int | None = None,
-        ok_statuses: tuple[int, ...] = (200, 201)) -> Result:
+def run(
+    name: str,
+    base_url: str,
+    factory: RequestFactory,
+    *,
+    concurrency: int = 1,
+    seconds: float = 10,
+    max_requests_per_client: int | None = None,
+    processes: int | None = None,
+    ok_statuses: tuple[int, ...] = (200, 201),
+) -> Result:
     """Drive the server from ``processes`` forked processes (default: 1 for a single client,
     else 2) and return the merged result. Errors are non-OK statuses and failed connections."""
     processes = processes or (1 if concurrency == 1 else 2)
@@ -102,8 +131,13 @@ def run(name: str, base_url: str, factory: RequestFactory, *, concurrency: int =
     queue = ctx.Queue()
     groups = [list(range(i, concurrency, processes)) for i in range(processes)]
     started = time.monotonic()
-    procs = [ctx.Process(target=_process, args=(base_url, factory, g, seconds, max_requests_per_client, queue))
-             for g in groups if g]
+    procs = [
+        ctx.Process(
+            target=_process, args=(base_url, factory, g, seconds, max_requests_per_client, queue)
+        )
+        for g in groups
+        if g
+    ]
     for p in procs:
         p.start()
     samples: list[tuple[float, int]] = []

@@ -23,9 +23,17 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, *, database_url: str, var_dir: Path, workers: int = 3, threads: int = 1,
-                 port: int | None = None, extra_env: dict[str, str] | None = None,
-                 log_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        database_url: str,
+        var_dir: Path,
+        workers: int = 3,
+        threads: int = 1,
+        port: int | None = None,
+        extra_env: dict[str, str] | None = None,
+        log_path: Path | None = None,
+    ) -> None:
         self.database_url = database_url
         self.var_dir = Path(var_dir)
         self.workers = workers
@@ -41,38 +49,67 @@ class Server:
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE",)}
-        env.update({
-            "DJANGO_SETTINGS_MODULE": "congso.settings",
-            "DATABASE_URL": self.database_url,
-            "CONGSO_VAR_DIR": str(self.var_dir),
-            "DEBUG": "false",
-            "SECRET_KEY": "bench-secret-key-not-for-production-0123456789abcdef",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "AXES_ENABLED": "false",
-            "PYTHONPATH": str(ROOT / "src"),
-        })
+        env.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "congso.settings",
+                "DATABASE_URL": self.database_url,
+                "CONGSO_VAR_DIR": str(self.var_dir),
+                "DEBUG": "false",
+                "SECRET_KEY": "bench-secret-key-not-for-production-0123456789abcdef",
+                "ALLOWED_HOSTS": "127.0.0.1,localhost",
+                "AXES_ENABLED": "false",
+                "PYTHONPATH": str(ROOT / "src"),
+            }
+        )
         env.update(self.extra_env)
         return env
 
     def manage(self, *args: str, timeout: float = 900) -> str:
-        result = subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=self.env(), cwd=ROOT,
-                                capture_output=True, text=True, timeout=timeout, check=False)
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), *args],
+            env=self.env(),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
         if result.returncode != 0:
-            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+            raise RuntimeError(
+                f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+            )
         return result.stdout
 
     def start(self, timeout: float = 60) -> None:
         self.var_dir.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
-        cmd = [sys.executable, "-m", "gunicorn", "congso.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-               "--workers", str(self.workers), "--threads", str(self.threads), "--timeout", "120",
-               "--graceful-timeout", "5", "--backlog", "512"]
-        self.process = subprocess.Popen(cmd, env=self.env(), cwd=ROOT, stdout=log, stderr=log,
-                                        start_new_session=True)
+        cmd = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "congso.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--threads",
+            str(self.threads),
+            "--timeout",
+            "120",
+            "--graceful-timeout",
+            "5",
+            "--backlog",
+            "512",
+        ]
+        self.process = subprocess.Popen(
+            cmd, env=self.env(), cwd=ROOT, stdout=log, stderr=log, start_new_session=True
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}; see {self.log_path}")
+                raise RuntimeError(
+                    f"gunicorn exited with {self.process.returncode}; see {self.log_path}"
+                )
             try:
                 with urllib.request.urlopen(self.base_url + "/healthz", timeout=2) as response:
                     if response.status == 200:

@@ -16,7 +16,9 @@ AXE_PATH = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 BLOCKING_IMPACTS = ("serious", "critical")
 
 
-def axe_violations(page: Any, *, impacts: tuple[str, ...] = BLOCKING_IMPACTS) -> list[dict[str, Any]]:
+def axe_violations(
+    page: Any, *, impacts: tuple[str, ...] = BLOCKING_IMPACTS
+) -> list[dict[str, Any]]:
     """Run axe-core on the page as it is now and return violations with the given impacts."""
     if not AXE_PATH.exists():
         raise AssertionError(f"{AXE_PATH} is missing: run `make vendor` (axe-core from npm).")

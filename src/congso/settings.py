@@ -37,7 +37,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 # CSRF_TRUSTED_ORIGINS: comma-separated origins (https://congso.example.gov.vn) behind a proxy.
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # CONGSO_AUDIT_CHECKPOINTS: file of signed audit-chain checkpoints (outside the database).
-AUDIT_CHECKPOINT_FILE = Path(env.str("CONGSO_AUDIT_CHECKPOINTS", default=str(VAR_DIR / "audit-checkpoints.jsonl")))
+AUDIT_CHECKPOINT_FILE = Path(
+    env.str("CONGSO_AUDIT_CHECKPOINTS", default=str(VAR_DIR / "audit-checkpoints.jsonl"))
+)
 # CONGSO_AUDIT_KEY: key of the checkpoint signatures (default: derived from SECRET_KEY).
 AUDIT_CHECKPOINT_KEY = env.str("CONGSO_AUDIT_KEY", default="")
 # CONGSO_AUDIT_CHECKPOINT_MINUTES: how often the task worker writes a checkpoint.
@@ -147,8 +149,11 @@ else:
     # lookup, queues) once per connection, not on every request. Set false behind a pooler in
     # transaction mode (PgBouncer without max_prepared_statements).
     if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
-        DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}),
-                                           "server_side_binding": True, "prepare_threshold": 5}
+        DATABASES["default"]["OPTIONS"] = {
+            **DATABASES["default"].get("OPTIONS", {}),
+            "server_side_binding": True,
+            "prepare_threshold": 5,
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -232,10 +237,18 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="congso.notify.backends.LogSmsBacke
 # TASKS_BACKEND: "database" (jobs are rows in the database, run by `manage.py worker`; the
 # default, and what `make run` uses) or "immediate" (run in the process right after the commit
 # that asked for them; the test suite's default).
-TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate" if env.bool("CONGSO_TESTING", default=False)
-                        else "database")
-TASKS = {"default": {"BACKEND": {"database": "django_tasks_db.DatabaseBackend",
-                                 "immediate": "django_tasks.backends.immediate.ImmediateBackend"}[TASKS_BACKEND]}}
+TASKS_BACKEND = env.str(
+    "TASKS_BACKEND",
+    default="immediate" if env.bool("CONGSO_TESTING", default=False) else "database",
+)
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND]
+    }
+}
 # METRICS_ALLOWED_NETWORKS: who may read /metrics (client address after trusted proxies).
 METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
 # TASKS_TICK: seconds between scheduler ticks (periodic jobs, stalled-job recovery).
@@ -282,14 +295,24 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "congso.core.logs.RequestIdFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-                   "json": {"()": "congso.core.logs.JsonFormatter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "congso.core.logs.JsonFormatter"},
+    },
     # LOG_FORMAT: "plain" (default) or "json" (one object per line, with the request id).
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
-                             "formatter": env.str("LOG_FORMAT", default="plain")}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": env.str("LOG_FORMAT", default="plain"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"},
-                "django_tasks": {"level": "WARNING"}},  # a line per job state is noise; failures show
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+    },  # a line per job state is noise; failures show
 }
 
 # LOOKUP_RATE_LIMIT: public dossier lookups allowed per client address and minute.
@@ -304,14 +327,18 @@ OUTBOX_DIR = Path(env.str("CONGSO_OUTBOX_DIR", default=str(VAR_DIR / "outbox")))
 # --- eservices (online public services) -------------------------------------------------
 # CONGSO_PAYMENT_MERCHANT / _SECRET: the merchant code (vnp_TmnCode) and HMAC secret at the gateway.
 CONGSO_PAYMENT_MERCHANT = env.str("CONGSO_PAYMENT_MERCHANT", default="CONGSO01")
-CONGSO_PAYMENT_SECRET = env.str("CONGSO_PAYMENT_SECRET", default="sandbox-secret-not-for-production")
+CONGSO_PAYMENT_SECRET = env.str(
+    "CONGSO_PAYMENT_SECRET", default="sandbox-secret-not-for-production"
+)
 # CONGSO_PAYMENT_GATEWAY_URL: the gateway's payment page; empty = the local sandbox gateway.
 CONGSO_PAYMENT_GATEWAY_URL = env.str("CONGSO_PAYMENT_GATEWAY_URL", default="")
 # CONGSO_PAYMENT_SANDBOX: serve the local sandbox gateway at /sandbox-thanh-toan/ (always when DEBUG).
 CONGSO_PAYMENT_SANDBOX = env.bool("CONGSO_PAYMENT_SANDBOX", default=False)
 # CONGSO_EID_*: the national e-ID (VNeID-style) OpenID Connect provider; empty issuer = disabled.
 # With DEBUG the default issuer is the local test provider below.
-CONGSO_EID_ISSUER = env.str("CONGSO_EID_ISSUER", default=f"{PUBLIC_URL}/eid-thu-nghiem" if DEBUG else "")
+CONGSO_EID_ISSUER = env.str(
+    "CONGSO_EID_ISSUER", default=f"{PUBLIC_URL}/eid-thu-nghiem" if DEBUG else ""
+)
 CONGSO_EID_CLIENT_ID = env.str("CONGSO_EID_CLIENT_ID", default="congso")
 CONGSO_EID_CLIENT_SECRET = env.str("CONGSO_EID_CLIENT_SECRET", default="")
 # CONGSO_EID_TEST_PROVIDER: serve a local test OIDC provider at /eid-thu-nghiem/ (dev and tests only).
@@ -331,8 +358,9 @@ CONGSO_CODE_CHECKS_PER_HOUR = env.int("CONGSO_CODE_CHECKS_PER_HOUR", default=300
 # --- dossiers (one-stop) ----------------------------------------------------------------
 # NATIONAL_PORTAL_TRANSPORT: dotted path of the national-portal sync transport (send(job));
 # the default writes JSON files under CONGSO_OUTBOX_DIR/national_portal/.
-NATIONAL_PORTAL_TRANSPORT = env.str("NATIONAL_PORTAL_TRANSPORT",
-                                    default="congso.dossiers.sync.OutboxFolderTransport")
+NATIONAL_PORTAL_TRANSPORT = env.str(
+    "NATIONAL_PORTAL_TRANSPORT", default="congso.dossiers.sync.OutboxFolderTransport"
+)
 
 # --- shared uploads and client address (follow-ups) -----------------------------------------
 # CONGSO_VIRUS_SCANNER moved with the validator to congso.core.uploads; an unset variable now

@@ -40,15 +40,23 @@ def token_headers(demo_org, settings):  # type: ignore[no-untyped-def]
     from congso.dossiers.models import ApiToken
 
     settings.LOOKUP_RATE_LIMIT = 10**9
-    ApiToken.objects.create(staff=demo_org.staff["motcua.tx"], name="fuzz",
-                            key_hash=hashlib.sha256(TOKEN.encode()).hexdigest())
+    ApiToken.objects.create(
+        staff=demo_org.staff["motcua.tx"],
+        name="fuzz",
+        key_hash=hashlib.sha256(TOKEN.encode()).hexdigest(),
+    )
     return {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=12, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
 def test_no_server_error(case, token_headers):  # type: ignore[no-untyped-def]
     response = case.call(app=application, headers=token_headers, base_url="http://testserver")
     case.validate_response(response, checks=[not_a_server_error])

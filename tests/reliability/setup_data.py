@@ -41,22 +41,47 @@ org = load_org_demo()
 ward = org.wards["00343"]
 field, _ = Field.objects.get_or_create(code="chung-thuc", defaults={"name": "Chứng thực"})
 procedure, _ = Procedure.objects.get_or_create(
-    slug="chung-thuc-ban-sao-tu-ban-chinh", defaults={"name": "Chứng thực bản sao từ bản chính",
-                                                     "field": field, "level": "ward"})
+    slug="chung-thuc-ban-sao-tu-ban-chinh",
+    defaults={"name": "Chứng thực bản sao từ bản chính", "field": field, "level": "ward"},
+)
 version, created = ProcedureVersion.objects.get_or_create(
-    procedure=procedure, number=1,
-    defaults={"valid_from": dt.date(2015, 1, 1), "is_published": True, "name": procedure.name,
-              "duration": Decimal(2), "duration_kind": "working_days"})
+    procedure=procedure,
+    number=1,
+    defaults={
+        "valid_from": dt.date(2015, 1, 1),
+        "is_published": True,
+        "name": procedure.name,
+        "duration": Decimal(2),
+        "duration_kind": "working_days",
+    },
+)
 if created:
     RequiredPaper.objects.create(version=version, order=1, name="Bản chính giấy tờ", originals=1)
     RequiredPaper.objects.create(version=version, order=2, name="Bản sao cần chứng thực", copies=1)
-    for order, (name, actor, budget) in enumerate([("Tiếp nhận", "onestop", "0.5"),
-                                                    ("Thụ lý", "specialist", "1"),
-                                                    ("Ký", "unit_leader", "0.5")], start=1):
-        InternalStep.objects.create(version=version, order=order, name=name, actor=actor, budget=Decimal(budget))
+    for order, (name, actor, budget) in enumerate(
+        [
+            ("Tiếp nhận", "onestop", "0.5"),
+            ("Thụ lý", "specialist", "1"),
+            ("Ký", "unit_leader", "0.5"),
+        ],
+        start=1,
+    ):
+        InternalStep.objects.create(
+            version=version, order=order, name=name, actor=actor, budget=Decimal(budget)
+        )
 UnitProcedure.objects.get_or_create(unit=ward, procedure=procedure)
 token = secrets.token_urlsafe(32)
-ApiToken.objects.create(staff=org.staff["motcua.nc"], name="crash-test",
-                        key_hash=hashlib.sha256(token.encode()).hexdigest())
-print(json.dumps({"token": token, "version": version.pk,
-                  "papers": list(version.papers.values_list("pk", flat=True))}))
+ApiToken.objects.create(
+    staff=org.staff["motcua.nc"],
+    name="crash-test",
+    key_hash=hashlib.sha256(token.encode()).hexdigest(),
+)
+print(
+    json.dumps(
+        {
+            "token": token,
+            "version": version.pk,
+            "papers": list(version.papers.values_list("pk", flat=True)),
+        }
+    )
+)

@@ -47,9 +47,14 @@ class Database:
     def _admin(self, sql: str) -> None:
         import psycopg
 
-        with psycopg.connect(host=self.conf["HOST"] or "127.0.0.1", port=self.conf["PORT"] or 5432,
-                             user=self.conf["USER"], password=self.conf.get("PASSWORD") or None,
-                             dbname="postgres", autocommit=True) as conn:
+        with psycopg.connect(
+            host=self.conf["HOST"] or "127.0.0.1",
+            port=self.conf["PORT"] or 5432,
+            user=self.conf["USER"],
+            password=self.conf.get("PASSWORD") or None,
+            dbname="postgres",
+            autocommit=True,
+        ) as conn:
             conn.execute(sql)
 
     def rows(self, sql: str) -> list[tuple]:
@@ -69,8 +74,16 @@ class Database:
 def _post(port: int, token: str, key: str, body: bytes) -> tuple[int, dict]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        conn.request("POST", "/api/v1/dossiers/", body=body, headers={
-            "Content-Type": "application/json", "Authorization": f"Bearer {token}", "Idempotency-Key": key})
+        conn.request(
+            "POST",
+            "/api/v1/dossiers/",
+            body=body,
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {token}",
+                "Idempotency-Key": key,
+            },
+        )
         response = conn.getresponse()
         return response.status, json.loads(response.read() or b"{}")
     finally:
@@ -79,17 +92,39 @@ def _post(port: int, token: str, key: str, body: bytes) -> tuple[int, dict]:
 
 def test_intake_survives_sigkill_and_retries_are_idempotent(tmp_path):
     db = Database(tmp_path)
-    server = Server(database_url=db.url, var_dir=tmp_path / "var", workers=2, threads=2,
-                    extra_env={"CONGSO_TESTING": "true", "LOG_LEVEL": "WARNING"})
+    server = Server(
+        database_url=db.url,
+        var_dir=tmp_path / "var",
+        workers=2,
+        threads=2,
+        extra_env={"CONGSO_TESTING": "true", "LOG_LEVEL": "WARNING"},
+    )
     try:
         server.manage("migrate", "--noinput", "-v0")
-        setup = subprocess.run([sys.executable, str(Path(__file__).with_name("setup_data.py"))], env=server.env(),
-                               cwd=ROOT, capture_output=True, text=True, timeout=300, check=True)
+        setup = subprocess.run(
+            [sys.executable, str(Path(__file__).with_name("setup_data.py"))],
+            env=server.env(),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
         data = json.loads(setup.stdout.strip().splitlines()[-1])
-        body = lambda i: json.dumps({  # noqa: E731
-            "procedure_version_id": data["version"], "applicant_name": "Trần Thị Kiểm Thử",
-            "applicant_id_number": f"0010{i:08d}", "channel": 1,
-            "papers": [{"paper_id": p, "originals": 1, "copies": 1} for p in data["papers"]]}).encode()
+
+        def body(i: int) -> bytes:
+            return json.dumps(
+                {
+                    "procedure_version_id": data["version"],
+                    "applicant_name": "Trần Thị Kiểm Thử",
+                    "applicant_id_number": f"0010{i:08d}",
+                    "channel": 1,
+                    "papers": [
+                        {"paper_id": p, "originals": 1, "copies": 1} for p in data["papers"]
+                    ],
+                }
+            ).encode()
+
         keys = [f"crash-{c}-{n}" for c in range(CLIENTS) for n in range(KEYS_PER_CLIENT)]
         acked: dict[str, str] = {}
         lock = threading.Lock()
@@ -131,28 +166,38 @@ def test_intake_survives_sigkill_and_retries_are_idempotent(tmp_path):
                 status, payload = _post(server.port, data["token"], key, body(c * 1000 + n))
                 assert status in (200, 201), (key, status, payload)
                 if key in results:
-                    assert results[key] == payload["code"], "a retried key answered with another dossier"
+                    assert results[key] == payload["code"], (
+                        "a retried key answered with another dossier"
+                    )
                 results[key] = payload["code"]
         server.stop()
 
         # Every acknowledged dossier keeps the code it was acknowledged with.
         for key, code in before_restart.items():
             assert results[key] == code
-        rows = db.rows("SELECT d.code, d.idempotency_key, d.status, "
-                       "(SELECT COUNT(*) FROM dossiers_dossierpaper p WHERE p.dossier_id = d.id), "
-                       "(SELECT COUNT(*) FROM dossiers_registerentry r WHERE r.dossier_id = d.id), "
-                       "(SELECT COUNT(*) FROM dossiers_statushistory h WHERE h.dossier_id = d.id), "
-                       "(SELECT COUNT(*) FROM dossiers_dossierstep s WHERE s.dossier_id = d.id), "
-                       "(SELECT COUNT(*) FROM audit_auditevent a WHERE a.target_type = 'dossiers.dossier' "
-                       "   AND a.target_id = CAST(d.id AS VARCHAR(64))) "
-                       "FROM dossiers_dossier d")
+        rows = db.rows(
+            "SELECT d.code, d.idempotency_key, d.status, "
+            "(SELECT COUNT(*) FROM dossiers_dossierpaper p WHERE p.dossier_id = d.id), "
+            "(SELECT COUNT(*) FROM dossiers_registerentry r WHERE r.dossier_id = d.id), "
+            "(SELECT COUNT(*) FROM dossiers_statushistory h WHERE h.dossier_id = d.id), "
+            "(SELECT COUNT(*) FROM dossiers_dossierstep s WHERE s.dossier_id = d.id), "
+            "(SELECT COUNT(*) FROM audit_auditevent a WHERE a.target_type = 'dossiers.dossier' "
+            "   AND a.target_id = CAST(d.id AS VARCHAR(64))) "
+            "FROM dossiers_dossier d"
+        )
         assert len(rows) == len(keys), "each key produced exactly one dossier"
         codes = [r[0] for r in rows]
         assert len(set(codes)) == len(codes), "no code is duplicated"
         assert {r[1].split(":", 1)[1] for r in rows} == set(keys)
         for code, _key, status, papers, register, history, steps, audits in rows:
-            assert status == 2 and papers == 2 and register == 1 and history >= 1 and steps == 3 and audits >= 1, \
-                f"dossier {code} is incomplete: {(status, papers, register, history, steps, audits)}"
+            assert (
+                status == 2
+                and papers == 2
+                and register == 1
+                and history >= 1
+                and steps == 3
+                and audits >= 1
+            ), f"dossier {code} is incomplete: {(status, papers, register, history, steps, audits)}"
         numbers = [r[0] for r in db.rows("SELECT number FROM dossiers_registerentry")]
         assert len(set(numbers)) == len(numbers)
         out = server.manage("audit_verify")

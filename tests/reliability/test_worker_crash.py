@@ -22,9 +22,22 @@ JOBS = 20
 
 
 def _worker(server: Server, name: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "worker", "--interval", "0.1",
-                             "--worker-id", name], env=server.env(), cwd=ROOT, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "worker",
+            "--interval",
+            "0.1",
+            "--worker-id",
+            name,
+        ],
+        env=server.env(),
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def _wait(predicate, timeout: float, what: str) -> None:
@@ -38,19 +51,37 @@ def _wait(predicate, timeout: float, what: str) -> None:
 
 def test_a_killed_worker_loses_no_job_and_repeats_no_effect(tmp_path):
     db = Database(tmp_path)
-    server = Server(database_url=db.url, var_dir=tmp_path / "var", extra_env={
-        "CONGSO_TESTING": "true", "TASKS_BACKEND": "database", "TASKS_TICK": "1",
-        "TASKS_STALL_SECONDS": "3", "LOG_LEVEL": "WARNING"})
+    server = Server(
+        database_url=db.url,
+        var_dir=tmp_path / "var",
+        extra_env={
+            "CONGSO_TESTING": "true",
+            "TASKS_BACKEND": "database",
+            "TASKS_TICK": "1",
+            "TASKS_STALL_SECONDS": "3",
+            "LOG_LEVEL": "WARNING",
+        },
+    )
     workers: list[subprocess.Popen] = []
     try:
         server.manage("migrate", "--noinput", "-v0")
-        server.manage("shell", "-c", "from congso.core.tasks import enqueue; from congso.core.tests.jobs import effect\n"
-                      f"for n in range({JOBS}): enqueue(effect, n, pause=0.4)")
+        server.manage(
+            "shell",
+            "-c",
+            "from congso.core.tasks import enqueue; from congso.core.tests.jobs import effect\n"
+            f"for n in range({JOBS}): enqueue(effect, n, pause=0.4)",
+        )
         jobs = "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult WHERE task_path LIKE '%%jobs.effect'"
         jobs = jobs.replace("%%", "%")
         workers.append(_worker(server, "worker-a"))
-        _wait(lambda: sum(1 for s, _w in db.rows(jobs) if s == "SUCCESSFUL") >= 3
-              and any(s == "RUNNING" for s, _w in db.rows(jobs)), 60, "worker A to be mid-job")
+        _wait(
+            lambda: (
+                sum(1 for s, _w in db.rows(jobs) if s == "SUCCESSFUL") >= 3
+                and any(s == "RUNNING" for s, _w in db.rows(jobs))
+            ),
+            60,
+            "worker A to be mid-job",
+        )
         os.killpg(workers[0].pid, signal.SIGKILL)
         workers[0].wait(10)
         left_running = [w for s, w in db.rows(jobs) if s == "RUNNING"]
@@ -61,10 +92,18 @@ def test_a_killed_worker_loses_no_job_and_repeats_no_effect(tmp_path):
 
         rows = db.rows(jobs)
         assert len(rows) == JOBS
-        effects = db.rows("SELECT reference, COUNT(*) FROM notify_notification "
-                          "WHERE reference LIKE 'crash:%' GROUP BY reference")
-        assert len(effects) == JOBS and all(count == 1 for _ref, count in effects), "each effect exactly once"
-        rerun = [w for _s, w in rows if len(w if isinstance(w, list) else __import__("json").loads(w)) == 2]
+        effects = db.rows(
+            "SELECT reference, COUNT(*) FROM notify_notification "
+            "WHERE reference LIKE 'crash:%' GROUP BY reference"
+        )
+        assert len(effects) == JOBS and all(count == 1 for _ref, count in effects), (
+            "each effect exactly once"
+        )
+        rerun = [
+            w
+            for _s, w in rows
+            if len(w if isinstance(w, list) else __import__("json").loads(w)) == 2
+        ]
         assert len(rerun) == 1, "the job worker A was killed in was run again by worker B"
     finally:
         for w in workers:

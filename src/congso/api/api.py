@@ -77,7 +77,9 @@ def _field_message(err: dict[str, Any]) -> str:
     if kind in ("greater_than_equal", "greater_than"):
         return _("Giá trị phải không nhỏ hơn {n}.").format(n=ctx.get("ge", ctx.get("gt", "?")))
     if kind.startswith(("datetime_", "date_", "time_")):
-        return _("Ngày giờ không hợp lệ (dạng ISO 8601, năm 1–9999, ví dụ 2026-12-20T09:00:00+07:00).")
+        return _(
+            "Ngày giờ không hợp lệ (dạng ISO 8601, năm 1–9999, ví dụ 2026-12-20T09:00:00+07:00)."
+        )
     if kind in ("bool_parsing", "bool_type"):
         return _("Phải là true hoặc false.")
     if kind in ("list_type", "model_type", "dict_type", "model_attributes_type"):

@@ -11,8 +11,9 @@ class AuditEvent(models.Model):
 
     seq = models.BigIntegerField(unique=True)
     occurred_at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # The actor as recorded (id and label): hashed instead of the FK, which a deleted user nulls.
     actor_ref = models.BigIntegerField(null=True, blank=True)
     actor_repr = models.CharField(max_length=200, blank=True)

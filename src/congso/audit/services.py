@@ -57,7 +57,8 @@ def _head_sql() -> tuple[str, str]:
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         sql = _HEAD_SQL[connection.vendor] = (
             f"SELECT {seq}, {digest} FROM {table} WHERE {pk} = 1{lock}",  # noqa: S608
-            f"UPDATE {table} SET {seq} = %s, {digest} = %s WHERE {pk} = 1")  # noqa: S608
+            f"UPDATE {table} SET {seq} = %s, {digest} = %s WHERE {pk} = 1",  # noqa: S608
+        )
     return sql
 
 
@@ -82,14 +83,23 @@ def _move_head(event: AuditEvent) -> None:
 
 
 @transaction.atomic(savepoint=False)
-def audit_record(*, actor: Any, action: str, target: models.Model | None = None,
-                 unit: Any = None, data: dict[str, Any] | None = None, key: bool = True) -> AuditEvent:
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    unit: Any = None,
+    data: dict[str, Any] | None = None,
+    key: bool = True,
+) -> AuditEvent:
     """Append an event to the chain inside the caller's transaction (no savepoint of its own:
     a failure here fails the caller's whole change, as it must). The chain head is one row
     locked until commit, so callers record their event as late as they can. With ``key``
     false the event's primary key is not read back, so a pipelined transaction
     (congso.core.rows.pipelined) sends the INSERT without waiting for it."""
-    user = actor.user if hasattr(actor, "user") and not hasattr(actor, "is_authenticated") else actor
+    user = (
+        actor.user if hasattr(actor, "user") and not hasattr(actor, "is_authenticated") else actor
+    )
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     event = AuditEvent(
@@ -137,7 +147,9 @@ def audit_verify(batch: int = 5000) -> ChainReport:
             if event.prev_hash != prev_hash:
                 return ChainReport(checked, event.seq, "link to the previous event does not match")
             if event_hash(event) != event.hash:
-                return ChainReport(checked, event.seq, "content does not match its hash (edited row)")
+                return ChainReport(
+                    checked, event.seq, "content does not match its hash (edited row)"
+                )
             prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
             last_seq = event.seq
     head = AuditChainHead.objects.filter(pk=1).first()
@@ -151,7 +163,9 @@ def audit_verify(batch: int = 5000) -> ChainReport:
 
 def _checkpoint_mac(seq: int, digest: str, at: str) -> str:
     key = settings.AUDIT_CHECKPOINT_KEY or settings.SECRET_KEY
-    return salted_hmac("congso.audit.checkpoint", f"{seq}:{digest}:{at}", secret=key, algorithm="sha256").hexdigest()
+    return salted_hmac(
+        "congso.audit.checkpoint", f"{seq}:{digest}:{at}", secret=key, algorithm="sha256"
+    ).hexdigest()
 
 
 def audit_checkpoints() -> list[dict[str, Any]]:
@@ -166,8 +180,12 @@ def audit_checkpoints() -> list[dict[str, Any]]:
             continue
         try:
             point = json.loads(line)
-            point["seq"], point["hash"], point["at"], point["mac"] = (int(point["seq"]), str(point["hash"]),
-                                                                      str(point["at"]), str(point["mac"]))
+            point["seq"], point["hash"], point["at"], point["mac"] = (
+                int(point["seq"]),
+                str(point["hash"]),
+                str(point["at"]),
+                str(point["mac"]),
+            )
         except (ValueError, KeyError, TypeError):
             point = {"bad": line}
         points.append(point)
@@ -179,15 +197,28 @@ def _check_against_checkpoints(checked: int) -> ChainReport:
     if not points:
         return ChainReport(checked)
     for point in points:
-        if "bad" in point or not hmac.compare_digest(point["mac"], _checkpoint_mac(point["seq"], point["hash"], point["at"])):
-            return ChainReport(checked, point.get("seq", 0), "a checkpoint's signature does not match (forged checkpoint)")
-    hashes = dict(AuditEvent.objects.filter(seq__in=[p["seq"] for p in points]).values_list("seq", "hash"))
+        if "bad" in point or not hmac.compare_digest(
+            point["mac"], _checkpoint_mac(point["seq"], point["hash"], point["at"])
+        ):
+            return ChainReport(
+                checked,
+                point.get("seq", 0),
+                "a checkpoint's signature does not match (forged checkpoint)",
+            )
+    hashes = dict(
+        AuditEvent.objects.filter(seq__in=[p["seq"] for p in points]).values_list("seq", "hash")
+    )
     for point in points:
         if point["seq"] > checked:
-            return ChainReport(checked, checked + 1,
-                               f"events after #{checked} were deleted (checkpoint of {point['at']} saw #{point['seq']})")
+            return ChainReport(
+                checked,
+                checked + 1,
+                f"events after #{checked} were deleted (checkpoint of {point['at']} saw #{point['seq']})",
+            )
         if point["seq"] and hashes.get(point["seq"]) != point["hash"]:
-            return ChainReport(checked, point["seq"], "the chain was rewritten (differs from a signed checkpoint)")
+            return ChainReport(
+                checked, point["seq"], "the chain was rewritten (differs from a signed checkpoint)"
+            )
     return ChainReport(checked)
 
 
@@ -221,5 +252,6 @@ def audit_checkpoint() -> Checkpoint:
 
 
 def audit_trail(target: models.Model) -> models.QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(target_type=target._meta.label_lower,
-                                     target_id=str(target.pk)).order_by("seq")
+    return AuditEvent.objects.filter(
+        target_type=target._meta.label_lower, target_id=str(target.pk)
+    ).order_by("seq")

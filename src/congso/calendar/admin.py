@@ -22,7 +22,9 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
     list_select_related = ("unit", "unit__successor")
 
     # Edits go through the services so each one is audited and invalidates cached calendars.
-    def save_model(self, request: HttpRequest, obj: CalendarOverride, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: CalendarOverride, form: Any, change: bool
+    ) -> None:
         calendar_override_save(override=obj, by=request.user)
 
     def delete_model(self, request: HttpRequest, obj: CalendarOverride) -> None:

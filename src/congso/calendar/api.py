@@ -54,8 +54,13 @@ def _parse_start(raw: str) -> dt.datetime:
         # A "+" in a query string arrives as a space when the caller forgot to encode it.
         moment = dt.datetime.fromisoformat(text.replace(" ", "+") if "T" in text else text)
     except ValueError:
-        raise HttpError(422, _("Thời điểm tiếp nhận (start) không đúng định dạng ISO 8601, "
-                               "ví dụ 2026-08-21T14:30:00+07:00."))
+        raise HttpError(
+            422,
+            _(
+                "Thời điểm tiếp nhận (start) không đúng định dạng ISO 8601, "
+                "ví dụ 2026-08-21T14:30:00+07:00."
+            ),
+        )
     if moment.tzinfo is None:
         # Documented choice (ADR 0013): a time without offset is Vietnamese local time.
         moment = moment.replace(tzinfo=LOCAL_TZ)
@@ -99,8 +104,13 @@ def _parse_amount(raw: str) -> Decimal:
 )
 def due_date(request: HttpRequest, params: Query[DueDateQuery]) -> DueDateOut:
     if params.kind not in KINDS:
-        raise HttpError(422, _("Loại thời hạn (kind) phải là một trong: working_days, "
-                               "calendar_days, same_day, working_hours."))
+        raise HttpError(
+            422,
+            _(
+                "Loại thời hạn (kind) phải là một trong: working_days, "
+                "calendar_days, same_day, working_hours."
+            ),
+        )
     amount = _parse_amount(params.amount)
     start = _parse_start(params.start)
     if not params.unit.strip():
@@ -111,8 +121,13 @@ def due_date(request: HttpRequest, params: Query[DueDateQuery]) -> DueDateOut:
     try:
         due = due_at(unit, start, amount, params.kind)
     except ValueError:
-        raise HttpError(422, _("Không tính được thời hạn: hạn vượt quá khoảng năm được hỗ trợ "
-                               "hoặc đơn vị chưa khai báo giờ làm việc."))
+        raise HttpError(
+            422,
+            _(
+                "Không tính được thời hạn: hạn vượt quá khoảng năm được hỗ trợ "
+                "hoặc đơn vị chưa khai báo giờ làm việc."
+            ),
+        )
     return DueDateOut(
         unit=DueDateUnitOut(name=unit.name, stats_code=unit.stats_code, agency_id=unit.agency_id),
         start=start.astimezone(LOCAL_TZ),

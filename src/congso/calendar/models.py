@@ -29,14 +29,24 @@ class CalendarOverride(models.Model):
 
     date = models.DateField(_("ngày"), db_index=True)
     kind = models.CharField(_("loại"), max_length=24, choices=OverrideKind.choices)
-    name = models.CharField(_("tên"), max_length=200,
-                            help_text=_("Ví dụ: Nghỉ bù dịp Quốc khánh 2/9/2026."))
-    note = models.TextField(_("căn cứ, ghi chú"), blank=True,
-                            help_text=_("Văn bản quyết định (số, ngày) hoặc ghi chú."))
-    unit = models.ForeignKey("org.Unit", verbose_name=_("đơn vị"), null=True, blank=True,
-                             on_delete=models.CASCADE, related_name="calendar_overrides",
-                             help_text=_("Để trống: áp dụng cho mọi đơn vị. Nếu chọn, áp dụng "
-                                         "cho đơn vị đó và các đơn vị trực thuộc."))
+    name = models.CharField(
+        _("tên"), max_length=200, help_text=_("Ví dụ: Nghỉ bù dịp Quốc khánh 2/9/2026.")
+    )
+    note = models.TextField(
+        _("căn cứ, ghi chú"), blank=True, help_text=_("Văn bản quyết định (số, ngày) hoặc ghi chú.")
+    )
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="calendar_overrides",
+        help_text=_(
+            "Để trống: áp dụng cho mọi đơn vị. Nếu chọn, áp dụng "
+            "cho đơn vị đó và các đơn vị trực thuộc."
+        ),
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
@@ -45,10 +55,16 @@ class CalendarOverride(models.Model):
         verbose_name_plural = _("ngày nghỉ, ngày làm bù")
         ordering = ["-date"]
         constraints = [
-            models.UniqueConstraint(fields=["date", "unit"], condition=models.Q(unit__isnull=False),
-                                    name="workcalendar_override_unit_date_unique"),
-            models.UniqueConstraint(fields=["date"], condition=models.Q(unit__isnull=True),
-                                    name="workcalendar_override_global_date_unique"),
+            models.UniqueConstraint(
+                fields=["date", "unit"],
+                condition=models.Q(unit__isnull=False),
+                name="workcalendar_override_unit_date_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["date"],
+                condition=models.Q(unit__isnull=True),
+                name="workcalendar_override_global_date_unique",
+            ),
         ]
 
     def __str__(self) -> str:

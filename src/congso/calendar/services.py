@@ -53,8 +53,11 @@ def _to_abs(moment: dt.datetime) -> int:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("naive datetime: calendar functions need timezone-aware datetimes")
     local = moment.astimezone(LOCAL_TZ)
-    return (local.toordinal() * _DAY_US
-            + ((local.hour * 60 + local.minute) * 60 + local.second) * _US + local.microsecond)
+    return (
+        local.toordinal() * _DAY_US
+        + ((local.hour * 60 + local.minute) * 60 + local.second) * _US
+        + local.microsecond
+    )
 
 
 def _from_abs(value: int) -> dt.datetime:
@@ -118,8 +121,10 @@ class _ThreadState(threading.local):
 
 _thread = _ThreadState()
 _TOKEN_SQL = "SELECT {} FROM {} WHERE {} = %s".format(  # noqa: S608 - fixed identifiers only
-    connection.ops.quote_name("token"), connection.ops.quote_name(CalendarState._meta.db_table),
-    connection.ops.quote_name("id"))
+    connection.ops.quote_name("token"),
+    connection.ops.quote_name(CalendarState._meta.db_table),
+    connection.ops.quote_name("id"),
+)
 _lock = threading.Lock()
 _overrides_token: str | None = None
 _overrides: dict[int | None, dict[dt.date, str]] = {}
@@ -224,8 +229,9 @@ class _Snapshot:
 
     __slots__ = ("cum", "cum_end", "end_ord", "ends", "first_ord", "starts")
 
-    def __init__(self, first_ord: int, end_ord: int, starts: list[int], ends: list[int],
-                 cum: list[int]) -> None:
+    def __init__(
+        self, first_ord: int, end_ord: int, starts: list[int], ends: list[int], cum: list[int]
+    ) -> None:
         self.first_ord, self.end_ord = first_ord, end_ord
         self.starts, self.ends, self.cum = starts, ends, cum
         self.cum_end = [c + e - s for c, s, e in zip(cum, starts, ends, strict=True)]
@@ -235,8 +241,12 @@ class _Timeline:
     """Working intervals of one unit's schedule under one set of overrides."""
 
     def __init__(self, unit: Unit, overrides: dict[int | None, dict[dt.date, str]]) -> None:
-        self.weekday = _merge([(_time_us(unit.morning_start), _time_us(unit.morning_end)),
-                               (_time_us(unit.afternoon_start), _time_us(unit.afternoon_end))])
+        self.weekday = _merge(
+            [
+                (_time_us(unit.morning_start), _time_us(unit.morning_end)),
+                (_time_us(unit.afternoon_start), _time_us(unit.afternoon_end)),
+            ]
+        )
         self.saturday: tuple[tuple[int, int], ...] = ()
         if unit.saturday_reception and unit.saturday_counts:
             self.saturday = _merge([(_time_us(unit.saturday_start), _time_us(unit.saturday_end))])
@@ -331,8 +341,9 @@ class _Timeline:
         for length in lengths:
             cum.append(total)
             total += length
-        return _Snapshot(first, snap.end_ord, starts + snap.starts, ends + snap.ends,
-                         cum + snap.cum)
+        return _Snapshot(
+            first, snap.end_ord, starts + snap.starts, ends + snap.ends, cum + snap.cum
+        )
 
     # -- queries on absolute local microseconds --------------------------------------------
 
@@ -349,12 +360,16 @@ class _Timeline:
         """Working time accumulated before t (snapshot must cover t's day)."""
         i = bisect_right(snap.starts, t) - 1
         if i < 0:
-            return (snap.cum[0] if snap.cum else 0)
+            return snap.cum[0] if snap.cum else 0
         return snap.cum[i] + min(t, snap.ends[i]) - snap.starts[i]
 
     def covering(self, *moments: int) -> _Snapshot:
         snap = self._snapshot(min(moments) // _DAY_US)
-        return self._snapshot(max(moments) // _DAY_US) if max(moments) // _DAY_US >= snap.end_ord else snap
+        return (
+            self._snapshot(max(moments) // _DAY_US)
+            if max(moments) // _DAY_US >= snap.end_ord
+            else snap
+        )
 
     def locate(self, target: int) -> int:
         """The instant where the running working time reaches ``target``. A target exactly on
@@ -387,9 +402,19 @@ def _timeline(unit: Unit) -> _Timeline:
     overrides = _load_overrides(token)
     # The token is part of the key so a thread still holding an older override table can
     # never file its timeline under the newer one.
-    key = (token, unit.pk, unit.path, unit.morning_start, unit.morning_end, unit.afternoon_start,
-           unit.afternoon_end, unit.saturday_reception, unit.saturday_start, unit.saturday_end,
-           unit.saturday_counts)
+    key = (
+        token,
+        unit.pk,
+        unit.path,
+        unit.morning_start,
+        unit.morning_end,
+        unit.afternoon_start,
+        unit.afternoon_end,
+        unit.saturday_reception,
+        unit.saturday_start,
+        unit.saturday_end,
+        unit.saturday_counts,
+    )
     timeline = _timelines.get(key)
     if timeline is None:
         timeline = _Timeline(unit, overrides)
@@ -434,8 +459,9 @@ def _effective_abs(unit: Unit, timeline: _Timeline, t: int) -> int:
     ordinal, in_day = divmod(t, _DAY_US)
     # Receipts are stamped to the minute, so 15:00:xx is still "15:00" (inclusive rule).
     minute_in_day = in_day - in_day % (60 * _US)
-    if (minute_in_day > _time_us(unit.intake_cutoff)
-            and timeline.day_intervals(dt.date.fromordinal(ordinal))):
+    if minute_in_day > _time_us(unit.intake_cutoff) and timeline.day_intervals(
+        dt.date.fromordinal(ordinal)
+    ):
         return timeline.next_start((ordinal + 1) * _DAY_US)
     return timeline.next_start(t)
 
@@ -528,7 +554,9 @@ def working_days_between(unit: Unit, start: dt.datetime, end: dt.datetime) -> De
 def _ensure_can_edit(by: Any, perm: str) -> None:
     if by is None:  # the system itself: demo loader, management commands
         return
-    if not (getattr(by, "is_active", False) and by.has_perm(f"workcalendar.{perm}_calendaroverride")):
+    if not (
+        getattr(by, "is_active", False) and by.has_perm(f"workcalendar.{perm}_calendaroverride")
+    ):
         raise PermissionDenied(_("Bạn không có quyền sửa lịch làm việc."))
 
 
@@ -540,10 +568,18 @@ def calendar_override_save(*, override: CalendarOverride, by: Any) -> CalendarOv
     override.full_clean()  # choices, the supported years, one override per unit and date
     created = override.pk is None
     override.save()
-    audit_record(actor=by, action="calendar.override_create" if created else "calendar.override_change",
-                 target=override, unit=override.unit_id,
-                 data={"date": override.date.isoformat(), "kind": override.kind,
-                       "name": override.name, "unit": override.unit_id})
+    audit_record(
+        actor=by,
+        action="calendar.override_create" if created else "calendar.override_change",
+        target=override,
+        unit=override.unit_id,
+        data={
+            "date": override.date.isoformat(),
+            "kind": override.kind,
+            "name": override.name,
+            "unit": override.unit_id,
+        },
+    )
     return override
 
 
@@ -551,8 +587,16 @@ def calendar_override_save(*, override: CalendarOverride, by: Any) -> CalendarOv
 def calendar_override_delete(*, override: CalendarOverride, by: Any) -> None:
     """Remove a day off / worked day, with an audit event."""
     _ensure_can_edit(by, "delete")
-    audit_record(actor=by, action="calendar.override_delete", target=override,
-                 unit=override.unit_id,
-                 data={"date": override.date.isoformat(), "kind": override.kind,
-                       "name": override.name, "unit": override.unit_id})
+    audit_record(
+        actor=by,
+        action="calendar.override_delete",
+        target=override,
+        unit=override.unit_id,
+        data={
+            "date": override.date.isoformat(),
+            "kind": override.kind,
+            "name": override.name,
+            "unit": override.unit_id,
+        },
+    )
     override.delete()

@@ -87,9 +87,21 @@ def _dump_database(work: Path, engine: str) -> Path:
         return target
     target = work / "database.pgdump"
     env, args = _pg_env_args()
-    result = subprocess.run(["pg_dump", "--format=custom", "--no-owner", *args, "-f", str(target),
-                             str(connection.settings_dict["NAME"])], env=env, capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run(
+        [
+            "pg_dump",
+            "--format=custom",
+            "--no-owner",
+            *args,
+            "-f",
+            str(target),
+            str(connection.settings_dict["NAME"]),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode != 0:
         raise BackupError(_("pg_dump thất bại: %(err)s") % {"err": result.stderr.strip()})
     return target
@@ -111,8 +123,12 @@ def backup_create(output: Path | None = None) -> BackupInfo:
             media_files = sorted(p for p in media_root.rglob("*") if p.is_file())
         for path in media_files:
             checksums["media/" + path.relative_to(media_root).as_posix()] = _sha256(path)
-        manifest = {"format": FORMAT, "engine": engine, "created_at": timezone.now().isoformat(),
-                    "files": checksums}
+        manifest = {
+            "format": FORMAT,
+            "engine": engine,
+            "created_at": timezone.now().isoformat(),
+            "files": checksums,
+        }
         manifest["audit_checkpoint"] = _audit_checkpoint()
         manifest["migrations"] = sorted(f"{app}.{name}" for app, name in _applied_migrations_live())
         partial = output.with_suffix(".partial")
@@ -162,7 +178,9 @@ def _safe_members(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
     for member in tar.getmembers():
         name = Path(member.name)
         if name.is_absolute() or ".." in name.parts or not (member.isfile() or member.isdir()):
-            raise BackupError(_("Tệp sao lưu chứa đường dẫn không hợp lệ: %(n)s") % {"n": member.name})
+            raise BackupError(
+                _("Tệp sao lưu chứa đường dẫn không hợp lệ: %(n)s") % {"n": member.name}
+            )
         members.append(member)
     return members
 
@@ -191,31 +209,47 @@ def _sqlite_state(path: Path) -> tuple[set[str], set[tuple[str, str]]]:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             if db.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                raise BackupError(_("Cơ sở dữ liệu trong bản sao lưu bị hỏng (kiểm tra toàn vẹn SQLite thất bại)."))
-            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+                raise BackupError(
+                    _(
+                        "Cơ sở dữ liệu trong bản sao lưu bị hỏng (kiểm tra toàn vẹn SQLite thất bại)."
+                    )
+                )
+            tables = {
+                row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
             applied: set[tuple[str, str]] = set()
             if "django_migrations" in tables:
                 applied = {(a, n) for a, n in db.execute("SELECT app, name FROM django_migrations")}
         finally:
             db.close()
     except sqlite3.DatabaseError as exc:
-        raise BackupError(_("Cơ sở dữ liệu trong bản sao lưu không đọc được: %(e)s") % {"e": exc}) from exc
+        raise BackupError(
+            _("Cơ sở dữ liệu trong bản sao lưu không đọc được: %(e)s") % {"e": exc}
+        ) from exc
     return tables, applied
 
 
 def _pg_state(path: Path) -> tuple[set[str], set[tuple[str, str]]]:
     """(tables, applied migrations) of a pg_dump archive, read without restoring it."""
-    listing = subprocess.run(["pg_restore", "--list", str(path)], capture_output=True, text=True, check=False)
+    listing = subprocess.run(
+        ["pg_restore", "--list", str(path)], capture_output=True, text=True, check=False
+    )
     if listing.returncode != 0:
-        raise BackupError(_("Bản kết xuất PostgreSQL không đọc được: %(e)s") % {"e": listing.stderr.strip()})
+        raise BackupError(
+            _("Bản kết xuất PostgreSQL không đọc được: %(e)s") % {"e": listing.stderr.strip()}
+        )
     tables = set()
     for line in listing.stdout.splitlines():
         parts = line.split()
         # "123; 1259 16390 TABLE public accounts_user postgres"
         if len(parts) >= 6 and parts[3] == "TABLE" and not line.startswith(";"):
             tables.add(parts[5])
-    data = subprocess.run(["pg_restore", "--data-only", "--table=django_migrations", "-f", "-", str(path)],
-                          capture_output=True, text=True, check=False)
+    data = subprocess.run(
+        ["pg_restore", "--data-only", "--table=django_migrations", "-f", "-", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     applied: set[tuple[str, str]] = set()
     in_copy = False
     for line in data.stdout.splitlines():
@@ -237,18 +271,30 @@ def _check_database(work: Path, engine: str) -> None:
     tables, applied = _sqlite_state(db_file) if engine == "sqlite" else _pg_state(db_file)
     missing = sorted(_expected_tables() - tables)
     if missing:
-        raise BackupError(_("Bản sao lưu thiếu %(n)s bảng dữ liệu (ví dụ %(t)s): không khôi phục.")
-                          % {"n": len(missing), "t": ", ".join(missing[:5])})
+        raise BackupError(
+            _("Bản sao lưu thiếu %(n)s bảng dữ liệu (ví dụ %(t)s): không khôi phục.")
+            % {"n": len(missing), "t": ", ".join(missing[:5])}
+        )
     known = _known_migrations()
     newer = sorted(f"{a}.{n}" for a, n in applied - known)
     if newer:
-        raise BackupError(_("Bản sao lưu được tạo bởi phiên bản CongSo mới hơn (có migration %(m)s mà mã "
-                            "nguồn này không biết): hãy khôi phục bằng phiên bản đó.") % {"m": ", ".join(newer[:5])})
+        raise BackupError(
+            _(
+                "Bản sao lưu được tạo bởi phiên bản CongSo mới hơn (có migration %(m)s mà mã "
+                "nguồn này không biết): hãy khôi phục bằng phiên bản đó."
+            )
+            % {"m": ", ".join(newer[:5])}
+        )
     older = sorted(f"{a}.{n}" for a, n in known - applied)
     if older:
-        raise BackupError(_("Bản sao lưu được tạo bởi phiên bản CongSo cũ hơn (chưa có migration %(m)s): hãy "
-                            "khôi phục bằng phiên bản đã tạo nó rồi nâng cấp (manage.py migrate), sau đó sao "
-                            "lưu lại.") % {"m": ", ".join(older[:5])})
+        raise BackupError(
+            _(
+                "Bản sao lưu được tạo bởi phiên bản CongSo cũ hơn (chưa có migration %(m)s): hãy "
+                "khôi phục bằng phiên bản đã tạo nó rồi nâng cấp (manage.py migrate), sau đó sao "
+                "lưu lại."
+            )
+            % {"m": ", ".join(older[:5])}
+        )
 
 
 def verify_archive(archive: Path, work: Path) -> dict:
@@ -264,25 +310,35 @@ def verify_archive(archive: Path, work: Path) -> dict:
             tar.extractall(work, members=members, filter="data")
         manifest = json.loads((work / "manifest.json").read_text())
     except (tarfile.TarError, OSError, ValueError, EOFError, KeyError) as exc:
-        raise BackupError(_("Tệp sao lưu bị hỏng hoặc không đúng định dạng: %(e)s") % {"e": exc}) from exc
+        raise BackupError(
+            _("Tệp sao lưu bị hỏng hoặc không đúng định dạng: %(e)s") % {"e": exc}
+        ) from exc
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
         raise BackupError(_("Tệp sao lưu bị hỏng hoặc không đúng định dạng: thiếu danh sách tệp."))
     if manifest.get("format") != FORMAT:
         raise BackupError(_("Định dạng tệp sao lưu không được hỗ trợ."))
     if manifest.get("engine") != engine:
-        raise BackupError(_("Tệp sao lưu của cơ sở dữ liệu %(a)s, không khôi phục được vào %(b)s.")
-                          % {"a": manifest.get("engine"), "b": engine})
+        raise BackupError(
+            _("Tệp sao lưu của cơ sở dữ liệu %(a)s, không khôi phục được vào %(b)s.")
+            % {"a": manifest.get("engine"), "b": engine}
+        )
     files: dict = manifest["files"]
     if DB_FILES[engine] not in files:
-        raise BackupError(_("Tệp sao lưu không chứa cơ sở dữ liệu (%(n)s).") % {"n": DB_FILES[engine]})
+        raise BackupError(
+            _("Tệp sao lưu không chứa cơ sở dữ liệu (%(n)s).") % {"n": DB_FILES[engine]}
+        )
     present = {m.name for m in members if m.isfile()} - {"manifest.json"}
     extra = sorted(present - set(files))
     if extra:
-        raise BackupError(_("Tệp sao lưu chứa tệp không có trong bản kê: %(n)s") % {"n": ", ".join(extra[:5])})
+        raise BackupError(
+            _("Tệp sao lưu chứa tệp không có trong bản kê: %(n)s") % {"n": ", ".join(extra[:5])}
+        )
     for name, digest in files.items():
         path = work / name
         if not path.is_file() or _sha256(path) != digest:
-            raise BackupError(_("Tệp %(n)s trong bản sao lưu bị thiếu hoặc sai mã kiểm tra.") % {"n": name})
+            raise BackupError(
+                _("Tệp %(n)s trong bản sao lưu bị thiếu hoặc sai mã kiểm tra.") % {"n": name}
+            )
     _check_database(work, engine)
     return manifest
 
@@ -307,8 +363,10 @@ def backup_restore(archive: Path) -> BackupInfo:
             _verify_restored(manifest)
         except Exception as exc:
             _rollback(saved.path, media_old)
-            raise BackupError(_("Khôi phục thất bại, dữ liệu cũ đã được đặt lại (%(p)s): %(e)s")
-                              % {"p": saved.path, "e": exc}) from exc
+            raise BackupError(
+                _("Khôi phục thất bại, dữ liệu cũ đã được đặt lại (%(p)s): %(e)s")
+                % {"p": saved.path, "e": exc}
+            ) from exc
         if media_old is not None:
             shutil.rmtree(media_old, ignore_errors=True)
         _reset_audit_checkpoints(manifest)
@@ -323,7 +381,9 @@ def _verify_restored(manifest: dict) -> None:
     tables = set(connection.introspection.table_names())
     missing = _expected_tables() - tables
     if missing:
-        raise BackupError(_("sau khi khôi phục thiếu bảng %(t)s") % {"t": ", ".join(sorted(missing)[:5])})
+        raise BackupError(
+            _("sau khi khôi phục thiếu bảng %(t)s") % {"t": ", ".join(sorted(missing)[:5])}
+        )
     if _applied_migrations_live() != _known_migrations():
         raise BackupError(_("trạng thái migration sau khi khôi phục không khớp"))
     media_root = Path(settings.MEDIA_ROOT)
@@ -358,9 +418,23 @@ def _restore_database(work: Path, engine: str) -> None:
         return
     connections.close_all()
     env, args = _pg_env_args()
-    result = subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                             *args, "-d", str(connection.settings_dict["NAME"]), str(work / "database.pgdump")],
-                            env=env, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--single-transaction",
+            *args,
+            "-d",
+            str(connection.settings_dict["NAME"]),
+            str(work / "database.pgdump"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode != 0:
         raise BackupError(_("pg_restore thất bại: %(err)s") % {"err": result.stderr.strip()})
 

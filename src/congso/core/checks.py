@@ -16,16 +16,29 @@ SANDBOX_SECRET = "sandbox-secret-not-for-production"  # noqa: S105 - the known v
 def production_secrets(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     errors = []
     if getattr(settings, "CONGSO_PAYMENT_SECRET", "") in ("", SANDBOX_SECRET):
-        errors.append(Error(
-            "CONGSO_PAYMENT_SECRET is the public sandbox value: anyone could forge payment confirmations.",
-            hint="Set CONGSO_PAYMENT_SECRET to the merchant secret issued by the payment gateway.",
-            id="congso.E001"))
+        errors.append(
+            Error(
+                "CONGSO_PAYMENT_SECRET is the public sandbox value: anyone could forge payment confirmations.",
+                hint="Set CONGSO_PAYMENT_SECRET to the merchant secret issued by the payment gateway.",
+                id="congso.E001",
+            )
+        )
     if getattr(settings, "CONGSO_PAYMENT_SANDBOX", False):
-        errors.append(Error("The local payment sandbox (/sandbox-thanh-toan/) is enabled.",
-                            hint="Unset CONGSO_PAYMENT_SANDBOX in production.", id="congso.E002"))
+        errors.append(
+            Error(
+                "The local payment sandbox (/sandbox-thanh-toan/) is enabled.",
+                hint="Unset CONGSO_PAYMENT_SANDBOX in production.",
+                id="congso.E002",
+            )
+        )
     if getattr(settings, "CONGSO_EID_TEST_PROVIDER", False):
-        errors.append(Error("The local test e-ID provider (/eid-thu-nghiem/) is enabled.",
-                            hint="Unset CONGSO_EID_TEST_PROVIDER in production.", id="congso.E003"))
+        errors.append(
+            Error(
+                "The local test e-ID provider (/eid-thu-nghiem/) is enabled.",
+                hint="Unset CONGSO_EID_TEST_PROVIDER in production.",
+                id="congso.E003",
+            )
+        )
     return errors
 
 
@@ -46,7 +59,9 @@ def demo_accounts(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     from congso.org.demo import DEMO_PASSWORD
 
     try:
-        users = list(get_user_model().objects.filter(username__in=_demo_usernames()).order_by("username"))
+        users = list(
+            get_user_model().objects.filter(username__in=_demo_usernames()).order_by("username")
+        )
     except DatabaseError:  # not migrated yet: there are no accounts to report
         return []
     if not users:
@@ -54,16 +69,22 @@ def demo_accounts(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     known = [user.username for user in users if user.check_password(DEMO_PASSWORD)]
     messages: list[CheckMessage] = []
     if known:
-        messages.append(Error(
-            f"Demo accounts with the published demo password exist: {', '.join(known)}.",
-            hint="Delete them (or at least change their passwords); demo data is never loaded in production.",
-            id="congso.E010"))
+        messages.append(
+            Error(
+                f"Demo accounts with the published demo password exist: {', '.join(known)}.",
+                hint="Delete them (or at least change their passwords); demo data is never loaded in production.",
+                id="congso.E010",
+            )
+        )
     renamed = [user.username for user in users if user.username not in known]
     if renamed:
-        messages.append(CheckWarning(
-            f"Accounts with the demo usernames exist: {', '.join(renamed)}.",
-            hint="Delete the demo accounts on a production server; their names are public.",
-            id="congso.W010"))
+        messages.append(
+            CheckWarning(
+                f"Accounts with the demo usernames exist: {', '.join(renamed)}.",
+                hint="Delete the demo accounts on a production server; their names are public.",
+                id="congso.W010",
+            )
+        )
     return messages
 
 
@@ -76,11 +97,14 @@ def upload_scanner(app_configs: Any = None, **kwargs: Any) -> list[CheckWarning]
     """Warn while uploads are not scanned for malware (the default no-op or the test scanner)."""
     path = getattr(settings, "CONGSO_VIRUS_SCANNER", "") or ""
     if path in NOOP_SCANNERS:
-        return [CheckWarning(
-            f"Uploaded files are not scanned for malware (CONGSO_VIRUS_SCANNER={path or 'unset'}).",
-            hint="Install Debian's clamav-daemon and set CONGSO_VIRUS_SCANNER=congso.core.clamd."
-                 "ClamdScanner (CONGSO_CLAMD_ADDRESS points at its socket); see docs/deployment.md.",
-            id="congso.W100")]
+        return [
+            CheckWarning(
+                f"Uploaded files are not scanned for malware (CONGSO_VIRUS_SCANNER={path or 'unset'}).",
+                hint="Install Debian's clamav-daemon and set CONGSO_VIRUS_SCANNER=congso.core.clamd."
+                "ClamdScanner (CONGSO_CLAMD_ADDRESS points at its socket); see docs/deployment.md.",
+                id="congso.W100",
+            )
+        ]
     return []
 
 
@@ -100,9 +124,12 @@ def shared_cache(app_configs: Any = None, **kwargs: Any) -> list[CheckWarning]:
     (congso.core.ratelimit) and the organisation cache count on it (ADR 0097)."""
     backend = settings.CACHES.get("default", {}).get("BACKEND", "")
     if backend in PER_PROCESS_CACHES:
-        return [CheckWarning(
-            f"The default cache ({backend.rsplit('.', 1)[-1]}) is not shared between worker processes: "
-            "every gunicorn worker counts rate limits (dossier lookup, login, codes) on its own.",
-            hint="Set CACHE_URL=redis://127.0.0.1:6379/1 (or another Redis) in production.",
-            id="congso.W096")]
+        return [
+            CheckWarning(
+                f"The default cache ({backend.rsplit('.', 1)[-1]}) is not shared between worker processes: "
+                "every gunicorn worker counts rate limits (dossier lookup, login, codes) on its own.",
+                hint="Set CACHE_URL=redis://127.0.0.1:6379/1 (or another Redis) in production.",
+                id="congso.W096",
+            )
+        ]
     return []

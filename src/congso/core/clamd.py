@@ -35,8 +35,9 @@ def _connect(address: str, timeout: float) -> socket.socket:
         parts = urlsplit(address)
         if not parts.hostname:
             raise ScannerUnavailable(f"clamd address without a host: {address}")
-        sock = socket.socket(socket.AF_INET6 if ":" in parts.hostname else socket.AF_INET,
-                             socket.SOCK_STREAM)
+        sock = socket.socket(
+            socket.AF_INET6 if ":" in parts.hostname else socket.AF_INET, socket.SOCK_STREAM
+        )
         target = (parts.hostname, parts.port or 3310)
     else:
         raise ScannerUnavailable(f"unknown clamd address: {address}")
@@ -66,7 +67,7 @@ def instream(data: bytes, *, address: str, timeout: float = 30.0) -> str | None:
         try:
             sock.sendall(b"zINSTREAM\0")
             for offset in range(0, len(data), CHUNK):
-                chunk = data[offset:offset + CHUNK]
+                chunk = data[offset : offset + CHUNK]
                 sock.sendall(struct.pack("!L", len(chunk)) + chunk)
             sock.sendall(struct.pack("!L", 0))
         except (BrokenPipeError, ConnectionResetError):
@@ -77,11 +78,11 @@ def instream(data: bytes, *, address: str, timeout: float = 30.0) -> str | None:
     finally:
         sock.close()
     if reply.startswith("stream:"):
-        verdict = reply[len("stream:"):].strip()
+        verdict = reply[len("stream:") :].strip()
         if verdict == "OK":
             return None
         if verdict.endswith(" FOUND"):
-            return verdict[:-len(" FOUND")].strip() or "unknown"
+            return verdict[: -len(" FOUND")].strip() or "unknown"
     raise ScannerUnavailable(f"clamd answered {reply!r}")
 
 
@@ -90,5 +91,6 @@ class ClamdScanner:
     daemon at ``CONGSO_CLAMD_ADDRESS`` (default Debian's socket)."""
 
     def scan(self, data: bytes, name: str) -> str | None:
-        return instream(data, address=settings.CONGSO_CLAMD_ADDRESS,
-                        timeout=settings.CONGSO_CLAMD_TIMEOUT)
+        return instream(
+            data, address=settings.CONGSO_CLAMD_ADDRESS, timeout=settings.CONGSO_CLAMD_TIMEOUT
+        )

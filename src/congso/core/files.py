@@ -24,7 +24,9 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
-_written: ContextVar[list[tuple[Storage, str]] | None] = ContextVar("congso_written_files", default=None)
+_written: ContextVar[list[tuple[Storage, str]] | None] = ContextVar(
+    "congso_written_files", default=None
+)
 
 
 def file_written(field_file: Any) -> None:

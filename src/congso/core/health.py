@@ -60,8 +60,12 @@ def _worker() -> str:
     return "ok"
 
 
-CHECKS: dict[str, Callable[[], str]] = {"database": _database, "cache": _cache, "storage": _storage,
-                                        "worker": _worker}
+CHECKS: dict[str, Callable[[], str]] = {
+    "database": _database,
+    "cache": _cache,
+    "storage": _storage,
+    "worker": _worker,
+}
 
 
 def readyz(request: HttpRequest) -> JsonResponse:
@@ -72,5 +76,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
         except Exception as exc:  # a dependency down is an answer here, not a server error
             results[name] = f"lỗi: {type(exc).__name__}"
     ready = all(v == "ok" for v in results.values())
-    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": results},
-                        status=200 if ready else 503)
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": results},
+        status=200 if ready else 503,
+    )

@@ -85,6 +85,7 @@ def ascii_digits_only(value: str) -> bool:
 
 # --- LIKE patterns -------------------------------------------------------------------------
 
+
 def like_escape(value: str) -> str:
     """``value`` as literal text inside a LIKE pattern written by hand (``LIKE %s ESCAPE '\\'``):
     backslash, ``%`` and ``_`` escaped. Django's own lookups (icontains, startswith…) escape

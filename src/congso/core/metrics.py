@@ -32,8 +32,12 @@ from .http import client_ip
 from .middleware import counting_queries
 
 REQUESTS = Counter("congso_http_requests", "HTTP requests answered", ["method", "status"])
-LATENCY = Histogram("congso_http_request_seconds", "Time to answer a request", ["route"],
-                    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+LATENCY = Histogram(
+    "congso_http_request_seconds",
+    "Time to answer a request",
+    ["route"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
 QUERIES = Counter("congso_db_queries", "Database queries run while answering requests")
 
 
@@ -51,8 +55,10 @@ class MetricsMiddleware:
         match = getattr(request, "resolver_match", None)
         route = match.route if match is not None and match.route else "(không khớp)"
         LATENCY.labels(route=route).observe(time.perf_counter() - started)
-        REQUESTS.labels(method=request.method if request.method in _METHODS else "OTHER",
-                        status=str(response.status_code)).inc()
+        REQUESTS.labels(
+            method=request.method if request.method in _METHODS else "OTHER",
+            status=str(response.status_code),
+        ).inc()
         if count:
             QUERIES.inc(count)
         return response
@@ -73,25 +79,45 @@ class QueueCollector(Collector):
 
         now = timezone.now()
         jobs = GaugeMetricFamily("congso_jobs", "Background jobs by state", labels=["state"])
-        counts = dict(DBTaskResult.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+        counts = dict(
+            DBTaskResult.objects.values_list("status")
+            .annotate(n=Count("id"))
+            .values_list("status", "n")
+        )
         for state in ("READY", "RUNNING", "FAILED", "SUCCESSFUL"):
             jobs.add_metric([state.lower()], counts.get(state, 0))
         yield jobs
-        oldest = DBTaskResult.objects.filter(status="READY", run_after__lte=now).aggregate(m=Min("run_after"))["m"]
-        yield GaugeMetricFamily("congso_job_lag_seconds", "Age of the oldest job waiting for a worker",
-                                value=(now - oldest).total_seconds() if oldest else 0.0)
-        outbox = GaugeMetricFamily("congso_outbox_pending", "Outbox rows not yet sent", labels=["outbox"])
-        outbox.add_metric(["notifications"], Notification.objects.filter(
-            state__in=[Notification.State.PENDING, Notification.State.FAILED]).count())
-        outbox.add_metric(["national_portal"], SyncJob.objects.filter(
-            state__in=[SyncJob.State.PENDING, SyncJob.State.FAILED]).count())
+        oldest = DBTaskResult.objects.filter(status="READY", run_after__lte=now).aggregate(
+            m=Min("run_after")
+        )["m"]
+        yield GaugeMetricFamily(
+            "congso_job_lag_seconds",
+            "Age of the oldest job waiting for a worker",
+            value=(now - oldest).total_seconds() if oldest else 0.0,
+        )
+        outbox = GaugeMetricFamily(
+            "congso_outbox_pending", "Outbox rows not yet sent", labels=["outbox"]
+        )
+        outbox.add_metric(
+            ["notifications"],
+            Notification.objects.filter(
+                state__in=[Notification.State.PENDING, Notification.State.FAILED]
+            ).count(),
+        )
+        outbox.add_metric(
+            ["national_portal"],
+            SyncJob.objects.filter(state__in=[SyncJob.State.PENDING, SyncJob.State.FAILED]).count(),
+        )
         yield outbox
 
 
 @cache
 def _networks() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    return tuple(ipaddress.ip_network(n.strip(), strict=False)
-                 for n in settings.METRICS_ALLOWED_NETWORKS if n.strip())
+    return tuple(
+        ipaddress.ip_network(n.strip(), strict=False)
+        for n in settings.METRICS_ALLOWED_NETWORKS
+        if n.strip()
+    )
 
 
 def _allowed(request: HttpRequest) -> bool:

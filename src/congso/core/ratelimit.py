@@ -78,7 +78,11 @@ def _retry_after(limit: int, window: int, now: float, current: int, previous: in
         return window
     if current + 1 > limit:
         # Wait for the next window; there this window's count is the previous one and decays.
-        wait = (window - into) + window * max(0.0, 1 - (limit - 1) / current) if current else window - into
+        wait = (
+            (window - into) + window * max(0.0, 1 - (limit - 1) / current)
+            if current
+            else window - into
+        )
     else:
         # Within this window, once the previous window's weight has fallen far enough.
         weight_needed = (limit - 1 - current) / previous if previous else 1.0
@@ -102,7 +106,11 @@ def _redis_hit(backend: RedisCache, keys: list[str], args: list[Any]) -> list[in
     try:
         connection.send_command("EVALSHA", script.sha, len(full), *full, *args)
         return [int(v) for v in connection.read_response()]
-    except (redis_exceptions.ResponseError, redis_exceptions.ConnectionError, redis_exceptions.TimeoutError):
+    except (
+        redis_exceptions.ResponseError,
+        redis_exceptions.ConnectionError,
+        redis_exceptions.TimeoutError,
+    ):
         connection.disconnect()
     finally:
         pool.release(connection)
@@ -132,10 +140,13 @@ def hit(key: str, limit: int, window: int, *, now: float | None = None) -> Decis
     ttl = 2 * window + 1  # the counter serves as the previous window for one more window
     backend = caches["default"]
     if isinstance(backend, RedisCache):
-        allowed, current, previous = _redis_hit(backend, [current_key, previous_key],
-                                                [limit, repr(weight), ttl])
+        allowed, current, previous = _redis_hit(
+            backend, [current_key, previous_key], [limit, repr(weight), ttl]
+        )
     else:
-        allowed, current, previous = _portable_hit(backend, [current_key, previous_key], limit, weight, ttl)
+        allowed, current, previous = _portable_hit(
+            backend, [current_key, previous_key], limit, weight, ttl
+        )
     estimate = previous * weight + current
     if allowed:
         return Decision(True, 0, estimate)

@@ -34,8 +34,11 @@ from django.db.models import Field, Model, QuerySet
 def _fields(model: type[Model]) -> tuple[Field[Any, Any], ...]:
     """The columns an INSERT writes: every concrete local field but the auto primary key."""
     meta = model._meta
-    return tuple(f for f in meta.local_concrete_fields if f is not meta.auto_field
-                 and not getattr(f, "generated", False))
+    return tuple(
+        f
+        for f in meta.local_concrete_fields
+        if f is not meta.auto_field and not getattr(f, "generated", False)
+    )
 
 
 _INSERT_SQL: dict[tuple[type[Model], str, int, bool], str] = {}
@@ -72,7 +75,9 @@ def insert_rows(objs: Sequence[Model], *, returning: bool = False, using: str = 
         obj._prepare_related_fields_for_save(operation_name="insert_rows")  # type: ignore[attr-defined]
         params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
     if returning and len(objs) > 1 and not connection.features.can_return_rows_from_bulk_insert:
-        raise NotImplementedError("RETURNING of several rows needs SQLite ≥ 3.35")  # before writing anything
+        raise NotImplementedError(
+            "RETURNING of several rows needs SQLite ≥ 3.35"
+        )  # before writing anything
     sql = _sql(connection, model, len(objs), returning)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -94,7 +99,9 @@ def _update_sql(connection: Any, model: type[Model], names: tuple[str, ...]) -> 
     if sql is None:
         quote, meta = connection.ops.quote_name, model._meta
         sets = ", ".join(f"{quote(meta.get_field(n).column)} = %s" for n in names)  # type: ignore[union-attr]
-        sql = _UPDATE_SQL[key] = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(meta.pk.column)} = %s"  # type: ignore[union-attr]  # noqa: S608
+        sql = _UPDATE_SQL[key] = (
+            f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(meta.pk.column)} = %s"  # type: ignore[union-attr]  # noqa: S608
+        )
     return sql
 
 
@@ -161,8 +168,9 @@ class CompiledQuery:
     alias: str
 
     @classmethod
-    def compile(cls, queryset: QuerySet[Any], markers: dict[str, Any],
-                counts: dict[str, int]) -> CompiledQuery | None:
+    def compile(
+        cls, queryset: QuerySet[Any], markers: dict[str, Any], counts: dict[str, int]
+    ) -> CompiledQuery | None:
         connection = connections[queryset.db]
         compiler = queryset.query.get_compiler(using=queryset.db)
         sql, params = compiler.as_sql()
@@ -178,8 +186,14 @@ class CompiledQuery:
             # A marker comes back as itself, adapted (a date as text on SQLite), or wrapped in
             # a subclass of its type (psycopg's Int8 for a bigint column): the value given at
             # run time gets the same treatment.
-            found = next(((n, a if a is not None or type(param) is type(m) else type(param))
-                          for n, m, a in forms if isinstance(param, type(m)) and param == m), None)
+            found = next(
+                (
+                    (n, a if a is not None or type(param) is type(m) else type(param))
+                    for n, m, a in forms
+                    if isinstance(param, type(m)) and param == m
+                ),
+                None,
+            )
             slots.append((found[0], None, found[1]) if found else (None, param, None))
         if any(sum(1 for s in slots if s[0] == name) != n for name, n in counts.items()):
             return None
@@ -190,8 +204,9 @@ class CompiledQuery:
         def part(klass_info: dict[str, Any], field: Any = None) -> _Part | None:
             model, positions = klass_info["model"], klass_info["select_fields"]
             names = [compiler.select[i][0].target.attname for i in positions]
-            if names != [f.attname for f in model._meta.concrete_fields] or \
-                    positions != list(range(positions[0], positions[0] + len(positions))):
+            if names != [f.attname for f in model._meta.concrete_fields] or positions != list(
+                range(positions[0], positions[0] + len(positions))
+            ):
                 return None
             return _Part(model, tuple(names), positions[0], positions[0] + len(positions), field)
 
@@ -203,13 +218,20 @@ class CompiledQuery:
         if any(p is None for p in parts):
             return None
         converters = compiler.get_converters([col for col, _sql, _alias in compiler.select])
-        return cls(sql=sql, slots=tuple(slots), parts=tuple(p for p in parts if p is not None),
-                   converters=converters, alias=queryset.db)
+        return cls(
+            sql=sql,
+            slots=tuple(slots),
+            parts=tuple(p for p in parts if p is not None),
+            converters=converters,
+            alias=queryset.db,
+        )
 
     def first(self, **values: Any) -> Model | None:
         connection = connections[self.alias]
-        params = [value if name is None else (adapt(values[name]) if adapt else values[name])
-                  for name, value, adapt in self.slots]
+        params = [
+            value if name is None else (adapt(values[name]) if adapt else values[name])
+            for name, value, adapt in self.slots
+        ]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             row = cursor.fetchone()
@@ -222,10 +244,12 @@ class CompiledQuery:
                 value = convert(value, expression, connection)
             row[position] = value
         main, *related = self.parts
-        obj = main.model.from_db(self.alias, main.names, row[main.start:main.stop])
+        obj = main.model.from_db(self.alias, main.names, row[main.start : main.stop])
         for p in related:
-            columns = row[p.start:p.stop]
+            columns = row[p.start : p.stop]
             pk_at = p.names.index(p.model._meta.pk.attname)  # type: ignore[union-attr]
-            other = None if columns[pk_at] is None else p.model.from_db(self.alias, p.names, columns)
+            other = (
+                None if columns[pk_at] is None else p.model.from_db(self.alias, p.names, columns)
+            )
             p.field.set_cached_value(obj, other)
         return obj

@@ -42,8 +42,9 @@ log = logging.getLogger("congso.tasks")
 DEFAULT_RETRIES = 5
 
 
-def job(*, retries: int = DEFAULT_RETRIES, queue_name: str = "default", priority: int = 0
-        ) -> Callable[[Callable[..., Any]], Task]:
+def job(
+    *, retries: int = DEFAULT_RETRIES, queue_name: str = "default", priority: int = 0
+) -> Callable[[Callable[..., Any]], Task]:
     """Declare a background job. The function gets its arguments (JSON values only) and must be
     idempotent. ``retries`` more attempts follow a failure, with backoff."""
 
@@ -55,10 +56,16 @@ def job(*, retries: int = DEFAULT_RETRIES, queue_name: str = "default", priority
             except Exception:
                 if _attempt <= retries:
                     wait = backoff(_attempt)
-                    log.warning("job %s failed (attempt %s), retry in %s", func.__qualname__, _attempt, wait)
-                    this.using(run_after=timezone.now() + wait).enqueue(*args, _attempt=_attempt + 1, **kwargs)
+                    log.warning(
+                        "job %s failed (attempt %s), retry in %s", func.__qualname__, _attempt, wait
+                    )
+                    this.using(run_after=timezone.now() + wait).enqueue(
+                        *args, _attempt=_attempt + 1, **kwargs
+                    )
                 else:
-                    log.error("job %s failed for good after %s attempts", func.__qualname__, _attempt)
+                    log.error(
+                        "job %s failed for good after %s attempts", func.__qualname__, _attempt
+                    )
                 raise
 
         this: Task = task(queue_name=queue_name, priority=priority)(run)
@@ -92,8 +99,7 @@ class Periodic:
 PERIODIC: dict[str, Periodic] = {}
 
 
-def periodic(*, every: dt.timedelta | int, name: str | None = None
-             ) -> Callable[[Task], Task]:
+def periodic(*, every: dt.timedelta | int, name: str | None = None) -> Callable[[Task], Task]:
     """Run a job (declared with ``job``, taking no arguments) every ``every`` (a timedelta or
     seconds). The schedule lives in the ``ScheduledJob`` table, so it survives restarts and is
     shared by every worker."""
@@ -118,7 +124,9 @@ def requeue_stalled(now: dt.datetime | None = None) -> int:
     from django_tasks_db.models import DBTaskResult
 
     now = now or timezone.now()
-    stalled = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=now - _stall_after())
+    stalled = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=now - _stall_after()
+    )
     count = stalled.update(status=TaskResultStatus.READY, started_at=None)
     if count:
         log.warning("requeued %s stalled job(s)", count)
@@ -133,7 +141,9 @@ def run_due(now: dt.datetime | None = None) -> list[str]:
     started = []
     for key, spec in sorted(PERIODIC.items()):
         with transaction.atomic():
-            row, _created = ScheduledJob.objects.get_or_create(name=key, defaults={"next_run_at": now})
+            row, _created = ScheduledJob.objects.get_or_create(
+                name=key, defaults={"next_run_at": now}
+            )
             row = ScheduledJob.objects.select_for_update().get(pk=row.pk)
             if row.next_run_at > now:
                 continue
@@ -161,7 +171,9 @@ def tick() -> list[str]:
 
     now = timezone.now()
     with transaction.atomic():
-        row, _created = ScheduledJob.objects.get_or_create(name=TICK_NAME, defaults={"next_run_at": now})
+        row, _created = ScheduledJob.objects.get_or_create(
+            name=TICK_NAME, defaults={"next_run_at": now}
+        )
         row = ScheduledJob.objects.select_for_update().get(pk=row.pk)
         # A tick enqueued for later than now by another chain owns the schedule.
         if row.next_run_at > now + dt.timedelta(seconds=1):
@@ -181,8 +193,12 @@ def ensure_tick() -> None:
 
     with transaction.atomic():
         row = ScheduledJob.objects.filter(name=TICK_NAME).first()
-        if row is None or row.next_run_at < timezone.now() - dt.timedelta(seconds=2 * _tick_seconds()):
-            ScheduledJob.objects.update_or_create(name=TICK_NAME, defaults={"next_run_at": timezone.now()})
+        if row is None or row.next_run_at < timezone.now() - dt.timedelta(
+            seconds=2 * _tick_seconds()
+        ):
+            ScheduledJob.objects.update_or_create(
+                name=TICK_NAME, defaults={"next_run_at": timezone.now()}
+            )
             tick.enqueue()
 
 

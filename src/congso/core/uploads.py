@@ -44,8 +44,13 @@ PDF = FileKind("pdf", "PDF", (".pdf",), "application/pdf")
 JPEG = FileKind("jpeg", "JPEG", (".jpg", ".jpeg"), "image/jpeg")
 PNG = FileKind("png", "PNG", (".png",), "image/png")
 TIFF = FileKind("tiff", "TIFF", (".tif", ".tiff"), "image/tiff")
-DOCX = FileKind("docx", "DOCX", (".docx",),
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document", binary=False)
+DOCX = FileKind(
+    "docx",
+    "DOCX",
+    (".docx",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    binary=False,
+)
 # What citizens and the one-stop desk may attach (papers of a dossier, results).
 ALLOWED_KINDS = (PDF, JPEG, PNG, DOCX)
 # Scans of incoming paper documents (office scanners often write TIFF).
@@ -127,7 +132,8 @@ def sniff(head: bytes, data: IO[bytes] | None = None) -> FileKind | None:
 HTML_WINDOW = 64 * 1024
 HTML_MARKERS = re.compile(
     rb"<(?:!doctype\s+html|html|head|body|script|iframe|object|embed|meta\s+http-equiv)[\s>/]",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 # PDF names that make a document act on its own when opened: JavaScript (every script action
 # is "/S /JavaScript", document scripts sit in the "/JavaScript" name tree), launching programs,
@@ -140,8 +146,19 @@ PDF_SHORT_NAMES = frozenset({b"XFA"})
 PDF_NAME = re.compile(rb"/([^\s/\[\]<>(){}%]+)")
 PDF_HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 PDF_STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
-PDF_UNREADABLE_FILTERS = frozenset({b"ASCIIHexDecode", b"ASCII85Decode", b"LZWDecode",
-                                    b"RunLengthDecode", b"Crypt", b"AHx", b"A85", b"LZW", b"RL"})
+PDF_UNREADABLE_FILTERS = frozenset(
+    {
+        b"ASCIIHexDecode",
+        b"ASCII85Decode",
+        b"LZWDecode",
+        b"RunLengthDecode",
+        b"Crypt",
+        b"AHx",
+        b"A85",
+        b"LZW",
+        b"RL",
+    }
+)
 # Inflated bytes of object streams examined per PDF, beyond which it is refused as too complex
 # to check; real documents stay far below it.
 PDF_INFLATE_BUDGET = 64 * 1024 * 1024
@@ -151,7 +168,9 @@ def _pdf_names(chunk: bytes) -> set[bytes]:
     names = set()
     for raw in PDF_NAME.findall(chunk):
         # "/J#61vaScript" is "/JavaScript": names may spell any byte as #xx.
-        names.add(PDF_HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw) if b"#" in raw else raw)
+        names.add(
+            PDF_HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw) if b"#" in raw else raw
+        )
     return names
 
 
@@ -170,16 +189,16 @@ def pdf_active_content(data: bytes) -> set[bytes]:
     for match in PDF_STREAM_START.finditer(data):
         if match.start() < pos:
             continue  # the word inside a stream we already stepped over
-        plain.append(data[pos:match.start()])
+        plain.append(data[pos : match.start()])
         end = data.find(b"endstream", match.end())
         end = len(data) if end < 0 else end
-        window = data[max(0, match.start() - 4096):match.start()]
-        header = window[window.rfind(b"obj") + 1:] if b"obj" in window else window
+        window = data[max(0, match.start() - 4096) : match.start()]
+        header = window[window.rfind(b"obj") + 1 :] if b"obj" in window else window
         names = _pdf_names(header)
         if b"ObjStm" in names:
             if names & PDF_UNREADABLE_FILTERS:
                 raise _TooComplex
-            body = data[match.end():end]
+            body = data[match.end() : end]
             if b"FlateDecode" in names or b"Fl" in names:
                 try:
                     body = zlib.decompressobj().decompress(body, budget + 1)
@@ -245,13 +264,15 @@ def _check_size(original: str, size: int) -> None:
     limit = settings.UPLOAD_MAX_BYTES
     if size > limit:
         raise ValidationError(
-            _("Tệp “%(name)s” quá lớn: tối đa %(limit)s MB."), code="too_big",
+            _("Tệp “%(name)s” quá lớn: tối đa %(limit)s MB."),
+            code="too_big",
             params={"name": original, "limit": round(limit / 1024 / 1024, 1)},
         )
 
 
-def validate_content(original: str, data: bytes, *,
-                     kinds: Sequence[FileKind] = ALLOWED_KINDS) -> CheckedUpload:
+def validate_content(
+    original: str, data: bytes, *, kinds: Sequence[FileKind] = ALLOWED_KINDS
+) -> CheckedUpload:
     """Check a file given as its name and bytes (edXML attachments, files built in memory).
 
     Order matters: cheap checks first, the scanner last, on the whole content.
@@ -261,43 +282,63 @@ def validate_content(original: str, data: bytes, *,
     if kind is None or kind not in kinds:
         raise ValidationError(
             _("Tệp “%(name)s” không đúng định dạng cho phép (chỉ nhận %(kinds)s)."),
-            code="type", params={"name": original, "kinds": _kinds_label(kinds)},
+            code="type",
+            params={"name": original, "kinds": _kinds_label(kinds)},
         )
     ext = ("." + original.rsplit(".", 1)[-1].lower()) if "." in original else ""
     if ext not in kind.extensions:
         raise ValidationError(
             _("Phần mở rộng của tệp “%(name)s” không khớp với nội dung (nội dung là %(kind)s)."),
-            code="extension", params={"name": original, "kind": kind.label},
+            code="extension",
+            params={"name": original, "kind": kind.label},
         )
     if kind.binary and HTML_MARKERS.search(data, 0, HTML_WINDOW):
         raise ValidationError(
             _("Tệp “%(name)s” bị từ chối: có mã HTML hoặc mã lệnh ẩn sau phần đầu tệp %(kind)s."),
-            code="html", params={"name": original, "kind": kind.label},
+            code="html",
+            params={"name": original, "kind": kind.label},
         )
     if kind is PDF:
         try:
             active = pdf_active_content(data)
         except _TooComplex:
             raise ValidationError(
-                _("Tệp “%(name)s” không kiểm tra an toàn được (PDF có mã hoá hoặc cấu trúc quá phức "
-                  "tạp); hãy in lại ra PDF thông thường hoặc quét lại bản giấy."), code="pdf_complex", params={"name": original}) from None
+                _(
+                    "Tệp “%(name)s” không kiểm tra an toàn được (PDF có mã hoá hoặc cấu trúc quá phức "
+                    "tạp); hãy in lại ra PDF thông thường hoặc quét lại bản giấy."
+                ),
+                code="pdf_complex",
+                params={"name": original},
+            ) from None
         if active:
             raise ValidationError(
-                _("Tệp “%(name)s” bị từ chối: tệp PDF chứa mã lệnh tự chạy (%(what)s). Hãy in lại "
-                  "ra PDF thông thường hoặc quét lại bản giấy."),
-                code="pdf_active", params={"name": original,
-                                           "what": ", ".join(sorted(n.decode() for n in active))},
+                _(
+                    "Tệp “%(name)s” bị từ chối: tệp PDF chứa mã lệnh tự chạy (%(what)s). Hãy in lại "
+                    "ra PDF thông thường hoặc quét lại bản giấy."
+                ),
+                code="pdf_active",
+                params={"name": original, "what": ", ".join(sorted(n.decode() for n in active))},
             )
     try:
         found = get_scanner().scan(data, original)
     except ScannerUnavailable:
         raise ValidationError(
-            _("Chưa kiểm tra được mã độc cho tệp “%(name)s” (dịch vụ quét không phản hồi). "
-              "Vui lòng thử lại sau ít phút."), code="scanner", params={"name": original}) from None
+            _(
+                "Chưa kiểm tra được mã độc cho tệp “%(name)s” (dịch vụ quét không phản hồi). "
+                "Vui lòng thử lại sau ít phút."
+            ),
+            code="scanner",
+            params={"name": original},
+        ) from None
     if found:
         raise ValidationError(
             _("Tệp “%(name)s” bị từ chối vì phát hiện mã độc (%(found)s)."),
-            code="virus", params={"name": original, "found": found},
+            code="virus",
+            params={"name": original, "found": found},
         )
-    return CheckedUpload(name=safe_filename(original, kind), kind=kind, size=len(data),
-                         sha256=hashlib.sha256(data).hexdigest())
+    return CheckedUpload(
+        name=safe_filename(original, kind),
+        kind=kind,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )

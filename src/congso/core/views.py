@@ -11,19 +11,48 @@ from congso.org.selectors import staff_for, user_roles
 # The modules of the staff home page: (title, description, URL name, roles that see it).
 # A module whose URL is not mounted yet is left out.
 MODULES = [
-    (_("Tiếp nhận hồ sơ"), _("Một cửa: tiếp nhận, trả kết quả, phiếu hẹn"), "dossiers:intake",
-     {"onestop_officer"}),
-    (_("Hồ sơ cần xử lý"), _("Hàng đợi công việc theo vai trò, sắp xếp theo hạn"), "dossiers:queue",
-     {"onestop_officer", "specialist", "department_head", "unit_leader", "records_clerk"}),
-    (_("Thống kê, báo cáo"), _("Tình hình giải quyết hồ sơ theo đơn vị, kỳ"), "dossiers:stats",
-     {"unit_leader", "department_head", "onestop_officer", "sysadmin"}),
-    (_("Văn bản đến"), _("Đăng ký, trình, chỉ đạo, xử lý văn bản đến"), "documents:incoming_list",
-     {"records_clerk", "unit_leader", "department_head", "specialist"}),
-    (_("Văn bản đi"), _("Dự thảo, duyệt, ký số, phát hành"), "documents:outgoing_list",
-     {"records_clerk", "unit_leader", "department_head", "specialist"}),
-    (_("Thủ tục hành chính"), _("Danh mục thủ tục, tra cứu công khai"), "procedures:catalogue", None),
-    (_("Quản lý danh mục thủ tục"), _("Nhập, xuất danh mục thủ tục (XLSX)"), "procedures:catalogue_admin",
-     {"sysadmin"}),
+    (
+        _("Tiếp nhận hồ sơ"),
+        _("Một cửa: tiếp nhận, trả kết quả, phiếu hẹn"),
+        "dossiers:intake",
+        {"onestop_officer"},
+    ),
+    (
+        _("Hồ sơ cần xử lý"),
+        _("Hàng đợi công việc theo vai trò, sắp xếp theo hạn"),
+        "dossiers:queue",
+        {"onestop_officer", "specialist", "department_head", "unit_leader", "records_clerk"},
+    ),
+    (
+        _("Thống kê, báo cáo"),
+        _("Tình hình giải quyết hồ sơ theo đơn vị, kỳ"),
+        "dossiers:stats",
+        {"unit_leader", "department_head", "onestop_officer", "sysadmin"},
+    ),
+    (
+        _("Văn bản đến"),
+        _("Đăng ký, trình, chỉ đạo, xử lý văn bản đến"),
+        "documents:incoming_list",
+        {"records_clerk", "unit_leader", "department_head", "specialist"},
+    ),
+    (
+        _("Văn bản đi"),
+        _("Dự thảo, duyệt, ký số, phát hành"),
+        "documents:outgoing_list",
+        {"records_clerk", "unit_leader", "department_head", "specialist"},
+    ),
+    (
+        _("Thủ tục hành chính"),
+        _("Danh mục thủ tục, tra cứu công khai"),
+        "procedures:catalogue",
+        None,
+    ),
+    (
+        _("Quản lý danh mục thủ tục"),
+        _("Nhập, xuất danh mục thủ tục (XLSX)"),
+        "procedures:catalogue_admin",
+        {"sysadmin"},
+    ),
     (_("Quản trị hệ thống"), _("Đơn vị, cán bộ, lịch nghỉ, danh mục"), "admin:index", {"sysadmin"}),
 ]
 
@@ -46,8 +75,11 @@ def home(request: HttpRequest) -> HttpResponse:
         except NoReverseMatch:
             continue
         modules.append({"title": title, "description": description, "url": url})
-    return render(request, "core/home.html", {"modules": modules, "staff": staff_for(request.user),
-                                              "roles": sorted(roles)})
+    return render(
+        request,
+        "core/home.html",
+        {"modules": modules, "staff": staff_for(request.user), "roles": sorted(roles)},
+    )
 
 
 def ping(request: HttpRequest) -> HttpResponse:

@@ -1,7 +1,6 @@
 """/api/v1/documents/: incoming and outgoing documents (scoped to the caller), search, and
 the import of edXML packages."""
 
-
 import datetime as dt
 from typing import Any
 
@@ -107,12 +106,22 @@ class DocumentQuery(Schema):
     date_to: dt.date | None = None
 
 
-def _filtered(request: HttpRequest, qs: QuerySet[Any], doc_type: str, params: DocumentQuery,
-              date_field: str, sender_field: str) -> QuerySet[Any]:
+def _filtered(
+    request: HttpRequest,
+    qs: QuerySet[Any],
+    doc_type: str,
+    params: DocumentQuery,
+    date_field: str,
+    sender_field: str,
+) -> QuerySet[Any]:
     if params.q:
         scope = scope_for(request.user)
-        ids = get_backend().search(params.q, doc_type=doc_type, limit=1000, filters=Filters(
-            unit_ids=None if scope.superuser else scope.member_of))
+        ids = get_backend().search(
+            params.q,
+            doc_type=doc_type,
+            limit=1000,
+            filters=Filters(unit_ids=None if scope.superuser else scope.member_of),
+        )
         qs = qs.filter(pk__in=ids)
     if params.kind:
         qs = qs.filter(kind_id=params.kind)
@@ -130,10 +139,14 @@ def _filtered(request: HttpRequest, qs: QuerySet[Any], doc_type: str, params: Do
 @router.get("/incoming", response=list[IncomingOut], summary="Văn bản đến (tìm kiếm, lọc)")
 @paginate(Pages)
 def list_incoming(request: HttpRequest, params: Query[DocumentQuery]) -> Any:
-    return _filtered(request, incoming_list(request.user), "incoming", params, "received_at", "sender_name")
+    return _filtered(
+        request, incoming_list(request.user), "incoming", params, "received_at", "sender_name"
+    )
 
 
-@router.get("/incoming/{int:doc_id}", response={200: IncomingOut, 404: ErrorOut}, summary="Một văn bản đến")
+@router.get(
+    "/incoming/{int:doc_id}", response={200: IncomingOut, 404: ErrorOut}, summary="Một văn bản đến"
+)
 def get_incoming(request: HttpRequest, doc_id: int) -> Any:
     try:
         return incoming_get_for(user=request.user, pk=doc_id)
@@ -144,11 +157,19 @@ def get_incoming(request: HttpRequest, doc_id: int) -> Any:
 @router.get("/outgoing", response=list[OutgoingOut], summary="Văn bản đi (tìm kiếm, lọc)")
 @paginate(Pages)
 def list_outgoing(request: HttpRequest, params: Query[DocumentQuery]) -> Any:
-    return _filtered(request, outgoing_list(request.user), "outgoing", params, "created_at",
-                     "drafting_unit__name")
+    return _filtered(
+        request,
+        outgoing_list(request.user),
+        "outgoing",
+        params,
+        "created_at",
+        "drafting_unit__name",
+    )
 
 
-@router.get("/outgoing/{int:doc_id}", response={200: OutgoingOut, 404: ErrorOut}, summary="Một văn bản đi")
+@router.get(
+    "/outgoing/{int:doc_id}", response={200: OutgoingOut, 404: ErrorOut}, summary="Một văn bản đi"
+)
 def get_outgoing(request: HttpRequest, doc_id: int) -> Any:
     try:
         return outgoing_get_for(user=request.user, pk=doc_id)
@@ -156,8 +177,11 @@ def get_outgoing(request: HttpRequest, doc_id: int) -> Any:
         return Status(404, {"detail": _("Không tìm thấy văn bản đi.")})
 
 
-@router.post("/incoming/edxml", response={201: IncomingOut, 400: ErrorOut, 403: ErrorOut},
-             summary="Nhận gói edXML (QCVN 102:2016) vào sổ văn bản đến")
+@router.post(
+    "/incoming/edxml",
+    response={201: IncomingOut, 400: ErrorOut, 403: ErrorOut},
+    summary="Nhận gói edXML (QCVN 102:2016) vào sổ văn bản đến",
+)
 def import_edxml(request: HttpRequest, unit: Form[str], package: File[UploadedFile]) -> Any:
     agency = unit_by_code(unit)
     if agency is None:

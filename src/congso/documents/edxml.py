@@ -129,7 +129,9 @@ class Package:
 
     @property
     def number_symbol(self) -> str:
-        return f"{self.code_number}/{self.code_notation}" if self.code_notation else self.code_number
+        return (
+            f"{self.code_number}/{self.code_notation}" if self.code_notation else self.code_number
+        )
 
 
 def _fail(message: str) -> ValidationError:
@@ -165,7 +167,7 @@ def parse_package(data: bytes) -> Package:
     element."""
     if len(data) > MAX_PACKAGE_BYTES:
         raise _fail(_("Gói edXML quá lớn."))
-    if re.search(rb"<!(DOCTYPE|ENTITY)", data[:4096 * 16], re.IGNORECASE):
+    if re.search(rb"<!(DOCTYPE|ENTITY)", data[: 4096 * 16], re.IGNORECASE):
         raise _fail(_("Gói edXML không được chứa khai báo DOCTYPE hoặc ENTITY."))
     try:
         root = ET.fromstring(data)  # noqa: S314 - DOCTYPE/ENTITY refused above
@@ -177,8 +179,10 @@ def parse_package(data: bytes) -> Package:
         raise _fail(_("Gói edXML thiếu phần tử edXMLEnvelope."))
     msg = _find(root, "edXMLHeader/MessageHeader")
     assert msg is not None
-    to = [(_text(t, "OrganId", required=False), _text(t, "OrganName", required=False))
-          for t in msg.findall(_q("To"))]
+    to = [
+        (_text(t, "OrganId", required=False), _text(t, "OrganName", required=False))
+        for t in msg.findall(_q("To"))
+    ]
     priority_text = _text(msg, "OtherInfo/Priority", required=False) or "0"
     try:
         priority = int(priority_text)
@@ -198,8 +202,11 @@ def parse_package(data: bytes) -> Package:
         code_number=_text(msg, "Code/CodeNumber"),
         code_notation=_text(msg, "Code/CodeNotation", required=False),
         place=_text(msg, "PromulgationInfo/Place", required=False),
-        promulgation_date=_date(_text(msg, "PromulgationInfo/PromulgationDate"),
-                                "PromulgationInfo/PromulgationDate", required=True),  # type: ignore[arg-type]
+        promulgation_date=_date(
+            _text(msg, "PromulgationInfo/PromulgationDate"),
+            "PromulgationInfo/PromulgationDate",
+            required=True,
+        ),  # type: ignore[arg-type]
         type_name=_text(msg, "DocumentType/TypeName", required=False),
         kind_abbreviation=_text(msg, "DocumentType/TypeAbbreviation", required=False),
         subject=_text(msg, "Subject"),
@@ -210,19 +217,27 @@ def parse_package(data: bytes) -> Package:
         pages=pages,
     )
     encoded = root.find(_q("AttachmentEncoded"))
-    for i, att in enumerate(encoded.findall(_q("Attachment")) if encoded is not None else [], start=1):
+    for i, att in enumerate(
+        encoded.findall(_q("Attachment")) if encoded is not None else [], start=1
+    ):
         where = f"AttachmentEncoded/Attachment[{i}]"
         name = _text(att, "AttachmentName", required=False) or f"tep-{i}.pdf"
         raw = re.sub(r"\s+", "", _text(att, "Value"))
         try:
             content = base64.b64decode(raw, validate=True)
         except (binascii.Error, ValueError):
-            raise _fail(_("Phần tử %(element)s/Value không phải base64 hợp lệ.") % {"element": where})
+            raise _fail(
+                _("Phần tử %(element)s/Value không phải base64 hợp lệ.") % {"element": where}
+            )
         if not content:
             raise _fail(_("Phần tử %(element)s/Value rỗng.") % {"element": where})
-        pkg.attachments.append(PackageAttachment(
-            name=re.sub(r"[^\w.\-]+", "_", name)[:200] or f"tep-{i}.pdf",
-            content_type=_text(att, "ContentType", required=False), data=content))
+        pkg.attachments.append(
+            PackageAttachment(
+                name=re.sub(r"[^\w.\-]+", "_", name)[:200] or f"tep-{i}.pdf",
+                content_type=_text(att, "ContentType", required=False),
+                data=content,
+            )
+        )
     if not pkg.attachments:
         raise _fail(_("Gói edXML thiếu tệp đính kèm (AttachmentEncoded/Attachment)."))
     return pkg

@@ -65,7 +65,11 @@ def staff_users_of(agency: Unit) -> Any:
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         staff = getattr(obj, "staff", None)
-        return f"{obj.get_full_name()} — {staff.position}" if staff and staff.position else obj.get_full_name()
+        return (
+            f"{obj.get_full_name()} — {staff.position}"
+            if staff and staff.position
+            else obj.get_full_name()
+        )
 
 
 class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -74,11 +78,19 @@ class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class IncomingFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm kiếm"), required=False,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("trích yếu, số ký hiệu, nơi gửi…")}))
-    kind = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentKind.objects.all(), required=False)
-    status = forms.ChoiceField(label=_("Trạng thái"), required=False,
-                               choices=[("", _("Tất cả")), *IncomingStatus.choices])
+    q = forms.CharField(
+        label=_("Tìm kiếm"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("trích yếu, số ký hiệu, nơi gửi…")}
+        ),
+    )
+    kind = forms.ModelChoiceField(
+        label=_("Loại văn bản"), queryset=DocumentKind.objects.all(), required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Trạng thái"), required=False, choices=[("", _("Tất cả")), *IncomingStatus.choices]
+    )
     sender = forms.CharField(label=_("Nơi gửi"), required=False)
     date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DateInput())
@@ -86,29 +98,45 @@ class IncomingFilterForm(forms.Form):
 
 
 class OutgoingFilterForm(IncomingFilterForm):
-    status = forms.ChoiceField(label=_("Trạng thái"), required=False,
-                               choices=[("", _("Tất cả")), *OutgoingStatus.choices])
+    status = forms.ChoiceField(
+        label=_("Trạng thái"), required=False, choices=[("", _("Tất cả")), *OutgoingStatus.choices]
+    )
     sender = forms.CharField(label=_("Đơn vị soạn thảo"), required=False)
     overdue = None  # type: ignore[assignment]
 
 
 class IncomingRegisterForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Cơ quan nhận"), queryset=Unit.objects.none())
-    received_at = forms.DateTimeField(label=_("Ngày giờ đến"), required=False,
-                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-                                      help_text=_("Để trống: thời điểm hiện tại."))
+    received_at = forms.DateTimeField(
+        label=_("Ngày giờ đến"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Để trống: thời điểm hiện tại."),
+    )
     sender_name = forms.CharField(label=_("Nơi gửi (tác giả)"), max_length=300)
     number_symbol = forms.CharField(label=_("Số, ký hiệu"), max_length=100, required=False)
     document_date = forms.DateField(label=_("Ngày văn bản"), required=False, widget=DateInput())
-    kind = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentKind.objects.all(), required=False)
-    abstract = forms.CharField(label=_("Trích yếu nội dung"), widget=forms.Textarea(attrs={"rows": 3}))
+    kind = forms.ModelChoiceField(
+        label=_("Loại văn bản"), queryset=DocumentKind.objects.all(), required=False
+    )
+    abstract = forms.CharField(
+        label=_("Trích yếu nội dung"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     signer_name = forms.CharField(label=_("Người ký"), max_length=200, required=False)
     urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, initial=Urgency.NORMAL)
-    secrecy = forms.ChoiceField(label=_("Độ mật"), choices=Secrecy.choices, initial=Secrecy.NORMAL,
-                                help_text=_("Văn bản mật được vào sổ riêng và chỉ người có tên được xem."))
-    channel = forms.ChoiceField(label=_("Hình thức"), choices=Channel.choices, initial=Channel.PAPER)
+    secrecy = forms.ChoiceField(
+        label=_("Độ mật"),
+        choices=Secrecy.choices,
+        initial=Secrecy.NORMAL,
+        help_text=_("Văn bản mật được vào sổ riêng và chỉ người có tên được xem."),
+    )
+    channel = forms.ChoiceField(
+        label=_("Hình thức"), choices=Channel.choices, initial=Channel.PAPER
+    )
     page_count = forms.IntegerField(label=_("Số trang"), min_value=1, max_value=5000, initial=1)
-    due_date = forms.DateField(label=_("Hạn trả lời (nếu văn bản yêu cầu)"), required=False, widget=DateInput())
+    due_date = forms.DateField(
+        label=_("Hạn trả lời (nếu văn bản yêu cầu)"), required=False, widget=DateInput()
+    )
     note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
     scans = MultipleFileField(label=_("Bản quét / tệp văn bản (PDF, ảnh)"), required=False)
 
@@ -139,13 +167,21 @@ class PresentForm(forms.Form):
 
 
 class DirectForm(forms.Form):
-    instruction = forms.CharField(label=_("Ý kiến chỉ đạo"), widget=forms.Textarea(attrs={"rows": 3}))
-    receiver = UserChoiceField(label=_("Người nhận xử lý"), queryset=User.objects.none(), required=False)
-    lead_unit = forms.ModelChoiceField(label=_("Đơn vị chủ trì"), queryset=Unit.objects.none(), required=False)
-    supporting_units = forms.ModelMultipleChoiceField(label=_("Đơn vị phối hợp"), queryset=Unit.objects.none(),
-                                                      required=False)
-    deadline_days = forms.IntegerField(label=_("Thời hạn (ngày làm việc)"), min_value=1, max_value=365,
-                                       required=False)
+    instruction = forms.CharField(
+        label=_("Ý kiến chỉ đạo"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    receiver = UserChoiceField(
+        label=_("Người nhận xử lý"), queryset=User.objects.none(), required=False
+    )
+    lead_unit = forms.ModelChoiceField(
+        label=_("Đơn vị chủ trì"), queryset=Unit.objects.none(), required=False
+    )
+    supporting_units = forms.ModelMultipleChoiceField(
+        label=_("Đơn vị phối hợp"), queryset=Unit.objects.none(), required=False
+    )
+    deadline_days = forms.IntegerField(
+        label=_("Thời hạn (ngày làm việc)"), min_value=1, max_value=365, required=False
+    )
 
     def __init__(self, *args: Any, agency: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -161,8 +197,9 @@ class NoteForm(forms.Form):
 
 class CompleteForm(forms.Form):
     text = forms.CharField(label=_("Kết quả xử lý"), widget=forms.Textarea(attrs={"rows": 2}))
-    reply = forms.ModelChoiceField(label=_("Văn bản trả lời"), queryset=OutgoingDocument.objects.none(),
-                                   required=False)
+    reply = forms.ModelChoiceField(
+        label=_("Văn bản trả lời"), queryset=OutgoingDocument.objects.none(), required=False
+    )
 
     def __init__(self, *args: Any, agency: Unit, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -175,8 +212,11 @@ class ReasonForm(forms.Form):
 
 
 class RecallAnswerForm(forms.Form):
-    accept = forms.TypedChoiceField(label=_("Trả lời"), coerce=lambda v: v == "1",
-                                    choices=[("1", _("Đồng ý thu hồi (15)")), ("0", _("Từ chối thu hồi (16)"))])
+    accept = forms.TypedChoiceField(
+        label=_("Trả lời"),
+        coerce=lambda v: v == "1",
+        choices=[("1", _("Đồng ý thu hồi (15)")), ("0", _("Từ chối thu hồi (16)"))],
+    )
     reason = forms.CharField(label=_("Lý do"), max_length=300, required=False)
 
 
@@ -186,23 +226,31 @@ class FileIntoForm(forms.Form):
     def __init__(self, *args: Any, agency: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["work_file"].queryset = WorkFile.objects.filter(  # type: ignore[attr-defined]
-            unit=agency, state=WorkFileState.OPEN)
+            unit=agency, state=WorkFileState.OPEN
+        )
 
 
 class OutgoingDraftForm(forms.Form):
-    drafting_unit = forms.ModelChoiceField(label=_("Đơn vị soạn thảo"), queryset=Unit.objects.none())
+    drafting_unit = forms.ModelChoiceField(
+        label=_("Đơn vị soạn thảo"), queryset=Unit.objects.none()
+    )
     kind = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentKind.objects.all())
-    abstract = forms.CharField(label=_("Trích yếu nội dung"), widget=forms.Textarea(attrs={"rows": 3}))
+    abstract = forms.CharField(
+        label=_("Trích yếu nội dung"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, initial=Urgency.NORMAL)
     secrecy = forms.ChoiceField(label=_("Độ mật"), choices=Secrecy.choices, initial=Secrecy.NORMAL)
     signer = UserChoiceField(label=_("Người ký"), queryset=User.objects.none())
     signer_position = forms.CharField(label=_("Chức vụ người ký"), max_length=150, required=False)
-    reviewers = UserMultipleChoiceField(label=_("Người duyệt (theo thứ tự danh sách)"),
-                                        queryset=User.objects.none(), required=False)
+    reviewers = UserMultipleChoiceField(
+        label=_("Người duyệt (theo thứ tự danh sách)"), queryset=User.objects.none(), required=False
+    )
     draft = forms.FileField(label=_("Tệp dự thảo (DOCX hoặc PDF)"))
     due_date = forms.DateField(label=_("Hạn trả lời"), required=False, widget=DateInput())
     copies = forms.IntegerField(label=_("Số lượng bản"), min_value=1, max_value=1000, initial=1)
-    keeping_unit = forms.CharField(label=_("Đơn vị, người nhận bản lưu"), max_length=200, required=False)
+    keeping_unit = forms.CharField(
+        label=_("Đơn vị, người nhận bản lưu"), max_length=200, required=False
+    )
 
     def __init__(self, *args: Any, units: Any, agency: Unit | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -213,17 +261,27 @@ class OutgoingDraftForm(forms.Form):
 
 
 class SignForm(forms.Form):
-    pdf = forms.FileField(label=_("Bản PDF cuối cùng (bắt buộc nếu dự thảo là DOCX)"), required=False)
-    pin = forms.CharField(label=_("Mã PIN ký số"), strip=True, widget=forms.PasswordInput(
-        attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": "8"}))
+    pdf = forms.FileField(
+        label=_("Bản PDF cuối cùng (bắt buộc nếu dự thảo là DOCX)"), required=False
+    )
+    pin = forms.CharField(
+        label=_("Mã PIN ký số"),
+        strip=True,
+        widget=forms.PasswordInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": "8"}
+        ),
+    )
 
 
 class IssueForm(forms.Form):
-    units = forms.ModelMultipleChoiceField(label=_("Nơi nhận trong hệ thống"), queryset=Unit.objects.none(),
-                                           required=False)
+    units = forms.ModelMultipleChoiceField(
+        label=_("Nơi nhận trong hệ thống"), queryset=Unit.objects.none(), required=False
+    )
     external = forms.CharField(
-        label=_("Nơi nhận bên ngoài (mỗi dòng: tên | mã định danh)"), required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Sở Tư pháp Hà Nội | G01.30"}))
+        label=_("Nơi nhận bên ngoài (mỗi dòng: tên | mã định danh)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Sở Tư pháp Hà Nội | G01.30"}),
+    )
 
     def __init__(self, *args: Any, agency: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -240,12 +298,18 @@ class IssueForm(forms.Form):
 
 class WorkFileForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Cơ quan"), queryset=Unit.objects.none())
-    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100,
-                              initial=lambda: timezone.localdate().year)
+    year = forms.IntegerField(
+        label=_("Năm"), min_value=2000, max_value=2100, initial=lambda: timezone.localdate().year
+    )
     code = forms.CharField(label=_("Số, ký hiệu hồ sơ"), max_length=50)
     title = forms.CharField(label=_("Tiêu đề hồ sơ"), max_length=300)
-    retention_years = forms.IntegerField(label=_("Thời hạn bảo quản (năm)"), min_value=1, max_value=100,
-                                         required=False, help_text=_("Để trống: vĩnh viễn."))
+    retention_years = forms.IntegerField(
+        label=_("Thời hạn bảo quản (năm)"),
+        min_value=1,
+        max_value=100,
+        required=False,
+        help_text=_("Để trống: vĩnh viễn."),
+    )
 
     def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -259,8 +323,11 @@ class DossierIntoFileForm(forms.Form):
     title = forms.CharField(label=_("Tên hồ sơ"), max_length=300, required=False)
 
 
-REGISTER_CHOICES = [("den", _("Sổ đăng ký văn bản đến")), ("di", _("Sổ đăng ký văn bản đi")),
-                    ("theo-doi", _("Sổ theo dõi giải quyết văn bản đến"))]
+REGISTER_CHOICES = [
+    ("den", _("Sổ đăng ký văn bản đến")),
+    ("di", _("Sổ đăng ký văn bản đi")),
+    ("theo-doi", _("Sổ theo dõi giải quyết văn bản đến")),
+]
 
 
 class RegisterForm(forms.Form):
@@ -269,8 +336,11 @@ class RegisterForm(forms.Form):
     date_from = forms.DateField(label=_("Từ ngày"), widget=DateInput())
     date_to = forms.DateField(label=_("Đến ngày"), widget=DateInput())
     series = forms.ChoiceField(label=_("Loại sổ"), choices=Series.choices, initial=Series.NORMAL)
-    format = forms.ChoiceField(label=_("Định dạng"), choices=[("html", _("Xem trên trang")), ("pdf", "PDF"),
-                                                             ("xlsx", "XLSX")], initial="html")
+    format = forms.ChoiceField(
+        label=_("Định dạng"),
+        choices=[("html", _("Xem trên trang")), ("pdf", "PDF"), ("xlsx", "XLSX")],
+        initial="html",
+    )
 
     def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

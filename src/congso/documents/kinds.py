@@ -6,14 +6,35 @@ databases flushed between transactional tests lose migration data)."""
 from __future__ import annotations
 
 KINDS = [
-    ("Nghị quyết (cá biệt)", "NQ"), ("Quyết định (cá biệt)", "QĐ"), ("Chỉ thị", "CT"),
-    ("Quy chế", "QC"), ("Quy định", "QyĐ"), ("Thông cáo", "TC"), ("Thông báo", "TB"),
-    ("Hướng dẫn", "HD"), ("Chương trình", "CTr"), ("Kế hoạch", "KH"), ("Phương án", "PA"),
-    ("Đề án", "ĐA"), ("Dự án", "DA"), ("Báo cáo", "BC"), ("Biên bản", "BB"), ("Tờ trình", "TTr"),
-    ("Hợp đồng", "HĐ"), ("Công văn", ""), ("Công điện", "CĐ"), ("Bản ghi nhớ", "GN"),
-    ("Bản thỏa thuận", "TTh"), ("Giấy ủy quyền", "GUQ"), ("Giấy mời", "GM"),
-    ("Giấy giới thiệu", "GGT"), ("Giấy nghỉ phép", "NP"), ("Phiếu gửi", "PG"),
-    ("Phiếu chuyển", "PC"), ("Phiếu báo", "PB"), ("Thư công", ""),
+    ("Nghị quyết (cá biệt)", "NQ"),
+    ("Quyết định (cá biệt)", "QĐ"),
+    ("Chỉ thị", "CT"),
+    ("Quy chế", "QC"),
+    ("Quy định", "QyĐ"),
+    ("Thông cáo", "TC"),
+    ("Thông báo", "TB"),
+    ("Hướng dẫn", "HD"),
+    ("Chương trình", "CTr"),
+    ("Kế hoạch", "KH"),
+    ("Phương án", "PA"),
+    ("Đề án", "ĐA"),
+    ("Dự án", "DA"),
+    ("Báo cáo", "BC"),
+    ("Biên bản", "BB"),
+    ("Tờ trình", "TTr"),
+    ("Hợp đồng", "HĐ"),
+    ("Công văn", ""),
+    ("Công điện", "CĐ"),
+    ("Bản ghi nhớ", "GN"),
+    ("Bản thỏa thuận", "TTh"),
+    ("Giấy ủy quyền", "GUQ"),
+    ("Giấy mời", "GM"),
+    ("Giấy giới thiệu", "GGT"),
+    ("Giấy nghỉ phép", "NP"),
+    ("Phiếu gửi", "PG"),
+    ("Phiếu chuyển", "PC"),
+    ("Phiếu báo", "PB"),
+    ("Thư công", ""),
 ]
 
 
@@ -22,7 +43,10 @@ def document_kinds_ensure() -> int:
     from .models import DocumentKind
 
     existing = set(DocumentKind.objects.values_list("name", flat=True))
-    missing = [DocumentKind(name=name, abbreviation=abbreviation, order=order)
-               for order, (name, abbreviation) in enumerate(KINDS, start=1) if name not in existing]
+    missing = [
+        DocumentKind(name=name, abbreviation=abbreviation, order=order)
+        for order, (name, abbreviation) in enumerate(KINDS, start=1)
+        if name not in existing
+    ]
     DocumentKind.objects.bulk_create(missing)
     return len(missing)

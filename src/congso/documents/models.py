@@ -73,8 +73,11 @@ class NumberCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["unit", "year", "direction", "series"],
-                                               name="documents_counter_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "direction", "series"], name="documents_counter_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.year}/{self.direction}/{self.series}: {self.last}"
@@ -98,57 +101,112 @@ class IncomingStatus(models.TextChoices):
 class IncomingDocument(models.Model):
     """A document received by an agency, with every column of the incoming register."""
 
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="incoming_documents",
-                             verbose_name=_("cơ quan nhận"))
+    unit = models.ForeignKey(
+        "org.Unit",
+        on_delete=models.PROTECT,
+        related_name="incoming_documents",
+        verbose_name=_("cơ quan nhận"),
+    )
     # The agency responsible now: the registering unit, or its successor after a merge (the
     # number stays in the register of ``unit``, so ``unit`` itself never changes).
-    holder = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("cơ quan đang xử lý"))
+    holder = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("cơ quan đang xử lý")
+    )
     year = models.PositiveSmallIntegerField(_("năm"))
     series = models.CharField(_("sổ"), max_length=8, choices=Series.choices, default=Series.NORMAL)
     number = models.PositiveIntegerField(_("số đến"))
     received_at = models.DateTimeField(_("ngày giờ đến"))
     sender_name = models.CharField(_("nơi gửi"), max_length=300)
-    sender_unit = models.ForeignKey("org.Unit", on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("cơ quan gửi trong hệ thống"))
+    sender_unit = models.ForeignKey(
+        "org.Unit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cơ quan gửi trong hệ thống"),
+    )
     sender_organ_id = models.CharField(_("mã định danh nơi gửi"), max_length=35, blank=True)
     number_symbol = models.CharField(_("số, ký hiệu"), max_length=100, blank=True)
     document_date = models.DateField(_("ngày văn bản"), null=True, blank=True)
-    kind = models.ForeignKey(DocumentKind, on_delete=models.PROTECT, null=True, blank=True,
-                             verbose_name=_("loại văn bản"))
+    kind = models.ForeignKey(
+        DocumentKind,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("loại văn bản"),
+    )
     abstract = models.TextField(_("trích yếu"))
     signer_name = models.CharField(_("người ký"), max_length=200, blank=True)
-    urgency = models.CharField(_("độ khẩn"), max_length=12, choices=Urgency.choices,
-                               default=Urgency.NORMAL)
-    secrecy = models.CharField(_("độ mật"), max_length=12, choices=Secrecy.choices,
-                               default=Secrecy.NORMAL)
-    channel = models.CharField(_("hình thức"), max_length=10, choices=Channel.choices,
-                               default=Channel.PAPER)
+    urgency = models.CharField(
+        _("độ khẩn"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    secrecy = models.CharField(
+        _("độ mật"), max_length=12, choices=Secrecy.choices, default=Secrecy.NORMAL
+    )
+    channel = models.CharField(
+        _("hình thức"), max_length=10, choices=Channel.choices, default=Channel.PAPER
+    )
     page_count = models.PositiveSmallIntegerField(_("số trang"), default=1)
     due_date = models.DateField(_("hạn trả lời (theo văn bản)"), null=True, blank=True)
     # Register columns filled when the document is handed to the handling unit or person.
     handover_date = models.DateField(_("ngày chuyển"), null=True, blank=True)
     receipt_note = models.CharField(_("ký nhận"), max_length=200, blank=True)
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
-    status = models.CharField(_("trạng thái"), max_length=12, choices=IncomingStatus.choices,
-                              default=IncomingStatus.REGISTERED, db_index=True)
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                      null=True, blank=True, related_name="+",
-                                      verbose_name=_("văn thư vào sổ"))
-    presented_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                     null=True, blank=True, related_name="+",
-                                     verbose_name=_("trình lãnh đạo"))
-    handler = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                blank=True, related_name="+", verbose_name=_("người xử lý"))
-    handling_unit = models.ForeignKey("org.Unit", on_delete=models.SET_NULL, null=True, blank=True,
-                                      related_name="+", verbose_name=_("đơn vị chủ trì"))
-    handling_due_at = models.DateTimeField(_("hạn giải quyết"), null=True, blank=True, db_index=True)
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=12,
+        choices=IncomingStatus.choices,
+        default=IncomingStatus.REGISTERED,
+        db_index=True,
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("văn thư vào sổ"),
+    )
+    presented_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("trình lãnh đạo"),
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người xử lý"),
+    )
+    handling_unit = models.ForeignKey(
+        "org.Unit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("đơn vị chủ trì"),
+    )
+    handling_due_at = models.DateTimeField(
+        _("hạn giải quyết"), null=True, blank=True, db_index=True
+    )
     completed_at = models.DateTimeField(_("ngày hoàn thành"), null=True, blank=True)
-    reply = models.ForeignKey("OutgoingDocument", on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="answers", verbose_name=_("văn bản trả lời"))
+    reply = models.ForeignKey(
+        "OutgoingDocument",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="answers",
+        verbose_name=_("văn bản trả lời"),
+    )
     # Set when the document came from another agency inside CongSo.
-    source = models.ForeignKey("Recipient", on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="copies")
+    source = models.ForeignKey(
+        "Recipient", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
+    )
     recall_requested = models.BooleanField(_("bên gửi đề nghị thu hồi"), default=False)
     reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -157,8 +215,11 @@ class IncomingDocument(models.Model):
         verbose_name = _("văn bản đến")
         verbose_name_plural = _("văn bản đến")
         ordering = ["-year", "-number"]
-        constraints = [models.UniqueConstraint(fields=["unit", "year", "series", "number"],
-                                               name="documents_incoming_number_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "series", "number"], name="documents_incoming_number_unique"
+            )
+        ]
         indexes = [models.Index(fields=["unit", "received_at"])]
 
     def __str__(self) -> str:
@@ -176,10 +237,20 @@ class Attachment(models.Model):
     """A file of a document: the scan of a paper letter, an electronic file, a draft or the
     signed PDF. ``text`` holds what the search index read from it (text layer or OCR)."""
 
-    incoming = models.ForeignKey(IncomingDocument, on_delete=models.CASCADE, null=True, blank=True,
-                                 related_name="attachments")
-    outgoing = models.ForeignKey("OutgoingDocument", on_delete=models.CASCADE, null=True,
-                                 blank=True, related_name="attachments")
+    incoming = models.ForeignKey(
+        IncomingDocument,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    outgoing = models.ForeignKey(
+        "OutgoingDocument",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
     file = models.FileField(_("tệp"), upload_to="documents/%Y/%m/")
     name = models.CharField(_("tên tệp"), max_length=255)
     content_type = models.CharField(max_length=100, blank=True)
@@ -197,19 +268,38 @@ class Attachment(models.Model):
 class Assignment(models.Model):
     """A leader's direction on an incoming document (ý kiến chỉ đạo)."""
 
-    incoming = models.ForeignKey(IncomingDocument, on_delete=models.CASCADE,
-                                 related_name="directions")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                           verbose_name=_("lãnh đạo chỉ đạo"))
-    receiver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                 blank=True, related_name="+", verbose_name=_("người nhận xử lý"))
-    lead_unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+", verbose_name=_("đơn vị chủ trì"))
-    supporting_units = models.ManyToManyField("org.Unit", blank=True, related_name="+",
-                                              verbose_name=_("đơn vị phối hợp"))
+    incoming = models.ForeignKey(
+        IncomingDocument, on_delete=models.CASCADE, related_name="directions"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("lãnh đạo chỉ đạo"),
+    )
+    receiver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người nhận xử lý"),
+    )
+    lead_unit = models.ForeignKey(
+        "org.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("đơn vị chủ trì"),
+    )
+    supporting_units = models.ManyToManyField(
+        "org.Unit", blank=True, related_name="+", verbose_name=_("đơn vị phối hợp")
+    )
     instruction = models.TextField(_("ý kiến chỉ đạo"))
-    deadline_days = models.PositiveSmallIntegerField(_("thời hạn (ngày làm việc)"), null=True,
-                                                     blank=True)
+    deadline_days = models.PositiveSmallIntegerField(
+        _("thời hạn (ngày làm việc)"), null=True, blank=True
+    )
     due_at = models.DateTimeField(_("hạn giải quyết"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -251,21 +341,34 @@ class OutgoingStatus(models.TextChoices):
 class OutgoingDocument(models.Model):
     """A document an agency drafts, approves, signs, numbers and issues."""
 
-    agency = models.ForeignKey("org.Unit", on_delete=models.PROTECT,
-                               related_name="outgoing_documents", verbose_name=_("cơ quan ban hành"))
-    drafting_unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+",
-                                      verbose_name=_("đơn vị soạn thảo"))
+    agency = models.ForeignKey(
+        "org.Unit",
+        on_delete=models.PROTECT,
+        related_name="outgoing_documents",
+        verbose_name=_("cơ quan ban hành"),
+    )
+    drafting_unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị soạn thảo")
+    )
     kind = models.ForeignKey(DocumentKind, on_delete=models.PROTECT, verbose_name=_("loại văn bản"))
     abstract = models.TextField(_("trích yếu"))
-    urgency = models.CharField(_("độ khẩn"), max_length=12, choices=Urgency.choices,
-                               default=Urgency.NORMAL)
-    secrecy = models.CharField(_("độ mật"), max_length=12, choices=Secrecy.choices,
-                               default=Secrecy.NORMAL)
-    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("người ký"))
+    urgency = models.CharField(
+        _("độ khẩn"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    secrecy = models.CharField(
+        _("độ mật"), max_length=12, choices=Secrecy.choices, default=Secrecy.NORMAL
+    )
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người ký"),
+    )
     signer_position = models.CharField(_("chức vụ người ký"), max_length=150, blank=True)
     draft = models.FileField(_("dự thảo"), upload_to="documents/drafts/%Y/%m/", blank=True)
-    final_pdf = models.FileField(_("bản PDF đã ký"), upload_to="documents/signed/%Y/%m/", blank=True)
+    final_pdf = models.FileField(
+        _("bản PDF đã ký"), upload_to="documents/signed/%Y/%m/", blank=True
+    )
     due_date = models.DateField(_("hạn trả lời"), null=True, blank=True)
     page_count = models.PositiveSmallIntegerField(_("số trang"), default=1)
     copies = models.PositiveSmallIntegerField(_("số lượng bản"), default=1)
@@ -277,21 +380,39 @@ class OutgoingDocument(models.Model):
     signed_at = models.DateTimeField(_("thời điểm ký"), null=True, blank=True)
     issued_at = models.DateTimeField(_("ngày phát hành"), null=True, blank=True)
     place = models.CharField(_("địa danh"), max_length=100, blank=True)
-    status = models.CharField(_("trạng thái"), max_length=18, choices=OutgoingStatus.choices,
-                              default=OutgoingStatus.DRAFT, db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("người soạn"))
-    reply_to = models.ForeignKey(IncomingDocument, on_delete=models.SET_NULL, null=True,
-                                 blank=True, related_name="replies",
-                                 verbose_name=_("trả lời văn bản đến"))
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=18,
+        choices=OutgoingStatus.choices,
+        default=OutgoingStatus.DRAFT,
+        db_index=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người soạn"),
+    )
+    reply_to = models.ForeignKey(
+        IncomingDocument,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("trả lời văn bản đến"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("văn bản đi")
         verbose_name_plural = _("văn bản đi")
         ordering = ["-created_at", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["agency", "year", "series", "number"],
-                                               name="documents_outgoing_number_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year", "series", "number"],
+                name="documents_outgoing_number_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.number_symbol or _('(chưa cấp số)')} — {self.abstract[:80]}"
@@ -307,8 +428,11 @@ class OutgoingDocument(models.Model):
         return self.secrecy != Secrecy.NORMAL
 
     def search_fields(self) -> dict[str, str]:
-        return {"title": self.abstract, "symbol": self.number_symbol,
-                "sender": self.drafting_unit.name if self.drafting_unit_id else ""}
+        return {
+            "title": self.abstract,
+            "symbol": self.number_symbol,
+            "sender": self.drafting_unit.name if self.drafting_unit_id else "",
+        }
 
 
 class ReviewDecision(models.TextChoices):
@@ -323,10 +447,15 @@ class ReviewStep(models.Model):
     outgoing = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="reviews")
     order = models.PositiveSmallIntegerField()
     round = models.PositiveSmallIntegerField(default=1)
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("người duyệt"))
-    decision = models.CharField(max_length=10, choices=ReviewDecision.choices,
-                                default=ReviewDecision.PENDING)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người duyệt"),
+    )
+    decision = models.CharField(
+        max_length=10, choices=ReviewDecision.choices, default=ReviewDecision.PENDING
+    )
     note = models.TextField(_("ý kiến"), blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
@@ -355,9 +484,17 @@ class Recipient(models.Model):
     """A recipient of an issued document: an agency in CongSo (``unit``) or outside (name and
     organ id, reached by an edXML package). ``status`` is the last status packet's code."""
 
-    outgoing = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="recipients")
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="+", verbose_name=_("cơ quan nhận trong hệ thống"))
+    outgoing = models.ForeignKey(
+        OutgoingDocument, on_delete=models.CASCADE, related_name="recipients"
+    )
+    unit = models.ForeignKey(
+        "org.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cơ quan nhận trong hệ thống"),
+    )
     name = models.CharField(_("tên nơi nhận"), max_length=300)
     organ_id = models.CharField(_("mã định danh"), max_length=35, blank=True)
     status = models.CharField(max_length=2, choices=PacketCode.choices, blank=True)
@@ -400,20 +537,27 @@ class WorkFileState(models.TextChoices):
 class WorkFile(models.Model):
     """A work file (hồ sơ công việc) of the agency's annual file plan."""
 
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="work_files",
-                             verbose_name=_("cơ quan"))
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="work_files", verbose_name=_("cơ quan")
+    )
     year = models.PositiveSmallIntegerField(_("năm"))
     code = models.CharField(_("số, ký hiệu hồ sơ"), max_length=50)
     title = models.CharField(_("tiêu đề hồ sơ"), max_length=300)
     # None means permanent (vĩnh viễn).
-    retention_years = models.PositiveSmallIntegerField(_("thời hạn bảo quản (năm)"), null=True,
-                                                       blank=True)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                              verbose_name=_("người lập hồ sơ"))
+    retention_years = models.PositiveSmallIntegerField(
+        _("thời hạn bảo quản (năm)"), null=True, blank=True
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người lập hồ sơ"),
+    )
     started_on = models.DateField(_("ngày mở"))
     ended_on = models.DateField(_("ngày đóng"), null=True, blank=True)
-    state = models.CharField(_("trạng thái"), max_length=10, choices=WorkFileState.choices,
-                             default=WorkFileState.OPEN)
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=WorkFileState.choices, default=WorkFileState.OPEN
+    )
     archived_on = models.DateField(_("ngày nộp lưu"), null=True, blank=True)
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
 
@@ -421,8 +565,11 @@ class WorkFile(models.Model):
         verbose_name = _("hồ sơ công việc")
         verbose_name_plural = _("hồ sơ công việc")
         ordering = ["-year", "code"]
-        constraints = [models.UniqueConstraint(fields=["unit", "year", "code"],
-                                               name="documents_workfile_code_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "code"], name="documents_workfile_code_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.title}"
@@ -439,7 +586,9 @@ class WorkFile(models.Model):
 
     @property
     def retention_label(self) -> str:
-        return str(_("Vĩnh viễn")) if self.retention_years is None else f"{self.retention_years} năm"
+        return (
+            str(_("Vĩnh viễn")) if self.retention_years is None else f"{self.retention_years} năm"
+        )
 
 
 class WorkFileItem(models.Model):
@@ -447,10 +596,12 @@ class WorkFileItem(models.Model):
     (kind, code) so this app does not depend on the dossiers app's models (ADR 0052)."""
 
     work_file = models.ForeignKey(WorkFile, on_delete=models.CASCADE, related_name="items")
-    incoming = models.ForeignKey(IncomingDocument, on_delete=models.CASCADE, null=True, blank=True,
-                                 related_name="file_items")
-    outgoing = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, null=True, blank=True,
-                                 related_name="file_items")
+    incoming = models.ForeignKey(
+        IncomingDocument, on_delete=models.CASCADE, null=True, blank=True, related_name="file_items"
+    )
+    outgoing = models.ForeignKey(
+        OutgoingDocument, on_delete=models.CASCADE, null=True, blank=True, related_name="file_items"
+    )
     item_kind = models.CharField(max_length=20, blank=True)  # "dossier"
     item_code = models.CharField(max_length=60, blank=True)
     title = models.CharField(max_length=300, blank=True)
@@ -459,10 +610,16 @@ class WorkFileItem(models.Model):
     class Meta:
         ordering = ["added_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["work_file", "incoming"], condition=models.Q(incoming__isnull=False),
-                                    name="documents_fileitem_incoming_unique"),
-            models.UniqueConstraint(fields=["work_file", "outgoing"], condition=models.Q(outgoing__isnull=False),
-                                    name="documents_fileitem_outgoing_unique"),
+            models.UniqueConstraint(
+                fields=["work_file", "incoming"],
+                condition=models.Q(incoming__isnull=False),
+                name="documents_fileitem_incoming_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["work_file", "outgoing"],
+                condition=models.Q(outgoing__isnull=False),
+                name="documents_fileitem_outgoing_unique",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -58,23 +58,35 @@ def _period(qs: QuerySet[Any], field: str, date_from: dt.date, date_to: dt.date)
     return qs.filter(**{f"{field}__date__gte": date_from, f"{field}__date__lte": date_to})
 
 
-def incoming_rows(user: Any, unit: Unit, date_from: dt.date, date_to: dt.date,
-                  series: str = Series.NORMAL) -> QuerySet[IncomingDocument]:
+def incoming_rows(
+    user: Any, unit: Unit, date_from: dt.date, date_to: dt.date, series: str = Series.NORMAL
+) -> QuerySet[IncomingDocument]:
     qs = incoming_visible(user).filter(unit=unit, series=series)
-    return (_period(qs, "received_at", date_from, date_to)
-            .select_related("kind", "handling_unit", "handler", "reply")
-            .prefetch_related(Prefetch("directions", queryset=Assignment.objects.select_related(
-                "lead_unit", "receiver").order_by("created_at")))
-            .order_by("year", "number"))
+    return (
+        _period(qs, "received_at", date_from, date_to)
+        .select_related("kind", "handling_unit", "handler", "reply")
+        .prefetch_related(
+            Prefetch(
+                "directions",
+                queryset=Assignment.objects.select_related("lead_unit", "receiver").order_by(
+                    "created_at"
+                ),
+            )
+        )
+        .order_by("year", "number")
+    )
 
 
-def outgoing_rows(user: Any, unit: Unit, date_from: dt.date, date_to: dt.date,
-                  series: str = Series.NORMAL) -> QuerySet[OutgoingDocument]:
+def outgoing_rows(
+    user: Any, unit: Unit, date_from: dt.date, date_to: dt.date, series: str = Series.NORMAL
+) -> QuerySet[OutgoingDocument]:
     qs = outgoing_visible(user).filter(agency=unit, series=series, number__isnull=False)
-    return (_period(qs, "signed_at", date_from, date_to)
-            .select_related("kind", "signer")
-            .prefetch_related(Prefetch("recipients", queryset=Recipient.objects.order_by("pk")))
-            .order_by("year", "number"))
+    return (
+        _period(qs, "signed_at", date_from, date_to)
+        .select_related("kind", "signer")
+        .prefetch_related(Prefetch("recipients", queryset=Recipient.objects.order_by("pk")))
+        .order_by("year", "number")
+    )
 
 
 def _receiver(doc: IncomingDocument) -> str:
@@ -86,31 +98,87 @@ def _receiver(doc: IncomingDocument) -> str:
     return "; ".join(parts)
 
 
-def build(kind: str, user: Any, unit: Unit, date_from: dt.date, date_to: dt.date,
-          series: str = Series.NORMAL) -> Register:
+def build(
+    kind: str,
+    user: Any,
+    unit: Unit,
+    date_from: dt.date,
+    date_to: dt.date,
+    series: str = Series.NORMAL,
+) -> Register:
     """Collect the rows of one register (a fixed number of queries whatever the period)."""
     if kind == "den":
-        columns = [_("Ngày đến"), _("Số đến"), _("Tác giả"), _("Số, ký hiệu"), _("Ngày tháng"),
-                   _("Tên loại và trích yếu nội dung"), _("Đơn vị hoặc người nhận"),
-                   _("Ngày chuyển"), _("Ký nhận"), _("Ghi chú")]
+        columns = [
+            _("Ngày đến"),
+            _("Số đến"),
+            _("Tác giả"),
+            _("Số, ký hiệu"),
+            _("Ngày tháng"),
+            _("Tên loại và trích yếu nội dung"),
+            _("Đơn vị hoặc người nhận"),
+            _("Ngày chuyển"),
+            _("Ký nhận"),
+            _("Ghi chú"),
+        ]
         widths: list[float] = [20, 14, 32, 24, 18, 62, 34, 18, 20, 25]
-        rows = [[_d(d.received_at), str(d.number), d.sender_name, d.number_symbol, _d(d.document_date),
-                 f"{d.kind.name if d.kind else ''}: {d.abstract}".lstrip(": "), _receiver(d),
-                 _d(d.handover_date), d.receipt_note, d.note]
-                for d in incoming_rows(user, unit, date_from, date_to, series)]
+        rows = [
+            [
+                _d(d.received_at),
+                str(d.number),
+                d.sender_name,
+                d.number_symbol,
+                _d(d.document_date),
+                f"{d.kind.name if d.kind else ''}: {d.abstract}".lstrip(": "),
+                _receiver(d),
+                _d(d.handover_date),
+                d.receipt_note,
+                d.note,
+            ]
+            for d in incoming_rows(user, unit, date_from, date_to, series)
+        ]
     elif kind == "di":
-        columns = [_("Số, ký hiệu văn bản"), _("Ngày tháng văn bản"), _("Tên loại và trích yếu nội dung"),
-                   _("Người ký"), _("Nơi nhận văn bản"), _("Đơn vị, người nhận bản lưu"),
-                   _("Số lượng bản"), _("Ngày chuyển"), _("Ký nhận"), _("Ghi chú")]
+        columns = [
+            _("Số, ký hiệu văn bản"),
+            _("Ngày tháng văn bản"),
+            _("Tên loại và trích yếu nội dung"),
+            _("Người ký"),
+            _("Nơi nhận văn bản"),
+            _("Đơn vị, người nhận bản lưu"),
+            _("Số lượng bản"),
+            _("Ngày chuyển"),
+            _("Ký nhận"),
+            _("Ghi chú"),
+        ]
         widths = [26, 18, 66, 30, 46, 28, 14, 18, 18, 23]
-        rows = [[d.number_symbol, _d(d.signed_at), f"{d.kind.name}: {d.abstract}", d.signer.get_full_name(),
-                 "; ".join(r.name for r in d.recipients.all()), d.keeping_unit, str(d.copies),
-                 _d(d.issued_at), "", d.get_status_display() if d.status in ("recalled", "recall_requested") else ""]
-                for d in outgoing_rows(user, unit, date_from, date_to, series)]
+        rows = [
+            [
+                d.number_symbol,
+                _d(d.signed_at),
+                f"{d.kind.name}: {d.abstract}",
+                d.signer.get_full_name(),
+                "; ".join(r.name for r in d.recipients.all()),
+                d.keeping_unit,
+                str(d.copies),
+                _d(d.issued_at),
+                "",
+                d.get_status_display() if d.status in ("recalled", "recall_requested") else "",
+            ]
+            for d in outgoing_rows(user, unit, date_from, date_to, series)
+        ]
     elif kind == "theo-doi":
-        columns = [_("Số đến"), _("Ngày đến"), _("Tác giả"), _("Số, ký hiệu"), _("Trích yếu nội dung"),
-                   _("Đơn vị hoặc người nhận"), _("Ý kiến chỉ đạo"), _("Thời hạn giải quyết"),
-                   _("Tiến độ giải quyết"), _("Số, ký hiệu văn bản trả lời"), _("Ghi chú")]
+        columns = [
+            _("Số đến"),
+            _("Ngày đến"),
+            _("Tác giả"),
+            _("Số, ký hiệu"),
+            _("Trích yếu nội dung"),
+            _("Đơn vị hoặc người nhận"),
+            _("Ý kiến chỉ đạo"),
+            _("Thời hạn giải quyết"),
+            _("Tiến độ giải quyết"),
+            _("Số, ký hiệu văn bản trả lời"),
+            _("Ghi chú"),
+        ]
         widths = [13, 18, 28, 22, 50, 30, 40, 20, 22, 22, 12]
         rows = []
         docs = list(incoming_rows(user, unit, date_from, date_to, series))
@@ -118,15 +186,27 @@ def build(kind: str, user: Any, unit: Unit, date_from: dt.date, date_to: dt.date
         replies = outgoing_ids_visible(user, {d.reply_id for d in docs if d.reply_id})
         for d in docs:
             directions = list(d.directions.all())
-            rows.append([str(d.number), _d(d.received_at), d.sender_name, d.number_symbol, d.abstract,
-                         _receiver(d), "\n".join(a.instruction for a in directions),
-                         _d(d.handling_due_at), d.get_status_display(),
-                         d.reply.number_symbol if d.reply and d.reply_id in replies else "",
-                         d.note])
+            rows.append(
+                [
+                    str(d.number),
+                    _d(d.received_at),
+                    d.sender_name,
+                    d.number_symbol,
+                    d.abstract,
+                    _receiver(d),
+                    "\n".join(a.instruction for a in directions),
+                    _d(d.handling_due_at),
+                    d.get_status_display(),
+                    d.reply.number_symbol if d.reply and d.reply_id in replies else "",
+                    d.note,
+                ]
+            )
     else:
         raise ValueError(kind)
     title = str(KINDS[kind]) + (str(_(" (MẬT)")) if series == Series.SECRET else "")
-    return Register(kind, title, [str(c) for c in columns], widths, rows, unit, date_from, date_to, series)
+    return Register(
+        kind, title, [str(c) for c in columns], widths, rows, unit, date_from, date_to, series
+    )
 
 
 def to_pdf(reg: Register) -> bytes:
@@ -135,11 +215,17 @@ def to_pdf(reg: Register) -> bytes:
     story: list[Any] = [
         pdf.national_header(parent, reg.unit.name),
         pdf.p(reg.title, "title"),
-        pdf.p(_("Từ ngày %(a)s đến ngày %(b)s") % {"a": _d(reg.date_from), "b": _d(reg.date_to)},
-              "center_italic"),
+        pdf.p(
+            _("Từ ngày %(a)s đến ngày %(b)s") % {"a": _d(reg.date_from), "b": _d(reg.date_to)},
+            "center_italic",
+        ),
         pdf.p(" "),
     ]
-    rows: list[Sequence[str]] = [reg.columns, [f"({i})" for i in range(1, len(reg.columns) + 1)], *reg.rows]
+    rows: list[Sequence[str]] = [
+        reg.columns,
+        [f"({i})" for i in range(1, len(reg.columns) + 1)],
+        *reg.rows,
+    ]
     story.append(pdf.grid(rows, [w * mm for w in reg.widths_mm], header_rows=2))
     if not reg.rows:
         story.append(pdf.p(_("Không có văn bản trong kỳ."), "center_italic"))

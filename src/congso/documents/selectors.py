@@ -82,12 +82,18 @@ def incoming_visible(user: Any) -> QuerySet[IncomingDocument]:
         return qs
     if not getattr(user, "is_authenticated", False):
         return qs.none()
-    named = (Q(registered_by=user) | Q(presented_to=user) | Q(handler=user)
-             | Q(pk__in=Assignment.objects.filter(Q(by=user) | Q(receiver=user)).values("incoming_id")))
+    named = (
+        Q(registered_by=user)
+        | Q(presented_to=user)
+        | Q(handler=user)
+        | Q(pk__in=Assignment.objects.filter(Q(by=user) | Q(receiver=user)).values("incoming_id"))
+    )
     units = list(scope.unit_ids)
-    through_units = (Q(handling_unit_id__in=units)
-                     | Q(pk__in=Assignment.objects.filter(
-                         Q(lead_unit_id__in=units) | Q(supporting_units__in=units)).values("incoming_id")))
+    through_units = Q(handling_unit_id__in=units) | Q(
+        pk__in=Assignment.objects.filter(
+            Q(lead_unit_id__in=units) | Q(supporting_units__in=units)
+        ).values("incoming_id")
+    )
     open_ = Q(secrecy=Secrecy.NORMAL) & (Q(holder_id__in=list(scope.agency_wide)) | through_units)
     return qs.filter(open_ | named)
 
@@ -99,32 +105,45 @@ def outgoing_visible(user: Any) -> QuerySet[OutgoingDocument]:
         return qs
     if not getattr(user, "is_authenticated", False):
         return qs.none()
-    named = (Q(created_by=user) | Q(signer=user)
-             | Q(pk__in=ReviewStep.objects.filter(reviewer=user).values("outgoing_id")))
-    open_ = Q(secrecy=Secrecy.NORMAL) & (Q(agency_id__in=list(scope.agency_wide))
-                                         | Q(drafting_unit_id__in=list(scope.unit_ids)))
+    named = (
+        Q(created_by=user)
+        | Q(signer=user)
+        | Q(pk__in=ReviewStep.objects.filter(reviewer=user).values("outgoing_id"))
+    )
+    open_ = Q(secrecy=Secrecy.NORMAL) & (
+        Q(agency_id__in=list(scope.agency_wide)) | Q(drafting_unit_id__in=list(scope.unit_ids))
+    )
     return qs.filter(open_ | named)
 
 
 def incoming_list(user: Any) -> QuerySet[IncomingDocument]:
-    return (incoming_visible(user)
-            .select_related("kind", "unit", "handling_unit", "handler", "sender_unit")
-            .order_by("-received_at", "-pk"))
+    return (
+        incoming_visible(user)
+        .select_related("kind", "unit", "handling_unit", "handler", "sender_unit")
+        .order_by("-received_at", "-pk")
+    )
 
 
 def outgoing_list(user: Any) -> QuerySet[OutgoingDocument]:
-    return (outgoing_visible(user)
-            .select_related("kind", "agency", "drafting_unit", "signer")
-            .prefetch_related("recipients")
-            .order_by("-created_at", "-pk"))
+    return (
+        outgoing_visible(user)
+        .select_related("kind", "agency", "drafting_unit", "signer")
+        .prefetch_related("recipients")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def _log_secret_read(user: Any, kind: str, doc: IncomingDocument | OutgoingDocument) -> None:
     """Every opening of a secret document (its page, a file of it, an action on it) goes
     through its get_for: the security log names the reader and the document (issue 11.16)."""
     if doc.is_secret:
-        security.event("document.secret_read", None, user=getattr(user, "pk", None),
-                       doc=f"{kind}:{doc.pk}", secrecy=doc.secrecy)
+        security.event(
+            "document.secret_read",
+            None,
+            user=getattr(user, "pk", None),
+            doc=f"{kind}:{doc.pk}",
+            secrecy=doc.secrecy,
+        )
 
 
 def incoming_get_for(*, user: Any, pk: int) -> IncomingDocument:
@@ -171,15 +190,24 @@ def work_file_items_for(*, user: Any, wf: WorkFile) -> list[WorkFileItem]:
     incoming_ids = {i.incoming_id for i in items if i.incoming_id}
     outgoing_ids = {i.outgoing_id for i in items if i.outgoing_id}
     codes = {i.item_code for i in items if i.item_kind == "dossier" and i.item_code}
-    seen_in = set(incoming_visible(user).filter(pk__in=incoming_ids).values_list("pk", flat=True)) \
-        if incoming_ids else set()
-    seen_out = set(outgoing_visible(user).filter(pk__in=outgoing_ids).values_list("pk", flat=True)) \
-        if outgoing_ids else set()
+    seen_in = (
+        set(incoming_visible(user).filter(pk__in=incoming_ids).values_list("pk", flat=True))
+        if incoming_ids
+        else set()
+    )
+    seen_out = (
+        set(outgoing_visible(user).filter(pk__in=outgoing_ids).values_list("pk", flat=True))
+        if outgoing_ids
+        else set()
+    )
     seen_codes = dossier_codes_visible(user, codes)
-    return [i for i in items
-            if (i.incoming_id and i.incoming_id in seen_in)
-            or (i.outgoing_id and i.outgoing_id in seen_out)
-            or (i.item_kind == "dossier" and i.item_code in seen_codes)]
+    return [
+        i
+        for i in items
+        if (i.incoming_id and i.incoming_id in seen_in)
+        or (i.outgoing_id and i.outgoing_id in seen_out)
+        or (i.item_kind == "dossier" and i.item_code in seen_codes)
+    ]
 
 
 def dossier_codes_visible(user: Any, codes: set[str]) -> set[str]:
@@ -210,9 +238,12 @@ def incoming_ids_visible(user: Any, ids: set[int]) -> set[int]:
 def reply_choices(user: Any, agency: Unit) -> QuerySet[OutgoingDocument]:
     """Outgoing documents the user may name as the reply to an incoming one: the agency's,
     not recalled, and only those the user may see (a secret one only for those named on it)."""
-    return (outgoing_visible(user).filter(agency=agency)
-            .exclude(status__in=[OutgoingStatus.RECALLED, OutgoingStatus.RECALL_REQUESTED])
-            .order_by("-created_at"))
+    return (
+        outgoing_visible(user)
+        .filter(agency=agency)
+        .exclude(status__in=[OutgoingStatus.RECALLED, OutgoingStatus.RECALL_REQUESTED])
+        .order_by("-created_at")
+    )
 
 
 def agencies_for_clerk(user: Any) -> QuerySet[Unit]:
@@ -226,15 +257,17 @@ def agencies_for_clerk(user: Any) -> QuerySet[Unit]:
 def ensure_clerk(user: Any, agency: Unit) -> None:
     scope = scope_for(user)
     if not (scope.superuser or agency.pk in scope.clerk_of):
-        raise PermissionDenied(_("Chỉ văn thư của %(unit)s được thực hiện thao tác này.")
-                               % {"unit": agency.name})
+        raise PermissionDenied(
+            _("Chỉ văn thư của %(unit)s được thực hiện thao tác này.") % {"unit": agency.name}
+        )
 
 
 def ensure_leader(user: Any, agency: Unit) -> None:
     scope = scope_for(user)
     if not (scope.superuser or agency.pk in scope.leader_of):
-        raise PermissionDenied(_("Chỉ lãnh đạo %(unit)s được thực hiện thao tác này.")
-                               % {"unit": agency.name})
+        raise PermissionDenied(
+            _("Chỉ lãnh đạo %(unit)s được thực hiện thao tác này.") % {"unit": agency.name}
+        )
 
 
 def ensure_member(user: Any, agency: Unit) -> None:

@@ -71,6 +71,7 @@ OUT_LABELS = dict(OutgoingStatus.choices)
 
 # ---------------------------------------------------------------- helpers
 
+
 def _series(secrecy: str) -> str:
     return Series.NORMAL if secrecy == Secrecy.NORMAL else Series.SECRET
 
@@ -162,9 +163,18 @@ def index_incoming(pk: int) -> None:
                 att.text = ""
             Attachment.objects.filter(pk=att.pk).update(text=att.text)
         texts.append(att.text)
-    get_backend().index(IndexItem("incoming", doc.pk, doc.holder_id, texts, kind=str(doc.kind_id or ""),
-                                  status=doc.status, sender=doc.sender_name,
-                                  date=timezone.localdate(doc.received_at)))
+    get_backend().index(
+        IndexItem(
+            "incoming",
+            doc.pk,
+            doc.holder_id,
+            texts,
+            kind=str(doc.kind_id or ""),
+            status=doc.status,
+            sender=doc.sender_name,
+            date=timezone.localdate(doc.received_at),
+        )
+    )
 
 
 def index_outgoing(pk: int) -> None:
@@ -176,16 +186,27 @@ def index_outgoing(pk: int) -> None:
     if doc is None:
         return
     texts = [doc.abstract, doc.number_symbol, doc.drafting_unit.name]
-    pdf_file = doc.final_pdf or (doc.draft if (doc.draft.name or "").lower().endswith(".pdf") else None)
+    pdf_file = doc.final_pdf or (
+        doc.draft if (doc.draft.name or "").lower().endswith(".pdf") else None
+    )
     if pdf_file:
         try:
             with pdf_file.open("rb") as fh:
                 texts.append(file_text(pdf_file.name or "", fh.read(), ocr=False))
         except OSError:
             pass
-    get_backend().index(IndexItem("outgoing", doc.pk, doc.agency_id, texts, kind=str(doc.kind_id),
-                                  status=doc.status, sender=doc.drafting_unit.name,
-                                  date=timezone.localdate(doc.signed_at or doc.created_at)))
+    get_backend().index(
+        IndexItem(
+            "outgoing",
+            doc.pk,
+            doc.agency_id,
+            texts,
+            kind=str(doc.kind_id),
+            status=doc.status,
+            sender=doc.drafting_unit.name,
+            date=timezone.localdate(doc.signed_at or doc.created_at),
+        )
+    )
 
 
 def _packet(doc: IncomingDocument, code: str, *, by: Any = None, note: str = "") -> None:
@@ -193,33 +214,57 @@ def _packet(doc: IncomingDocument, code: str, *, by: Any = None, note: str = "")
     if doc.source_id is None:
         return
     recipient = Recipient.objects.select_for_update().get(pk=doc.source_id)
-    StatusPacket.objects.create(recipient=recipient, code=code, note=note[:300],
-                                by_name=(by.get_full_name() if by else doc.unit.name)[:200],
-                                at=timezone.now())
+    StatusPacket.objects.create(
+        recipient=recipient,
+        code=code,
+        note=note[:300],
+        by_name=(by.get_full_name() if by else doc.unit.name)[:200],
+        at=timezone.now(),
+    )
     recipient.status = code
     recipient.save(update_fields=["status"])
 
 
 def _lock_incoming(doc: IncomingDocument) -> IncomingDocument:
-    return IncomingDocument.objects.select_for_update().select_related("unit", "holder").get(pk=doc.pk)
+    return (
+        IncomingDocument.objects.select_for_update().select_related("unit", "holder").get(pk=doc.pk)
+    )
 
 
 def _lock_outgoing(doc: OutgoingDocument) -> OutgoingDocument:
-    return (OutgoingDocument.objects.select_for_update()
-            .select_related("agency", "drafting_unit", "kind", "signer").get(pk=doc.pk))
+    return (
+        OutgoingDocument.objects.select_for_update()
+        .select_related("agency", "drafting_unit", "kind", "signer")
+        .get(pk=doc.pk)
+    )
 
 
 # ---------------------------------------------------------------- incoming
 
+
 @transaction.atomic
-def incoming_register(*, by: Any, unit: Unit, sender_name: str, abstract: str,
-                      kind: DocumentKind | None = None, number_symbol: str = "",
-                      document_date: dt.date | None = None, received_at: dt.datetime | None = None,
-                      sender_unit: Unit | None = None, sender_organ_id: str = "",
-                      signer_name: str = "", urgency: str = Urgency.NORMAL,
-                      secrecy: str = Secrecy.NORMAL, channel: str = Channel.PAPER,
-                      page_count: int = 1, due_date: dt.date | None = None, note: str = "",
-                      files: Sequence[Upload] = (), source: Recipient | None = None) -> IncomingDocument:
+def incoming_register(
+    *,
+    by: Any,
+    unit: Unit,
+    sender_name: str,
+    abstract: str,
+    kind: DocumentKind | None = None,
+    number_symbol: str = "",
+    document_date: dt.date | None = None,
+    received_at: dt.datetime | None = None,
+    sender_unit: Unit | None = None,
+    sender_organ_id: str = "",
+    signer_name: str = "",
+    urgency: str = Urgency.NORMAL,
+    secrecy: str = Secrecy.NORMAL,
+    channel: str = Channel.PAPER,
+    page_count: int = 1,
+    due_date: dt.date | None = None,
+    note: str = "",
+    files: Sequence[Upload] = (),
+    source: Recipient | None = None,
+) -> IncomingDocument:
     """Register an incoming document (vào sổ văn bản đến) in ``unit``'s register: the next
     incoming number of the year, in the secret series for secret documents. A paper letter
     needs its scan. ``by`` must be the agency's records clerk (``by=None`` only for the
@@ -231,7 +276,11 @@ def incoming_register(*, by: Any, unit: Unit, sender_name: str, abstract: str,
         raise ValidationError(_("Trích yếu không được để trống."))
     if not sender_name.strip():
         raise ValidationError(_("Nơi gửi không được để trống."))
-    if urgency not in Urgency.values or secrecy not in Secrecy.values or channel not in Channel.values:
+    if (
+        urgency not in Urgency.values
+        or secrecy not in Secrecy.values
+        or channel not in Channel.values
+    ):
         raise ValidationError(_("Độ khẩn, độ mật hoặc hình thức văn bản không hợp lệ."))
     uploads = _validated(files, SCAN_KINDS)
     if channel == Channel.PAPER and not uploads:
@@ -241,17 +290,37 @@ def incoming_register(*, by: Any, unit: Unit, sender_name: str, abstract: str,
     series = _series(secrecy)
     number = next_number(agency, year, Register.INCOMING, series)
     doc = IncomingDocument.objects.create(
-        unit=agency, holder=agency, year=year, series=series, number=number,
-        received_at=received_at, sender_name=sender_name.strip()[:300], sender_unit=sender_unit,
-        sender_organ_id=sender_organ_id[:35], number_symbol=number_symbol.strip()[:100],
-        document_date=document_date, kind=kind, abstract=abstract.strip(),
-        signer_name=signer_name[:200], urgency=urgency, secrecy=secrecy, channel=channel,
-        page_count=max(1, page_count), due_date=due_date, note=note[:300],
-        registered_by=by, source=source,
+        unit=agency,
+        holder=agency,
+        year=year,
+        series=series,
+        number=number,
+        received_at=received_at,
+        sender_name=sender_name.strip()[:300],
+        sender_unit=sender_unit,
+        sender_organ_id=sender_organ_id[:35],
+        number_symbol=number_symbol.strip()[:100],
+        document_date=document_date,
+        kind=kind,
+        abstract=abstract.strip(),
+        signer_name=signer_name[:200],
+        urgency=urgency,
+        secrecy=secrecy,
+        channel=channel,
+        page_count=max(1, page_count),
+        due_date=due_date,
+        note=note[:300],
+        registered_by=by,
+        source=source,
     )
     _attach(uploads, incoming=doc)
-    audit_record(actor=by, action="incoming.register", target=doc, unit=agency,
-                 data={"number": number, "year": year, "series": series, "channel": channel})
+    audit_record(
+        actor=by,
+        action="incoming.register",
+        target=doc,
+        unit=agency,
+        data={"number": number, "year": year, "series": series, "channel": channel},
+    )
     _packet(doc, PacketCode.ARRIVED, by=by)
     _reindex_incoming(doc.pk)
     return doc
@@ -269,19 +338,31 @@ def incoming_present(*, doc: IncomingDocument, by: Any, leader: Any) -> Incoming
     doc.status = IncomingStatus.PRESENTED
     doc.presented_to = leader
     doc.save(update_fields=["status", "presented_to"])
-    HandlingNote.objects.create(incoming=doc, by=by, status=doc.status,
-                                text=_("Trình lãnh đạo: %(name)s") % {"name": leader.get_full_name()})
-    audit_record(actor=by, action="incoming.present", target=doc, unit=doc.holder,
-                 data={"leader": leader.pk})
+    HandlingNote.objects.create(
+        incoming=doc,
+        by=by,
+        status=doc.status,
+        text=_("Trình lãnh đạo: %(name)s") % {"name": leader.get_full_name()},
+    )
+    audit_record(
+        actor=by, action="incoming.present", target=doc, unit=doc.holder, data={"leader": leader.pk}
+    )
     _packet(doc, PacketCode.ACCEPTED, by=by)
     _reindex_incoming(doc.pk)
     return doc
 
 
 @transaction.atomic
-def incoming_direct(*, doc: IncomingDocument, by: Any, instruction: str, receiver: Any = None,
-                    lead_unit: Unit | None = None, supporting_units: Sequence[Unit] = (),
-                    deadline_days: int | None = None) -> Assignment:
+def incoming_direct(
+    *,
+    doc: IncomingDocument,
+    by: Any,
+    instruction: str,
+    receiver: Any = None,
+    lead_unit: Unit | None = None,
+    supporting_units: Sequence[Unit] = (),
+    deadline_days: int | None = None,
+) -> Assignment:
     """Record the leader's direction (ý kiến chỉ đạo): who receives it, the lead unit and the
     supporting units, the instruction and a deadline in working days of the agency's
     calendar. Reported to a sender inside CongSo as assigned (04)."""
@@ -302,26 +383,48 @@ def incoming_direct(*, doc: IncomingDocument, by: Any, instruction: str, receive
         raise ValidationError(_("Thời hạn phải từ 1 đến 365 ngày làm việc."))
     now = timezone.now()
     due = _due(doc.holder, now, deadline_days) if deadline_days else None
-    assignment = Assignment.objects.create(incoming=doc, by=by, receiver=receiver, lead_unit=lead_unit,
-                                           instruction=instruction.strip(),
-                                           deadline_days=deadline_days, due_at=due)
+    assignment = Assignment.objects.create(
+        incoming=doc,
+        by=by,
+        receiver=receiver,
+        lead_unit=lead_unit,
+        instruction=instruction.strip(),
+        deadline_days=deadline_days,
+        due_at=due,
+    )
     assignment.supporting_units.set(supporting_units)
     doc.status = IncomingStatus.DIRECTED
     doc.handler = receiver
     doc.handling_unit = lead_unit
     doc.handling_due_at = due
     doc.handover_date = timezone.localdate(now)
-    doc.save(update_fields=["status", "handler", "handling_unit", "handling_due_at", "handover_date"])
+    doc.save(
+        update_fields=["status", "handler", "handling_unit", "handling_due_at", "handover_date"]
+    )
     HandlingNote.objects.create(incoming=doc, by=by, status=doc.status, text=instruction.strip())
-    audit_record(actor=by, action="incoming.direct", target=doc, unit=doc.holder,
-                 data={"receiver": getattr(receiver, "pk", None), "lead_unit": getattr(lead_unit, "pk", None),
-                       "supporting": [u.pk for u in supporting_units], "deadline_days": deadline_days,
-                       "due_at": due})
+    audit_record(
+        actor=by,
+        action="incoming.direct",
+        target=doc,
+        unit=doc.holder,
+        data={
+            "receiver": getattr(receiver, "pk", None),
+            "lead_unit": getattr(lead_unit, "pk", None),
+            "supporting": [u.pk for u in supporting_units],
+            "deadline_days": deadline_days,
+            "due_at": due,
+        },
+    )
     _packet(doc, PacketCode.ASSIGNED, by=by)
     receiver_email = getattr(receiver, "email", "")
     if receiver_email:
-        notify_queue(event="incoming.direct", reference=f"incoming:{doc.pk}", email=receiver_email,
-                     subject=str(_("Văn bản đến số %(n)s cần xử lý") % {"n": doc.number}), body=doc.abstract)
+        notify_queue(
+            event="incoming.direct",
+            reference=f"incoming:{doc.pk}",
+            email=receiver_email,
+            subject=str(_("Văn bản đến số %(n)s cần xử lý") % {"n": doc.number}),
+            body=doc.abstract,
+        )
     _reindex_incoming(doc.pk)
     return assignment
 
@@ -350,15 +453,17 @@ def incoming_progress(*, doc: IncomingDocument, by: Any, text: str) -> HandlingN
         doc.save(update_fields=["status"])
         _packet(doc, PacketCode.PROCESSING, by=by)
     note = HandlingNote.objects.create(incoming=doc, by=by, status=doc.status, text=text.strip())
-    audit_record(actor=by, action="incoming.progress", target=doc, unit=doc.holder,
-                 data={"note": note.pk})
+    audit_record(
+        actor=by, action="incoming.progress", target=doc, unit=doc.holder, data={"note": note.pk}
+    )
     _reindex_incoming(doc.pk)
     return note
 
 
 @transaction.atomic
-def incoming_complete(*, doc: IncomingDocument, by: Any, text: str,
-                      reply: OutgoingDocument | None = None) -> IncomingDocument:
+def incoming_complete(
+    *, doc: IncomingDocument, by: Any, text: str, reply: OutgoingDocument | None = None
+) -> IncomingDocument:
     """Close the handling, optionally linking the reply (an outgoing document of the same
     agency); reports done (06) to a sender inside CongSo."""
     doc = _lock_incoming(doc)
@@ -371,10 +476,16 @@ def incoming_complete(*, doc: IncomingDocument, by: Any, text: str,
     doc.completed_at = timezone.now()
     doc.reply = reply
     doc.save(update_fields=["status", "completed_at", "reply"])
-    HandlingNote.objects.create(incoming=doc, by=by, status=doc.status,
-                                text=text.strip() or str(_("Hoàn thành xử lý.")))
-    audit_record(actor=by, action="incoming.complete", target=doc, unit=doc.holder,
-                 data={"reply": getattr(reply, "pk", None)})
+    HandlingNote.objects.create(
+        incoming=doc, by=by, status=doc.status, text=text.strip() or str(_("Hoàn thành xử lý."))
+    )
+    audit_record(
+        actor=by,
+        action="incoming.complete",
+        target=doc,
+        unit=doc.holder,
+        data={"reply": getattr(reply, "pk", None)},
+    )
     _packet(doc, PacketCode.DONE, by=by, note=reply.number_symbol if reply else "")
     _reindex_incoming(doc.pk)
     return doc
@@ -391,14 +502,18 @@ def incoming_refuse(*, doc: IncomingDocument, by: Any, reason: str) -> IncomingD
     doc.status = IncomingStatus.REFUSED
     doc.save(update_fields=["status"])
     HandlingNote.objects.create(incoming=doc, by=by, status=doc.status, text=reason.strip())
-    audit_record(actor=by, action="incoming.refuse", target=doc, unit=doc.holder, data={"reason": reason})
+    audit_record(
+        actor=by, action="incoming.refuse", target=doc, unit=doc.holder, data={"reason": reason}
+    )
     _packet(doc, PacketCode.REFUSED, by=by, note=reason)
     _reindex_incoming(doc.pk)
     return doc
 
 
 @transaction.atomic
-def incoming_answer_recall(*, doc: IncomingDocument, by: Any, accept: bool, reason: str = "") -> IncomingDocument:
+def incoming_answer_recall(
+    *, doc: IncomingDocument, by: Any, accept: bool, reason: str = ""
+) -> IncomingDocument:
     """Answer the sender's recall request: accept (15, the copy is recalled) or refuse (16).
     When every recipient inside CongSo has accepted, the outgoing document is recalled."""
     doc = _lock_incoming(doc)
@@ -412,11 +527,22 @@ def incoming_answer_recall(*, doc: IncomingDocument, by: Any, accept: bool, reas
         doc.status = IncomingStatus.RECALLED
     doc.recall_requested = False
     doc.save(update_fields=["status", "recall_requested"])
-    HandlingNote.objects.create(incoming=doc, by=by, status=doc.status,
-                                text=(_("Đồng ý thu hồi.") if accept else _("Từ chối thu hồi: %(r)s") % {"r": reason}))
-    audit_record(actor=by, action="incoming.recall_answer", target=doc, unit=doc.holder,
-                 data={"accept": accept, "reason": reason})
-    _packet(doc, PacketCode.RECALL_ACCEPTED if accept else PacketCode.RECALL_REFUSED, by=by, note=reason)
+    HandlingNote.objects.create(
+        incoming=doc,
+        by=by,
+        status=doc.status,
+        text=(_("Đồng ý thu hồi.") if accept else _("Từ chối thu hồi: %(r)s") % {"r": reason}),
+    )
+    audit_record(
+        actor=by,
+        action="incoming.recall_answer",
+        target=doc,
+        unit=doc.holder,
+        data={"accept": accept, "reason": reason},
+    )
+    _packet(
+        doc, PacketCode.RECALL_ACCEPTED if accept else PacketCode.RECALL_REFUSED, by=by, note=reason
+    )
     if doc.source_id is not None:
         _settle_recall(Recipient.objects.get(pk=doc.source_id).outgoing_id)
     _reindex_incoming(doc.pk)
@@ -430,12 +556,21 @@ def _settle_recall(outgoing_id: int) -> None:
     codes = list(out.recipients.filter(unit__isnull=False).values_list("status", flat=True))
     if any(c == PacketCode.RECALL_REQUESTED for c in codes):
         return  # still waiting for answers
-    new = OutgoingStatus.RECALLED if all(c == PacketCode.RECALL_ACCEPTED for c in codes) else OutgoingStatus.ISSUED
+    new = (
+        OutgoingStatus.RECALLED
+        if all(c == PacketCode.RECALL_ACCEPTED for c in codes)
+        else OutgoingStatus.ISSUED
+    )
     ensure_transition(OUTGOING_TRANSITIONS, out.status, new, OUT_LABELS)
     out.status = new
     out.save(update_fields=["status"])
-    audit_record(actor=None, action="outgoing.recall_settled", target=out, unit=out.agency_id,
-                 data={"status": new})
+    audit_record(
+        actor=None,
+        action="outgoing.recall_settled",
+        target=out,
+        unit=out.agency_id,
+        data={"status": new},
+    )
     _reindex_outgoing(out.pk)
 
 
@@ -444,20 +579,30 @@ def incoming_remind_overdue(*, now: dt.datetime | None = None) -> int:
     Returns how many documents were reminded."""
     now = now or timezone.now()
     today_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    overdue = (IncomingDocument.objects.filter(status__in=INCOMING_OPEN, handling_due_at__lt=now)
-               .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=today_start))
-               .select_related("handler", "unit"))
+    overdue = (
+        IncomingDocument.objects.filter(status__in=INCOMING_OPEN, handling_due_at__lt=now)
+        .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=today_start))
+        .select_related("handler", "unit")
+    )
     count = 0
     for doc in overdue:
         # The reminder is queued in the same transaction that marks the document reminded, so
         # a reminder is sent (by the outbox, with retries) exactly when it is recorded.
         with transaction.atomic():
             if doc.handler and doc.handler.email:
-                notify_queue(event="incoming.overdue", reference=f"incoming:{doc.pk}", email=doc.handler.email,
-                             subject=str(_("Văn bản đến số %(n)s quá hạn xử lý") % {"n": doc.number}),
-                             body=str(_("Văn bản “%(a)s” đã quá hạn xử lý từ %(d)s.")
-                                      % {"a": doc.abstract[:200],
-                                         "d": timezone.localtime(doc.handling_due_at).strftime("%d/%m/%Y %H:%M")}))
+                notify_queue(
+                    event="incoming.overdue",
+                    reference=f"incoming:{doc.pk}",
+                    email=doc.handler.email,
+                    subject=str(_("Văn bản đến số %(n)s quá hạn xử lý") % {"n": doc.number}),
+                    body=str(
+                        _("Văn bản “%(a)s” đã quá hạn xử lý từ %(d)s.")
+                        % {
+                            "a": doc.abstract[:200],
+                            "d": timezone.localtime(doc.handling_due_at).strftime("%d/%m/%Y %H:%M"),
+                        }
+                    ),
+                )
             IncomingDocument.objects.filter(pk=doc.pk).update(reminded_at=now)
         count += 1
     return count
@@ -465,13 +610,25 @@ def incoming_remind_overdue(*, now: dt.datetime | None = None) -> int:
 
 # ---------------------------------------------------------------- outgoing
 
+
 @transaction.atomic
-def outgoing_create_draft(*, by: Any, drafting_unit: Unit, kind: DocumentKind, abstract: str,
-                          signer: Any, draft: Upload, urgency: str = Urgency.NORMAL,
-                          secrecy: str = Secrecy.NORMAL, signer_position: str = "",
-                          reviewers: Sequence[Any] = (), due_date: dt.date | None = None,
-                          reply_to: IncomingDocument | None = None, copies: int = 1,
-                          keeping_unit: str = "") -> OutgoingDocument:
+def outgoing_create_draft(
+    *,
+    by: Any,
+    drafting_unit: Unit,
+    kind: DocumentKind,
+    abstract: str,
+    signer: Any,
+    draft: Upload,
+    urgency: str = Urgency.NORMAL,
+    secrecy: str = Secrecy.NORMAL,
+    signer_position: str = "",
+    reviewers: Sequence[Any] = (),
+    due_date: dt.date | None = None,
+    reply_to: IncomingDocument | None = None,
+    copies: int = 1,
+    keeping_unit: str = "",
+) -> OutgoingDocument:
     """Create a draft (dự thảo) from a DOCX or PDF file with its review chain (in order)."""
     agency = drafting_unit.agency()
     ensure_member(by, agency)
@@ -484,18 +641,34 @@ def outgoing_create_draft(*, by: Any, drafting_unit: Unit, kind: DocumentKind, a
     [checked] = _validated([draft], DRAFT_KINDS)
     if reply_to is not None and reply_to.holder_id != agency.pk:
         raise ValidationError(_("Chỉ trả lời văn bản đến của cùng cơ quan."))
-    doc = OutgoingDocument(agency=agency, drafting_unit=drafting_unit, kind=kind, abstract=abstract.strip(),
-                           urgency=urgency, secrecy=secrecy, signer=signer, created_by=by,
-                           signer_position=signer_position[:150], series=_series(secrecy),
-                           due_date=due_date, reply_to=reply_to, copies=max(1, copies),
-                           keeping_unit=keeping_unit[:200],
-                           place=agency.short_name or agency.name)
+    doc = OutgoingDocument(
+        agency=agency,
+        drafting_unit=drafting_unit,
+        kind=kind,
+        abstract=abstract.strip(),
+        urgency=urgency,
+        secrecy=secrecy,
+        signer=signer,
+        created_by=by,
+        signer_position=signer_position[:150],
+        series=_series(secrecy),
+        due_date=due_date,
+        reply_to=reply_to,
+        copies=max(1, copies),
+        keeping_unit=keeping_unit[:200],
+        place=agency.short_name or agency.name,
+    )
     doc.draft.save(checked.checked.name, ContentFile(draft.data), save=False)
     doc.save()
     for order, reviewer in enumerate(reviewers, start=1):
         ReviewStep.objects.create(outgoing=doc, order=order, reviewer=reviewer)
-    audit_record(actor=by, action="outgoing.create_draft", target=doc, unit=agency,
-                 data={"kind": kind.pk, "reviewers": [r.pk for r in reviewers]})
+    audit_record(
+        actor=by,
+        action="outgoing.create_draft",
+        target=doc,
+        unit=agency,
+        data={"kind": kind.pk, "reviewers": [r.pk for r in reviewers]},
+    )
     _reindex_outgoing(doc.pk)
     return doc
 
@@ -503,8 +676,11 @@ def outgoing_create_draft(*, by: Any, drafting_unit: Unit, kind: DocumentKind, a
 def _agency_leader_ids(agency: Unit) -> list[int]:
     from congso.org.models import Role, RoleAssignment
 
-    return list(RoleAssignment.objects.filter(unit=agency, role=Role.UNIT_LEADER)
-                .values_list("staff__user_id", flat=True))
+    return list(
+        RoleAssignment.objects.filter(unit=agency, role=Role.UNIT_LEADER).values_list(
+            "staff__user_id", flat=True
+        )
+    )
 
 
 def _current_round(doc: OutgoingDocument) -> int:
@@ -512,7 +688,9 @@ def _current_round(doc: OutgoingDocument) -> int:
 
 
 @transaction.atomic
-def outgoing_submit_review(*, doc: OutgoingDocument, by: Any, draft: Upload | None = None) -> OutgoingDocument:
+def outgoing_submit_review(
+    *, doc: OutgoingDocument, by: Any, draft: Upload | None = None
+) -> OutgoingDocument:
     """Send the draft up the review chain (a new round after a rejection, optionally with a
     revised file). Without reviewers the draft is approved at once."""
     doc = _lock_outgoing(doc)
@@ -531,12 +709,18 @@ def outgoing_submit_review(*, doc: OutgoingDocument, by: Any, draft: Upload | No
         if any(s.decision != ReviewDecision.PENDING for s in steps if s.round == current):
             # A rejected round: start a fresh one with the same reviewers in the same order.
             for s in [s for s in steps if s.round == current]:
-                ReviewStep.objects.create(outgoing=doc, order=s.order, reviewer_id=s.reviewer_id,
-                                          round=current + 1)
+                ReviewStep.objects.create(
+                    outgoing=doc, order=s.order, reviewer_id=s.reviewer_id, round=current + 1
+                )
         doc.status = OutgoingStatus.IN_REVIEW
     doc.save()
-    audit_record(actor=by, action="outgoing.submit_review", target=doc, unit=doc.agency,
-                 data={"status": doc.status})
+    audit_record(
+        actor=by,
+        action="outgoing.submit_review",
+        target=doc,
+        unit=doc.agency,
+        data={"status": doc.status},
+    )
     return doc
 
 
@@ -573,8 +757,13 @@ def outgoing_review(*, doc: OutgoingDocument, by: Any, approve: bool, note: str 
         ensure_transition(OUTGOING_TRANSITIONS, doc.status, OutgoingStatus.APPROVED, OUT_LABELS)
         doc.status = OutgoingStatus.APPROVED
     doc.save(update_fields=["status"])
-    audit_record(actor=by, action="outgoing.approve" if approve else "outgoing.reject", target=doc,
-                 unit=doc.agency, data={"step": step.pk, "note": note})
+    audit_record(
+        actor=by,
+        action="outgoing.approve" if approve else "outgoing.reject",
+        target=doc,
+        unit=doc.agency,
+        data={"step": step.pk, "note": note},
+    )
     return step
 
 
@@ -600,7 +789,9 @@ def outgoing_notation(doc: OutgoingDocument) -> str:
     return agency_abbr
 
 
-def outgoing_sign(*, doc: OutgoingDocument, by: Any, pin: str, pdf: Upload | None = None) -> OutgoingDocument:
+def outgoing_sign(
+    *, doc: OutgoingDocument, by: Any, pin: str, pdf: Upload | None = None
+) -> OutgoingDocument:
     """Sign the final PDF digitally after the signer's PIN is checked (ADR 0076): the system
     takes the number and symbol (per agency and year, secret series apart) and draws them with
     the place and date of issue into ô 3 and ô 4 of page 1, then the signer's visible signature
@@ -623,8 +814,9 @@ def outgoing_sign(*, doc: OutgoingDocument, by: Any, pin: str, pdf: Upload | Non
         return _outgoing_sign_locked(doc=doc, by=by, pdf=pdf, marks=marks, sign_pdf=sign_pdf)
 
 
-def _outgoing_sign_locked(*, doc: OutgoingDocument, by: Any, pdf: Upload | None, marks: Any,
-                          sign_pdf: Any) -> OutgoingDocument:
+def _outgoing_sign_locked(
+    *, doc: OutgoingDocument, by: Any, pdf: Upload | None, marks: Any, sign_pdf: Any
+) -> OutgoingDocument:
     doc = _lock_outgoing(doc)
     if by.pk != doc.signer_id:
         raise PermissionDenied(_("Chỉ người ký được chỉ định mới được ký văn bản."))
@@ -644,19 +836,41 @@ def _outgoing_sign_locked(*, doc: OutgoingDocument, by: Any, pdf: Upload | None,
     # The counter row stays locked until commit; a failure below releases the number.
     doc.number = next_number(doc.agency, year, Register.OUTGOING, doc.series)
     doc.notation = outgoing_notation(doc)
-    data = marks.stamp_issue(data, number_symbol=doc.number_symbol, place=place, day=timezone.localdate(now))
+    data = marks.stamp_issue(
+        data, number_symbol=doc.number_symbol, place=place, day=timezone.localdate(now)
+    )
     signer_name = by.get_full_name()
     page, signer_box, seal_box = marks.signature_boxes(data, signer_name)
-    signed = sign_pdf(data, unit=doc.agency, signer_name=signer_name, personal=True,
-                      reason=str(_("Ký ban hành")), location=place, field_name="NguoiKy",
-                      mark=marks.signer_mark(page, signer_box, signer_name=signer_name,
-                                             position=doc.signer_position, agency_name=doc.agency.name))
-    signed = sign_pdf(signed, unit=doc.agency, signer_name=doc.agency.name,
-                      reason=str(_("Số: %(ns)s")) % {"ns": doc.number_symbol}, location=place,
-                      field_name="CoQuan",
-                      mark=marks.agency_mark(page, seal_box, agency_name=doc.agency.name))
-    doc.final_pdf.save(f"{doc.notation.replace('/', '-')}-{doc.number:02d}-{year}.pdf",
-                       ContentFile(signed), save=False)
+    signed = sign_pdf(
+        data,
+        unit=doc.agency,
+        signer_name=signer_name,
+        personal=True,
+        reason=str(_("Ký ban hành")),
+        location=place,
+        field_name="NguoiKy",
+        mark=marks.signer_mark(
+            page,
+            signer_box,
+            signer_name=signer_name,
+            position=doc.signer_position,
+            agency_name=doc.agency.name,
+        ),
+    )
+    signed = sign_pdf(
+        signed,
+        unit=doc.agency,
+        signer_name=doc.agency.name,
+        reason=str(_("Số: %(ns)s")) % {"ns": doc.number_symbol},
+        location=place,
+        field_name="CoQuan",
+        mark=marks.agency_mark(page, seal_box, agency_name=doc.agency.name),
+    )
+    doc.final_pdf.save(
+        f"{doc.notation.replace('/', '-')}-{doc.number:02d}-{year}.pdf",
+        ContentFile(signed),
+        save=False,
+    )
     doc.signed_at = now
     doc.status = OutgoingStatus.SIGNED
     try:
@@ -664,9 +878,19 @@ def _outgoing_sign_locked(*, doc: OutgoingDocument, by: Any, pdf: Upload | None,
             doc.save()
     except IntegrityError:
         raise ValidationError(_("Số văn bản đã được dùng; vui lòng thử lại."))
-    audit_record(actor=by, action="outgoing.sign", target=doc, unit=doc.agency,
-                 data={"number": doc.number, "notation": doc.notation, "year": year, "series": doc.series,
-                       "second_factor": "pin"})
+    audit_record(
+        actor=by,
+        action="outgoing.sign",
+        target=doc,
+        unit=doc.agency,
+        data={
+            "number": doc.number,
+            "notation": doc.notation,
+            "year": year,
+            "series": doc.series,
+            "second_factor": "pin",
+        },
+    )
     _reindex_outgoing(doc.pk)
     return doc
 
@@ -678,8 +902,13 @@ class ExternalRecipient:
 
 
 @transaction.atomic
-def outgoing_issue(*, doc: OutgoingDocument, by: Any, units: Sequence[Unit] = (),
-                   external: Sequence[ExternalRecipient] = ()) -> OutgoingDocument:
+def outgoing_issue(
+    *,
+    doc: OutgoingDocument,
+    by: Any,
+    units: Sequence[Unit] = (),
+    external: Sequence[ExternalRecipient] = (),
+) -> OutgoingDocument:
     """Issue a signed document (phát hành). Agencies inside CongSo receive it at once in their
     incoming register (and their arrival, 01, comes back); recipients outside get an edXML
     package (QCVN 102:2016) kept on the recipient row for download and written to the outbox."""
@@ -696,7 +925,9 @@ def outgoing_issue(*, doc: OutgoingDocument, by: Any, units: Sequence[Unit] = ()
         if agency.pk == doc.agency_id:
             raise ValidationError(_("Không gửi văn bản cho chính cơ quan ban hành."))
         if agency.dissolved_at:
-            raise ValidationError(_("Cơ quan %(name)s đã giải thể hoặc sáp nhập.") % {"name": agency.name})
+            raise ValidationError(
+                _("Cơ quan %(name)s đã giải thể hoặc sáp nhập.") % {"name": agency.name}
+            )
         agencies[agency.pk] = agency
     now = timezone.now()
     doc.status = OutgoingStatus.ISSUED
@@ -706,31 +937,58 @@ def outgoing_issue(*, doc: OutgoingDocument, by: Any, units: Sequence[Unit] = ()
         signed = fh.read()
     pdf_name = (doc.final_pdf.name or "signed.pdf").rsplit("/", 1)[-1]
     for agency in agencies.values():
-        recipient = Recipient.objects.create(outgoing=doc, unit=agency, name=agency.name,
-                                             organ_id=agency.agency_id, sent_at=now)
+        recipient = Recipient.objects.create(
+            outgoing=doc, unit=agency, name=agency.name, organ_id=agency.agency_id, sent_at=now
+        )
         incoming_register(
-            by=None, unit=agency, sender_name=doc.agency.name, sender_unit=doc.agency,
-            sender_organ_id=doc.agency.agency_id, abstract=doc.abstract, kind=doc.kind,
+            by=None,
+            unit=agency,
+            sender_name=doc.agency.name,
+            sender_unit=doc.agency,
+            sender_organ_id=doc.agency.agency_id,
+            abstract=doc.abstract,
+            kind=doc.kind,
             number_symbol=doc.number_symbol,
             document_date=timezone.localdate(doc.signed_at) if doc.signed_at else None,
-            received_at=now, signer_name=doc.signer.get_full_name(), urgency=doc.urgency,
-            secrecy=doc.secrecy, channel=Channel.ELECTRONIC, page_count=doc.page_count,
-            due_date=doc.due_date, files=[Upload(pdf_name, signed, "application/pdf")], source=recipient,
+            received_at=now,
+            signer_name=doc.signer.get_full_name(),
+            urgency=doc.urgency,
+            secrecy=doc.secrecy,
+            channel=Channel.ELECTRONIC,
+            page_count=doc.page_count,
+            due_date=doc.due_date,
+            files=[Upload(pdf_name, signed, "application/pdf")],
+            source=recipient,
         )
     outbox = settings.OUTBOX_DIR
     for ext in external:
         if not ext.name.strip():
             raise ValidationError(_("Tên nơi nhận bên ngoài không được để trống."))
-        recipient = Recipient.objects.create(outgoing=doc, name=ext.name.strip()[:300],
-                                             organ_id=ext.organ_id.strip()[:35], sent_at=now)
+        recipient = Recipient.objects.create(
+            outgoing=doc,
+            name=ext.name.strip()[:300],
+            organ_id=ext.organ_id.strip()[:35],
+            sent_at=now,
+        )
         package = build_package(doc, recipient, signed, pdf_name)
-        recipient.package.save(f"edxml-{doc.pk}-{recipient.pk}.xml", ContentFile(package), save=True)
-        path = outbox / "edxml" / f"{doc.agency.agency_id or doc.agency_id}-{doc.pk}-{recipient.pk}.xml"
+        recipient.package.save(
+            f"edxml-{doc.pk}-{recipient.pk}.xml", ContentFile(package), save=True
+        )
+        path = (
+            outbox
+            / "edxml"
+            / f"{doc.agency.agency_id or doc.agency_id}-{doc.pk}-{recipient.pk}.xml"
+        )
         from .tasks import write_edxml_outbox
 
         enqueue(write_edxml_outbox, str(path), recipient.pk)
-    audit_record(actor=by, action="outgoing.issue", target=doc, unit=doc.agency,
-                 data={"units": list(agencies), "external": [e.name for e in external]})
+    audit_record(
+        actor=by,
+        action="outgoing.issue",
+        target=doc,
+        unit=doc.agency,
+        data={"units": list(agencies), "external": [e.name for e in external]},
+    )
     _reindex_outgoing(doc.pk)
     return doc
 
@@ -759,7 +1017,9 @@ def outgoing_recall(*, doc: OutgoingDocument, by: Any, reason: str) -> OutgoingD
     doc = _lock_outgoing(doc)
     scope = scope_for(by)
     if not (scope.superuser or doc.agency_id in scope.agency_wide or by.pk == doc.signer_id):
-        raise PermissionDenied(_("Chỉ người ký, lãnh đạo hoặc văn thư cơ quan được thu hồi văn bản."))
+        raise PermissionDenied(
+            _("Chỉ người ký, lãnh đạo hoặc văn thư cơ quan được thu hồi văn bản.")
+        )
     ensure_transition(OUTGOING_TRANSITIONS, doc.status, OutgoingStatus.RECALL_REQUESTED, OUT_LABELS)
     if not reason.strip():
         raise ValidationError(_("Nêu lý do thu hồi."))
@@ -768,8 +1028,13 @@ def outgoing_recall(*, doc: OutgoingDocument, by: Any, reason: str) -> OutgoingD
     now = timezone.now()
     # Recipients that already gave their copy back (a previous recall) are not asked again.
     for recipient in doc.recipients.select_for_update().exclude(status=PacketCode.RECALL_ACCEPTED):
-        StatusPacket.objects.create(recipient=recipient, code=PacketCode.RECALL_REQUESTED,
-                                    note=reason[:300], by_name=by.get_full_name()[:200], at=now)
+        StatusPacket.objects.create(
+            recipient=recipient,
+            code=PacketCode.RECALL_REQUESTED,
+            note=reason[:300],
+            by_name=by.get_full_name()[:200],
+            at=now,
+        )
         recipient.status = PacketCode.RECALL_REQUESTED
         recipient.save(update_fields=["status"])
         if recipient.unit_id is None:
@@ -777,14 +1042,18 @@ def outgoing_recall(*, doc: OutgoingDocument, by: Any, reason: str) -> OutgoingD
             recipient.status = PacketCode.RECALL_ACCEPTED
             recipient.save(update_fields=["status"])
     IncomingDocument.objects.filter(source__outgoing=doc).exclude(
-        status__in=[IncomingStatus.RECALLED, IncomingStatus.REFUSED]).update(recall_requested=True)
-    audit_record(actor=by, action="outgoing.recall", target=doc, unit=doc.agency, data={"reason": reason})
+        status__in=[IncomingStatus.RECALLED, IncomingStatus.REFUSED]
+    ).update(recall_requested=True)
+    audit_record(
+        actor=by, action="outgoing.recall", target=doc, unit=doc.agency, data={"reason": reason}
+    )
     _settle_recall(doc.pk)
     doc.refresh_from_db()
     return doc
 
 
 # ---------------------------------------------------------------- edXML import
+
 
 @transaction.atomic
 def edxml_import(*, by: Any, unit: Unit, data: bytes) -> IncomingDocument:
@@ -797,24 +1066,47 @@ def edxml_import(*, by: Any, unit: Unit, data: bytes) -> IncomingDocument:
     ensure_clerk(by, unit.agency())
     pkg = parse_package(data)
     kind = DocumentKind.objects.filter(name=pkg.type_name).first() or (
-        DocumentKind.objects.filter(abbreviation=pkg.kind_abbreviation).first() if pkg.kind_abbreviation else None)
-    sender_unit = UnitModel.objects.filter(agency_id=pkg.from_organ_id).first() if pkg.from_organ_id else None
+        DocumentKind.objects.filter(abbreviation=pkg.kind_abbreviation).first()
+        if pkg.kind_abbreviation
+        else None
+    )
+    sender_unit = (
+        UnitModel.objects.filter(agency_id=pkg.from_organ_id).first() if pkg.from_organ_id else None
+    )
     return incoming_register(
-        by=by, unit=unit, sender_name=pkg.from_name, sender_unit=sender_unit,
-        sender_organ_id=pkg.from_organ_id, abstract=pkg.subject, kind=kind,
-        number_symbol=pkg.number_symbol, document_date=pkg.promulgation_date,
-        signer_name=pkg.signer_name, urgency=pkg.urgency, channel=Channel.ELECTRONIC,
-        page_count=pkg.pages, due_date=pkg.due_date,
+        by=by,
+        unit=unit,
+        sender_name=pkg.from_name,
+        sender_unit=sender_unit,
+        sender_organ_id=pkg.from_organ_id,
+        abstract=pkg.subject,
+        kind=kind,
+        number_symbol=pkg.number_symbol,
+        document_date=pkg.promulgation_date,
+        signer_name=pkg.signer_name,
+        urgency=pkg.urgency,
+        channel=Channel.ELECTRONIC,
+        page_count=pkg.pages,
+        due_date=pkg.due_date,
         files=[Upload(a.name, a.data, a.content_type) for a in pkg.attachments],
     )
 
 
 # ---------------------------------------------------------------- work files
 
+
 @transaction.atomic
-def work_file_create(*, by: Any, unit: Unit, year: int, code: str, title: str,
-                     retention_years: int | None, owner: Any = None,
-                     started_on: dt.date | None = None) -> WorkFile:
+def work_file_create(
+    *,
+    by: Any,
+    unit: Unit,
+    year: int,
+    code: str,
+    title: str,
+    retention_years: int | None,
+    owner: Any = None,
+    started_on: dt.date | None = None,
+) -> WorkFile:
     """Add a file to the agency's annual file plan (danh mục hồ sơ)."""
     agency = unit.agency()
     ensure_member(by, agency)
@@ -823,12 +1115,22 @@ def work_file_create(*, by: Any, unit: Unit, year: int, code: str, title: str,
     if retention_years is not None and not 1 <= retention_years <= 100:
         raise ValidationError(_("Thời hạn bảo quản từ 1 đến 100 năm, hoặc vĩnh viễn."))
     if WorkFile.objects.filter(unit=agency, year=year, code=code.strip()).exists():
-        raise ValidationError(_("Ký hiệu hồ sơ %(code)s đã có trong danh mục năm %(year)s.")
-                              % {"code": code, "year": year})
-    wf = WorkFile.objects.create(unit=agency, year=year, code=code.strip()[:50], title=title.strip()[:300],
-                                 retention_years=retention_years, owner=owner or by,
-                                 started_on=started_on or timezone.localdate())
-    audit_record(actor=by, action="work_file.create", target=wf, unit=agency, data={"code": wf.code})
+        raise ValidationError(
+            _("Ký hiệu hồ sơ %(code)s đã có trong danh mục năm %(year)s.")
+            % {"code": code, "year": year}
+        )
+    wf = WorkFile.objects.create(
+        unit=agency,
+        year=year,
+        code=code.strip()[:50],
+        title=title.strip()[:300],
+        retention_years=retention_years,
+        owner=owner or by,
+        started_on=started_on or timezone.localdate(),
+    )
+    audit_record(
+        actor=by, action="work_file.create", target=wf, unit=agency, data={"code": wf.code}
+    )
     return wf
 
 
@@ -839,9 +1141,15 @@ def _ensure_file_owner(by: Any, wf: WorkFile) -> None:
 
 
 @transaction.atomic
-def work_file_add(*, wf: WorkFile, by: Any, incoming: IncomingDocument | None = None,
-                  outgoing: OutgoingDocument | None = None, dossier_code: str = "",
-                  title: str = "") -> WorkFileItem:
+def work_file_add(
+    *,
+    wf: WorkFile,
+    by: Any,
+    incoming: IncomingDocument | None = None,
+    outgoing: OutgoingDocument | None = None,
+    dossier_code: str = "",
+    title: str = "",
+) -> WorkFileItem:
     """Put a document, or a one-stop dossier by its code, into an open work file."""
     wf = WorkFile.objects.select_for_update().get(pk=wf.pk)
     _ensure_file_owner(by, wf)
@@ -856,16 +1164,33 @@ def work_file_add(*, wf: WorkFile, by: Any, incoming: IncomingDocument | None = 
     dossier_code = dossier_code.strip()
     if dossier_code and not dossier_codes_visible(by, {dossier_code}):
         # Missing and not yours look the same; a code is filed only by someone who may see it.
-        raise ValidationError(_("Không tìm thấy hồ sơ một cửa có mã %(code)s.") % {"code": dossier_code[:60]})
+        raise ValidationError(
+            _("Không tìm thấy hồ sơ một cửa có mã %(code)s.") % {"code": dossier_code[:60]}
+        )
     try:
         with transaction.atomic():
             item = WorkFileItem.objects.create(
-                work_file=wf, incoming=incoming, outgoing=outgoing,
-                item_kind="dossier" if dossier_code else "", item_code=dossier_code.strip()[:60],
-                title=(title or (incoming.abstract if incoming else outgoing.abstract if outgoing else dossier_code))[:300])
+                work_file=wf,
+                incoming=incoming,
+                outgoing=outgoing,
+                item_kind="dossier" if dossier_code else "",
+                item_code=dossier_code.strip()[:60],
+                title=(
+                    title
+                    or (
+                        incoming.abstract
+                        if incoming
+                        else outgoing.abstract
+                        if outgoing
+                        else dossier_code
+                    )
+                )[:300],
+            )
     except IntegrityError:
         raise ValidationError(_("Văn bản đã có trong hồ sơ."))
-    audit_record(actor=by, action="work_file.add", target=wf, unit=wf.unit_id, data={"item": item.pk})
+    audit_record(
+        actor=by, action="work_file.add", target=wf, unit=wf.unit_id, data={"item": item.pk}
+    )
     return item
 
 
@@ -899,17 +1224,24 @@ def work_file_archive(*, wf: WorkFile, by: Any) -> WorkFile:
 
 # ---------------------------------------------------------------- unit merge
 
+
 def move_documents_on_merge(source: Unit, successor: Unit) -> int:
     """Merge handler: open incoming documents, unsigned drafts and open work files of a merged
     agency move to its successor; departments' assignments follow too. Numbered documents keep
     their register (``unit``) so numbers stay unique; only their holder changes."""
-    moved = IncomingDocument.objects.filter(holder=source, status__in=INCOMING_OPEN).update(holder=successor)
-    IncomingDocument.objects.filter(handling_unit=source, status__in=INCOMING_OPEN).update(handling_unit=successor)
+    moved = IncomingDocument.objects.filter(holder=source, status__in=INCOMING_OPEN).update(
+        holder=successor
+    )
+    IncomingDocument.objects.filter(handling_unit=source, status__in=INCOMING_OPEN).update(
+        handling_unit=successor
+    )
     moved += OutgoingDocument.objects.filter(
-        agency=source, status__in=[OutgoingStatus.DRAFT, OutgoingStatus.IN_REVIEW, OutgoingStatus.APPROVED],
+        agency=source,
+        status__in=[OutgoingStatus.DRAFT, OutgoingStatus.IN_REVIEW, OutgoingStatus.APPROVED],
     ).update(agency=successor)
     OutgoingDocument.objects.filter(
-        drafting_unit=source, status__in=[OutgoingStatus.DRAFT, OutgoingStatus.IN_REVIEW, OutgoingStatus.APPROVED],
+        drafting_unit=source,
+        status__in=[OutgoingStatus.DRAFT, OutgoingStatus.IN_REVIEW, OutgoingStatus.APPROVED],
     ).update(drafting_unit=successor)
     taken = set(WorkFile.objects.filter(unit=successor).values_list("year", "code"))
     for wf in WorkFile.objects.filter(unit=source, state=WorkFileState.OPEN):

@@ -39,7 +39,9 @@ def can_transition(table: dict[str, set[str]], current: str, new: str) -> bool:
     return new in table.get(current, set())
 
 
-def ensure_transition(table: dict[str, set[str]], current: str, new: str, labels: Mapping[str, Any]) -> None:
+def ensure_transition(
+    table: dict[str, set[str]], current: str, new: str, labels: Mapping[str, Any]
+) -> None:
     """Raise a Vietnamese ValidationError unless ``current`` → ``new`` is in ``table``."""
     if not can_transition(table, current, new):
         raise ValidationError(

@@ -50,9 +50,13 @@ class StaleDossier(ValidationError):
     The API answers 409, the browser shows the fresh page with this message."""
 
     def __init__(self, current: int) -> None:
-        super().__init__(_("Hồ sơ đã được cập nhật sau khi bạn mở trang (phiên bản hiện tại: %(v)s); "
-                           "thao tác không được thực hiện. Hãy xem lại hồ sơ rồi thao tác lại.")
-                         % {"v": current})
+        super().__init__(
+            _(
+                "Hồ sơ đã được cập nhật sau khi bạn mở trang (phiên bản hiện tại: %(v)s); "
+                "thao tác không được thực hiện. Hãy xem lại hồ sơ rồi thao tác lại."
+            )
+            % {"v": current}
+        )
         self.current = current
 
 
@@ -62,7 +66,9 @@ class StaleDossier(ValidationError):
 
 
 class ActionIn(Schema):
-    version: int | None = Field(None, title="Phiên bản hồ sơ đã xem (tùy chọn; có thể gửi If-Match)")
+    version: int | None = Field(
+        None, title="Phiên bản hồ sơ đã xem (tùy chọn; có thể gửi If-Match)"
+    )
 
 
 class NoteIn(ActionIn):
@@ -105,7 +111,9 @@ class SubmitIn(NoteIn):
 class RecordResultIn(ActionIn):
     result_number: str = Field("", title="Số, ký hiệu kết quả", max_length=60)
     result_summary: str = Field("", title="Kết quả giải quyết (in cho người nộp)", max_length=20000)
-    include_findings: bool = Field(False, title="In kèm kết quả thẩm định trong kết quả trả người nộp")
+    include_findings: bool = Field(
+        False, title="In kèm kết quả thẩm định trong kết quả trả người nộp"
+    )
 
 
 class ReturnResultIn(ActionIn):
@@ -135,7 +143,9 @@ def _agency_of(dossier: Dossier, unit: Unit) -> Unit:
     receiving and the deciding agency that contains it."""
     best = None
     for agency in (dossier.agency, dossier.processing_agency):
-        if unit.path.startswith(agency.path) and (best is None or len(agency.path) > len(best.path)):
+        if unit.path.startswith(agency.path) and (
+            best is None or len(agency.path) > len(best.path)
+        ):
             best = agency
     return best or unit.agency()
 
@@ -154,15 +164,20 @@ def handling_place(dossier: Dossier) -> list[Place]:
 
 def desk_of(agency: Unit) -> Unit:
     """The one-stop desk of an agency; a ward receives at its own committee."""
-    desk = Unit.objects.filter(parent=agency, kind=UnitKind.ONESTOP, dissolved_at__isnull=True).first()
+    desk = Unit.objects.filter(
+        parent=agency, kind=UnitKind.ONESTOP, dissolved_at__isnull=True
+    ).first()
     return desk or agency
 
 
 def any_desk_place(dossier: Dossier) -> list[Place]:
     """Papers and fees may come in where the dossier is, at the receiving desk, or at the
     deciding agency's desk."""
-    return [*handling_place(dossier), *receiving_place(dossier),
-            (desk_of(dossier.processing_agency), dossier.processing_agency)]
+    return [
+        *handling_place(dossier),
+        *receiving_place(dossier),
+        (desk_of(dossier.processing_agency), dossier.processing_agency),
+    ]
 
 
 def refuse_place(dossier: Dossier) -> list[Place]:
@@ -195,15 +210,29 @@ def _at_deciding_agency(dossier: Dossier, by: Staff, at: dt.datetime) -> None:
 
 def _back_at_receiving_desk(dossier: Dossier, by: Staff, at: dt.datetime) -> None:
     if dossier.handling_unit_id != dossier.receiving_unit_id:
-        raise ValidationError(_("Kết quả hồ sơ liên thông phải được chuyển về nơi tiếp nhận trước."))
-    if dossier.fee_total and not dossier.fee_paid and dossier.history.filter(action="request_payment").exists():
+        raise ValidationError(
+            _("Kết quả hồ sơ liên thông phải được chuyển về nơi tiếp nhận trước.")
+        )
+    if (
+        dossier.fee_total
+        and not dossier.fee_paid
+        and dossier.history.filter(action="request_payment").exists()
+    ):
         raise ValidationError(_("Hồ sơ chưa hoàn thành nghĩa vụ tài chính."))
 
 
 def _assigned_to_caller(dossier: Dossier, by: Staff, at: dt.datetime) -> None:
-    if (dossier.handler_id and dossier.handler_id != by.pk and not by.user.is_superuser
-            and not acts_at(by.user, dossier.handling_unit, {R.DEPARTMENT_HEAD},
-                            agency=_agency_of(dossier, dossier.handling_unit))):
+    if (
+        dossier.handler_id
+        and dossier.handler_id != by.pk
+        and not by.user.is_superuser
+        and not acts_at(
+            by.user,
+            dossier.handling_unit,
+            {R.DEPARTMENT_HEAD},
+            agency=_agency_of(dossier, dossier.handling_unit),
+        )
+    ):
         raise PermissionDenied(_("Hồ sơ được phân công cho cán bộ khác."))
 
 
@@ -219,19 +248,29 @@ def _was_submitted(dossier: Dossier, by: Staff, at: dt.datetime) -> None:
 def _may_apologise(dossier: Dossier, by: Staff, at: dt.datetime) -> None:
     if Apology.objects.filter(dossier=dossier).exists():
         raise ValidationError(_("Hồ sơ đã có phiếu xin lỗi; ngày hẹn chỉ được điều chỉnh một lần."))
-    if dossier.due_at is None or deadlines.working_days_between(dossier.agency, at, dossier.due_at) < 1:
-        raise ValidationError(_("Phiếu xin lỗi phải ban hành trước hạn trả ít nhất một ngày làm việc."))
+    if (
+        dossier.due_at is None
+        or deadlines.working_days_between(dossier.agency, at, dossier.due_at) < 1
+    ):
+        raise ValidationError(
+            _("Phiếu xin lỗi phải ban hành trước hạn trả ít nhất một ngày làm việc.")
+        )
 
 
 def _may_request_supplement(dossier: Dossier, by: Staff, at: dt.datetime) -> None:
-    if (dossier.procedure_version.supplement_once
-            and dossier.supplements.filter(during_processing=True).exists()):
+    if (
+        dossier.procedure_version.supplement_once
+        and dossier.supplements.filter(during_processing=True).exists()
+    ):
         raise ValidationError(_("Thủ tục này chỉ cho phép yêu cầu bổ sung hồ sơ một lần."))
 
 
 def open_supplement(dossier: Dossier) -> Supplement | None:
-    return (dossier.supplements.filter(during_processing=True, received_at__isnull=True)
-            .order_by("-requested_at").first())
+    return (
+        dossier.supplements.filter(during_processing=True, received_at__isnull=True)
+        .order_by("-requested_at")
+        .first()
+    )
 
 
 def _supplement_waiting(dossier: Dossier, by: Staff, at: dt.datetime) -> None:
@@ -244,7 +283,8 @@ def needs_forward(dossier: Dossier) -> bool:
     first: then forwarding is what moves the dossier on."""
     return not dossier.forwarded and (
         dossier.procedure_version.procedure.level != dossier.agency.kind
-        or dossier.steps.filter(actor="upper_agency", finished_at__isnull=True).exists())
+        or dossier.steps.filter(actor="upper_agency", finished_at__isnull=True).exists()
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -254,7 +294,9 @@ def needs_forward(dossier: Dossier) -> bool:
 def hand_over_targets(dossier: Dossier) -> list[Unit]:
     """The deciding agency's departments (a ward has none: its own committee)."""
     agency = dossier.processing_agency
-    units = list(Unit.objects.filter(parent=agency, kind=UnitKind.DEPARTMENT, dissolved_at__isnull=True))
+    units = list(
+        Unit.objects.filter(parent=agency, kind=UnitKind.DEPARTMENT, dissolved_at__isnull=True)
+    )
     return [agency, *units] if agency.kind == UnitKind.WARD or not units else units
 
 
@@ -264,9 +306,17 @@ def assignable_staff(dossier: Dossier) -> list[Staff]:
     unit = dossier.handling_unit
     agency = _agency_of(dossier, unit)
     path = [int(p) for p in unit.path.strip("/").split("/") if p]
-    ids = path[path.index(agency.pk):] if agency.pk in path else [unit.pk]
-    return list(Staff.objects.filter(roles__role__in=[R.SPECIALIST, R.DEPARTMENT_HEAD], roles__unit_id__in=ids,
-                                     is_active=True).select_related("user").distinct().order_by("pk"))
+    ids = path[path.index(agency.pk) :] if agency.pk in path else [unit.pk]
+    return list(
+        Staff.objects.filter(
+            roles__role__in=[R.SPECIALIST, R.DEPARTMENT_HEAD],
+            roles__unit_id__in=ids,
+            is_active=True,
+        )
+        .select_related("user")
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def upper_agencies(dossier: Dossier) -> list[Unit]:
@@ -290,7 +340,9 @@ def _choice(model_rows: list[Any], pk: int, message: str) -> Any:
     raise ValidationError(message)
 
 
-def _hand_over_args(dossier: Dossier, data: Any, files: Mapping[str, UploadedFile]) -> dict[str, Any]:
+def _hand_over_args(
+    dossier: Dossier, data: Any, files: Mapping[str, UploadedFile]
+) -> dict[str, Any]:
     unit = Unit.objects.filter(pk=data.to_unit_id).first()
     if unit is None:
         raise ValidationError(_("Cần chọn đơn vị nhận."))
@@ -298,26 +350,35 @@ def _hand_over_args(dossier: Dossier, data: Any, files: Mapping[str, UploadedFil
 
 
 def _forward_args(dossier: Dossier, data: Any, files: Mapping[str, UploadedFile]) -> dict[str, Any]:
-    agency = _choice(upper_agencies(dossier), data.to_agency_id,
-                     _("Chỉ chuyển liên thông lên cơ quan cấp trên của nơi tiếp nhận."))
+    agency = _choice(
+        upper_agencies(dossier),
+        data.to_agency_id,
+        _("Chỉ chuyển liên thông lên cơ quan cấp trên của nơi tiếp nhận."),
+    )
     return {"to_agency": agency, "note": data.note}
 
 
 def _assign_args(dossier: Dossier, data: Any, files: Mapping[str, UploadedFile]) -> dict[str, Any]:
-    staff = Staff.objects.select_related("user").filter(pk=data.specialist_id, is_active=True).first()
+    staff = (
+        Staff.objects.select_related("user").filter(pk=data.specialist_id, is_active=True).first()
+    )
     if staff is None:
         raise ValidationError(_("Cần chọn chuyên viên thụ lý."))
     return {"specialist": staff, "note": data.note}
 
 
-def _apologise_args(dossier: Dossier, data: Any, files: Mapping[str, UploadedFile]) -> dict[str, Any]:
+def _apologise_args(
+    dossier: Dossier, data: Any, files: Mapping[str, UploadedFile]
+) -> dict[str, Any]:
     new_due = data.new_due_at
     if timezone.is_naive(new_due):
         new_due = timezone.make_aware(new_due)
     return {"reason": data.reason, "new_due_at": new_due}
 
 
-def _record_result_args(dossier: Dossier, data: Any, files: Mapping[str, UploadedFile]) -> dict[str, Any]:
+def _record_result_args(
+    dossier: Dossier, data: Any, files: Mapping[str, UploadedFile]
+) -> dict[str, Any]:
     return {**data.dict(exclude={"version"}), "result_file": files.get("result_file") or None}
 
 
@@ -370,8 +431,10 @@ class DossierAction:
         places = self.places(dossier)
         if not holds_role(by.user, places, self.roles):
             unit = places[0][0]
-            raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này tại đơn vị %(unit)s.")
-                                   % {"unit": unit.name})
+            raise PermissionDenied(
+                _("Bạn không có quyền thực hiện thao tác này tại đơn vị %(unit)s.")
+                % {"unit": unit.name}
+            )
         if self.condition is not None:
             self.condition(dossier, by, at or timezone.now())
 
@@ -387,7 +450,9 @@ class DossierAction:
     def parse(self, data: Mapping[str, Any]) -> ActionIn:
         """A browser form (or any mapping of strings) as this action's typed input; empty
         fields count as not given. Bad input: a Vietnamese ValidationError naming the field."""
-        wanted = {k: v for k, v in data.items() if k in self.input.model_fields and v not in ("", None)}
+        wanted = {
+            k: v for k, v in data.items() if k in self.input.model_fields and v not in ("", None)
+        }
         try:
             return self.input.model_validate(wanted)
         except SchemaError as exc:
@@ -396,11 +461,18 @@ class DossierAction:
                 key = str(error["loc"][0]) if error["loc"] else ""
                 info = self.input.model_fields.get(key)
                 names.append(str(info.title) if info and info.title else key)
-            raise ValidationError(_("Dữ liệu nhập không hợp lệ: %(fields)s.")
-                                  % {"fields": ", ".join(dict.fromkeys(names))}) from exc
+            raise ValidationError(
+                _("Dữ liệu nhập không hợp lệ: %(fields)s.")
+                % {"fields": ", ".join(dict.fromkeys(names))}
+            ) from exc
 
-    def run(self, dossier: Dossier, by: Staff, data: ActionIn,
-            files: Mapping[str, UploadedFile] | None = None) -> Any:
+    def run(
+        self,
+        dossier: Dossier,
+        by: Staff,
+        data: ActionIn,
+        files: Mapping[str, UploadedFile] | None = None,
+    ) -> Any:
         """Call the action's service with the typed input (the service checks everything)."""
         if self.service is None:
             raise RuntimeError(f"no service registered for {self.name}")
@@ -467,48 +539,147 @@ def _register(*actions: DossierAction) -> None:
 
 _register(
     # Forward-moving actions, in the order a dossier meets them.
-    DossierAction("accept", ONESTOP, ActionIn, places=receiving_place, moves_on=True,
-                  template=T + "_confirm.html"),
-    DossierAction("forward", ONESTOP, ForwardIn, condition=_not_forwarded, arguments=_forward_args,
-                  moves_on=needs_forward, template=T + "forward.html",
-                  context=lambda d: {"upper_agencies": upper_agencies(d)}),
-    DossierAction("hand_over", frozenset({R.ONESTOP_OFFICER, R.DEPARTMENT_HEAD}), HandOverIn,
-                  arguments=_hand_over_args, moves_on=lambda d: not needs_forward(d),
-                  template=T + "hand_over.html",
-                  context=lambda d: {"targets": hand_over_targets(d), "default": default_department(d)}),
-    DossierAction("assign", frozenset({R.DEPARTMENT_HEAD}), AssignIn, arguments=_assign_args, moves_on=True,
-                  template=T + "assign.html", context=lambda d: {"specialists": assignable_staff(d)}),
-    DossierAction("submit", frozenset({R.SPECIALIST, R.DEPARTMENT_HEAD}), SubmitIn,
-                  condition=_assigned_to_caller, moves_on=True, template=T + "submit.html"),
+    DossierAction(
+        "accept",
+        ONESTOP,
+        ActionIn,
+        places=receiving_place,
+        moves_on=True,
+        template=T + "_confirm.html",
+    ),
+    DossierAction(
+        "forward",
+        ONESTOP,
+        ForwardIn,
+        condition=_not_forwarded,
+        arguments=_forward_args,
+        moves_on=needs_forward,
+        template=T + "forward.html",
+        context=lambda d: {"upper_agencies": upper_agencies(d)},
+    ),
+    DossierAction(
+        "hand_over",
+        frozenset({R.ONESTOP_OFFICER, R.DEPARTMENT_HEAD}),
+        HandOverIn,
+        arguments=_hand_over_args,
+        moves_on=lambda d: not needs_forward(d),
+        template=T + "hand_over.html",
+        context=lambda d: {"targets": hand_over_targets(d), "default": default_department(d)},
+    ),
+    DossierAction(
+        "assign",
+        frozenset({R.DEPARTMENT_HEAD}),
+        AssignIn,
+        arguments=_assign_args,
+        moves_on=True,
+        template=T + "assign.html",
+        context=lambda d: {"specialists": assignable_staff(d)},
+    ),
+    DossierAction(
+        "submit",
+        frozenset({R.SPECIALIST, R.DEPARTMENT_HEAD}),
+        SubmitIn,
+        condition=_assigned_to_caller,
+        moves_on=True,
+        template=T + "submit.html",
+    ),
     DossierAction("approve", frozenset({R.UNIT_LEADER}), NoteIn, moves_on=True),
-    DossierAction("record_result", frozenset({R.RECORDS_CLERK}), RecordResultIn,
-                  arguments=_record_result_args, files=("result_file",), moves_on=True,
-                  template=T + "record_result.html"),
-    DossierAction("return_to_desk", frozenset({R.RECORDS_CLERK, R.DEPARTMENT_HEAD}), NoteIn, moves_on=True),
-    DossierAction("return_forwarded", ONESTOP, NoteIn, condition=_at_deciding_agency, moves_on=True),
-    DossierAction("return_result", ONESTOP, ReturnResultIn, places=receiving_place,
-                  condition=_back_at_receiving_desk, moves_on=True, template=T + "return_result.html",
-                  context=lambda d: {"methods": ReturnMethod.choices}),
-    DossierAction("supplement_receive", frozenset({R.ONESTOP_OFFICER, R.SPECIALIST, R.DEPARTMENT_HEAD}),
-                  NoteIn, places=any_desk_place, condition=_supplement_waiting, moves_on=True),
-    DossierAction("payment_confirmed", ONESTOP, PaymentConfirmedIn, places=any_desk_place, moves_on=True,
-                  template=T + "payment_confirmed.html"),
+    DossierAction(
+        "record_result",
+        frozenset({R.RECORDS_CLERK}),
+        RecordResultIn,
+        arguments=_record_result_args,
+        files=("result_file",),
+        moves_on=True,
+        template=T + "record_result.html",
+    ),
+    DossierAction(
+        "return_to_desk", frozenset({R.RECORDS_CLERK, R.DEPARTMENT_HEAD}), NoteIn, moves_on=True
+    ),
+    DossierAction(
+        "return_forwarded", ONESTOP, NoteIn, condition=_at_deciding_agency, moves_on=True
+    ),
+    DossierAction(
+        "return_result",
+        ONESTOP,
+        ReturnResultIn,
+        places=receiving_place,
+        condition=_back_at_receiving_desk,
+        moves_on=True,
+        template=T + "return_result.html",
+        context=lambda d: {"methods": ReturnMethod.choices},
+    ),
+    DossierAction(
+        "supplement_receive",
+        frozenset({R.ONESTOP_OFFICER, R.SPECIALIST, R.DEPARTMENT_HEAD}),
+        NoteIn,
+        places=any_desk_place,
+        condition=_supplement_waiting,
+        moves_on=True,
+    ),
+    DossierAction(
+        "payment_confirmed",
+        ONESTOP,
+        PaymentConfirmedIn,
+        places=any_desk_place,
+        moves_on=True,
+        template=T + "payment_confirmed.html",
+    ),
     # Actions that hold the dossier, send it back or end it.
-    DossierAction("request_completion", ONESTOP, MissingIn, places=receiving_place,
-                  template=T + "missing.html"),
-    DossierAction("supplement_request", frozenset({R.SPECIALIST, R.DEPARTMENT_HEAD}), SupplementRequestIn,
-                  condition=_may_request_supplement, template=T + "missing.html"),
-    DossierAction("request_payment", frozenset({R.ONESTOP_OFFICER, R.SPECIALIST, R.DEPARTMENT_HEAD}),
-                  RequestPaymentIn, places=any_desk_place, template=T + "request_payment.html"),
-    DossierAction("apologise", frozenset({R.UNIT_LEADER}), ApologiseIn, places=deciding_place,
-                  condition=_may_apologise, arguments=_apologise_args, template=T + "apologise.html"),
-    DossierAction("send_back", frozenset({R.UNIT_LEADER}), NoteIn, condition=_was_submitted,
-                  template=T + "send_back.html"),
-    DossierAction("refuse", frozenset({R.ONESTOP_OFFICER, R.UNIT_LEADER}), ReasonIn, places=refuse_place,
-                  template=T + "_reason.html"),
-    DossierAction("withdraw", ONESTOP, ReasonIn, places=receiving_place, template=T + "_reason.html"),
-    DossierAction("stop", frozenset({R.UNIT_LEADER}), ReasonIn, places=deciding_place,
-                  template=T + "_reason.html"),
+    DossierAction(
+        "request_completion",
+        ONESTOP,
+        MissingIn,
+        places=receiving_place,
+        template=T + "missing.html",
+    ),
+    DossierAction(
+        "supplement_request",
+        frozenset({R.SPECIALIST, R.DEPARTMENT_HEAD}),
+        SupplementRequestIn,
+        condition=_may_request_supplement,
+        template=T + "missing.html",
+    ),
+    DossierAction(
+        "request_payment",
+        frozenset({R.ONESTOP_OFFICER, R.SPECIALIST, R.DEPARTMENT_HEAD}),
+        RequestPaymentIn,
+        places=any_desk_place,
+        template=T + "request_payment.html",
+    ),
+    DossierAction(
+        "apologise",
+        frozenset({R.UNIT_LEADER}),
+        ApologiseIn,
+        places=deciding_place,
+        condition=_may_apologise,
+        arguments=_apologise_args,
+        template=T + "apologise.html",
+    ),
+    DossierAction(
+        "send_back",
+        frozenset({R.UNIT_LEADER}),
+        NoteIn,
+        condition=_was_submitted,
+        template=T + "send_back.html",
+    ),
+    DossierAction(
+        "refuse",
+        frozenset({R.ONESTOP_OFFICER, R.UNIT_LEADER}),
+        ReasonIn,
+        places=refuse_place,
+        template=T + "_reason.html",
+    ),
+    DossierAction(
+        "withdraw", ONESTOP, ReasonIn, places=receiving_place, template=T + "_reason.html"
+    ),
+    DossierAction(
+        "stop",
+        frozenset({R.UNIT_LEADER}),
+        ReasonIn,
+        places=deciding_place,
+        template=T + "_reason.html",
+    ),
 )
 
 
@@ -525,8 +696,10 @@ def default_department(dossier: Dossier) -> Unit | None:
 # dossier): the receiving desk's one-stop officers.
 def ensure_receives(by: Staff, unit: Unit) -> None:
     if not holds_role(by.user, [(unit, unit.agency())], ONESTOP):
-        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này tại đơn vị %(unit)s.")
-                               % {"unit": unit.name})
+        raise PermissionDenied(
+            _("Bạn không có quyền thực hiện thao tác này tại đơn vị %(unit)s.")
+            % {"unit": unit.name}
+        )
 
 
 __all__ = ["PREVIOUS", "REGISTRY", "ActionRegistry", "DossierAction", "Stage", "StaleDossier"]

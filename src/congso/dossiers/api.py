@@ -2,7 +2,6 @@
 statistics, and the public status lookup. Staff authenticate with their browser session
 (CSRF checked) or a per-staff bearer token (ADR 0031)."""
 
-
 import datetime as dt
 import hashlib
 from typing import Any
@@ -41,8 +40,13 @@ _stamped: dict[str, dt.datetime] = {}
 
 def _token_row(digest: str) -> ApiToken | None:
     """The live token with that hash, its staff row, user (password not loaded) and unit."""
-    return (ApiToken.objects.select_related("staff__user", "staff__unit").defer("staff__user__password")
-            .filter(key_hash=digest, revoked=False, staff__is_active=True).order_by().first())
+    return (
+        ApiToken.objects.select_related("staff__user", "staff__unit")
+        .defer("staff__user__password")
+        .filter(key_hash=digest, revoked=False, staff__is_active=True)
+        .order_by()
+        .first()
+    )
 
 
 class StaffToken(HttpBearer):
@@ -175,10 +179,17 @@ class ErrorOut(Schema):
     detail: str
 
 
-@router.post("/", auth=STAFF_AUTH, response={200: DossierOut, 201: DossierOut, 400: ErrorOut, 403: ErrorOut},
-             summary="Tiếp nhận hồ sơ (cần Idempotency-Key)")
-def create_dossier(request: HttpRequest, payload: DossierIn,
-                   idempotency_key: str = Header(..., alias="Idempotency-Key")) -> Any:
+@router.post(
+    "/",
+    auth=STAFF_AUTH,
+    response={200: DossierOut, 201: DossierOut, 400: ErrorOut, 403: ErrorOut},
+    summary="Tiếp nhận hồ sơ (cần Idempotency-Key)",
+)
+def create_dossier(
+    request: HttpRequest,
+    payload: DossierIn,
+    idempotency_key: str = Header(..., alias="Idempotency-Key"),
+) -> Any:
     """Counter/post intake. The same Idempotency-Key always returns the same dossier."""
     staff = _staff(request)
     key = (idempotency_key or "").strip()
@@ -207,15 +218,31 @@ def _receive(request: HttpRequest, staff: Staff, payload: DossierIn, scoped_key:
         raise HttpError(403, _("Bạn không tiếp nhận hồ sơ tại đơn vị này."))
     version = selectors.version_for_unit(unit, payload.procedure_version_id)
     by_id = {p.pk: p for p in version_content(version).papers}
-    papers = [PaperReceived(by_id[p.paper_id], p.originals, p.copies) for p in payload.papers
-              if p.paper_id in by_id]
-    applicant = Applicant(kind=payload.applicant_kind, name=payload.applicant_name,
-                          id_number=payload.applicant_id_number.strip(), address=payload.applicant_address,
-                          phone=payload.applicant_phone, email=payload.applicant_email,
-                          proxy_name=payload.proxy_name, proxy_id_number=payload.proxy_id_number)
-    return services.dossier_receive(by=staff, receiving_unit=unit, version=version, applicant=applicant,
-                                    channel=payload.channel, papers=papers,
-                                    request_summary=payload.request_summary, idempotency_key=scoped_key)
+    papers = [
+        PaperReceived(by_id[p.paper_id], p.originals, p.copies)
+        for p in payload.papers
+        if p.paper_id in by_id
+    ]
+    applicant = Applicant(
+        kind=payload.applicant_kind,
+        name=payload.applicant_name,
+        id_number=payload.applicant_id_number.strip(),
+        address=payload.applicant_address,
+        phone=payload.applicant_phone,
+        email=payload.applicant_email,
+        proxy_name=payload.proxy_name,
+        proxy_id_number=payload.proxy_id_number,
+    )
+    return services.dossier_receive(
+        by=staff,
+        receiving_unit=unit,
+        version=version,
+        applicant=applicant,
+        channel=payload.channel,
+        papers=papers,
+        request_summary=payload.request_summary,
+        idempotency_key=scoped_key,
+    )
 
 
 class ListFilters(Schema):
@@ -224,7 +251,9 @@ class ListFilters(Schema):
     q: str = ""
 
 
-@router.get("/", auth=STAFF_AUTH, response=list[DossierOut], summary="Danh sách hồ sơ (theo phạm vi)")
+@router.get(
+    "/", auth=STAFF_AUTH, response=list[DossierOut], summary="Danh sách hồ sơ (theo phạm vi)"
+)
 @paginate(Pages, page_size=50)
 def list_dossiers(request: HttpRequest, filters: Query[ListFilters]) -> Any:
     _staff(request)
@@ -236,7 +265,9 @@ def list_dossiers(request: HttpRequest, filters: Query[ListFilters]) -> Any:
         qs = selectors.visible_dossiers(request.user).order_by("-received_at", "-pk")
     qs = selectors.apply_filters(qs, {"q": filters.q, "status": str(filters.status or "")})
     # Paginated in the database: only one page of rows is read.
-    return qs.select_related("procedure_version__procedure", "agency", "receiving_unit", "handling_unit")
+    return qs.select_related(
+        "procedure_version__procedure", "agency", "receiving_unit", "handling_unit"
+    )
 
 
 class StatsOut(Schema):
@@ -298,8 +329,12 @@ class LookupOut(Schema):
     steps: list[LookupStepOut]
 
 
-@router.post("/lookup", auth=None, response={200: LookupOut, 404: ErrorOut, 429: ErrorOut},
-             summary="Tra cứu tình trạng hồ sơ (công khai)")
+@router.post(
+    "/lookup",
+    auth=None,
+    response={200: LookupOut, 404: ErrorOut, 429: ErrorOut},
+    summary="Tra cứu tình trạng hồ sơ (công khai)",
+)
 def lookup(request: HttpRequest, payload: LookupIn) -> Any:
     """By dossier code and the applicant's identity number; a wrong code or number gives the
     same 404; limited per address and minute."""
@@ -337,9 +372,15 @@ class DossierDetailOut(DossierOut):
 
     @staticmethod
     def resolve_attachments(obj: Dossier) -> list[dict[str, Any]]:
-        return [{"name": a.original_name, "content_type": a.content_type, "size": a.size,
-                 "required_paper": a.required_paper.name if a.required_paper else None}
-                for a in obj.attachments.select_related("required_paper").order_by("pk")]
+        return [
+            {
+                "name": a.original_name,
+                "content_type": a.content_type,
+                "size": a.size,
+                "required_paper": a.required_paper.name if a.required_paper else None,
+            }
+            for a in obj.attachments.select_related("required_paper").order_by("pk")
+        ]
 
 
 def _etag(dossier: Dossier) -> str:
@@ -349,13 +390,19 @@ def _etag(dossier: Dossier) -> str:
 def _detail(request: HttpRequest, response: HttpResponse, dossier: Dossier) -> Dossier:
     staff = staff_for(request.user)
     dossier.actions = [a.name for a in REGISTRY.available_for(dossier, staff)]  # type: ignore[attr-defined]
-    dossier.form_fields = [{"label": label, "value": value}  # type: ignore[attr-defined]
-                           for label, value in selectors.form_rows(dossier)]
+    dossier.form_fields = [  # type: ignore[attr-defined]
+        {"label": label, "value": value} for label, value in selectors.form_rows(dossier)
+    ]
     response["ETag"] = _etag(dossier)
     return dossier
 
 
-@router.get("/{ref}", auth=STAFF_AUTH, response={200: DossierDetailOut, 404: ErrorOut}, summary="Xem một hồ sơ")
+@router.get(
+    "/{ref}",
+    auth=STAFF_AUTH,
+    response={200: DossierDetailOut, 404: ErrorOut},
+    summary="Xem một hồ sơ",
+)
 def get_dossier(request: HttpRequest, response: HttpResponse, ref: str) -> Any:
     """The dossier with its ``version`` (also the ``ETag`` header) and the ``actions`` the
     caller may take; send the version back with an action (body or ``If-Match``)."""
@@ -372,15 +419,28 @@ def _if_match(value: str | None) -> int | None:
         text = text[2:]
     text = text.strip('"')
     if not text.isdigit():
-        raise HttpError(400, _("Header If-Match không hợp lệ: cần ETag của hồ sơ (ví dụ \"3\")."))
+        raise HttpError(400, _('Header If-Match không hợp lệ: cần ETag của hồ sơ (ví dụ "3").'))
     return int(text)
 
 
-ACTION_RESPONSES = {200: DossierDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ACTION_RESPONSES = {
+    200: DossierDetailOut,
+    400: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+}
 
 
-def _act(request: HttpRequest, response: HttpResponse, entry: DossierAction, ref: str, payload: ActionIn,
-         files: dict[str, UploadedFile], if_match: str | None) -> Any:
+def _act(
+    request: HttpRequest,
+    response: HttpResponse,
+    entry: DossierAction,
+    ref: str,
+    payload: ActionIn,
+    files: dict[str, UploadedFile],
+    if_match: str | None,
+) -> Any:
     staff = _staff(request)
     dossier = selectors.dossier_get_for(request.user, ref)
     header_version = _if_match(if_match)
@@ -397,9 +457,14 @@ def _with_file_endpoint(entry: DossierAction, schema: type[ActionIn]) -> Any:
     if entry.files != ("result_file",):
         raise ValueError(f"{entry.name}: only result_file uploads are wired into the API")
 
-    def endpoint(request: HttpRequest, response: HttpResponse, ref: str, payload: Form[schema],  # type: ignore[valid-type]
-                 result_file: File[UploadedFile] = None,  # type: ignore[assignment]
-                 if_match: str | None = Header(None, alias="If-Match")) -> Any:
+    def endpoint(
+        request: HttpRequest,
+        response: HttpResponse,
+        ref: str,
+        payload: Form[schema],  # type: ignore[valid-type]
+        result_file: File[UploadedFile] = None,  # type: ignore[assignment]
+        if_match: str | None = Header(None, alias="If-Match"),
+    ) -> Any:
         files = {"result_file": result_file} if result_file is not None else {}
         return _act(request, response, entry, ref, payload, files, if_match)
 
@@ -407,8 +472,13 @@ def _with_file_endpoint(entry: DossierAction, schema: type[ActionIn]) -> Any:
 
 
 def _json_endpoint(entry: DossierAction, schema: type[ActionIn]) -> Any:
-    def endpoint(request: HttpRequest, response: HttpResponse, ref: str, payload: schema,  # type: ignore[valid-type]
-                 if_match: str | None = Header(None, alias="If-Match")) -> Any:
+    def endpoint(
+        request: HttpRequest,
+        response: HttpResponse,
+        ref: str,
+        payload: schema,  # type: ignore[valid-type]
+        if_match: str | None = Header(None, alias="If-Match"),
+    ) -> Any:
         return _act(request, response, entry, ref, payload, {}, if_match)
 
     return endpoint
@@ -417,12 +487,20 @@ def _json_endpoint(entry: DossierAction, schema: type[ActionIn]) -> Any:
 def _make_action_endpoint(entry: DossierAction) -> None:
     """One typed operation per registry action: its own request body (multipart when it takes
     files), 409 when the version sent is not the dossier's."""
-    description = (f"Thao tác “{entry.label}”. Gửi `version` (hoặc header `If-Match` với ETag) "
-                   "đã đọc; phiên bản cũ: 409, không thay đổi gì.")
+    description = (
+        f"Thao tác “{entry.label}”. Gửi `version` (hoặc header `If-Match` với ETag) "
+        "đã đọc; phiên bản cũ: 409, không thay đổi gì."
+    )
     endpoint = (_with_file_endpoint if entry.files else _json_endpoint)(entry, entry.input)
     endpoint.__name__ = f"dossier_{entry.name}"
-    router.post("/{ref}/" + entry.slug, auth=STAFF_AUTH, response=ACTION_RESPONSES, summary=str(entry.label),
-                description=description, operation_id=f"dossier_{entry.name}")(endpoint)
+    router.post(
+        "/{ref}/" + entry.slug,
+        auth=STAFF_AUTH,
+        response=ACTION_RESPONSES,
+        summary=str(entry.label),
+        description=description,
+        operation_id=f"dossier_{entry.name}",
+    )(endpoint)
 
 
 for _entry in sorted(REGISTRY, key=lambda a: a.name):
@@ -434,7 +512,9 @@ def issue_token(staff: Staff, name: str) -> str:
     import secrets
 
     token = secrets.token_urlsafe(32)
-    ApiToken.objects.create(staff=staff, name=name, key_hash=hashlib.sha256(token.encode()).hexdigest())
+    ApiToken.objects.create(
+        staff=staff, name=name, key_hash=hashlib.sha256(token.encode()).hexdigest()
+    )
     return token
 
 

@@ -51,8 +51,9 @@ def birth_century_and_sex(number: str) -> tuple[int, str]:
     return _CENTURY_START[digit // 2], FEMALE if digit % 2 else MALE
 
 
-def identity_problem(number: str, *, birth_date: dt.date | None = None, sex: str = "",
-                     today: dt.date | None = None) -> str | None:
+def identity_problem(
+    number: str, *, birth_date: dt.date | None = None, sex: str = "", today: dt.date | None = None
+) -> str | None:
     """What is wrong with an identity number, in Vietnamese, or None. Beyond the 12 digits:
     not all zeros, a province code of the list, a year of birth (century digit and the two
     digits after it) not in the future and, when given, equal to the birth date's year; the
@@ -62,19 +63,27 @@ def identity_problem(number: str, *, birth_date: dt.date | None = None, sex: str
     if set(number) == {"0"}:
         return _("Số định danh cá nhân không hợp lệ (toàn chữ số 0).")
     if number[:3] not in province_codes():
-        return _("Số định danh cá nhân không hợp lệ: %(code)s không phải mã tỉnh, thành phố nơi đăng ký "
-                 "khai sinh.") % {"code": number[:3]}
+        return _(
+            "Số định danh cá nhân không hợp lệ: %(code)s không phải mã tỉnh, thành phố nơi đăng ký "
+            "khai sinh."
+        ) % {"code": number[:3]}
     century, number_sex = birth_century_and_sex(number)
     year = century + int(number[4:6])
     today = today or timezone.localdate()
     if year > today.year:
-        return _("Số định danh cá nhân không hợp lệ: năm sinh theo số (%(year)s) ở tương lai.") % {"year": year}
+        return _("Số định danh cá nhân không hợp lệ: năm sinh theo số (%(year)s) ở tương lai.") % {
+            "year": year
+        }
     if birth_date is not None and birth_date.year != year:
-        return _("Số định danh cá nhân không khớp ngày sinh: số ứng với năm sinh %(year)s, ngày sinh đã "
-                 "nhập thuộc năm %(given)s.") % {"year": year, "given": birth_date.year}
+        return _(
+            "Số định danh cá nhân không khớp ngày sinh: số ứng với năm sinh %(year)s, ngày sinh đã "
+            "nhập thuộc năm %(given)s."
+        ) % {"year": year, "given": birth_date.year}
     if sex in (MALE, FEMALE) and sex != number_sex:
-        return _("Số định danh cá nhân không khớp giới tính đã nhập (chữ số thứ tư mã hóa thế kỷ sinh và "
-                 "giới tính).")
+        return _(
+            "Số định danh cá nhân không khớp giới tính đã nhập (chữ số thứ tư mã hóa thế kỷ sinh và "
+            "giới tính)."
+        )
     return None
 
 
@@ -124,7 +133,12 @@ def parse_cccd_qr(text: str) -> CccdCard | None:
     parts = [p.strip() for p in text.split("|")]
     if len(parts) not in (6, 7) or not re.fullmatch(r"[0-9]{12}", parts[0]) or not parts[2]:
         return None
-    return CccdCard(id_number=parts[0], old_id=parts[1], name=" ".join(parts[2].split()),
-                    birth_date=_ddmmyyyy(parts[3]), sex=_SEXES.get(unicodedata.normalize("NFC", parts[4]).lower(), ""),
-                    address=" ".join(parts[5].split()),
-                    issued_on=_ddmmyyyy(parts[6]) if len(parts) == 7 else None)
+    return CccdCard(
+        id_number=parts[0],
+        old_id=parts[1],
+        name=" ".join(parts[2].split()),
+        birth_date=_ddmmyyyy(parts[3]),
+        sex=_SEXES.get(unicodedata.normalize("NFC", parts[4]).lower(), ""),
+        address=" ".join(parts[5].split()),
+        issued_on=_ddmmyyyy(parts[6]) if len(parts) == 7 else None,
+    )

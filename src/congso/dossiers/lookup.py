@@ -52,12 +52,25 @@ def lookup_sql(vendor: str, by: str = "code") -> str:
         return f"{alias}.{qn(meta.get_field(field or meta.pk.name).column)}"
 
     def time(alias: str, meta: Any, field: str) -> str:
-        return _PG_TIME.format(col(alias, meta, field)) if vendor == "postgresql" else col(alias, meta, field)
+        return (
+            _PG_TIME.format(col(alias, meta, field))
+            if vendor == "postgresql"
+            else col(alias, meta, field)
+        )
 
-    columns = [col("d", dossier, "code"), col("d", dossier, "status"), time("d", dossier, "received_at"),
-               time("d", dossier, "due_at"), time("d", dossier, "returned_at"), col("v", version, "name"),
-               time("h", history, "at"), col("h", history, "action"), col("h", history, "to_status"),
-               col("u", unit, "name"), col("d", dossier, "reference")]
+    columns = [
+        col("d", dossier, "code"),
+        col("d", dossier, "status"),
+        time("d", dossier, "received_at"),
+        time("d", dossier, "due_at"),
+        time("d", dossier, "returned_at"),
+        col("v", version, "name"),
+        time("h", history, "at"),
+        col("h", history, "action"),
+        col("h", history, "to_status"),
+        col("u", unit, "name"),
+        col("d", dossier, "reference"),
+    ]
     # Identifiers come from the models only; the two values are parameters.
     return (
         f"SELECT {', '.join(columns)} FROM {qn(dossier.db_table)} d"  # noqa: S608 - identifiers only
@@ -116,13 +129,27 @@ def public_answer(code: str, id_number: str) -> dict[str, Any] | None:
         return None
     found_code, status, received_at, due_at, returned_at, procedure_name = rows[0][:6]
     language = get_language()
-    steps = [{"at": _iso(at), "label": _action_label(action, language), "unit": unit,
-              "status": _status_label(to_status, language)}
-             for _c, _s, _r, _d, _t, _p, at, action, to_status, unit, _ref in rows if at is not None]
-    return {"code": found_code, "reference": rows[0][10], "procedure_name": procedure_name, "status": status,
-            "status_label": _status_label(status, language),
-            "received_at": _iso(received_at), "due_at": _iso(due_at), "returned_at": _iso(returned_at),
-            "steps": steps}
+    steps = [
+        {
+            "at": _iso(at),
+            "label": _action_label(action, language),
+            "unit": unit,
+            "status": _status_label(to_status, language),
+        }
+        for _c, _s, _r, _d, _t, _p, at, action, to_status, unit, _ref in rows
+        if at is not None
+    ]
+    return {
+        "code": found_code,
+        "reference": rows[0][10],
+        "procedure_name": procedure_name,
+        "status": status,
+        "status_label": _status_label(status, language),
+        "received_at": _iso(received_at),
+        "due_at": _iso(due_at),
+        "returned_at": _iso(returned_at),
+        "steps": steps,
+    }
 
 
 def _error(request: HttpRequest, status: int, message: str) -> HttpResponse:

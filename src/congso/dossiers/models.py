@@ -69,26 +69,52 @@ class Dossier(models.Model):
     code = models.CharField(_("mã hồ sơ"), max_length=60, null=True, blank=True, unique=True)
     # Given at online submission, before there is a code; looked up like a code, also after
     # the code is given (references.py, ADR 0075).
-    reference = models.CharField(_("mã tham chiếu"), max_length=14, null=True, blank=True, unique=True)
-    procedure_version = models.ForeignKey(ProcedureVersion, on_delete=models.PROTECT,
-                                          related_name="dossiers", verbose_name=_("thủ tục"))
+    reference = models.CharField(
+        _("mã tham chiếu"), max_length=14, null=True, blank=True, unique=True
+    )
+    procedure_version = models.ForeignKey(
+        ProcedureVersion,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("thủ tục"),
+    )
     # Indexed by dossier_register_idx (agency, received_at), whose first column serves too.
-    agency = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False,
-                               verbose_name=_("cơ quan tiếp nhận"))
-    receiving_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+",
-                                       verbose_name=_("bộ phận tiếp nhận"))
+    agency = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("cơ quan tiếp nhận"),
+    )
+    receiving_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("bộ phận tiếp nhận")
+    )
     # The agency deciding the dossier: the receiving agency, or the district it was forwarded to.
-    processing_agency = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+",
-                                          verbose_name=_("cơ quan giải quyết"))
-    handling_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+",
-                                      verbose_name=_("đơn vị đang xử lý"))
-    handler = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="+", verbose_name=_("người đang xử lý"))
-    stage = models.CharField(_("khâu xử lý"), max_length=12, choices=Stage.choices, default=Stage.DESK)
+    processing_agency = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("cơ quan giải quyết")
+    )
+    handling_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị đang xử lý")
+    )
+    handler = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người đang xử lý"),
+    )
+    stage = models.CharField(
+        _("khâu xử lý"), max_length=12, choices=Stage.choices, default=Stage.DESK
+    )
     forwarded = models.BooleanField(_("liên thông"), default=False)
 
-    applicant_kind = models.CharField(_("loại chủ hồ sơ"), max_length=12, choices=ApplicantKind.choices,
-                                      default=ApplicantKind.INDIVIDUAL)
+    applicant_kind = models.CharField(
+        _("loại chủ hồ sơ"),
+        max_length=12,
+        choices=ApplicantKind.choices,
+        default=ApplicantKind.INDIVIDUAL,
+    )
     applicant_name = models.CharField(_("chủ hồ sơ"), max_length=200)
     # fold(applicant_name), for the desk search (selectors.desk_search, ADR 0056).
     applicant_name_folded = FoldedField(max_length=200, source="applicant_name")
@@ -99,14 +125,23 @@ class Dossier(models.Model):
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
     proxy_name = models.CharField(_("người nộp thay"), max_length=200, blank=True)
     proxy_id_number = models.CharField(_("số CCCD người nộp thay"), max_length=12, blank=True)
-    applicant_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                       on_delete=models.SET_NULL, related_name="dossiers",
-                                       verbose_name=_("tài khoản công dân"))
+    applicant_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dossiers",
+        verbose_name=_("tài khoản công dân"),
+    )
     request_summary = models.TextField(_("nội dung yêu cầu"), blank=True)
     form_data = models.JSONField(_("dữ liệu tờ khai điện tử"), default=dict, blank=True)
 
-    channel = models.PositiveSmallIntegerField(_("kênh nộp"), choices=Channel.choices, default=Channel.COUNTER)
-    status = models.PositiveSmallIntegerField(_("trạng thái"), choices=Status.choices, default=Status.NEW)
+    channel = models.PositiveSmallIntegerField(
+        _("kênh nộp"), choices=Channel.choices, default=Channel.COUNTER
+    )
+    status = models.PositiveSmallIntegerField(
+        _("trạng thái"), choices=Status.choices, default=Status.NEW
+    )
     # The status to go back to when the fee is paid (status 6 interrupts 2 or 4).
     status_before_payment = models.PositiveSmallIntegerField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
@@ -119,17 +154,22 @@ class Dossier(models.Model):
     paused_seconds = models.PositiveIntegerField(_("thời gian tạm dừng (giây làm việc)"), default=0)
     finished_at = models.DateTimeField(_("có kết quả lúc"), null=True, blank=True)
     # Judged once when the dossier finishes, so statistics count it with one indexed column.
-    timeliness = models.CharField(_("tiến độ"), max_length=8, choices=Timeliness.choices, blank=True)
+    timeliness = models.CharField(
+        _("tiến độ"), max_length=8, choices=Timeliness.choices, blank=True
+    )
     returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
-    return_method = models.CharField(_("hình thức trả"), max_length=8, choices=ReturnMethod.choices,
-                                     blank=True)
+    return_method = models.CharField(
+        _("hình thức trả"), max_length=8, choices=ReturnMethod.choices, blank=True
+    )
     collected_by = models.CharField(_("người nhận kết quả"), max_length=200, blank=True)
     refusal_reason = models.TextField(_("lý do từ chối / dừng"), blank=True)
     fee_total = models.PositiveIntegerField(_("phí, lệ phí (đồng)"), default=0)
     fee_paid = models.BooleanField(_("đã nộp phí"), default=False)
     result_number = models.CharField(_("số, ký hiệu kết quả"), max_length=60, blank=True)
     result_summary = models.TextField(_("kết quả giải quyết"), blank=True)
-    result_file = models.FileField(_("tệp kết quả"), upload_to="dossiers/results/%Y/%m/", blank=True)
+    result_file = models.FileField(
+        _("tệp kết quả"), upload_to="dossiers/results/%Y/%m/", blank=True
+    )
     result_signed = models.BooleanField(_("kết quả đã ký số"), default=False)
     # The specialist's review (kết quả thẩm định) and the draft result submitted to the leader:
     # internal, shown to the head, the leader and the clerk; never printed for the applicant
@@ -138,7 +178,9 @@ class Dossier(models.Model):
     result_draft = models.TextField(_("dự thảo kết quả"), blank=True)
     # When the applicant last answered a supplement or completion request online, until an
     # officer next acts on the dossier: the queue flags such dossiers.
-    supplement_answered_at = models.DateTimeField(_("công dân đã bổ sung lúc"), null=True, blank=True)
+    supplement_answered_at = models.DateTimeField(
+        _("công dân đã bổ sung lúc"), null=True, blank=True
+    )
     current_step = models.PositiveSmallIntegerField(default=0)
     # Optimistic concurrency: every action form and API call sends back the version it was
     # shown, and the action's service refuses a stale one (UPDATE … WHERE version = n, ADR 0058).
@@ -154,12 +196,22 @@ class Dossier(models.Model):
             # Queues: open work of a unit, and of one officer, in the order the queue pages show
             # it. Partial (open dossiers are ≈ 5 % of the table) and covering the status, so tab
             # counts are index-only scans and a page reads only its own rows in due order.
-            models.Index(fields=["handling_unit", "stage", "due_at", "id"], include=["status"],
-                         condition=models.Q(status__in=OPEN_STATUSES), name="dossier_open_queue_idx"),
-            models.Index(fields=["handler", "stage", "due_at", "id"], include=["status"],
-                         condition=models.Q(status__in=OPEN_STATUSES), name="dossier_open_handler_idx"),
+            models.Index(
+                fields=["handling_unit", "stage", "due_at", "id"],
+                include=["status"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="dossier_open_queue_idx",
+            ),
+            models.Index(
+                fields=["handler", "stage", "due_at", "id"],
+                include=["status"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="dossier_open_handler_idx",
+            ),
             # Statistics: one agency's dossiers by receipt and by finish time.
-            models.Index(fields=["processing_agency", "received_at"], name="dossier_stats_recv_idx"),
+            models.Index(
+                fields=["processing_agency", "received_at"], name="dossier_stats_recv_idx"
+            ),
             models.Index(fields=["processing_agency", "finished_at"], name="dossier_stats_fin_idx"),
             models.Index(fields=["receiving_unit", "received_at"], name="dossier_recv_unit_idx"),
             # The register (form 6): one agency's dossiers by receipt time.
@@ -170,11 +222,17 @@ class Dossier(models.Model):
             # agency, or the deciding one when it is another (liên thông). text_pattern_ops lets
             # PostgreSQL serve LIKE 'prefix%' whatever the database collation (ADR 0056).
             models.Index(fields=["applicant_phone"], name="dossier_phone_idx"),
-            models.Index(fields=["applicant_name_folded", "agency"], opclasses=["text_pattern_ops", "int8_ops"],
-                         name="dossier_name_idx"),
-            models.Index(fields=["applicant_name_folded", "processing_agency"],
-                         opclasses=["text_pattern_ops", "int8_ops"],
-                         condition=~models.Q(processing_agency=models.F("agency")), name="dossier_name_fwd_idx"),
+            models.Index(
+                fields=["applicant_name_folded", "agency"],
+                opclasses=["text_pattern_ops", "int8_ops"],
+                name="dossier_name_idx",
+            ),
+            models.Index(
+                fields=["applicant_name_folded", "processing_agency"],
+                opclasses=["text_pattern_ops", "int8_ops"],
+                condition=~models.Q(processing_agency=models.F("agency")),
+                name="dossier_name_fwd_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -228,17 +286,24 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     # Set when the file answered a supplement request (sent online by the applicant), so the
     # staff detail page can show which papers came with which answer.
-    supplement = models.ForeignKey("Supplement", null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="attachments")
+    supplement = models.ForeignKey(
+        "Supplement", null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
     # The required paper (thành phần hồ sơ) this file answers, when the applicant said so online.
-    required_paper = models.ForeignKey("procedures.RequiredPaper", null=True, blank=True,
-                                       on_delete=models.SET_NULL, related_name="+",
-                                       verbose_name=_("thành phần hồ sơ"))
+    required_paper = models.ForeignKey(
+        "procedures.RequiredPaper",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("thành phần hồ sơ"),
+    )
 
     class Meta:
         verbose_name = _("tệp đính kèm")
@@ -256,7 +321,9 @@ class StatusHistory(models.Model):
     from_status = models.PositiveSmallIntegerField(null=True, blank=True, choices=Status.choices)
     to_status = models.PositiveSmallIntegerField(choices=Status.choices)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    actor = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     actor_name = models.CharField(max_length=200, blank=True)
     note = models.TextField(blank=True)
     at = models.DateTimeField(db_index=True)
@@ -290,7 +357,9 @@ class DossierStep(models.Model):
 
     class Meta:
         ordering = ["dossier", "order"]
-        constraints = [models.UniqueConstraint(fields=["dossier", "order"], name="dossier_step_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "order"], name="dossier_step_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.order}. {self.name}"
@@ -300,14 +369,19 @@ class Handover(models.Model):
     """A row of form 5 (phiếu kiểm soát quá trình giải quyết hồ sơ), filled automatically."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="handovers")
-    step = models.ForeignKey(DossierStep, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")
+    step = models.ForeignKey(
+        DossierStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     action = models.CharField(max_length=32)
     from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    from_staff = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    from_staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     from_name = models.CharField(max_length=200, blank=True)
     to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    to_staff = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    to_staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     sent_at = models.DateTimeField()
     received_at = models.DateTimeField(null=True, blank=True)
     step_due_at = models.DateTimeField(null=True, blank=True)
@@ -391,8 +465,11 @@ class RegisterEntry(models.Model):
 
     class Meta:
         ordering = ["agency", "year", "number"]
-        constraints = [models.UniqueConstraint(fields=["agency", "year", "number"],
-                                               name="dossier_register_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year", "number"], name="dossier_register_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.year}/{self.number}"
@@ -406,7 +483,9 @@ class DossierCodeCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["agency", "day"], name="dossier_counter_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "day"], name="dossier_counter_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.day}: {self.last}"
@@ -420,7 +499,9 @@ class RegisterCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="dossier_regcounter_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="dossier_regcounter_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.year}: {self.last}"

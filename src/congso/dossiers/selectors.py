@@ -35,8 +35,14 @@ from congso.search.normalize import fold
 from . import deadlines
 from .models import OPEN_STATUSES, Channel, Dossier, Handover, Stage, Status, Timeliness
 
-WORK_ROLES = [Role.ONESTOP_OFFICER, Role.SPECIALIST, Role.DEPARTMENT_HEAD, Role.UNIT_LEADER,
-              Role.RECORDS_CLERK, Role.SYSADMIN]
+WORK_ROLES = [
+    Role.ONESTOP_OFFICER,
+    Role.SPECIALIST,
+    Role.DEPARTMENT_HEAD,
+    Role.UNIT_LEADER,
+    Role.RECORDS_CLERK,
+    Role.SYSADMIN,
+]
 
 
 def visible_dossiers(user: Any) -> QuerySet[Dossier]:
@@ -46,10 +52,15 @@ def visible_dossiers(user: Any) -> QuerySet[Dossier]:
         return Dossier.objects.all()
     units = role_units(user, WORK_ROLES).values("pk")
     passed = Handover.objects.filter(dossier=OuterRef("pk")).filter(
-        Q(to_unit__in=units) | Q(from_unit__in=units))
+        Q(to_unit__in=units) | Q(from_unit__in=units)
+    )
     return Dossier.objects.filter(
-        Q(receiving_unit__in=units) | Q(handling_unit__in=units) | Q(processing_agency__in=units)
-        | Q(agency__in=units) | Exists(passed))
+        Q(receiving_unit__in=units)
+        | Q(handling_unit__in=units)
+        | Q(processing_agency__in=units)
+        | Q(agency__in=units)
+        | Exists(passed)
+    )
 
 
 def _may_see(user: Any, dossier: Dossier) -> bool:
@@ -57,11 +68,18 @@ def _may_see(user: Any, dossier: Dossier) -> bool:
     if getattr(user, "is_superuser", False):
         return True
     ids = role_unit_ids(user, WORK_ROLES)
-    if {dossier.receiving_unit_id, dossier.handling_unit_id, dossier.processing_agency_id,
-            dossier.agency_id} & ids:
+    if {
+        dossier.receiving_unit_id,
+        dossier.handling_unit_id,
+        dossier.processing_agency_id,
+        dossier.agency_id,
+    } & ids:
         return True
-    return Handover.objects.filter(dossier=dossier).filter(
-        Q(to_unit_id__in=ids) | Q(from_unit_id__in=ids)).exists()
+    return (
+        Handover.objects.filter(dossier=dossier)
+        .filter(Q(to_unit_id__in=ids) | Q(from_unit_id__in=ids))
+        .exists()
+    )
 
 
 def dossier_get_for(user: Any, code: str) -> Dossier:
@@ -69,8 +87,13 @@ def dossier_get_for(user: Any, code: str) -> Dossier:
     may not see it — the same answer as for a code that does not exist. Fetched by its unique
     key first, then checked against the user's units, so the cost does not grow with the table."""
     qs = Dossier.objects.select_related(
-        "procedure_version__procedure__field", "agency", "receiving_unit", "processing_agency",
-        "handling_unit", "handler__user")
+        "procedure_version__procedure__field",
+        "agency",
+        "receiving_unit",
+        "processing_agency",
+        "handling_unit",
+        "handler__user",
+    )
     code = (code or "").strip()
     if code.startswith("id-") and code[3:].isdigit():
         dossier = qs.filter(pk=int(code[3:]), code__isnull=True).first()
@@ -118,6 +141,7 @@ def queue_filter(user: Any, key: str) -> Q:
 def _queue_condition(user: Any, key: str) -> Q | None:
     """queue_filter, or None when the user holds none of the queue's roles (so that callers
     can skip the queue without building a query)."""
+
     def unit_is(stage: str, *roles: str) -> Q | None:
         if getattr(user, "is_superuser", False):
             return Q(stage=stage, handling_unit_id__in=Unit.objects.values("pk"))
@@ -135,7 +159,9 @@ def _queue_condition(user: Any, key: str) -> Q | None:
 
     if key == "receive":
         desk = unit_is(Stage.DESK, Role.ONESTOP_OFFICER)
-        return desk & Q(status__in=[Status.NEW, Status.ACCEPTED, Status.PROCESSING]) if desk else None
+        return (
+            desk & Q(status__in=[Status.NEW, Status.ACCEPTED, Status.PROCESSING]) if desk else None
+        )
     if key == "assign":
         return unit_is(Stage.DEPARTMENT, Role.DEPARTMENT_HEAD)
     if key == "process":
@@ -143,7 +169,9 @@ def _queue_condition(user: Any, key: str) -> Q | None:
         mine = Q(stage=Stage.SPECIALIST, handler=staff) if staff else None
         return either(mine, unit_is(Stage.SPECIALIST, Role.DEPARTMENT_HEAD))
     if key == "approve":
-        return either(unit_is(Stage.LEADER, Role.UNIT_LEADER), unit_is(Stage.CLERK, Role.RECORDS_CLERK))
+        return either(
+            unit_is(Stage.LEADER, Role.UNIT_LEADER), unit_is(Stage.CLERK, Role.RECORDS_CLERK)
+        )
     if key == "return":
         return unit_is(Stage.RETURN, Role.ONESTOP_OFFICER)
     raise Http404
@@ -157,7 +185,9 @@ def urgency_annotation(now: dt.datetime, soon: dt.datetime) -> Case:
         When(due_at__isnull=True, then=Value(URGENCY_NONE)),
         When(due_at__lt=now, then=Value(URGENCY_LATE)),
         When(due_at__lt=soon, then=Value(URGENCY_SOON)),
-        default=Value(URGENCY_OK), output_field=IntegerField())
+        default=Value(URGENCY_OK),
+        output_field=IntegerField(),
+    )
 
 
 def soon_threshold(user: Any, now: dt.datetime) -> dt.datetime:
@@ -169,21 +199,39 @@ def soon_threshold(user: Any, now: dt.datetime) -> dt.datetime:
     return deadlines.one_working_day_from(unit, now)
 
 
-def queue(user: Any, key: str, *, filters: dict[str, str] | None = None,
-          now: dt.datetime | None = None) -> QuerySet[Dossier]:
+def queue(
+    user: Any, key: str, *, filters: dict[str, str] | None = None, now: dt.datetime | None = None
+) -> QuerySet[Dossier]:
     """One work queue, open dossiers only, sorted by due time, with an ``urgency`` column."""
     now = now or timezone.now()
-    qs = (Dossier.objects.filter(status__in=OPEN_STATUSES).filter(queue_filter(user, key))
-          .annotate(urgency=urgency_annotation(now, soon_threshold(user, now)))
-          .select_related("procedure_version", "handling_unit", "handler__user", "receiving_unit"))
+    qs = (
+        Dossier.objects.filter(status__in=OPEN_STATUSES)
+        .filter(queue_filter(user, key))
+        .annotate(urgency=urgency_annotation(now, soon_threshold(user, now)))
+        .select_related("procedure_version", "handling_unit", "handler__user", "receiving_unit")
+    )
     return apply_filters(qs, filters or {}).order_by("due_at", "pk")
 
 
 # What a queue page shows of a row and of the objects it joins (see views._queue_rows).
-QUEUE_ROW_VALUES = ("pk", "code", "applicant_name", "status", "forwarded", "due_at", "urgency",
-                    "procedure_version__name", "handling_unit__name", "handling_unit__short_name",
-                    "handler_id", "handler__user__full_name", "handler__user__first_name",
-                    "handler__user__last_name", "handler__user__username", "supplement_answered_at")
+QUEUE_ROW_VALUES = (
+    "pk",
+    "code",
+    "applicant_name",
+    "status",
+    "forwarded",
+    "due_at",
+    "urgency",
+    "procedure_version__name",
+    "handling_unit__name",
+    "handling_unit__short_name",
+    "handler_id",
+    "handler__user__full_name",
+    "handler__user__first_name",
+    "handler__user__last_name",
+    "handler__user__username",
+    "supplement_answered_at",
+)
 QueueRow = dict[str, Any]
 
 
@@ -194,12 +242,22 @@ class QueueRows:
     Rows are plain values (QUEUE_ROW_VALUES), not model instances. ``count`` is the tab count
     when the caller already has it (no filter applied), else one COUNT query."""
 
-    def __init__(self, user: Any, key: str, *, filters: dict[str, str] | None = None,
-                 count: int | None = None, now: dt.datetime | None = None) -> None:
+    def __init__(
+        self,
+        user: Any,
+        key: str,
+        *,
+        filters: dict[str, str] | None = None,
+        count: int | None = None,
+        now: dt.datetime | None = None,
+    ) -> None:
         now = now or timezone.now()
         self._urgency = urgency_annotation(now, soon_threshold(user, now))
-        ids = (Dossier.objects.filter(status__in=OPEN_STATUSES).filter(queue_filter(user, key))
-               .alias(urgency=self._urgency))
+        ids = (
+            Dossier.objects.filter(status__in=OPEN_STATUSES)
+            .filter(queue_filter(user, key))
+            .alias(urgency=self._urgency)
+        )
         self._ids = apply_filters(ids, filters or {}).order_by("due_at", "pk").values("pk")
         self._count = count
 
@@ -212,7 +270,7 @@ class QueueRows:
         return self.count()
 
     def __iter__(self) -> Iterator[QueueRow]:
-        return iter(self[0:self.count()])
+        return iter(self[0 : self.count()])
 
     @overload
     def __getitem__(self, index: int) -> QueueRow: ...
@@ -221,11 +279,15 @@ class QueueRows:
 
     def __getitem__(self, index: int | slice) -> QueueRow | list[QueueRow]:
         if isinstance(index, int):
-            return self[index:index + 1][0]
+            return self[index : index + 1][0]
         if index.start == index.stop:
             return []
-        return list(Dossier.objects.filter(pk__in=self._ids[index]).annotate(urgency=self._urgency)
-                    .order_by("due_at", "pk").values(*QUEUE_ROW_VALUES))
+        return list(
+            Dossier.objects.filter(pk__in=self._ids[index])
+            .annotate(urgency=self._urgency)
+            .order_by("due_at", "pk")
+            .values(*QUEUE_ROW_VALUES)
+        )
 
 
 def apply_filters(qs: QuerySet[Dossier], filters: dict[str, str]) -> QuerySet[Dossier]:
@@ -244,7 +306,14 @@ def apply_filters(qs: QuerySet[Dossier], filters: dict[str, str]) -> QuerySet[Do
     return qs
 
 
-OPEN_STAGES = [Stage.DESK, Stage.DEPARTMENT, Stage.SPECIALIST, Stage.LEADER, Stage.CLERK, Stage.RETURN]
+OPEN_STAGES = [
+    Stage.DESK,
+    Stage.DEPARTMENT,
+    Stage.SPECIALIST,
+    Stage.LEADER,
+    Stage.CLERK,
+    Stage.RETURN,
+]
 
 
 def queue_counts(user: Any) -> dict[str, int]:
@@ -276,10 +345,18 @@ def intake_units(user: Any) -> list[Unit]:
     """The desks (or wards, or districts) where the user receives dossiers as a one-stop
     officer, with each unit's parent loaded so that ``agency()`` costs no query (kept in the
     shared cache while the organisation does not change)."""
-    return staff_cached(user, "intake-units", lambda: list(
-        role_units(user, [Role.ONESTOP_OFFICER])
-        .filter(kind__in=[UnitKind.ONESTOP, UnitKind.WARD, UnitKind.DISTRICT], dissolved_at__isnull=True)
-        .select_related("parent")))
+    return staff_cached(
+        user,
+        "intake-units",
+        lambda: list(
+            role_units(user, [Role.ONESTOP_OFFICER])
+            .filter(
+                kind__in=[UnitKind.ONESTOP, UnitKind.WARD, UnitKind.DISTRICT],
+                dissolved_at__isnull=True,
+            )
+            .select_related("parent")
+        ),
+    )
 
 
 def receiving_condition(unit: Unit, prefix: str = "") -> Q:
@@ -291,8 +368,14 @@ def receiving_condition(unit: Unit, prefix: str = "") -> Q:
     agency = unit.agency()
     chain = [int(p) for p in agency.path.strip("/").split("/") if p] or [agency.pk]
     own = Q(**{f"{prefix}offered_by__unit_id": agency.pk})
-    above = Q(**{f"{prefix}offered_by__unit_id__in": chain,
-                 f"{prefix}offered_by__unit__kind__in": [k for k in UnitKind.values if k != UnitKind.PROVINCE]})
+    above = Q(
+        **{
+            f"{prefix}offered_by__unit_id__in": chain,
+            f"{prefix}offered_by__unit__kind__in": [
+                k for k in UnitKind.values if k != UnitKind.PROVINCE
+            ],
+        }
+    )
     return (own | above) & Q(**{f"{prefix}offered_by__is_active": True})
 
 
@@ -315,18 +398,20 @@ class ProcedurePage:
         return self.page > 1
 
 
-def procedures_offered_page(unit: Unit, query: str = "", page: int = 1,
-                            size: int = INTAKE_PAGE_SIZE) -> ProcedurePage:
+def procedures_offered_page(
+    unit: Unit, query: str = "", page: int = 1, size: int = INTAKE_PAGE_SIZE
+) -> ProcedurePage:
     """One page of procedures_offered: the intake list reaches every procedure the desk
     receives (a ward offers ~140), not only the first 20 (issue #12 §4)."""
     found = procedures_offered(unit, query, limit=None)
     last = max(1, -(-len(found) // size))
     page = min(max(page, 1), last)
-    return ProcedurePage(found[(page - 1) * size:page * size], len(found), page, size)
+    return ProcedurePage(found[(page - 1) * size : page * size], len(found), page, size)
 
 
-def procedures_offered(unit: Unit, query: str = "", at: dt.date | None = None,
-                       limit: int | None = 20) -> list[ProcedureVersion]:
+def procedures_offered(
+    unit: Unit, query: str = "", at: dt.date | None = None, limit: int | None = 20
+) -> list[ProcedureVersion]:
     """Current published versions of the procedures the unit's agency receives, matching the
     query and ranked as the public catalogue ranks (congso.search.ranking: code, exact title,
     phrase, whole words; ties by how often this agency received it); all of them when
@@ -339,10 +424,14 @@ def procedures_offered(unit: Unit, query: str = "", at: dt.date | None = None,
     procs = Procedure.objects.filter(receiving_condition(unit)).distinct()
     if not parsed.empty:
         procs = procs.filter(candidates_filter(parsed))
-    versions = (ProcedureVersion.objects.filter(procedure__in=procs.values("pk"), is_published=True,
-                                                valid_from__lte=at)
-                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at))
-                .select_related("procedure").order_by("procedure_id", "-number"))
+    versions = (
+        ProcedureVersion.objects.filter(
+            procedure__in=procs.values("pk"), is_published=True, valid_from__lte=at
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at))
+        .select_related("procedure")
+        .order_by("procedure_id", "-number")
+    )
     seen: set[int] = set()
     out: list[ProcedureVersion] = []
     for v in versions:
@@ -352,8 +441,11 @@ def procedures_offered(unit: Unit, query: str = "", at: dt.date | None = None,
     if parsed.empty:
         out.sort(key=lambda v: v.name)
         return out[:limit]
-    order = rank(parsed, [(v.procedure_id, v.procedure.search_text, v.procedure.national_code) for v in out],
-                 unit_receipts(unit.agency()))
+    order = rank(
+        parsed,
+        [(v.procedure_id, v.procedure.search_text, v.procedure.national_code) for v in out],
+        unit_receipts(unit.agency()),
+    )
     by_procedure = {v.procedure_id: v for v in out}
     return [by_procedure[pk] for pk in order[:limit]]
 
@@ -374,9 +466,18 @@ def returning_applicant(user: Any, id_number: str) -> dict[str, Any] | None:
     the applicant (name, birth date, address, phone, e-mail), or None for a first visit."""
     if not re.fullmatch(r"\d{12}", id_number or ""):
         return None
-    row = (_dossiers_of_person(user, id_number).order_by("-pk")
-           .values("applicant_name", "applicant_birth_date", "applicant_address", "applicant_phone",
-                   "applicant_email").first())
+    row = (
+        _dossiers_of_person(user, id_number)
+        .order_by("-pk")
+        .values(
+            "applicant_name",
+            "applicant_birth_date",
+            "applicant_address",
+            "applicant_phone",
+            "applicant_email",
+        )
+        .first()
+    )
     return dict(row) if row is not None else None
 
 
@@ -385,16 +486,26 @@ def open_same_procedure(user: Any, id_number: str, procedure_id: int) -> list[st
     version, at the user's units: the desk warns before receiving another."""
     if not re.fullmatch(r"\d{12}", id_number or ""):
         return []
-    rows = (_dossiers_of_person(user, id_number)
-            .filter(status__in=OPEN_STATUSES, procedure_version__procedure_id=procedure_id)
-            .order_by("-pk").values_list("pk", "code")[:5])
+    rows = (
+        _dossiers_of_person(user, id_number)
+        .filter(status__in=OPEN_STATUSES, procedure_version__procedure_id=procedure_id)
+        .order_by("-pk")
+        .values_list("pk", "code")[:5]
+    )
     return [code or f"id-{pk}" for pk, code in rows]
 
 
 def _versions_received(unit: Unit, version_pk: int, at: dt.date) -> QuerySet[ProcedureVersion]:
-    return (ProcedureVersion.objects.filter(receiving_condition(unit, "procedure__"), pk=version_pk,
-                                            is_published=True, valid_from__lte=at)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at)).select_related("procedure"))
+    return (
+        ProcedureVersion.objects.filter(
+            receiving_condition(unit, "procedure__"),
+            pk=version_pk,
+            is_published=True,
+            valid_from__lte=at,
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at))
+        .select_related("procedure")
+    )
 
 
 # The query of version_for_unit compiled once per database and agency (its SQL text depends on
@@ -414,12 +525,17 @@ def version_for_unit(unit: Unit, version_pk: int, at: dt.date | None = None) -> 
     if key not in _RECEIVED:
         if len(_RECEIVED) >= 1024:
             _RECEIVED.clear()
-        _RECEIVED[key] = CompiledQuery.compile(_versions_received(unit, _VERSION_MARK, _DAY_MARK)[:1],
-                                               {"version": _VERSION_MARK, "day": _DAY_MARK},
-                                               {"version": 1, "day": 2})
+        _RECEIVED[key] = CompiledQuery.compile(
+            _versions_received(unit, _VERSION_MARK, _DAY_MARK)[:1],
+            {"version": _VERSION_MARK, "day": _DAY_MARK},
+            {"version": 1, "day": 2},
+        )
     compiled = _RECEIVED[key]
-    version = (compiled.first(version=version_pk, day=at) if compiled is not None
-               else _versions_received(unit, version_pk, at).first())
+    version = (
+        compiled.first(version=version_pk, day=at)
+        if compiled is not None
+        else _versions_received(unit, version_pk, at).first()
+    )
     if version is None:
         raise Http404(_("Thủ tục không thuộc danh mục của đơn vị."))
     version._congso_received_by = (agency.pk, at)  # type: ignore[attr-defined]
@@ -440,30 +556,55 @@ def _scope_condition(user: Any) -> Q | None:
     if not ids:
         return Q(pk__in=[])
     passed = Handover.objects.filter(dossier=OuterRef("pk")).filter(
-        Q(to_unit_id__in=ids) | Q(from_unit_id__in=ids))
-    return (Q(receiving_unit_id__in=ids) | Q(handling_unit_id__in=ids) | Q(processing_agency_id__in=ids)
-            | Q(agency_id__in=ids) | Q(Exists(passed)))
+        Q(to_unit_id__in=ids) | Q(from_unit_id__in=ids)
+    )
+    return (
+        Q(receiving_unit_id__in=ids)
+        | Q(handling_unit_id__in=ids)
+        | Q(processing_agency_id__in=ids)
+        | Q(agency_id__in=ids)
+        | Q(Exists(passed))
+    )
 
 
 # What form 6 shows of a dossier (forms_pdf.register_row): a page reads nothing else of the
 # wide dossier row (e-form JSON, result texts) nor of the joined ones.
-REGISTER_COLUMNS = ("code", "applicant_name", "applicant_address", "applicant_phone", "received_at", "due_at",
-                    "returned_at", "return_method", "collected_by", "procedure_version__name",
-                    "register_entry__number", "processing_agency__name")
+REGISTER_COLUMNS = (
+    "code",
+    "applicant_name",
+    "applicant_address",
+    "applicant_phone",
+    "received_at",
+    "due_at",
+    "returned_at",
+    "return_method",
+    "collected_by",
+    "procedure_version__name",
+    "register_entry__number",
+    "processing_agency__name",
+)
 
 
-def register_rows(user: Any, agency: Unit, start: dt.date, end: dt.date,
-                  field: str = "", text: str = "") -> QuerySet[Dossier]:
+def register_rows(
+    user: Any, agency: Unit, start: dt.date, end: dt.date, field: str = "", text: str = ""
+) -> QuerySet[Dossier]:
     """Dossiers of an agency received in [start, end] (local days), in receipt order (the
     order of their register numbers: both are given at acceptance). The bounds are times, not
     ``received_at__date``, so the (agency, received_at) index serves. A user who holds a role in
     the agency itself sees all its rows, so only other users' rows are checked one by one."""
     since = timezone.make_aware(dt.datetime.combine(start, dt.time(0, 0)))
     until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0, 0)))
-    qs = (Dossier.objects.filter(agency=agency, received_at__gte=since, received_at__lt=until,
-                                 register_entry__isnull=False)
-          .select_related("procedure_version", "register_entry", "processing_agency")
-          .only(*REGISTER_COLUMNS).order_by("received_at", "pk"))
+    qs = (
+        Dossier.objects.filter(
+            agency=agency,
+            received_at__gte=since,
+            received_at__lt=until,
+            register_entry__isnull=False,
+        )
+        .select_related("procedure_version", "register_entry", "processing_agency")
+        .only(*REGISTER_COLUMNS)
+        .order_by("received_at", "pk")
+    )
     scope = _scope_condition(user)
     if scope is not None and agency.pk not in role_unit_ids(user, WORK_ROLES):
         qs = qs.filter(scope)
@@ -513,9 +654,15 @@ class RegisterPage:
         return register_cursor(self.rows[-1]) if self.rows and self.has_next else ""
 
 
-def register_page(rows: QuerySet[Dossier], *, after: str = "", before: str = "",
-                  day: dt.date | None = None, last: bool = False,
-                  size: int = REGISTER_PAGE_SIZE) -> RegisterPage:
+def register_page(
+    rows: QuerySet[Dossier],
+    *,
+    after: str = "",
+    before: str = "",
+    day: dt.date | None = None,
+    last: bool = False,
+    size: int = REGISTER_PAGE_SIZE,
+) -> RegisterPage:
     """The page of ``rows`` (register_rows: receipt order) that follows the row ``after``,
     precedes the row ``before``, starts at ``day`` (the first row received that day or later)
     or ends the period (``last``); the first page otherwise. A malformed cursor gives the first
@@ -526,21 +673,26 @@ def register_page(rows: QuerySet[Dossier], *, after: str = "", before: str = "",
     if back is not None or (last and forward is None):
         if back is not None:
             at, pk = back
-            rows = rows.filter(Q(received_at__lt=at) | Q(received_at=at, pk__lt=pk), received_at__lte=at)
-        found = list(rows.order_by("-received_at", "-pk")[:size + 1])
+            rows = rows.filter(
+                Q(received_at__lt=at) | Q(received_at=at, pk__lt=pk), received_at__lte=at
+            )
+        found = list(rows.order_by("-received_at", "-pk")[: size + 1])
         page = found[:size][::-1]
         return RegisterPage(page, has_previous=len(found) > size, has_next=back is not None)
     if forward is not None:
         at, pk = forward
-        found = list(rows.filter(Q(received_at__gt=at) | Q(received_at=at, pk__gt=pk),
-                                 received_at__gte=at)[:size + 1])
+        found = list(
+            rows.filter(Q(received_at__gt=at) | Q(received_at=at, pk__gt=pk), received_at__gte=at)[
+                : size + 1
+            ]
+        )
         return RegisterPage(found[:size], has_previous=True, has_next=len(found) > size)
     if day is not None:
         since = timezone.make_aware(dt.datetime.combine(day, dt.time(0, 0)))
-        found = list(rows.filter(received_at__gte=since)[:size + 1])
+        found = list(rows.filter(received_at__gte=since)[: size + 1])
         earlier = bool(found) and rows.filter(received_at__lt=since).exists()
         return RegisterPage(found[:size], has_previous=earlier, has_next=len(found) > size)
-    found = list(rows[:size + 1])
+    found = list(rows[: size + 1])
     return RegisterPage(found[:size], has_previous=False, has_next=len(found) > size)
 
 
@@ -576,16 +728,25 @@ def search_condition(text: str) -> Q | None:
 
 def search_urgency(now: dt.datetime, soon: dt.datetime) -> Case:
     """The queue's urgency, and none for a closed dossier (a search finds them too)."""
-    return Case(When(~Q(status__in=OPEN_STATUSES), then=Value(URGENCY_NONE)),
-                *urgency_annotation(now, soon).cases, default=Value(URGENCY_OK), output_field=IntegerField())
+    return Case(
+        When(~Q(status__in=OPEN_STATUSES), then=Value(URGENCY_NONE)),
+        *urgency_annotation(now, soon).cases,
+        default=Value(URGENCY_OK),
+        output_field=IntegerField(),
+    )
 
 
 def _agency_ids(user: Any) -> list[int]:
     """The agencies of the units where the user holds a work role (a department's district, a
     desk's ward): every dossier the user may see was received or is decided by one of them,
     but for one that only passed through the user's unit on its way to another agency."""
-    return staff_cached(user, "work-agencies", lambda: sorted({
-        u.agency().pk for u in role_units(user, WORK_ROLES).select_related("parent")}))
+    return staff_cached(
+        user,
+        "work-agencies",
+        lambda: sorted(
+            {u.agency().pk for u in role_units(user, WORK_ROLES).select_related("parent")}
+        ),
+    )
 
 
 @dataclass
@@ -594,8 +755,15 @@ class SearchPage:
     next_after: int | None  # the id to continue after (newest first), None on the last page
 
 
-def desk_search(user: Any, text: str, *, after: str = "", status: str = "",
-                now: dt.datetime | None = None, size: int = SEARCH_PAGE_SIZE) -> SearchPage:
+def desk_search(
+    user: Any,
+    text: str,
+    *,
+    after: str = "",
+    status: str = "",
+    now: dt.datetime | None = None,
+    size: int = SEARCH_PAGE_SIZE,
+) -> SearchPage:
     """Dossiers of the user's units (visible_dossiers) in any status matching ``text``
     (search_condition), newest first, ``size`` at a time after the id ``after``: one query,
     whose inner part picks the ids on the indexes of the search and the outer part joins only
@@ -610,26 +778,49 @@ def desk_search(user: Any, text: str, *, after: str = "", status: str = "",
         # visibility rule, whose handover test is a subquery: run for every row the name index
         # returned, it cost 780 ms for one common word at 1,000,000 dossiers (docs/performance.md).
         agencies = _agency_ids(user)
-        ids = ids.filter(Q(agency_id__in=agencies) | (Q(processing_agency_id__in=agencies)
-                                                       & ~Q(processing_agency=F("agency")))).filter(scope)
+        ids = ids.filter(
+            Q(agency_id__in=agencies)
+            | (Q(processing_agency_id__in=agencies) & ~Q(processing_agency=F("agency")))
+        ).filter(scope)
     if after.isdigit():
         ids = ids.filter(pk__lt=int(after))
     if status.isdigit():
         ids = ids.filter(status=int(status))
     now = now or timezone.now()
-    found = list(Dossier.objects.filter(pk__in=ids.order_by("-pk").values("pk")[:size + 1])
-                 .annotate(urgency=search_urgency(now, soon_threshold(user, now)))
-                 .order_by("-pk").values(*QUEUE_ROW_VALUES))
+    found = list(
+        Dossier.objects.filter(pk__in=ids.order_by("-pk").values("pk")[: size + 1])
+        .annotate(urgency=search_urgency(now, soon_threshold(user, now)))
+        .order_by("-pk")
+        .values(*QUEUE_ROW_VALUES)
+    )
     return SearchPage(found[:size], found[size - 1]["pk"] if len(found) > size else None)
 
 
-STAT_KEYS = ["received", "received_counter", "received_online", "received_post", "backlog",
-             "to_handle", "finished", "finished_early", "finished_on_time", "finished_late",
-             "in_progress", "progress_late", "progress_soon", "progress_not_due"]
+STAT_KEYS = [
+    "received",
+    "received_counter",
+    "received_online",
+    "received_post",
+    "backlog",
+    "to_handle",
+    "finished",
+    "finished_early",
+    "finished_on_time",
+    "finished_late",
+    "in_progress",
+    "progress_late",
+    "progress_soon",
+    "progress_not_due",
+]
 
 
-def statistics(agencies: QuerySet[Unit], start: dt.datetime, end: dt.datetime,
-               now: dt.datetime | None = None, soon: dt.datetime | None = None) -> list[dict[str, Any]]:
+def statistics(
+    agencies: QuerySet[Unit],
+    start: dt.datetime,
+    end: dt.datetime,
+    now: dt.datetime | None = None,
+    soon: dt.datetime | None = None,
+) -> list[dict[str, Any]]:
     """Figures of DOMAIN §4 per deciding agency for the period [start, end), in one grouped
     query with conditional counts (no loop over dossiers)."""
     now = now or timezone.now()
@@ -637,32 +828,40 @@ def statistics(agencies: QuerySet[Unit], start: dt.datetime, end: dt.datetime,
     soon = soon or ref + dt.timedelta(days=1)
     accepted = Q(received_at__isnull=False)
     in_period = Q(received_at__gte=start, received_at__lt=end)
-    unfinished_at_start = Q(received_at__lt=start) & (Q(finished_at__isnull=True) | Q(finished_at__gte=start))
+    unfinished_at_start = Q(received_at__lt=start) & (
+        Q(finished_at__isnull=True) | Q(finished_at__gte=start)
+    )
     finished = Q(finished_at__gte=start, finished_at__lt=end)
     open_at_end = Q(received_at__lt=end) & (Q(finished_at__isnull=True) | Q(finished_at__gte=end))
-    rows = (Dossier.objects.filter(accepted, processing_agency__in=agencies)
-            .filter(in_period | unfinished_at_start)
-            .values("processing_agency", "processing_agency__name")
-            .annotate(
-                received=Count("pk", filter=in_period),
-                received_counter=Count("pk", filter=in_period & Q(channel=Channel.COUNTER)),
-                received_online=Count("pk", filter=in_period & Q(channel=Channel.ONLINE)),
-                received_post=Count("pk", filter=in_period & Q(channel=Channel.POST)),
-                backlog=Count("pk", filter=unfinished_at_start),
-                finished=Count("pk", filter=finished),
-                finished_early=Count("pk", filter=finished & Q(timeliness=Timeliness.EARLY)),
-                finished_on_time=Count("pk", filter=finished & Q(timeliness=Timeliness.ON_TIME)),
-                finished_late=Count("pk", filter=finished & Q(timeliness=Timeliness.LATE)),
-                in_progress=Count("pk", filter=open_at_end),
-                progress_late=Count("pk", filter=open_at_end & Q(due_at__lt=ref)),
-                progress_soon=Count("pk", filter=open_at_end & Q(due_at__gte=ref, due_at__lt=soon)),
-                progress_not_due=Count("pk", filter=open_at_end & Q(due_at__gte=soon)),
-            ).order_by("processing_agency__name"))
+    rows = (
+        Dossier.objects.filter(accepted, processing_agency__in=agencies)
+        .filter(in_period | unfinished_at_start)
+        .values("processing_agency", "processing_agency__name")
+        .annotate(
+            received=Count("pk", filter=in_period),
+            received_counter=Count("pk", filter=in_period & Q(channel=Channel.COUNTER)),
+            received_online=Count("pk", filter=in_period & Q(channel=Channel.ONLINE)),
+            received_post=Count("pk", filter=in_period & Q(channel=Channel.POST)),
+            backlog=Count("pk", filter=unfinished_at_start),
+            finished=Count("pk", filter=finished),
+            finished_early=Count("pk", filter=finished & Q(timeliness=Timeliness.EARLY)),
+            finished_on_time=Count("pk", filter=finished & Q(timeliness=Timeliness.ON_TIME)),
+            finished_late=Count("pk", filter=finished & Q(timeliness=Timeliness.LATE)),
+            in_progress=Count("pk", filter=open_at_end),
+            progress_late=Count("pk", filter=open_at_end & Q(due_at__lt=ref)),
+            progress_soon=Count("pk", filter=open_at_end & Q(due_at__gte=ref, due_at__lt=soon)),
+            progress_not_due=Count("pk", filter=open_at_end & Q(due_at__gte=soon)),
+        )
+        .order_by("processing_agency__name")
+    )
     out = []
     for row in rows:
         values: dict[str, Any] = dict(row)
-        item = {"unit_id": values["processing_agency"], "unit": values["processing_agency__name"],
-                **{k: values[k] for k in STAT_KEYS if k in values}}
+        item = {
+            "unit_id": values["processing_agency"],
+            "unit": values["processing_agency__name"],
+            **{k: values[k] for k in STAT_KEYS if k in values},
+        }
         out.append(_rates(item))
     return out
 
@@ -693,7 +892,11 @@ def form_rows(dossier: Dossier) -> list[tuple[str, str]]:
     schema = dossier.procedure_version.form_schema or []
     rows = display_rows(schema, data)
     known = {str(spec.get("name", "")) for spec in schema}
-    rows += [(key, "" if value is None else str(value)) for key, value in data.items() if key not in known]
+    rows += [
+        (key, "" if value is None else str(value))
+        for key, value in data.items()
+        if key not in known
+    ]
     return rows
 
 

@@ -106,7 +106,10 @@ def _bump_counters(*counters: tuple[Any, dict[str, Any]]) -> list[int]:
         columns = [model._meta.get_field(name).column for name in key]
         where = " AND ".join(f'"{column}" = %s' for column in columns)
         sql = f'UPDATE "{table}" SET "last" = "last" + 1 WHERE {where} RETURNING "last"'  # noqa: S608
-        params = [connection.ops.adapt_datefield_value(v) if isinstance(v, dt.date) else v for v in key.values()]
+        params = [
+            connection.ops.adapt_datefield_value(v) if isinstance(v, dt.date) else v
+            for v in key.values()
+        ]
         statements.append((sql, params))
     values: list[int | None] = [None] * len(counters)
     for _attempt in range(2):
@@ -137,8 +140,10 @@ def _number(dossier: Dossier, at: dt.datetime) -> RegisterEntry:
     guard."""
     day = timezone.localdate(at)
     agency = dossier.agency
-    last, number = _bump_counters((DossierCodeCounter, {"agency_id": agency.pk, "day": day}),
-                                  (RegisterCounter, {"agency_id": agency.pk, "year": day.year}))
+    last, number = _bump_counters(
+        (DossierCodeCounter, {"agency_id": agency.pk, "day": day}),
+        (RegisterCounter, {"agency_id": agency.pk, "year": day.year}),
+    )
     prefix = agency.agency_id or agency.stats_code or str(agency.pk)
     dossier.code = f"{prefix}-{day:%y%m%d}-{last:04d}"
     update_columns(dossier, ["code"])
@@ -151,29 +156,61 @@ def _number(dossier: Dossier, at: dt.datetime) -> RegisterEntry:
 # Shared steps of every transition
 
 
-def _history(dossier: Dossier, action: str, from_status: int | None, by: Staff | None,
-             at: dt.datetime, note: str = "", unit: Unit | None = None) -> StatusHistory:
+def _history(
+    dossier: Dossier,
+    action: str,
+    from_status: int | None,
+    by: Staff | None,
+    at: dt.datetime,
+    note: str = "",
+    unit: Unit | None = None,
+) -> StatusHistory:
     row = StatusHistory(
-        dossier=dossier, action=action, from_status=from_status, to_status=dossier.status,
-        unit=unit or dossier.handling_unit, actor=by, actor_name=by.name if by else "",
-        note=note, at=at)
+        dossier=dossier,
+        action=action,
+        from_status=from_status,
+        to_status=dossier.status,
+        unit=unit or dossier.handling_unit,
+        actor=by,
+        actor_name=by.name if by else "",
+        note=note,
+        at=at,
+    )
     insert_rows([row])
     return row
 
 
-def _audit(dossier: Dossier, action: str, by: Staff | None, from_status: int | None,
-           data: dict[str, Any] | None = None) -> None:
-    audit_record(actor=by.user if by else None, action=f"dossier.{action}", target=dossier,
-                 unit=dossier.handling_unit_id,
-                 data={"code": dossier.code, "from": from_status, "to": dossier.status,
-                       "stage": dossier.stage, **(data or {})}, key=False)
+def _audit(
+    dossier: Dossier,
+    action: str,
+    by: Staff | None,
+    from_status: int | None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    audit_record(
+        actor=by.user if by else None,
+        action=f"dossier.{action}",
+        target=dossier,
+        unit=dossier.handling_unit_id,
+        data={
+            "code": dossier.code,
+            "from": from_status,
+            "to": dossier.status,
+            "stage": dossier.stage,
+            **(data or {}),
+        },
+        key=False,
+    )
 
 
 def _lock(dossier: Dossier) -> Dossier:
-    return (Dossier.objects.select_for_update()
-            .select_related("procedure_version", "agency", "processing_agency", "receiving_unit",
-                            "handling_unit")
-            .get(pk=dossier.pk))
+    return (
+        Dossier.objects.select_for_update()
+        .select_related(
+            "procedure_version", "agency", "processing_agency", "receiving_unit", "handling_unit"
+        )
+        .get(pk=dossier.pk)
+    )
 
 
 def claim_version(dossier: Dossier, version: int | None) -> None:
@@ -189,8 +226,13 @@ def claim_version(dossier: Dossier, version: int | None) -> None:
         raise StaleDossier(current or 0)
 
 
-def _start(dossier: Dossier, action: str, by: Staff, version: int | None = None,
-           at: dt.datetime | None = None) -> tuple[Dossier, int]:
+def _start(
+    dossier: Dossier,
+    action: str,
+    by: Staff,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+) -> tuple[Dossier, int]:
     """Claim the version, lock the dossier and ask the action's own question (status, stage,
     role at its units, conditions: actions.DossierAction.ensure); returns (locked dossier,
     old status)."""
@@ -200,8 +242,16 @@ def _start(dossier: Dossier, action: str, by: Staff, version: int | None = None,
     return locked, locked.status
 
 
-def _finish(dossier: Dossier, action: str, by: Staff | None, old_status: int, at: dt.datetime,
-            note: str = "", data: dict[str, Any] | None = None, unit: Unit | None = None) -> Dossier:
+def _finish(
+    dossier: Dossier,
+    action: str,
+    by: Staff | None,
+    old_status: int,
+    at: dt.datetime,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    unit: Unit | None = None,
+) -> Dossier:
     dossier.status = next_status(old_status, action, previous=dossier.status_before_payment)
     if by is not None:
         dossier.supplement_answered_at = None  # an officer has acted since the applicant's answer
@@ -223,17 +273,35 @@ def _finish_step(dossier: Dossier, at: dt.datetime) -> DossierStep | None:
     return step
 
 
-def _handover(dossier: Dossier, action: str, by: Staff | None, from_unit: Unit, to_unit: Unit,
-              at: dt.datetime, *, to_staff: Staff | None = None, note: str = "") -> Handover:
+def _handover(
+    dossier: Dossier,
+    action: str,
+    by: Staff | None,
+    from_unit: Unit,
+    to_unit: Unit,
+    at: dt.datetime,
+    *,
+    to_staff: Staff | None = None,
+    note: str = "",
+) -> Handover:
     """A row of form 5: who passed the dossier to whom, and how the finished step fared."""
     # The receiver passing the dossier on confirms they received it.
     Handover.objects.filter(dossier=dossier, received_at__isnull=True).update(received_at=at)
     step = _finish_step(dossier, at)
     return Handover.objects.create(
-        dossier=dossier, step=step, action=action, from_unit=from_unit, from_staff=by,
-        from_name=by.name if by else "", to_unit=to_unit, to_staff=to_staff, sent_at=at,
-        step_due_at=step.due_at if step else None, timeliness=step.timeliness if step else "",
-        note=note)
+        dossier=dossier,
+        step=step,
+        action=action,
+        from_unit=from_unit,
+        from_staff=by,
+        from_name=by.name if by else "",
+        to_unit=to_unit,
+        to_staff=to_staff,
+        sent_at=at,
+        step_due_at=step.due_at if step else None,
+        timeliness=step.timeliness if step else "",
+        note=note,
+    )
 
 
 def _plan_steps(dossier: Dossier, start_at: dt.datetime) -> list[DossierStep]:
@@ -247,9 +315,17 @@ def _plan_steps(dossier: Dossier, start_at: dt.datetime) -> list[DossierStep]:
         due = deadlines.due_for(dossier.agency, start_at, total, version.duration_kind)
         if dossier.due_at and due > dossier.due_at:
             due = dossier.due_at
-        steps.append(DossierStep(dossier=dossier, order=internal.order, name=internal.name,
-                                 actor=internal.actor, department=internal.department,
-                                 budget=internal.budget, due_at=due))
+        steps.append(
+            DossierStep(
+                dossier=dossier,
+                order=internal.order,
+                name=internal.name,
+                actor=internal.actor,
+                department=internal.department,
+                budget=internal.budget,
+                due_at=due,
+            )
+        )
     return steps
 
 
@@ -292,58 +368,119 @@ def _validate_applicant(applicant: Applicant) -> None:
             raise ValidationError({"proxy_id_number": problem})
 
 
-def _new_dossier(*, version: ProcedureVersion, receiving_unit: Unit, applicant: Applicant,
-                 channel: int, at: dt.datetime, papers: Sequence[PaperReceived] = (),
-                 attachments: Sequence[UploadedFile] = (), request_summary: str = "",
-                 idempotency_key: str | None = None, applicant_user: Any = None,
-                 form_data: dict[str, Any] | None = None, uploaded_by: Any = None,
-                 accept: bool = False, reference: str | None = None,
-                 attachment_papers: Sequence[RequiredPaper | None] = ()) -> Dossier:
+def _new_dossier(
+    *,
+    version: ProcedureVersion,
+    receiving_unit: Unit,
+    applicant: Applicant,
+    channel: int,
+    at: dt.datetime,
+    papers: Sequence[PaperReceived] = (),
+    attachments: Sequence[UploadedFile] = (),
+    request_summary: str = "",
+    idempotency_key: str | None = None,
+    applicant_user: Any = None,
+    form_data: dict[str, Any] | None = None,
+    uploaded_by: Any = None,
+    accept: bool = False,
+    reference: str | None = None,
+    attachment_papers: Sequence[RequiredPaper | None] = (),
+) -> Dossier:
     """Validate and write a new dossier with its papers and files; with ``accept`` it is
     written in status 2 with its appointment and steps, and the caller gives it its code and
     register row (_number) as late as it can."""
     _validate_applicant(applicant)
     if channel not in Channel.values:
         raise ValidationError(_("Kênh nộp hồ sơ không hợp lệ."))
-    checked = [validate_upload(f) for f in attachments]  # all files checked before anything is written
+    checked = [
+        validate_upload(f) for f in attachments
+    ]  # all files checked before anything is written
     agency = receiving_unit.agency()
     dossier = Dossier(
-        procedure_version=version, agency=agency, receiving_unit=receiving_unit,
-        processing_agency=agency, handling_unit=receiving_unit, stage=Stage.DESK,
-        applicant_kind=applicant.kind, applicant_name=applicant.name.strip(),
-        applicant_id_number=applicant.id_number, applicant_birth_date=applicant.birth_date,
+        procedure_version=version,
+        agency=agency,
+        receiving_unit=receiving_unit,
+        processing_agency=agency,
+        handling_unit=receiving_unit,
+        stage=Stage.DESK,
+        applicant_kind=applicant.kind,
+        applicant_name=applicant.name.strip(),
+        applicant_id_number=applicant.id_number,
+        applicant_birth_date=applicant.birth_date,
         applicant_address=applicant.address,
-        applicant_phone=applicant.phone, applicant_email=applicant.email,
-        proxy_name=applicant.proxy_name, proxy_id_number=applicant.proxy_id_number,
-        applicant_user=applicant_user, request_summary=request_summary, form_data=form_data or {},
-        channel=channel, status=Status.NEW, submitted_at=at, idempotency_key=idempotency_key,
-        fee_total=version_content(version).fee_total, reference=reference)
-    dossier.full_clean(exclude=["code", "reference", "procedure_version", "agency", "receiving_unit",
-                                "processing_agency", "handling_unit", "idempotency_key"],
-                       validate_unique=False, validate_constraints=False)
+        applicant_phone=applicant.phone,
+        applicant_email=applicant.email,
+        proxy_name=applicant.proxy_name,
+        proxy_id_number=applicant.proxy_id_number,
+        applicant_user=applicant_user,
+        request_summary=request_summary,
+        form_data=form_data or {},
+        channel=channel,
+        status=Status.NEW,
+        submitted_at=at,
+        idempotency_key=idempotency_key,
+        fee_total=version_content(version).fee_total,
+        reference=reference,
+    )
+    dossier.full_clean(
+        exclude=[
+            "code",
+            "reference",
+            "procedure_version",
+            "agency",
+            "receiving_unit",
+            "processing_agency",
+            "handling_unit",
+            "idempotency_key",
+        ],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     if any(got.paper.version_id != version.pk for got in papers):
         raise ValidationError(_("Giấy tờ không thuộc thủ tục đã chọn."))
     steps = _set_accepted(dossier, at) if accept else []
     insert_rows([dossier], returning=True)  # an accepted one gets its code last (_number)
-    insert_rows([DossierPaper(dossier=dossier, order=got.paper.order or i, name=got.paper.name,
-                              required=got.paper.required, originals=got.originals, copies=got.copies)
-                 for i, got in enumerate(papers, start=1)])
+    insert_rows(
+        [
+            DossierPaper(
+                dossier=dossier,
+                order=got.paper.order or i,
+                name=got.paper.name,
+                required=got.paper.required,
+                originals=got.originals,
+                copies=got.copies,
+            )
+            for i, got in enumerate(papers, start=1)
+        ]
+    )
     _attach(dossier, attachments, checked, uploaded_by, papers=attachment_papers)
     insert_rows(steps)  # planned before the dossier had its key: insert_rows sets it
     return dossier
 
 
-def _attach(dossier: Dossier, uploads: Sequence[UploadedFile], checked: Sequence[CheckedUpload],
-            uploaded_by: Any, supplement: Supplement | None = None,
-            papers: Sequence[RequiredPaper | None] = ()) -> list[Attachment]:
+def _attach(
+    dossier: Dossier,
+    uploads: Sequence[UploadedFile],
+    checked: Sequence[CheckedUpload],
+    uploaded_by: Any,
+    supplement: Supplement | None = None,
+    papers: Sequence[RequiredPaper | None] = (),
+) -> list[Attachment]:
     """Store already-validated uploads as the dossier's attachments (named by content hash),
     each with the required paper it answers when the applicant said so (``papers``, in order)."""
     rows = []
     for i, (upload, ok) in enumerate(zip(uploads, checked, strict=True)):
         paper = papers[i] if i < len(papers) else None
-        att = Attachment(dossier=dossier, original_name=(upload.name or "tep")[:255],
-                         content_type=ok.content_type, size=ok.size, sha256=ok.sha256,
-                         uploaded_by=uploaded_by, supplement=supplement, required_paper=paper)
+        att = Attachment(
+            dossier=dossier,
+            original_name=(upload.name or "tep")[:255],
+            content_type=ok.content_type,
+            size=ok.size,
+            sha256=ok.sha256,
+            uploaded_by=uploaded_by,
+            supplement=supplement,
+            required_paper=paper,
+        )
         upload.seek(0)
         att.file.save(f"{ok.sha256[:16]}{ok.extension}", ContentFile(upload.read()), save=False)
         file_written(att.file)  # removed again if the caller's transaction fails (core.files)
@@ -365,16 +502,26 @@ def _ensure_offered(version: ProcedureVersion, unit: Unit, at: dt.datetime) -> N
         raise ValidationError(_("Phiên bản thủ tục không còn hiệu lực."))
     if getattr(version, "_congso_received_by", None) == (agency.pk, day):
         return  # selectors.version_for_unit checked this unit and day when it read the version
-    if not ProcedureVersion.objects.filter(receiving_condition(unit, "procedure__"), pk=version.pk).exists():
+    if not ProcedureVersion.objects.filter(
+        receiving_condition(unit, "procedure__"), pk=version.pk
+    ).exists():
         raise ValidationError(_("Đơn vị không tiếp nhận thủ tục này."))
 
 
 @transaction.atomic
-def dossier_receive(*, by: Staff, receiving_unit: Unit, version: ProcedureVersion,
-                    applicant: Applicant, channel: int = Channel.COUNTER,
-                    papers: Sequence[PaperReceived] = (), attachments: Sequence[UploadedFile] = (),
-                    request_summary: str = "", idempotency_key: str | None = None,
-                    at: dt.datetime | None = None) -> Dossier:
+def dossier_receive(
+    *,
+    by: Staff,
+    receiving_unit: Unit,
+    version: ProcedureVersion,
+    applicant: Applicant,
+    channel: int = Channel.COUNTER,
+    papers: Sequence[PaperReceived] = (),
+    attachments: Sequence[UploadedFile] = (),
+    request_summary: str = "",
+    idempotency_key: str | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
     """Counter or post intake: the officer checked the dossier complete and accepts it at once
     (status 2, code, appointment, register row, receipt). Nothing is written if any check fails.
 
@@ -387,15 +534,29 @@ def dossier_receive(*, by: Staff, receiving_unit: Unit, version: ProcedureVersio
         raise ValidationError(_("Hồ sơ trực tuyến được nộp qua Cổng dịch vụ công."))
     _ensure_offered(version, receiving_unit, at)
     missing = {p.pk for p in version_content(version).papers if p.required} - {
-        g.paper.pk for g in papers if g.originals + g.copies > 0}
+        g.paper.pk for g in papers if g.originals + g.copies > 0
+    }
     if missing:
-        raise ValidationError(_("Hồ sơ chưa đủ giấy tờ bắt buộc: cần yêu cầu hoàn thiện (mẫu 02) "
-                                "hoặc nhận đủ giấy tờ."))
+        raise ValidationError(
+            _(
+                "Hồ sơ chưa đủ giấy tờ bắt buộc: cần yêu cầu hoàn thiện (mẫu 02) "
+                "hoặc nhận đủ giấy tờ."
+            )
+        )
     with pipelined():
-        dossier = _new_dossier(version=version, receiving_unit=receiving_unit, applicant=applicant,
-                               channel=channel, at=at, papers=papers, attachments=attachments,
-                               request_summary=request_summary, idempotency_key=idempotency_key,
-                               uploaded_by=by.user, accept=True)
+        dossier = _new_dossier(
+            version=version,
+            receiving_unit=receiving_unit,
+            applicant=applicant,
+            channel=channel,
+            at=at,
+            papers=papers,
+            attachments=attachments,
+            request_summary=request_summary,
+            idempotency_key=idempotency_key,
+            uploaded_by=by.user,
+            accept=True,
+        )
         history = _history(dossier, "receive", None, by, at)
         # From here to commit the agency's counters are locked: only writes follow.
         _number(dossier, at)
@@ -407,16 +568,24 @@ def dossier_receive(*, by: Staff, receiving_unit: Unit, version: ProcedureVersio
 
 
 @transaction.atomic
-def dossier_refuse_at_intake(*, by: Staff, receiving_unit: Unit, version: ProcedureVersion,
-                             applicant: Applicant, reason: str, channel: int = Channel.COUNTER,
-                             at: dt.datetime | None = None) -> Dossier:
+def dossier_refuse_at_intake(
+    *,
+    by: Staff,
+    receiving_unit: Unit,
+    version: ProcedureVersion,
+    applicant: Applicant,
+    reason: str,
+    channel: int = Channel.COUNTER,
+    at: dt.datetime | None = None,
+) -> Dossier:
     """Refusal at the counter (form 3): recorded with its reason, no code, no appointment."""
     at = _now(at)
     ensure_receives(by, receiving_unit)
     if not reason.strip():
         raise ValidationError({"reason": _("Cần ghi rõ lý do từ chối.")})
-    dossier = _new_dossier(version=version, receiving_unit=receiving_unit, applicant=applicant,
-                           channel=channel, at=at)
+    dossier = _new_dossier(
+        version=version, receiving_unit=receiving_unit, applicant=applicant, channel=channel, at=at
+    )
     dossier.status = Status.REFUSED
     dossier.stage = Stage.CLOSED
     dossier.refusal_reason = reason.strip()
@@ -427,32 +596,57 @@ def dossier_refuse_at_intake(*, by: Staff, receiving_unit: Unit, version: Proced
 
 
 @transaction.atomic
-def dossier_request_completion_at_intake(*, by: Staff, receiving_unit: Unit,
-                                         version: ProcedureVersion, applicant: Applicant,
-                                         missing: str, channel: int = Channel.COUNTER,
-                                         papers: Sequence[PaperReceived] = (),
-                                         at: dt.datetime | None = None) -> Dossier:
+def dossier_request_completion_at_intake(
+    *,
+    by: Staff,
+    receiving_unit: Unit,
+    version: ProcedureVersion,
+    applicant: Applicant,
+    missing: str,
+    channel: int = Channel.COUNTER,
+    papers: Sequence[PaperReceived] = (),
+    at: dt.datetime | None = None,
+) -> Dossier:
     """Request to complete at the counter (form 2): the dossier waits in status 1 without a
     code until the applicant brings what is missing and it is accepted."""
     at = _now(at)
     ensure_receives(by, receiving_unit)
     if not missing.strip():
         raise ValidationError({"missing": _("Cần ghi rõ giấy tờ cần bổ sung, hoàn thiện.")})
-    dossier = _new_dossier(version=version, receiving_unit=receiving_unit, applicant=applicant,
-                           channel=channel, at=at, papers=papers)
-    Supplement.objects.create(dossier=dossier, during_processing=False, missing=missing.strip(),
-                              requested_by=by, requested_at=at)
+    dossier = _new_dossier(
+        version=version,
+        receiving_unit=receiving_unit,
+        applicant=applicant,
+        channel=channel,
+        at=at,
+        papers=papers,
+    )
+    Supplement.objects.create(
+        dossier=dossier,
+        during_processing=False,
+        missing=missing.strip(),
+        requested_by=by,
+        requested_at=at,
+    )
     _history(dossier, "request_completion", None, by, at, missing)
     _audit(dossier, "request_completion", by, None, {"missing": missing})
     return dossier
 
 
 @transaction.atomic
-def dossier_submit_online(*, version: ProcedureVersion, agency: Unit, applicant: Applicant,
-                          applicant_user: Any = None, form_data: dict[str, Any] | None = None,
-                          attachments: Sequence[UploadedFile] = (), request_summary: str = "",
-                          idempotency_key: str | None = None, at: dt.datetime | None = None,
-                          attachment_papers: Sequence[RequiredPaper | None] = ()) -> Dossier:
+def dossier_submit_online(
+    *,
+    version: ProcedureVersion,
+    agency: Unit,
+    applicant: Applicant,
+    applicant_user: Any = None,
+    form_data: dict[str, Any] | None = None,
+    attachments: Sequence[UploadedFile] = (),
+    request_summary: str = "",
+    idempotency_key: str | None = None,
+    at: dt.datetime | None = None,
+    attachment_papers: Sequence[RequiredPaper | None] = (),
+) -> Dossier:
     """An online submission (channel 2): status 1, no code and no appointment yet; both are
     given when the desk accepts it. It gets a reference (mã tham chiếu) at once, which the
     public lookup answers like a code (ADR 0075). The same idempotency key returns the same
@@ -465,12 +659,21 @@ def dossier_submit_online(*, version: ProcedureVersion, agency: Unit, applicant:
     if not version.via_online:
         raise ValidationError(_("Thủ tục này không tiếp nhận trực tuyến."))
     _ensure_offered(version, agency, at)
-    dossier = _new_dossier(version=version, receiving_unit=desk_of(agency.agency()),
-                           applicant=applicant, channel=Channel.ONLINE, at=at,
-                           attachments=attachments, request_summary=request_summary,
-                           idempotency_key=idempotency_key, applicant_user=applicant_user,
-                           form_data=form_data, uploaded_by=applicant_user, reference=new_reference(),
-                           attachment_papers=attachment_papers)
+    dossier = _new_dossier(
+        version=version,
+        receiving_unit=desk_of(agency.agency()),
+        applicant=applicant,
+        channel=Channel.ONLINE,
+        at=at,
+        attachments=attachments,
+        request_summary=request_summary,
+        idempotency_key=idempotency_key,
+        applicant_user=applicant_user,
+        form_data=form_data,
+        uploaded_by=applicant_user,
+        reference=new_reference(),
+        attachment_papers=attachment_papers,
+    )
     _history(dossier, "submit_online", None, None, at)
     _audit(dossier, "submit_online", None, None, {"channel": Channel.ONLINE})
     sync_enqueue(dossier, first=True)
@@ -479,19 +682,32 @@ def dossier_submit_online(*, version: ProcedureVersion, agency: Unit, applicant:
 
 @REGISTRY.implements("accept")
 @transaction.atomic
-def dossier_accept(*, dossier: Dossier, by: Staff, papers: Sequence[PaperReceived] = (),
-                   version: int | None = None, at: dt.datetime | None = None) -> Dossier:
+def dossier_accept(
+    *,
+    dossier: Dossier,
+    by: Staff,
+    papers: Sequence[PaperReceived] = (),
+    version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
     """Accept a waiting dossier (1 → 2): online submissions, or one that was asked to be
     completed at the counter. The code and the appointment are given now."""
     at = _now(at)
     dossier, old = _start(dossier, "accept", by, version, at)
     for got in papers:
         DossierPaper.objects.update_or_create(
-            dossier=dossier, order=got.paper.order,
-            defaults={"name": got.paper.name, "required": got.paper.required,
-                      "originals": got.originals, "copies": got.copies})
-    Supplement.objects.filter(dossier=dossier, during_processing=False, received_at__isnull=True
-                              ).update(received_at=at)
+            dossier=dossier,
+            order=got.paper.order,
+            defaults={
+                "name": got.paper.name,
+                "required": got.paper.required,
+                "originals": got.originals,
+                "copies": got.copies,
+            },
+        )
+    Supplement.objects.filter(
+        dossier=dossier, during_processing=False, received_at__isnull=True
+    ).update(received_at=at)
     _accept_now(dossier, at)
     dossier.status = old  # _finish applies the transition
     _finish(dossier, "accept", by, old, at)
@@ -501,16 +717,27 @@ def dossier_accept(*, dossier: Dossier, by: Staff, papers: Sequence[PaperReceive
 
 @REGISTRY.implements("request_completion")
 @transaction.atomic
-def dossier_request_completion(*, dossier: Dossier, by: Staff, missing: str,
-        version: int | None = None, at: dt.datetime | None = None) -> Supplement:
+def dossier_request_completion(
+    *,
+    dossier: Dossier,
+    by: Staff,
+    missing: str,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Supplement:
     """Ask the applicant of a waiting (online) dossier to complete it (form 2); it stays in
     status 1 without a code until accepted."""
     at = _now(at)
     dossier, old = _start(dossier, "request_completion", by, version, at)
     if not missing.strip():
         raise ValidationError({"missing": _("Cần ghi rõ giấy tờ cần bổ sung, hoàn thiện.")})
-    supplement = Supplement.objects.create(dossier=dossier, during_processing=False,
-                                           missing=missing.strip(), requested_by=by, requested_at=at)
+    supplement = Supplement.objects.create(
+        dossier=dossier,
+        during_processing=False,
+        missing=missing.strip(),
+        requested_by=by,
+        requested_at=at,
+    )
     _finish(dossier, "request_completion", by, old, at, missing)
     notify_dossier(dossier, "supplement")
     return supplement
@@ -522,13 +749,24 @@ def dossier_request_completion(*, dossier: Dossier, by: Staff, missing: str,
 
 @REGISTRY.implements("hand_over")
 @transaction.atomic
-def dossier_hand_over(*, dossier: Dossier, by: Staff, to_unit: Unit, note: str = "",
-        version: int | None = None, at: dt.datetime | None = None) -> Handover:
+def dossier_hand_over(
+    *,
+    dossier: Dossier,
+    by: Staff,
+    to_unit: Unit,
+    note: str = "",
+    version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Handover:
     """The desk hands the dossier to a department (or a department to another), form 5 row."""
     at = _now(at)
     dossier, old = _start(dossier, "hand_over", by, version, at)
     if to_unit.agency().pk != dossier.processing_agency_id or to_unit.kind not in (
-            UnitKind.DEPARTMENT, UnitKind.WARD, UnitKind.DISTRICT, UnitKind.PROVINCE):
+        UnitKind.DEPARTMENT,
+        UnitKind.WARD,
+        UnitKind.DISTRICT,
+        UnitKind.PROVINCE,
+    ):
         raise ValidationError(_("Chỉ chuyển được cho phòng chuyên môn của cơ quan giải quyết."))
     from_unit = dossier.handling_unit
     handover = _handover(dossier, "hand_over", by, from_unit, to_unit, at, note=note)
@@ -541,15 +779,30 @@ def dossier_hand_over(*, dossier: Dossier, by: Staff, to_unit: Unit, note: str =
 
 @REGISTRY.implements("assign")
 @transaction.atomic
-def dossier_assign(*, dossier: Dossier, by: Staff, specialist: Staff, note: str = "",
-        version: int | None = None, at: dt.datetime | None = None) -> Handover:
+def dossier_assign(
+    *,
+    dossier: Dossier,
+    by: Staff,
+    specialist: Staff,
+    note: str = "",
+    version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Handover:
     """The department head assigns a specialist of the department."""
     at = _now(at)
     dossier, old = _start(dossier, "assign", by, version, at)
     if specialist.pk not in {s.pk for s in assignable_staff(dossier)}:
         raise ValidationError(_("Người được phân công không thuộc đơn vị đang xử lý hồ sơ."))
-    handover = _handover(dossier, "assign", by, dossier.handling_unit, dossier.handling_unit, at,
-                         to_staff=specialist, note=note)
+    handover = _handover(
+        dossier,
+        "assign",
+        by,
+        dossier.handling_unit,
+        dossier.handling_unit,
+        at,
+        to_staff=specialist,
+        note=note,
+    )
     dossier.handler = specialist
     dossier.stage = Stage.SPECIALIST
     _finish(dossier, "assign", by, old, at, note, {"specialist": specialist.pk})
@@ -558,9 +811,17 @@ def dossier_assign(*, dossier: Dossier, by: Staff, specialist: Staff, note: str 
 
 @REGISTRY.implements("submit")
 @transaction.atomic
-def dossier_submit(*, dossier: Dossier, by: Staff, findings: str = "", result_draft: str = "",
-                   note: str = "", result_summary: str = "",
-        version: int | None = None, at: dt.datetime | None = None) -> Handover:
+def dossier_submit(
+    *,
+    dossier: Dossier,
+    by: Staff,
+    findings: str = "",
+    result_draft: str = "",
+    note: str = "",
+    result_summary: str = "",
+    version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Handover:
     """The specialist finishes the review and submits it to the leader: the findings (kết quả
     thẩm định, internal) and the draft result, both shown to the head, the leader and the
     clerk. A resubmission after a send-back replaces what it gives. ``result_summary`` is the
@@ -583,8 +844,14 @@ def dossier_submit(*, dossier: Dossier, by: Staff, findings: str = "", result_dr
 
 @REGISTRY.implements("send_back")
 @transaction.atomic
-def dossier_send_back(*, dossier: Dossier, by: Staff, note: str,
-        version: int | None = None, at: dt.datetime | None = None) -> Handover:
+def dossier_send_back(
+    *,
+    dossier: Dossier,
+    by: Staff,
+    note: str,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Handover:
     """The leader sends the draft back to the specialist who submitted it."""
     at = _now(at)
     dossier, old = _start(dossier, "send_back", by, version, at)
@@ -594,8 +861,16 @@ def dossier_send_back(*, dossier: Dossier, by: Staff, note: str,
     assert last is not None  # the action's condition (actions._was_submitted)
     Handover.objects.filter(dossier=dossier, received_at__isnull=True).update(received_at=at)
     handover = Handover.objects.create(
-        dossier=dossier, action="send_back", from_unit=dossier.handling_unit, from_staff=by,
-        from_name=by.name, to_unit=last.from_unit, to_staff=last.from_staff, sent_at=at, note=note)
+        dossier=dossier,
+        action="send_back",
+        from_unit=dossier.handling_unit,
+        from_staff=by,
+        from_name=by.name,
+        to_unit=last.from_unit,
+        to_staff=last.from_staff,
+        sent_at=at,
+        note=note,
+    )
     dossier.handling_unit = last.from_unit
     dossier.handler = last.from_staff
     dossier.stage = Stage.SPECIALIST
@@ -605,13 +880,20 @@ def dossier_send_back(*, dossier: Dossier, by: Staff, note: str,
 
 @REGISTRY.implements("approve")
 @transaction.atomic
-def dossier_approve(*, dossier: Dossier, by: Staff, note: str = "",
-        version: int | None = None, at: dt.datetime | None = None) -> Handover:
+def dossier_approve(
+    *,
+    dossier: Dossier,
+    by: Staff,
+    note: str = "",
+    version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Handover:
     """The leader approves and signs the result; it goes to the records clerk."""
     at = _now(at)
     dossier, old = _start(dossier, "approve", by, version, at)
-    handover = _handover(dossier, "approve", by, dossier.handling_unit, dossier.processing_agency, at,
-                         note=note)
+    handover = _handover(
+        dossier, "approve", by, dossier.handling_unit, dossier.processing_agency, at, note=note
+    )
     dossier.stage = Stage.CLERK
     _finish(dossier, "approve", by, old, at, note)
     return handover
@@ -619,10 +901,17 @@ def dossier_approve(*, dossier: Dossier, by: Staff, note: str = "",
 
 @REGISTRY.implements("record_result")
 @transaction.atomic
-def dossier_record_result(*, dossier: Dossier, by: Staff, result_number: str = "",
-                          result_summary: str = "", include_findings: bool = False,
-                          result_file: UploadedFile | None = None,
-        version: int | None = None, at: dt.datetime | None = None) -> Dossier:
+def dossier_record_result(
+    *,
+    dossier: Dossier,
+    by: Staff,
+    result_number: str = "",
+    result_summary: str = "",
+    include_findings: bool = False,
+    result_file: UploadedFile | None = None,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
     """The clerk numbers and issues the result (status 9); the dossier is finished and judged
     early / on time / late against its appointment. The result printed for the applicant is
     ``result_summary``, else the submitted draft; the internal findings are added only when
@@ -632,13 +921,16 @@ def dossier_record_result(*, dossier: Dossier, by: Staff, result_number: str = "
     if result_file is not None:
         ok = validate_upload(result_file)
         result_file.seek(0)
-        dossier.result_file.save(f"{ok.sha256[:16]}{ok.extension}", ContentFile(result_file.read()),
-                                 save=False)
+        dossier.result_file.save(
+            f"{ok.sha256[:16]}{ok.extension}", ContentFile(result_file.read()), save=False
+        )
         file_written(dossier.result_file)
     dossier.result_number = result_number.strip()
     summary = result_summary.strip() or dossier.result_draft or dossier.result_summary
     if include_findings and dossier.findings:
-        summary = "\n\n".join(p for p in (summary, _("Kết quả thẩm định: %(f)s") % {"f": dossier.findings}) if p)
+        summary = "\n\n".join(
+            p for p in (summary, _("Kết quả thẩm định: %(f)s") % {"f": dossier.findings}) if p
+        )
     dossier.result_summary = summary
     dossier.finished_at = at
     dossier.timeliness = deadlines.judge(at, dossier.due_at)
@@ -649,8 +941,14 @@ def dossier_record_result(*, dossier: Dossier, by: Staff, result_number: str = "
 
 @REGISTRY.implements("return_to_desk")
 @transaction.atomic
-def dossier_return_to_desk(*, dossier: Dossier, by: Staff, note: str = "",
-        version: int | None = None, at: dt.datetime | None = None) -> Handover:
+def dossier_return_to_desk(
+    *,
+    dossier: Dossier,
+    by: Staff,
+    note: str = "",
+    version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Handover:
     """The result goes back to the one-stop desk of the deciding agency."""
     at = _now(at)
     dossier, old = _start(dossier, "return_to_desk", by, version, at)
@@ -665,8 +963,15 @@ def dossier_return_to_desk(*, dossier: Dossier, by: Staff, note: str = "",
 
 @REGISTRY.implements("forward")
 @transaction.atomic
-def dossier_forward(*, dossier: Dossier, by: Staff, to_agency: Unit, note: str = "",
-        version: int | None = None, at: dt.datetime | None = None) -> Handover:
+def dossier_forward(
+    *,
+    dossier: Dossier,
+    by: Staff,
+    to_agency: Unit,
+    note: str = "",
+    version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Handover:
     """Một cửa liên thông: the receiving ward forwards the dossier to the desk of an agency
     above it (the district), which then processes it. The appointment stays the one given."""
     at = _now(at)
@@ -688,14 +993,21 @@ def dossier_forward(*, dossier: Dossier, by: Staff, to_agency: Unit, note: str =
 
 @REGISTRY.implements("return_forwarded")
 @transaction.atomic
-def dossier_return_forwarded(*, dossier: Dossier, by: Staff, note: str = "",
-        version: int | None = None, at: dt.datetime | None = None) -> Handover:
+def dossier_return_forwarded(
+    *,
+    dossier: Dossier,
+    by: Staff,
+    note: str = "",
+    version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Handover:
     """The district desk sends the result of a forwarded dossier back to the receiving unit."""
     at = _now(at)
     dossier, old = _start(dossier, "return_forwarded", by, version, at)
     from_unit = dossier.handling_unit
-    handover = _handover(dossier, "return_forwarded", by, from_unit, dossier.receiving_unit, at,
-                         note=note)
+    handover = _handover(
+        dossier, "return_forwarded", by, from_unit, dossier.receiving_unit, at, note=note
+    )
     dossier.handling_unit = dossier.receiving_unit
     _finish(dossier, "return_forwarded", by, old, at, note, unit=from_unit)
     return handover
@@ -703,9 +1015,15 @@ def dossier_return_forwarded(*, dossier: Dossier, by: Staff, note: str = "",
 
 @REGISTRY.implements("return_result")
 @transaction.atomic
-def dossier_return_result(*, dossier: Dossier, by: Staff, method: str = ReturnMethod.COUNTER,
-                          collected_by: str = "",
-        version: int | None = None, at: dt.datetime | None = None) -> Dossier:
+def dossier_return_result(
+    *,
+    dossier: Dossier,
+    by: Staff,
+    method: str = ReturnMethod.COUNTER,
+    collected_by: str = "",
+    version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
     """The desk returns the result to the applicant (status 10): who collected it and how."""
     at = _now(at)
     dossier, old = _start(dossier, "return_result", by, version, at)
@@ -725,16 +1043,29 @@ def dossier_return_result(*, dossier: Dossier, by: Staff, method: str = ReturnMe
 
 @REGISTRY.implements("supplement_request")
 @transaction.atomic
-def dossier_supplement_request(*, dossier: Dossier, by: Staff, missing: str, reason: str = "",
-        version: int | None = None, at: dt.datetime | None = None) -> Supplement:
+def dossier_supplement_request(
+    *,
+    dossier: Dossier,
+    by: Staff,
+    missing: str,
+    reason: str = "",
+    version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Supplement:
     """Ask the applicant for more papers (form 2, status 5): the clock stops until they come.
     Some procedures allow this only once."""
     at = _now(at)
     dossier, old = _start(dossier, "supplement_request", by, version, at)
     if not missing.strip():
         raise ValidationError({"missing": _("Cần ghi rõ giấy tờ cần bổ sung.")})
-    supplement = Supplement.objects.create(dossier=dossier, missing=missing.strip(), reason=reason,
-                                           requested_by=by, requested_at=at, due_before=dossier.due_at)
+    supplement = Supplement.objects.create(
+        dossier=dossier,
+        missing=missing.strip(),
+        reason=reason,
+        requested_by=by,
+        requested_at=at,
+        due_before=dossier.due_at,
+    )
     dossier.paused_at = at
     _finish(dossier, "supplement_request", by, old, at, missing)
     notify_dossier(dossier, "supplement")
@@ -762,22 +1093,43 @@ def _supplement_restart_clock(dossier: Dossier, at: dt.datetime) -> Supplement:
 
 @REGISTRY.implements("supplement_receive")
 @transaction.atomic
-def dossier_supplement_receive(*, dossier: Dossier, by: Staff, note: str = "",
-        version: int | None = None, at: dt.datetime | None = None) -> Supplement:
+def dossier_supplement_receive(
+    *,
+    dossier: Dossier,
+    by: Staff,
+    note: str = "",
+    version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Supplement:
     """The papers came: the clock restarts and the appointment moves by the working time
     waited (new due = old due + waited)."""
     at = _now(at)
     dossier, old = _start(dossier, "supplement_receive", by, version, at)
     supplement = _supplement_restart_clock(dossier, at)
-    _finish(dossier, "supplement_receive", by, old, at, note,
-            {"waited_seconds": supplement.waited_seconds, "new_due": supplement.due_after.isoformat()
-             if supplement.due_after else None})
+    _finish(
+        dossier,
+        "supplement_receive",
+        by,
+        old,
+        at,
+        note,
+        {
+            "waited_seconds": supplement.waited_seconds,
+            "new_due": supplement.due_after.isoformat() if supplement.due_after else None,
+        },
+    )
     return supplement
 
 
 @transaction.atomic
-def dossier_supplement_receive_online(*, dossier: Dossier, user: Any, files: Sequence[UploadedFile],
-                                      note: str = "", at: dt.datetime | None = None) -> Supplement:
+def dossier_supplement_receive_online(
+    *,
+    dossier: Dossier,
+    user: Any,
+    files: Sequence[UploadedFile],
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Supplement:
     """The applicant answers a supplement request online (5 → 4): the files become the
     dossier's attachments (linked to the request), the clock restarts at ``at`` exactly as when
     the desk records receipt, and the desk is told after commit. Only the dossier's own
@@ -802,16 +1154,31 @@ def dossier_supplement_receive_online(*, dossier: Dossier, user: Any, files: Seq
         dossier.supplement_answered_at = at
         dossier.save()
         StatusHistory.objects.create(
-            dossier=dossier, action="supplement_receive", from_status=old, to_status=dossier.status,
-            unit=dossier.handling_unit, actor=None,
+            dossier=dossier,
+            action="supplement_receive",
+            from_status=old,
+            to_status=dossier.status,
+            unit=dossier.handling_unit,
+            actor=None,
             actor_name=(user.get_full_name() or user.get_username())[:200],
-            note=note.strip()[:2000], at=at)
-        audit_record(actor=user, action="dossier.supplement_receive_online", target=dossier,
-                     unit=dossier.handling_unit_id,
-                     data={"code": dossier.code, "from": old, "to": dossier.status,
-                           "stage": dossier.stage, "files": len(written),
-                           "waited_seconds": supplement.waited_seconds,
-                           "new_due": dossier.due_at.isoformat() if dossier.due_at else None})
+            note=note.strip()[:2000],
+            at=at,
+        )
+        audit_record(
+            actor=user,
+            action="dossier.supplement_receive_online",
+            target=dossier,
+            unit=dossier.handling_unit_id,
+            data={
+                "code": dossier.code,
+                "from": old,
+                "to": dossier.status,
+                "stage": dossier.stage,
+                "files": len(written),
+                "waited_seconds": supplement.waited_seconds,
+                "new_due": dossier.due_at.isoformat() if dossier.due_at else None,
+            },
+        )
         sync_enqueue(dossier, first=False)
     except BaseException:
         for att in written:  # the transaction rolls back; do not leave the stored files behind
@@ -826,13 +1193,22 @@ def dossier_mark_supplement_answered(*, dossier: Dossier, at: dt.datetime | None
     """The applicant answered a completion request at intake online (the papers wait in
     e-services until the desk accepts): flag the dossier in the queue until an officer acts on
     it, and make open action forms stale (ADR 0058). Called inside the caller's transaction."""
-    Dossier.objects.filter(pk=dossier.pk).update(supplement_answered_at=_now(at), version=F("version") + 1)
+    Dossier.objects.filter(pk=dossier.pk).update(
+        supplement_answered_at=_now(at), version=F("version") + 1
+    )
 
 
 @REGISTRY.implements("apologise")
 @transaction.atomic
-def dossier_apologise(*, dossier: Dossier, by: Staff, reason: str, new_due_at: dt.datetime,
-        version: int | None = None, at: dt.datetime | None = None) -> Apology:
+def dossier_apologise(
+    *,
+    dossier: Dossier,
+    by: Staff,
+    reason: str,
+    new_due_at: dt.datetime,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Apology:
     """Form 4: the head of the deciding agency apologises and sets a new date, at least one
     working day before the current appointment, and only once."""
     at = _now(at)
@@ -842,16 +1218,31 @@ def dossier_apologise(*, dossier: Dossier, by: Staff, reason: str, new_due_at: d
     assert dossier.due_at is not None  # the action's condition (actions._may_apologise)
     if new_due_at <= dossier.due_at:
         raise ValidationError({"new_due_at": _("Ngày hẹn mới phải sau ngày hẹn hiện tại.")})
-    apology = Apology.objects.create(dossier=dossier, reason=reason.strip(), old_due_at=dossier.due_at,
-                                     new_due_at=new_due_at, signed_by=by, issued_at=at)
+    apology = Apology.objects.create(
+        dossier=dossier,
+        reason=reason.strip(),
+        old_due_at=dossier.due_at,
+        new_due_at=new_due_at,
+        signed_by=by,
+        issued_at=at,
+    )
     dossier.due_at = new_due_at
-    _finish(dossier, "apologise", by, old, at, reason,
-            {"old_due": apology.old_due_at.isoformat(), "new_due": new_due_at.isoformat()})
+    _finish(
+        dossier,
+        "apologise",
+        by,
+        old,
+        at,
+        reason,
+        {"old_due": apology.old_due_at.isoformat(), "new_due": new_due_at.isoformat()},
+    )
     notify_dossier(dossier, "apology")
     return apology
 
 
-def _close(dossier: Dossier, action: str, by: Staff, old: int, reason: str, at: dt.datetime) -> Dossier:
+def _close(
+    dossier: Dossier, action: str, by: Staff, old: int, reason: str, at: dt.datetime
+) -> Dossier:
     if not reason.strip():
         raise ValidationError({"reason": _("Cần ghi rõ lý do.")})
     dossier.refusal_reason = reason.strip()
@@ -865,8 +1256,14 @@ def _close(dossier: Dossier, action: str, by: Staff, old: int, reason: str, at: 
 
 @REGISTRY.implements("refuse")
 @transaction.atomic
-def dossier_refuse(*, dossier: Dossier, by: Staff, reason: str,
-        version: int | None = None, at: dt.datetime | None = None) -> Dossier:
+def dossier_refuse(
+    *,
+    dossier: Dossier,
+    by: Staff,
+    reason: str,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
     """Refuse a waiting online dossier (desk) or refuse to grant during processing (leader),
     form 3 with the specific reason."""
     at = _now(at)
@@ -879,8 +1276,14 @@ def dossier_refuse(*, dossier: Dossier, by: Staff, reason: str,
 
 @REGISTRY.implements("stop")
 @transaction.atomic
-def dossier_stop(*, dossier: Dossier, by: Staff, reason: str,
-        version: int | None = None, at: dt.datetime | None = None) -> Dossier:
+def dossier_stop(
+    *,
+    dossier: Dossier,
+    by: Staff,
+    reason: str,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
     """Stop processing (status 8), decided by the leader of the deciding agency."""
     at = _now(at)
     dossier, old = _start(dossier, "stop", by, version, at)
@@ -889,8 +1292,14 @@ def dossier_stop(*, dossier: Dossier, by: Staff, reason: str,
 
 @REGISTRY.implements("withdraw")
 @transaction.atomic
-def dossier_withdraw(*, dossier: Dossier, by: Staff, reason: str,
-        version: int | None = None, at: dt.datetime | None = None) -> Dossier:
+def dossier_withdraw(
+    *,
+    dossier: Dossier,
+    by: Staff,
+    reason: str,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
     """The applicant withdraws the dossier (status 7), recorded by the receiving desk."""
     at = _now(at)
     dossier, old = _start(dossier, "withdraw", by, version, at)
@@ -899,8 +1308,15 @@ def dossier_withdraw(*, dossier: Dossier, by: Staff, reason: str,
 
 @REGISTRY.implements("request_payment")
 @transaction.atomic
-def dossier_request_payment(*, dossier: Dossier, by: Staff, amount: int, note: str = "",
-        version: int | None = None, at: dt.datetime | None = None) -> Dossier:
+def dossier_request_payment(
+    *,
+    dossier: Dossier,
+    by: Staff,
+    amount: int,
+    note: str = "",
+    version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
     """Ask for the fee (status 6); the status before is restored when it is paid."""
     at = _now(at)
     dossier, old = _start(dossier, "request_payment", by, version, at)
@@ -916,8 +1332,14 @@ def dossier_request_payment(*, dossier: Dossier, by: Staff, amount: int, note: s
 
 @REGISTRY.implements("payment_confirmed")
 @transaction.atomic
-def dossier_payment_confirmed(*, dossier: Dossier, by: Staff | None, reference: str = "",
-        version: int | None = None, at: dt.datetime | None = None) -> Dossier:
+def dossier_payment_confirmed(
+    *,
+    dossier: Dossier,
+    by: Staff | None,
+    reference: str = "",
+    version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
     """The fee was paid (at the counter, or reported by the payment gateway with ``by=None``
     from the e-services app): back to the status before."""
     at = _now(at)
@@ -949,9 +1371,16 @@ def dossier_rate(*, dossier: Dossier, level: int, source: str, comment: str = ""
         raise ValidationError(_("Hồ sơ này đã được đánh giá."))
     if level not in (1, 2, 3):
         raise ValidationError(_("Mức đánh giá không hợp lệ."))
-    rating = Rating.objects.create(dossier=dossier, level=level, source=source, comment=comment[:2000])
-    audit_record(actor=None, action="dossier.rate", target=dossier, unit=dossier.receiving_unit_id,
-                 data={"level": level, "source": source})
+    rating = Rating.objects.create(
+        dossier=dossier, level=level, source=source, comment=comment[:2000]
+    )
+    audit_record(
+        actor=None,
+        action="dossier.rate",
+        target=dossier,
+        unit=dossier.receiving_unit_id,
+        data={"level": level, "source": source},
+    )
     return rating
 
 

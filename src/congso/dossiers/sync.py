@@ -38,22 +38,30 @@ def portal_time(value: dt.datetime | None) -> str:
     return timezone.localtime(value).strftime("%Y%m%d%H%M%S")
 
 
-def build_payload(dossier: Dossier, history: Sequence[StatusHistory] | None = None) -> dict[str, Any]:
+def build_payload(
+    dossier: Dossier, history: Sequence[StatusHistory] | None = None
+) -> dict[str, Any]:
     """The dossier in the national portal's field names; ``history`` is its whole status
     history when the caller has it in hand (a new dossier), else it is read."""
-    rows = history if history is not None else dossier.history.select_related("unit").order_by("at", "pk")
+    rows = (
+        history
+        if history is not None
+        else dossier.history.select_related("unit").order_by("at", "pk")
+    )
     steps = []
     for row in rows:
-        steps.append({
-            "NguoiXuLy": row.actor_name,
-            "ChucDanh": "",
-            "ThoiDiemXuLy": portal_time(row.at),
-            "PhongBanXuLy": row.unit.name,
-            "NoiDungXuLy": row.note or row.action,
-            "TrangThai": str(row.to_status),
-            "NgayBatDau": portal_time(row.at),
-            "NgayKetThucTheoQuyDinh": portal_time(dossier.due_at),
-        })
+        steps.append(
+            {
+                "NguoiXuLy": row.actor_name,
+                "ChucDanh": "",
+                "ThoiDiemXuLy": portal_time(row.at),
+                "PhongBanXuLy": row.unit.name,
+                "NoiDungXuLy": row.note or row.action,
+                "TrangThai": str(row.to_status),
+                "NgayBatDau": portal_time(row.at),
+                "NgayKetThucTheoQuyDinh": portal_time(dossier.due_at),
+            }
+        )
     return {
         "MaHoSo": dossier.code or "",
         "MaTTHC": dossier.procedure_version.procedure.national_code,
@@ -70,10 +78,16 @@ def build_payload(dossier: Dossier, history: Sequence[StatusHistory] | None = No
     }
 
 
-def sync_enqueue(dossier: Dossier, *, first: bool, history: Sequence[StatusHistory] | None = None) -> SyncJob:
+def sync_enqueue(
+    dossier: Dossier, *, first: bool, history: Sequence[StatusHistory] | None = None
+) -> SyncJob:
     """Queue the dossier's current state; call inside the transaction that changed it."""
-    job = SyncJob(dossier=dossier, service=NEW_SERVICE if first else UPDATE_SERVICE,
-                  payload=build_payload(dossier, history), next_attempt_at=timezone.now())
+    job = SyncJob(
+        dossier=dossier,
+        service=NEW_SERVICE if first else UPDATE_SERVICE,
+        payload=build_payload(dossier, history),
+        next_attempt_at=timezone.now(),
+    )
     insert_rows([job])
     return job
 
@@ -91,8 +105,10 @@ class OutboxFolderTransport:
         folder.mkdir(parents=True, exist_ok=True)
         name = f"{job.pk:010d}-{job.service}.json"
         tmp = folder / (name + ".tmp")
-        tmp.write_text(json.dumps({"service": job.service, "data": job.payload}, ensure_ascii=False,
-                                  indent=1), encoding="utf-8")
+        tmp.write_text(
+            json.dumps({"service": job.service, "data": job.payload}, ensure_ascii=False, indent=1),
+            encoding="utf-8",
+        )
         tmp.replace(folder / name)
 
 
@@ -120,8 +136,10 @@ def sync_run(*, limit: int = 100, transport: Transport | None = None) -> tuple[i
     sent = failed = 0
     for _i in range(limit):
         with transaction.atomic():
-            qs = SyncJob.objects.filter(state__in=[SyncJob.State.PENDING, SyncJob.State.FAILED],
-                                        next_attempt_at__lte=timezone.now()).order_by("pk")
+            qs = SyncJob.objects.filter(
+                state__in=[SyncJob.State.PENDING, SyncJob.State.FAILED],
+                next_attempt_at__lte=timezone.now(),
+            ).order_by("pk")
             if connection.features.has_select_for_update_skip_locked:
                 qs = qs.select_for_update(skip_locked=True)
             job = qs.first()
@@ -141,5 +159,7 @@ def sync_run(*, limit: int = 100, transport: Transport | None = None) -> tuple[i
                 job.sent_at = timezone.now()
                 job.last_error = ""
                 sent += 1
-            job.save(update_fields=["attempts", "state", "last_error", "next_attempt_at", "sent_at"])
+            job.save(
+                update_fields=["attempts", "state", "last_error", "next_attempt_at", "sent_at"]
+            )
     return sent, failed

@@ -84,23 +84,39 @@ def intake(request: HttpRequest) -> HttpResponse:
             # A scanned CCCD line reached the server (the page's script was off): fill the
             # applicant and show the form again; nothing is decided on a scan.
             data = _fill_returning(request.user, data)
-            messages.info(request, _("Đã đọc thẻ CCCD của %(name)s. Kiểm tra lại thông tin rồi bấm “Ghi nhận”.")
-                          % {"name": card.name})
+            messages.info(
+                request,
+                _("Đã đọc thẻ CCCD của %(name)s. Kiểm tra lại thông tin rồi bấm “Ghi nhận”.")
+                % {"name": card.name},
+            )
         form = IntakeForm(data, version=version)
         if card is None and request.method == "POST" and form.is_valid():
             result = _intake_submit(request, staff, unit, form)
             if result is not None:
                 return result
         if form.is_bound:
-            duplicates = selectors.open_same_procedure(request.user, (form.data.get("applicant_id_number") or "")
-                                                       .strip(), version.procedure_id)
+            duplicates = selectors.open_same_procedure(
+                request.user,
+                (form.data.get("applicant_id_number") or "").strip(),
+                version.procedure_id,
+            )
     query = request.GET.get("q", "")
     page = selectors.procedures_offered_page(unit, query, _page_number(request.GET.get("trang")))
-    return render(request, "dossiers/intake.html", {
-        "unit": unit, "units": units, "version": version, "form": form, "q": query,
-        "results": page.rows if version is None else [], "page": page,
-        "fees": list(version.fees.all()) if version else [], "duplicates": duplicates,
-    })
+    return render(
+        request,
+        "dossiers/intake.html",
+        {
+            "unit": unit,
+            "units": units,
+            "version": version,
+            "form": form,
+            "q": query,
+            "results": page.rows if version is None else [],
+            "page": page,
+            "fees": list(version.fees.all()) if version else [],
+            "duplicates": duplicates,
+        },
+    )
 
 
 def _page_number(value: str | None) -> int:
@@ -120,7 +136,8 @@ def _fill_returning(user: Any, data: Any) -> Any:
 
 def _duplicate_warning(codes: list[str]) -> str:
     return _("Lưu ý: người nộp đang có hồ sơ cùng thủ tục chưa giải quyết xong: %(codes)s.") % {
-        "codes": ", ".join(codes)}
+        "codes": ", ".join(codes)
+    }
 
 
 @login_required
@@ -137,10 +154,16 @@ def intake_applicant(request: HttpRequest) -> JsonResponse:
     out: dict[str, Any] = {"known": known is not None}
     if known is not None:
         birth = known["applicant_birth_date"]
-        out.update(name=known["applicant_name"], birth_date=birth.isoformat() if birth else "",
-                   address=known["applicant_address"], phone=known["applicant_phone"],
-                   email=known["applicant_email"],
-                   message=_("Người nộp đã có hồ sơ tại đơn vị; đã điền các ô còn trống từ hồ sơ gần nhất."))
+        out.update(
+            name=known["applicant_name"],
+            birth_date=birth.isoformat() if birth else "",
+            address=known["applicant_address"],
+            phone=known["applicant_phone"],
+            email=known["applicant_email"],
+            message=_(
+                "Người nộp đã có hồ sơ tại đơn vị; đã điền các ô còn trống từ hồ sơ gần nhất."
+            ),
+        )
     version_id = request.GET.get("thu_tuc") or ""
     if version_id.isdigit():
         chosen = request.GET.get("don_vi")
@@ -152,35 +175,65 @@ def intake_applicant(request: HttpRequest) -> JsonResponse:
     return JsonResponse(out)
 
 
-def _intake_submit(request: HttpRequest, staff: Staff, unit: Unit, form: IntakeForm) -> HttpResponse | None:
+def _intake_submit(
+    request: HttpRequest, staff: Staff, unit: Unit, form: IntakeForm
+) -> HttpResponse | None:
     data = form.cleaned_data
-    applicant = Applicant(kind=data["applicant_kind"], name=data["applicant_name"],
-                          id_number=data["applicant_id_number"].strip(),
-                          address=data["applicant_address"], phone=data["applicant_phone"],
-                          email=data["applicant_email"], proxy_name=data["proxy_name"],
-                          proxy_id_number=data["proxy_id_number"], birth_date=data["applicant_birth_date"])
+    applicant = Applicant(
+        kind=data["applicant_kind"],
+        name=data["applicant_name"],
+        id_number=data["applicant_id_number"].strip(),
+        address=data["applicant_address"],
+        phone=data["applicant_phone"],
+        email=data["applicant_email"],
+        proxy_name=data["proxy_name"],
+        proxy_id_number=data["proxy_id_number"],
+        birth_date=data["applicant_birth_date"],
+    )
     papers = [PaperReceived(p, o, c) for p, o, c in form.papers() if o or c]  # type: ignore[arg-type]
     try:
         if data["decision"] == "accept":
-            earlier = selectors.open_same_procedure(request.user, applicant.id_number, form.version.procedure_id)
+            earlier = selectors.open_same_procedure(
+                request.user, applicant.id_number, form.version.procedure_id
+            )
             dossier = services.dossier_receive(
-                by=staff, receiving_unit=unit, version=form.version, applicant=applicant,
-                channel=data["channel"], papers=papers, attachments=request.FILES.getlist("attachments"),
-                request_summary=data["request_summary"])
-            messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s. In giấy tiếp nhận và hẹn trả kết quả.")
-                             % {"code": dossier.code})
+                by=staff,
+                receiving_unit=unit,
+                version=form.version,
+                applicant=applicant,
+                channel=data["channel"],
+                papers=papers,
+                attachments=request.FILES.getlist("attachments"),
+                request_summary=data["request_summary"],
+            )
+            messages.success(
+                request,
+                _("Đã tiếp nhận hồ sơ %(code)s. In giấy tiếp nhận và hẹn trả kết quả.")
+                % {"code": dossier.code},
+            )
             if earlier:
                 messages.warning(request, _duplicate_warning(earlier))
             return redirect(reverse("dossiers:detail", args=[dossier.code]) + "?moi=1")
         if data["decision"] == "complete":
             dossier = services.dossier_request_completion_at_intake(
-                by=staff, receiving_unit=unit, version=form.version, applicant=applicant,
-                missing=data["reason"], channel=data["channel"], papers=papers)
+                by=staff,
+                receiving_unit=unit,
+                version=form.version,
+                applicant=applicant,
+                missing=data["reason"],
+                channel=data["channel"],
+                papers=papers,
+            )
             messages.success(request, _("Đã lập phiếu yêu cầu bổ sung, hoàn thiện hồ sơ."))
         else:
             dossier = services.dossier_refuse_at_intake(
-                by=staff, receiving_unit=unit, version=form.version, applicant=applicant,
-                reason=data["reason"], channel=data["channel"])
+                by=staff,
+                receiving_unit=unit,
+                version=form.version,
+                applicant=applicant,
+                reason=data["reason"],
+                channel=data["channel"],
+            )
             messages.success(request, _("Đã lập phiếu từ chối tiếp nhận hồ sơ."))
         return redirect("dossiers:detail", selectors.dossier_ref(dossier))
     except ValidationError as exc:
@@ -203,8 +256,11 @@ def intake_search(request: HttpRequest) -> HttpResponse:
     unit = next((u for u in units if str(u.pk) == chosen), units[0])
     query = request.GET.get("q", "")
     page = selectors.procedures_offered_page(unit, query, _page_number(request.GET.get("trang")))
-    return render(request, "dossiers/_procedure_results.html",
-                  {"results": page.rows, "page": page, "unit": unit, "q": query})
+    return render(
+        request,
+        "dossiers/_procedure_results.html",
+        {"results": page.rows, "page": page, "unit": unit, "q": query},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,18 +273,30 @@ def detail_context(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
     staff = staff_for(request.user)
     offered = REGISTRY.available_for(dossier, staff)
     return {
-        "dossier": dossier, "ref": selectors.dossier_ref(dossier),
-        "actions": [{"action": a, "name": a.name, "label": a.label, "template": a.template,
-                     **a.form_context(dossier)} for a in offered],
+        "dossier": dossier,
+        "ref": selectors.dossier_ref(dossier),
+        "actions": [
+            {
+                "action": a,
+                "name": a.name,
+                "label": a.label,
+                "template": a.template,
+                **a.form_context(dossier),
+            }
+            for a in offered
+        ],
         "history": dossier.history.select_related("unit").all(),
         "control": list(forms_pdf.control_rows(dossier)),
         "papers": dossier.papers.all(),
-        "attachments": dossier.attachments.filter(supplement__isnull=True).select_related("required_paper"),
+        "attachments": dossier.attachments.filter(supplement__isnull=True).select_related(
+            "required_paper"
+        ),
         # Files the applicant sent online in answer to each request are listed under it.
         "steps": dossier.steps.all(),
         "supplements": dossier.supplements.prefetch_related("attachments", "online_replies__files"),
         "form_rows": selectors.form_rows(dossier),
-        "apology": getattr(dossier, "apology", None), "rating": Rating.objects.filter(dossier=dossier).first(),
+        "apology": getattr(dossier, "apology", None),
+        "rating": Rating.objects.filter(dossier=dossier).first(),
         "is_new": request.GET.get("moi") == "1",
         "needs_forward": any(a.name == "forward" for a in offered) and needs_forward(dossier),
         "forms": _forms_available(dossier),
@@ -269,7 +337,9 @@ def act(request: HttpRequest, ref: str, action: str) -> HttpResponse:
         raise Http404
     try:
         data = entry.parse(request.POST)
-        files = {name: upload for name in entry.files if (upload := request.FILES.get(name)) is not None}
+        files = {
+            name: upload for name in entry.files if (upload := request.FILES.get(name)) is not None
+        }
         entry.run(dossier, staff, data, files)
     except StaleDossier as exc:
         messages.error(request, _error_text(exc))
@@ -289,9 +359,13 @@ def form_pdf(request: HttpRequest, ref: str, number: int) -> HttpResponse:
     available = dict(_forms_available(dossier))
     if number not in available:
         raise Http404
-    builders = {1: lambda: forms_pdf.receipt_pdf(dossier, _receiver_name(dossier)),
-                2: lambda: forms_pdf.supplement_pdf(dossier), 3: lambda: forms_pdf.refusal_pdf(dossier),
-                4: lambda: forms_pdf.apology_pdf(dossier), 5: lambda: forms_pdf.control_pdf(dossier)}
+    builders = {
+        1: lambda: forms_pdf.receipt_pdf(dossier, _receiver_name(dossier)),
+        2: lambda: forms_pdf.supplement_pdf(dossier),
+        3: lambda: forms_pdf.refusal_pdf(dossier),
+        4: lambda: forms_pdf.apology_pdf(dossier),
+        5: lambda: forms_pdf.control_pdf(dossier),
+    }
     return _pdf(builders[number](), f"mau-{number:02d}-{selectors.dossier_ref(dossier)}.pdf")
 
 
@@ -302,12 +376,17 @@ def attachment(request: HttpRequest, ref: str, pk: int) -> FileResponse:
     if pk == 0:
         if not dossier.result_file:
             raise Http404
-        return FileResponse(dossier.result_file.open("rb"), content_type="application/pdf",
-                            filename=f"ket-qua-{dossier.ref}.pdf")
+        return FileResponse(
+            dossier.result_file.open("rb"),
+            content_type="application/pdf",
+            filename=f"ket-qua-{dossier.ref}.pdf",
+        )
     att = dossier.attachments.filter(pk=pk).first()
     if att is None:
         raise Http404
-    return FileResponse(att.file.open("rb"), content_type=att.content_type, filename=att.original_name)
+    return FileResponse(
+        att.file.open("rb"), content_type=att.content_type, filename=att.original_name
+    )
 
 
 @login_required
@@ -339,23 +418,40 @@ def queue(request: HttpRequest) -> HttpResponse:
         raise Http404
     filters = {k: request.GET.get(k, "") for k in ("q", "field", "urgency", "status")}
     context: dict[str, Any] = {
-        "tabs": [(q.key, q.label, counts[q.key]) for q in selectors.QUEUES], "tab": tab, "filters": filters,
-        "fields": Field.objects.order_by("name").values("code", "name"), "statuses": Status.choices,
+        "tabs": [(q.key, q.label, counts[q.key]) for q in selectors.QUEUES],
+        "tab": tab,
+        "filters": filters,
+        "fields": Field.objects.order_by("name").values("code", "name"),
+        "statuses": Status.choices,
     }
     if filters["q"].strip():
         # The desk search: every dossier of the user's units, in any status (issue #12).
-        found = selectors.desk_search(request.user, filters["q"], after=request.GET.get("sau", ""),
-                                      status=filters["status"])
+        found = selectors.desk_search(
+            request.user, filters["q"], after=request.GET.get("sau", ""), status=filters["status"]
+        )
         more = request.GET.copy()
         more["sau"] = str(found.next_after or "")
-        return render(request, "dossiers/queue.html", {
-            **context, "search": True, "rows": _queue_rows(found.rows), "first_page": "sau" not in request.GET,
-            "more_query": more.urlencode() if found.next_after else ""})
+        return render(
+            request,
+            "dossiers/queue.html",
+            {
+                **context,
+                "search": True,
+                "rows": _queue_rows(found.rows),
+                "first_page": "sau" not in request.GET,
+                "more_query": more.urlencode() if found.next_after else "",
+            },
+        )
     # Unfiltered, the page count is the tab count already read.
-    rows = selectors.QueueRows(request.user, tab, filters=filters,
-                               count=None if any(filters.values()) else counts[tab])
+    rows = selectors.QueueRows(
+        request.user, tab, filters=filters, count=None if any(filters.values()) else counts[tab]
+    )
     page = Paginator(rows, 30).get_page(request.GET.get("trang"))
-    return render(request, "dossiers/queue.html", {**context, "page": page, "rows": _queue_rows(page.object_list)})
+    return render(
+        request,
+        "dossiers/queue.html",
+        {**context, "page": page, "rows": _queue_rows(page.object_list)},
+    )
 
 
 def _queue_rows(rows: Iterable[selectors.QueueRow]) -> list[dict[str, Any]]:
@@ -369,18 +465,34 @@ def _queue_rows(rows: Iterable[selectors.QueueRow]) -> list[dict[str, Any]]:
         status = statuses.get(row["status"], str(row["status"]))
         where = row["handling_unit__short_name"] or row["handling_unit__name"]
         if row["handler_id"] is not None:  # Staff.name, from the values read with the row
-            where += " — " + User(full_name=row["handler__user__full_name"],
-                                  first_name=row["handler__user__first_name"],
-                                  last_name=row["handler__user__last_name"],
-                                  username=row["handler__user__username"]).get_full_name()
-        out.append({
-            "url": detail.replace("__ref__", quote(row["code"] or f"id-{row['pk']}",  # Dossier.ref
-                                                   safe=RFC3986_SUBDELIMS + "/~:@")),
-            "code": row["code"], "procedure": row["procedure_version__name"],
-            "applicant": row["applicant_name"], "status": status + forwarded if row["forwarded"] else status,
-            "where": where, "due_at": row["due_at"], "urgency": row["urgency"],
-            "new_supplement": row["supplement_answered_at"] is not None,
-        })
+            where += (
+                " — "
+                + User(
+                    full_name=row["handler__user__full_name"],
+                    first_name=row["handler__user__first_name"],
+                    last_name=row["handler__user__last_name"],
+                    username=row["handler__user__username"],
+                ).get_full_name()
+            )
+        out.append(
+            {
+                "url": detail.replace(
+                    "__ref__",
+                    quote(
+                        row["code"] or f"id-{row['pk']}",  # Dossier.ref
+                        safe=RFC3986_SUBDELIMS + "/~:@",
+                    ),
+                ),
+                "code": row["code"],
+                "procedure": row["procedure_version__name"],
+                "applicant": row["applicant_name"],
+                "status": status + forwarded if row["forwarded"] else status,
+                "where": where,
+                "due_at": row["due_at"],
+                "urgency": row["urgency"],
+                "new_supplement": row["supplement_answered_at"] is not None,
+            }
+        )
     return out
 
 
@@ -417,9 +529,15 @@ def _agencies(request: HttpRequest) -> list[Unit]:
     # A desk or a department reports for the agency it belongs to.
     units = role_units(request.user, selectors.WORK_ROLES)
     agency_kinds = [UnitKind.WARD, UnitKind.DISTRICT, UnitKind.PROVINCE]
-    return list(Unit.objects.filter(
-        Q(pk__in=units.filter(kind__in=agency_kinds).values("pk"))
-        | Q(pk__in=units.exclude(kind__in=agency_kinds).values("parent_id"), kind__in=agency_kinds)))
+    return list(
+        Unit.objects.filter(
+            Q(pk__in=units.filter(kind__in=agency_kinds).values("pk"))
+            | Q(
+                pk__in=units.exclude(kind__in=agency_kinds).values("parent_id"),
+                kind__in=agency_kinds,
+            )
+        )
+    )
 
 
 @login_required
@@ -434,18 +552,27 @@ def register(request: HttpRequest) -> HttpResponse:
     field = request.GET.get("field", "")
     text = request.GET.get("q", "").strip()
     rows = selectors.register_rows(request.user, agency, start, end, field, text)
-    period = _("Từ ngày %(start)s đến ngày %(end)s") % {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"}
+    period = _("Từ ngày %(start)s đến ngày %(end)s") % {
+        "start": f"{start:%d/%m/%Y}",
+        "end": f"{end:%d/%m/%Y}",
+    }
     fmt = request.GET.get("dinh_dang")
     if fmt == "xlsx":
         return _register_xlsx(agency, rows, period, start, end)
     if fmt == "pdf":
-        return _pdf(forms_pdf.register_pdf(agency.name, rows, period), f"so-theo-doi-{start}-{end}.pdf")
+        return _pdf(
+            forms_pdf.register_pdf(agency.name, rows, period), f"so-theo-doi-{start}-{end}.pdf"
+        )
     # Pages by position (ADR 0055): next/previous from a row, the first or last page of the
     # period, or the first row received on a chosen day; no page numbers, no count.
     day = parse_date_or_none(request.GET.get("ngay", ""))
-    page = selectors.register_page(rows, after=request.GET.get("sau", ""), before=request.GET.get("truoc", ""),
-                                   day=day if day and start <= day <= end else None,
-                                   last=request.GET.get("cuoi") == "1")
+    page = selectors.register_page(
+        rows,
+        after=request.GET.get("sau", ""),
+        before=request.GET.get("truoc", ""),
+        day=day if day and start <= day <= end else None,
+        last=request.GET.get("cuoi") == "1",
+    )
     base = request.GET.copy()
     for key in ("sau", "truoc", "ngay", "cuoi", "trang", "dinh_dang"):
         base.pop(key, None)
@@ -454,19 +581,31 @@ def register(request: HttpRequest) -> HttpResponse:
     def link(**params: str) -> str:
         return "?" + "&".join(p for p in (query, urlencode(params)) if p)
 
-    return render(request, "dossiers/register.html", {
-        "agencies": agencies, "agency": agency, "start": start, "end": end, "page": page,
-        "field": field, "q": text, "fields": Field.objects.order_by("name"), "day": day,
-        "header": forms_pdf.register_header(),
-        "rows_html": _register_rows_html(page.rows), "query": query,
-        "jump_fields": [(k, v) for k, v in base.items() if v],
-        "first_url": link() if page.has_previous else "",
-        "previous_url": link(truoc=page.previous_cursor) if page.has_previous else "",
-        "next_url": link(sau=page.next_cursor) if page.has_next else "",
-        "last_url": link(cuoi="1") if page.has_next else "",
-        "shown_from": page.rows[0].received_at if page.rows else None,
-        "shown_to": page.rows[-1].received_at if page.rows else None,
-    })
+    return render(
+        request,
+        "dossiers/register.html",
+        {
+            "agencies": agencies,
+            "agency": agency,
+            "start": start,
+            "end": end,
+            "page": page,
+            "field": field,
+            "q": text,
+            "fields": Field.objects.order_by("name"),
+            "day": day,
+            "header": forms_pdf.register_header(),
+            "rows_html": _register_rows_html(page.rows),
+            "query": query,
+            "jump_fields": [(k, v) for k, v in base.items() if v],
+            "first_url": link() if page.has_previous else "",
+            "previous_url": link(truoc=page.previous_cursor) if page.has_previous else "",
+            "next_url": link(sau=page.next_cursor) if page.has_next else "",
+            "last_url": link(cuoi="1") if page.has_next else "",
+            "shown_from": page.rows[0].received_at if page.rows else None,
+            "shown_to": page.rows[-1].received_at if page.rows else None,
+        },
+    )
 
 
 def _register_rows_html(rows: Iterable[Dossier]) -> SafeString:
@@ -475,13 +614,17 @@ def _register_rows_html(rows: Iterable[Dossier]) -> SafeString:
     labels = [escape(h) for h in forms_pdf.register_header()]
     out = []
     for d in rows:
-        cells = "".join(f'<td data-label="{label}">{escape(value)}</td>'
-                        for label, value in zip(labels, forms_pdf.register_row(d), strict=True))
+        cells = "".join(
+            f'<td data-label="{label}">{escape(value)}</td>'
+            for label, value in zip(labels, forms_pdf.register_row(d), strict=True)
+        )
         out.append(f"<tr>{cells}</tr>")
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
 
 
-def _register_xlsx(agency: Unit, rows: Any, period: str, start: dt.date, end: dt.date) -> HttpResponse:
+def _register_xlsx(
+    agency: Unit, rows: Any, period: str, start: dt.date, end: dt.date
+) -> HttpResponse:
     """Form 6 as a workbook, written row by row (openpyxl's write-only mode: a month of a
     district is thousands of rows, and the ordinary mode keeps a cell object for each)."""
     from openpyxl import Workbook
@@ -506,8 +649,10 @@ def _register_xlsx(agency: Unit, rows: Any, period: str, start: dt.date, end: dt
         ws.append(text_cells(ws, forms_pdf.register_row(d)))  # user text as text (ADR 0091)
     buffer = io.BytesIO()
     wb.save(buffer)
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = f'attachment; filename="so-theo-doi-{start}-{end}.xlsx"'
     return response
 
@@ -524,7 +669,9 @@ def stats_for_request(request: HttpRequest, params: dict[str, str] | None = None
     ref = min(end_at, now)
     soon = deadlines.one_working_day_from(agencies[0], ref)
     ids = [a.pk for a in agencies]
-    rows = selectors.statistics(Unit.objects.filter(pk__in=ids), start_at, end_at, now=now, soon=soon)
+    rows = selectors.statistics(
+        Unit.objects.filter(pk__in=ids), start_at, end_at, now=now, soon=soon
+    )
     return {"rows": rows, "total": selectors.statistics_total(rows), "start": start, "end": end}
 
 
@@ -536,6 +683,7 @@ def stats(request: HttpRequest) -> HttpResponse:
 
 # ---------------------------------------------------------------------------------------------
 # Public lookup and rating
+
 
 def client_ip(request: HttpRequest) -> str:
     # Behind a reverse proxy the real address comes from X-Forwarded-For (TRUSTED_PROXY_COUNT).
@@ -550,7 +698,9 @@ def rate_limited(request: HttpRequest, bucket: str = "lookup", limit: int | None
     the limit (settings.LOOKUP_RATE_LIMIT per sliding minute, congso.core.ratelimit)."""
     if limit is None:
         limit = getattr(settings, "LOOKUP_RATE_LIMIT", 20)
-    return not ratelimit.hit(f"dossiers:{bucket}:{client_ip(request)}", limit, LOOKUP_WINDOW).allowed
+    return not ratelimit.hit(
+        f"dossiers:{bucket}:{client_ip(request)}", limit, LOOKUP_WINDOW
+    ).allowed
 
 
 def public_find(code: str, id_number: str) -> Dossier | None:
@@ -559,15 +709,19 @@ def public_find(code: str, id_number: str) -> Dossier | None:
         return None
     reference = parse_reference(code)
     match = {"reference": reference} if reference else {"code": code}
-    return (Dossier.objects.select_related("procedure_version", "receiving_unit", "processing_agency")
-            .filter(applicant_id_number=id_number, **match).first())
+    return (
+        Dossier.objects.select_related("procedure_version", "receiving_unit", "processing_agency")
+        .filter(applicant_id_number=id_number, **match)
+        .first()
+    )
 
 
 def public_steps(dossier: Dossier) -> list[dict[str, Any]]:
     """What the applicant may see: actions, dates and units, no officer names."""
-    return [{"at": h.at, "label": h.label, "unit": h.unit.name,
-             "status": Status(h.to_status).label}
-            for h in dossier.history.select_related("unit").order_by("at", "pk")]
+    return [
+        {"at": h.at, "label": h.label, "unit": h.unit.name, "status": Status(h.to_status).label}
+        for h in dossier.history.select_related("unit").order_by("at", "pk")
+    ]
 
 
 def lookup(request: HttpRequest) -> HttpResponse:
@@ -580,11 +734,14 @@ def lookup(request: HttpRequest) -> HttpResponse:
         if dossier is None:
             context["not_found"] = True
         else:
-            context.update(dossier=dossier, steps=public_steps(dossier),
-                           id_number=request.POST.get("so_dinh_danh", "").strip(),
-                           can_rate=dossier.status == Status.RETURNED
-                           and not Rating.objects.filter(dossier=dossier).exists(),
-                           levels=Satisfaction.choices)
+            context.update(
+                dossier=dossier,
+                steps=public_steps(dossier),
+                id_number=request.POST.get("so_dinh_danh", "").strip(),
+                can_rate=dossier.status == Status.RETURNED
+                and not Rating.objects.filter(dossier=dossier).exists(),
+                levels=Satisfaction.choices,
+            )
     return render(request, "dossiers/lookup.html", context)
 
 
@@ -596,10 +753,18 @@ def rate_online(request: HttpRequest) -> HttpResponse:
     if dossier is None:
         return render(request, "dossiers/lookup.html", {"not_found": True}, status=404)
     try:
-        services.dossier_rate(dossier=dossier, level=int(request.POST.get("muc") or 0),
-                              source=Rating.Source.ONLINE, comment=request.POST.get("gop_y", ""))
+        services.dossier_rate(
+            dossier=dossier,
+            level=int(request.POST.get("muc") or 0),
+            source=Rating.Source.ONLINE,
+            comment=request.POST.get("gop_y", ""),
+        )
     except (ValidationError, ValueError) as exc:
-        msg = _error_text(exc) if isinstance(exc, ValidationError) else _("Mức đánh giá không hợp lệ.")
+        msg = (
+            _error_text(exc)
+            if isinstance(exc, ValidationError)
+            else _("Mức đánh giá không hợp lệ.")
+        )
         return render(request, "dossiers/rated.html", {"error": msg}, status=400)
     return render(request, "dossiers/rated.html", {})
 
@@ -616,10 +781,21 @@ def rate_counter(request: HttpRequest, ref: str) -> HttpResponse:
     error = ""
     if request.method == "POST" and rated is None:
         try:
-            rated = services.dossier_rate(dossier=dossier, level=int(request.POST.get("muc") or 0),
-                                          source=Rating.Source.COUNTER)
+            rated = services.dossier_rate(
+                dossier=dossier,
+                level=int(request.POST.get("muc") or 0),
+                source=Rating.Source.COUNTER,
+            )
         except (ValidationError, ValueError):
             error = _("Không ghi nhận được đánh giá.")
-    return render(request, "dossiers/rate_counter.html", {
-        "dossier": dossier, "rated": rated, "error": error, "levels": Satisfaction.choices,
-        "ref": selectors.dossier_ref(dossier)})
+    return render(
+        request,
+        "dossiers/rate_counter.html",
+        {
+            "dossier": dossier,
+            "rated": rated,
+            "error": error,
+            "levels": Satisfaction.choices,
+            "ref": selectors.dossier_ref(dossier),
+        },
+    )

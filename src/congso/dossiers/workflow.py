@@ -28,8 +28,14 @@ class Status(IntegerChoices):
     RETURNED = 10, gettext_lazy("Đã trả kết quả")
 
 
-OPEN_STATUSES = [Status.NEW, Status.ACCEPTED, Status.PROCESSING, Status.SUPPLEMENT,
-                 Status.AWAITING_PAYMENT, Status.RESULT_READY]
+OPEN_STATUSES = [
+    Status.NEW,
+    Status.ACCEPTED,
+    Status.PROCESSING,
+    Status.SUPPLEMENT,
+    Status.AWAITING_PAYMENT,
+    Status.RESULT_READY,
+]
 
 
 class Stage(TextChoices):
@@ -51,19 +57,42 @@ PREVIOUS = 0
 
 # status -> {action: next status}
 TRANSITIONS: dict[int, dict[str, int]] = {
-    S.NEW: {"accept": S.ACCEPTED, "refuse": S.REFUSED, "request_completion": S.NEW,
-            "withdraw": S.WITHDRAWN},
-    S.ACCEPTED: {"hand_over": S.PROCESSING, "forward": S.ACCEPTED, "request_payment": S.AWAITING_PAYMENT,
-                 "withdraw": S.WITHDRAWN, "stop": S.STOPPED, "apologise": S.ACCEPTED},
-    S.PROCESSING: {"hand_over": S.PROCESSING, "forward": S.PROCESSING, "assign": S.PROCESSING,
-                   "submit": S.PROCESSING, "send_back": S.PROCESSING, "approve": S.PROCESSING,
-                   "record_result": S.RESULT_READY, "supplement_request": S.SUPPLEMENT,
-                   "request_payment": S.AWAITING_PAYMENT, "apologise": S.PROCESSING,
-                   "refuse": S.REFUSED, "stop": S.STOPPED, "withdraw": S.WITHDRAWN},
+    S.NEW: {
+        "accept": S.ACCEPTED,
+        "refuse": S.REFUSED,
+        "request_completion": S.NEW,
+        "withdraw": S.WITHDRAWN,
+    },
+    S.ACCEPTED: {
+        "hand_over": S.PROCESSING,
+        "forward": S.ACCEPTED,
+        "request_payment": S.AWAITING_PAYMENT,
+        "withdraw": S.WITHDRAWN,
+        "stop": S.STOPPED,
+        "apologise": S.ACCEPTED,
+    },
+    S.PROCESSING: {
+        "hand_over": S.PROCESSING,
+        "forward": S.PROCESSING,
+        "assign": S.PROCESSING,
+        "submit": S.PROCESSING,
+        "send_back": S.PROCESSING,
+        "approve": S.PROCESSING,
+        "record_result": S.RESULT_READY,
+        "supplement_request": S.SUPPLEMENT,
+        "request_payment": S.AWAITING_PAYMENT,
+        "apologise": S.PROCESSING,
+        "refuse": S.REFUSED,
+        "stop": S.STOPPED,
+        "withdraw": S.WITHDRAWN,
+    },
     S.SUPPLEMENT: {"supplement_receive": S.PROCESSING, "withdraw": S.WITHDRAWN, "stop": S.STOPPED},
     S.AWAITING_PAYMENT: {"payment_confirmed": PREVIOUS, "withdraw": S.WITHDRAWN, "stop": S.STOPPED},
-    S.RESULT_READY: {"return_to_desk": S.RESULT_READY, "return_forwarded": S.RESULT_READY,
-                     "return_result": S.RETURNED},
+    S.RESULT_READY: {
+        "return_to_desk": S.RESULT_READY,
+        "return_forwarded": S.RESULT_READY,
+        "return_result": S.RETURNED,
+    },
     S.REFUSED: {},
     S.WITHDRAWN: {},
     S.STOPPED: {},
@@ -74,25 +103,41 @@ ACTIONS = sorted({a for by_action in TRANSITIONS.values() for a in by_action})
 
 # action -> stages in which it makes sense (None: any stage)
 ACTION_STAGES: dict[str, set[str] | None] = {
-    "accept": {Stage.DESK}, "refuse": None, "request_completion": {Stage.DESK},
-    "withdraw": None, "stop": None, "apologise": None,
-    "hand_over": {Stage.DESK, Stage.DEPARTMENT}, "forward": {Stage.DESK},
-    "assign": {Stage.DEPARTMENT}, "submit": {Stage.SPECIALIST, Stage.DEPARTMENT},
-    "send_back": {Stage.LEADER}, "approve": {Stage.LEADER}, "record_result": {Stage.CLERK},
+    "accept": {Stage.DESK},
+    "refuse": None,
+    "request_completion": {Stage.DESK},
+    "withdraw": None,
+    "stop": None,
+    "apologise": None,
+    "hand_over": {Stage.DESK, Stage.DEPARTMENT},
+    "forward": {Stage.DESK},
+    "assign": {Stage.DEPARTMENT},
+    "submit": {Stage.SPECIALIST, Stage.DEPARTMENT},
+    "send_back": {Stage.LEADER},
+    "approve": {Stage.LEADER},
+    "record_result": {Stage.CLERK},
     "supplement_request": {Stage.DEPARTMENT, Stage.SPECIALIST},
-    "supplement_receive": None, "request_payment": None, "payment_confirmed": None,
-    "return_to_desk": {Stage.CLERK}, "return_forwarded": {Stage.RETURN},
+    "supplement_receive": None,
+    "request_payment": None,
+    "payment_confirmed": None,
+    "return_to_desk": {Stage.CLERK},
+    "return_forwarded": {Stage.RETURN},
     "return_result": {Stage.RETURN},
 }
 
 ACTION_LABELS: dict[str, Promise] = {
-    "accept": gettext_lazy("Tiếp nhận"), "refuse": gettext_lazy("Từ chối"),
+    "accept": gettext_lazy("Tiếp nhận"),
+    "refuse": gettext_lazy("Từ chối"),
     "request_completion": gettext_lazy("Yêu cầu hoàn thiện hồ sơ"),
-    "withdraw": gettext_lazy("Rút hồ sơ"), "stop": gettext_lazy("Dừng xử lý"),
+    "withdraw": gettext_lazy("Rút hồ sơ"),
+    "stop": gettext_lazy("Dừng xử lý"),
     "apologise": gettext_lazy("Xin lỗi, hẹn lại ngày trả"),
-    "hand_over": gettext_lazy("Chuyển xử lý"), "forward": gettext_lazy("Chuyển liên thông lên cấp trên"),
-    "assign": gettext_lazy("Phân công thụ lý"), "submit": gettext_lazy("Trình duyệt"),
-    "send_back": gettext_lazy("Trả lại để xử lý lại"), "approve": gettext_lazy("Duyệt, ký"),
+    "hand_over": gettext_lazy("Chuyển xử lý"),
+    "forward": gettext_lazy("Chuyển liên thông lên cấp trên"),
+    "assign": gettext_lazy("Phân công thụ lý"),
+    "submit": gettext_lazy("Trình duyệt"),
+    "send_back": gettext_lazy("Trả lại để xử lý lại"),
+    "approve": gettext_lazy("Duyệt, ký"),
     "record_result": gettext_lazy("Vào số, ban hành kết quả"),
     "supplement_request": gettext_lazy("Yêu cầu bổ sung"),
     "supplement_receive": gettext_lazy("Nhận hồ sơ bổ sung"),
@@ -104,8 +149,10 @@ ACTION_LABELS: dict[str, Promise] = {
 }
 
 # History rows written by steps that are not actions on an existing dossier.
-EXTRA_LABELS = {"receive": gettext_lazy("Tiếp nhận hồ sơ"),
-                "submit_online": gettext_lazy("Nộp hồ sơ trực tuyến")}
+EXTRA_LABELS = {
+    "receive": gettext_lazy("Tiếp nhận hồ sơ"),
+    "submit_online": gettext_lazy("Nộp hồ sơ trực tuyến"),
+}
 
 
 def history_label(action: str) -> str:

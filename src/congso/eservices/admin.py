@@ -16,8 +16,10 @@ class EFormSchemaForm(forms.ModelForm):
     class Meta:
         model = EFormSchema
         fields = ["form_schema"]
-        help_texts = {"form_schema": 'Ví dụ: [{"name": "ho_ten", "label": "Họ và tên", '
-                                     '"type": "text", "required": true}]'}
+        help_texts = {
+            "form_schema": 'Ví dụ: [{"name": "ho_ten", "label": "Họ và tên", '
+            '"type": "text", "required": true}]'
+        }
 
 
 @admin.register(EFormSchema)

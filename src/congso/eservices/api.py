@@ -20,8 +20,12 @@ class IpnAnswer(Schema):
     Message: str
 
 
-@router.get("/payment/ipn", response=IpnAnswer, auth=None,
-            summary="Xác nhận giao dịch từ cổng thanh toán (IPN)")
+@router.get(
+    "/payment/ipn",
+    response=IpnAnswer,
+    auth=None,
+    summary="Xác nhận giao dịch từ cổng thanh toán (IPN)",
+)
 def payment_ipn(request: HttpRequest) -> IpnAnswer:
     """The gateway calls this with the signed vnp_* result parameters in the query string.
 
@@ -46,14 +50,26 @@ class MyDossier(Schema):
     fee_paid: bool
 
 
-@router.get("/my/dossiers", response=list[MyDossier], auth=django_auth,
-            summary="Hồ sơ của tôi (công dân đã đăng nhập)")
+@router.get(
+    "/my/dossiers",
+    response=list[MyDossier],
+    auth=django_auth,
+    summary="Hồ sơ của tôi (công dân đã đăng nhập)",
+)
 def my_dossiers(request: HttpRequest) -> list[dict[str, Any]]:
     """The signed-in citizen's dossiers, newest first (at most 200); never anyone else's."""
     return [
-        {"id": d.pk, "code": d.code, "procedure": d.procedure_version.name, "agency": d.agency.name,
-         "status": d.status, "status_label": str(d.get_status_display()),
-         "submitted_at": d.submitted_at, "due_at": d.due_at, "fee_total": d.fee_total,
-         "fee_paid": d.fee_paid}
+        {
+            "id": d.pk,
+            "code": d.code,
+            "procedure": d.procedure_version.name,
+            "agency": d.agency.name,
+            "status": d.status,
+            "status_label": str(d.get_status_display()),
+            "submitted_at": d.submitted_at,
+            "due_at": d.due_at,
+            "fee_total": d.fee_total,
+            "fee_paid": d.fee_paid,
+        }
         for d in selectors.my_dossiers(request.user)[:200]
     ]

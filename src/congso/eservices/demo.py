@@ -27,12 +27,22 @@ NAMESPACE = uuid.UUID("6f1c3f52-7a43-4c8e-9b3f-2f7d0c1e5a10")
 def _citizen() -> User:
     user = User.objects.filter(username=EMAIL).first()
     if user is None:
-        user = User.objects.create_user(username=EMAIL, email=EMAIL, password=DEMO_PASSWORD,
-                                        kind=AccountKind.CITIZEN, full_name="Nguyễn Văn Dân",
-                                        phone="0987000111")
-    CitizenProfile.objects.get_or_create(user=user, defaults={
-        "identity_number": "001090011223", "address": "25 Lê Văn Lương, Nhân Chính, Thanh Xuân",
-        "email_verified": True})
+        user = User.objects.create_user(
+            username=EMAIL,
+            email=EMAIL,
+            password=DEMO_PASSWORD,
+            kind=AccountKind.CITIZEN,
+            full_name="Nguyễn Văn Dân",
+            phone="0987000111",
+        )
+    CitizenProfile.objects.get_or_create(
+        user=user,
+        defaults={
+            "identity_number": "001090011223",
+            "address": "25 Lê Văn Lương, Nhân Chính, Thanh Xuân",
+            "email_verified": True,
+        },
+    )
     return user
 
 
@@ -50,13 +60,19 @@ def _value(spec: dict[str, Any]) -> Any:
 
 
 def _paper_pdf(name: str) -> SimpleUploadedFile:
-    data = pdf.build([pdf.p(name, "title"), pdf.p("Bản quét mẫu (dữ liệu thử nghiệm).")], title=name)
+    data = pdf.build(
+        [pdf.p(name, "title"), pdf.p("Bản quét mẫu (dữ liệu thử nghiệm).")], title=name
+    )
     return SimpleUploadedFile("ban-quet.pdf", data)
 
 
 def _onestop_of(agency: Any) -> Staff | None:
-    assignment = (RoleAssignment.objects.filter(role=Role.ONESTOP_OFFICER, unit__path__startswith=agency.path)
-                  .select_related("staff").order_by("pk").first())
+    assignment = (
+        RoleAssignment.objects.filter(role=Role.ONESTOP_OFFICER, unit__path__startswith=agency.path)
+        .select_related("staff")
+        .order_by("pk")
+        .first()
+    )
     return assignment.staff if assignment else None
 
 
@@ -74,19 +90,24 @@ def load(variant: str = "2015") -> str | None:
         draft = submission.draft_create(user=user, version=version, unit=unit)
         data = {spec["name"]: _value(spec) for spec in version.form_schema or []}
         uploads: dict[int | None, list[Any]] = {
-            p.pk: [_paper_pdf(p.name)] for p in version.papers.all() if p.required}
+            p.pk: [_paper_pdf(p.name)] for p in version.papers.all() if p.required
+        }
         submission.draft_save(draft=draft, user=user, data=data, uploads=uploads)
-        dossier = submission.draft_submit(draft=draft, user=user, key=uuid.uuid5(NAMESPACE, str(index)),
-                                          applicant={})
+        dossier = submission.draft_submit(
+            draft=draft, user=user, key=uuid.uuid5(NAMESPACE, str(index)), applicant={}
+        )
         made += 1
         officer = _onestop_of(dossier.receiving_unit.agency())
         if index == 1 and officer is not None:
             dossier_accept(dossier=dossier, by=officer)
             dossier.refresh_from_db()
             amount = dossier.fee_total or 20000
-            dossier_request_payment(dossier=dossier, by=officer, amount=amount,
-                                    note="Nộp lệ phí trực tuyến")
+            dossier_request_payment(
+                dossier=dossier, by=officer, amount=amount, note="Nộp lệ phí trực tuyến"
+            )
     if not made:
         return None
-    statuses = ", ".join(str(Status(d.status).label) for d in Dossier.objects.filter(applicant_user=user))
+    statuses = ", ".join(
+        str(Status(d.status).label) for d in Dossier.objects.filter(applicant_user=user)
+    )
     return f"Đã nạp công dân mẫu {EMAIL}: {made} hồ sơ trực tuyến ({statuses})."

@@ -34,7 +34,8 @@ def _choices(field: dict[str, Any]) -> list[tuple[str, str]]:
 
 def _form_field(spec: dict[str, Any]) -> forms.Field:
     common: dict[str, Any] = {
-        "label": spec["label"], "required": bool(spec.get("required", False)),
+        "label": spec["label"],
+        "required": bool(spec.get("required", False)),
         "help_text": spec.get("help", ""),
         "error_messages": {"required": _("Vui lòng nhập “%(label)s”.") % {"label": spec["label"]}},
     }
@@ -45,8 +46,9 @@ def _form_field(spec: dict[str, Any]) -> forms.Field:
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, **common)
     if kind == "date":
         common["error_messages"]["invalid"] = _("Ngày không hợp lệ (dạng dd/mm/yyyy).")
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                               **common)
+        return forms.DateField(
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common
+        )
     if kind == "number":
         common["error_messages"]["invalid"] = _("Nhập một số.")
         return forms.DecimalField(max_digits=18, decimal_places=4, **common)

@@ -47,7 +47,9 @@ def _issuer(request: HttpRequest) -> str:
 def sign_jwt(claims: dict[str, Any], key: rsa.RSAPrivateKey | None = None, kid: str = KID) -> str:
     header = b64url(json.dumps({"alg": "RS256", "typ": "JWT", "kid": kid}).encode())
     payload = b64url(json.dumps(claims).encode())
-    signature = (key or _key()).sign(f"{header}.{payload}".encode(), padding.PKCS1v15(), hashes.SHA256())
+    signature = (key or _key()).sign(
+        f"{header}.{payload}".encode(), padding.PKCS1v15(), hashes.SHA256()
+    )
     return f"{header}.{payload}.{b64url(signature)}"
 
 
@@ -57,16 +59,29 @@ def jwks_document() -> dict[str, Any]:
     def as_b64(value: int) -> str:
         return b64url(value.to_bytes((value.bit_length() + 7) // 8, "big"))
 
-    return {"keys": [{"kty": "RSA", "use": "sig", "alg": "RS256", "kid": KID,
-                      "n": as_b64(numbers.n), "e": as_b64(numbers.e)}]}
+    return {
+        "keys": [
+            {
+                "kty": "RSA",
+                "use": "sig",
+                "alg": "RS256",
+                "kid": KID,
+                "n": as_b64(numbers.n),
+                "e": as_b64(numbers.e),
+            }
+        ]
+    }
 
 
 def authorize(request: HttpRequest) -> HttpResponse:
     _enabled()
     params = request.GET if request.method == "GET" else request.POST
     needed = ("client_id", "redirect_uri", "state", "nonce", "code_challenge")
-    if params.get("response_type", "code") != "code" or any(not params.get(k) for k in needed) \
-            or params.get("code_challenge_method") != "S256":
+    if (
+        params.get("response_type", "code") != "code"
+        or any(not params.get(k) for k in needed)
+        or params.get("code_challenge_method") != "S256"
+    ):
         return HttpResponse("invalid_request", status=400, content_type="text/plain")
     error = ""
     if request.method == "POST":
@@ -74,16 +89,26 @@ def authorize(request: HttpRequest) -> HttpResponse:
         name = request.POST.get("name", "").strip()
         if len(identity) == 12 and identity.isdigit() and name:
             code = secrets.token_urlsafe(24)
-            cache.set(f"eid-test-code:{code}", {
-                "client_id": params["client_id"], "redirect_uri": params["redirect_uri"],
-                "nonce": params["nonce"], "challenge": params["code_challenge"],
-                "identity_number": identity, "name": name,
-            }, 300)
+            cache.set(
+                f"eid-test-code:{code}",
+                {
+                    "client_id": params["client_id"],
+                    "redirect_uri": params["redirect_uri"],
+                    "nonce": params["nonce"],
+                    "challenge": params["code_challenge"],
+                    "identity_number": identity,
+                    "name": name,
+                },
+                300,
+            )
             sep = "&" if "?" in params["redirect_uri"] else "?"
-            return HttpResponseRedirect(params["redirect_uri"] + sep
-                                        + urlencode({"code": code, "state": params["state"]}))
+            return HttpResponseRedirect(
+                params["redirect_uri"] + sep + urlencode({"code": code, "state": params["state"]})
+            )
         error = "Nhập số định danh 12 chữ số và họ tên."
-    hidden = {k: params.get(k, "") for k in (*needed, "response_type", "code_challenge_method", "scope")}
+    hidden = {
+        k: params.get(k, "") for k in (*needed, "response_type", "code_challenge_method", "scope")
+    }
     return render(request, "eservices/eid_test_provider.html", {"hidden": hidden, "error": error})
 
 
@@ -94,19 +119,33 @@ def token(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"error": "invalid_request"}, status=405)
     grant = cache.get(f"eid-test-code:{request.POST.get('code', '')}")
     cache.delete(f"eid-test-code:{request.POST.get('code', '')}")  # codes are single-use
-    if (grant is None or request.POST.get("grant_type") != "authorization_code"
-            or request.POST.get("client_id") != grant["client_id"]
-            or request.POST.get("redirect_uri") != grant["redirect_uri"]
-            or pkce_challenge(request.POST.get("code_verifier", "")) != grant["challenge"]):
+    if (
+        grant is None
+        or request.POST.get("grant_type") != "authorization_code"
+        or request.POST.get("client_id") != grant["client_id"]
+        or request.POST.get("redirect_uri") != grant["redirect_uri"]
+        or pkce_challenge(request.POST.get("code_verifier", "")) != grant["challenge"]
+    ):
         return JsonResponse({"error": "invalid_grant"}, status=400)
     now = int(time.time())
     claims = {
-        "iss": _issuer(request), "aud": grant["client_id"], "sub": "vneid-" + grant["identity_number"],
-        "iat": now, "exp": now + 300, "nonce": grant["nonce"],
-        "name": grant["name"], "identity_number": grant["identity_number"],
+        "iss": _issuer(request),
+        "aud": grant["client_id"],
+        "sub": "vneid-" + grant["identity_number"],
+        "iat": now,
+        "exp": now + 300,
+        "nonce": grant["nonce"],
+        "name": grant["name"],
+        "identity_number": grant["identity_number"],
     }
-    return JsonResponse({"access_token": secrets.token_urlsafe(16), "token_type": "Bearer",
-                         "expires_in": 300, "id_token": sign_jwt(claims)})
+    return JsonResponse(
+        {
+            "access_token": secrets.token_urlsafe(16),
+            "token_type": "Bearer",
+            "expires_in": 300,
+            "id_token": sign_jwt(claims),
+        }
+    )
 
 
 def jwks(request: HttpRequest) -> HttpResponse:

@@ -15,32 +15,63 @@ from .models import identity_number_validator, tax_code_validator
 
 class RegisterForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("Đăng ký cho"), initial=AccountKind.CITIZEN, widget=forms.RadioSelect,
-        choices=[(AccountKind.CITIZEN, _("Cá nhân")), (AccountKind.ORGANISATION, _("Tổ chức, doanh nghiệp"))])
-    full_name = forms.CharField(label=_("Họ và tên (người đại diện với tổ chức)"), max_length=200,
-                                widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    login = forms.CharField(label=_("E-mail hoặc số điện thoại di động"), max_length=254,
-                            widget=forms.TextInput(attrs={"autocomplete": "username"}))
-    identity_number = forms.CharField(label=_("Số định danh cá nhân (CCCD)"), max_length=12,
-                                      required=False, validators=[identity_number_validator],
-                                      widget=forms.TextInput(attrs={"inputmode": "numeric"}))
-    organisation_name = forms.CharField(label=_("Tên tổ chức, doanh nghiệp"), max_length=300,
-                                        required=False)
-    tax_code = forms.CharField(label=_("Mã số thuế"), max_length=13, required=False,
-                               validators=[tax_code_validator],
-                               widget=forms.TextInput(attrs={"inputmode": "numeric"}))
-    password1 = forms.CharField(label=_("Mật khẩu"), strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                help_text=_("Ít nhất 12 ký tự, không toàn chữ số, không quá phổ biến."))
-    password2 = forms.CharField(label=_("Nhập lại mật khẩu"), strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+        label=_("Đăng ký cho"),
+        initial=AccountKind.CITIZEN,
+        widget=forms.RadioSelect,
+        choices=[
+            (AccountKind.CITIZEN, _("Cá nhân")),
+            (AccountKind.ORGANISATION, _("Tổ chức, doanh nghiệp")),
+        ],
+    )
+    full_name = forms.CharField(
+        label=_("Họ và tên (người đại diện với tổ chức)"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    login = forms.CharField(
+        label=_("E-mail hoặc số điện thoại di động"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    identity_number = forms.CharField(
+        label=_("Số định danh cá nhân (CCCD)"),
+        max_length=12,
+        required=False,
+        validators=[identity_number_validator],
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    organisation_name = forms.CharField(
+        label=_("Tên tổ chức, doanh nghiệp"), max_length=300, required=False
+    )
+    tax_code = forms.CharField(
+        label=_("Mã số thuế"),
+        max_length=13,
+        required=False,
+        validators=[tax_code_validator],
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    password1 = forms.CharField(
+        label=_("Mật khẩu"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Ít nhất 12 ký tự, không toàn chữ số, không quá phổ biến."),
+    )
+    password2 = forms.CharField(
+        label=_("Nhập lại mật khẩu"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def clean_login(self) -> str:
         return classify_login(self.cleaned_data["login"])[1]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+        if (
+            data.get("password1")
+            and data.get("password2")
+            and data["password1"] != data["password2"]
+        ):
             self.add_error("password2", _("Hai mật khẩu không khớp."))
         if data.get("kind") == AccountKind.ORGANISATION:
             if not data.get("tax_code"):
@@ -51,9 +82,12 @@ class RegisterForm(forms.Form):
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(label=_("Mã xác thực (6 chữ số)"), max_length=6, min_length=6,
-                           widget=forms.TextInput(attrs={"inputmode": "numeric",
-                                                         "autocomplete": "one-time-code"}))
+    code = forms.CharField(
+        label=_("Mã xác thực (6 chữ số)"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
 
 
 class ResetRequestForm(forms.Form):
@@ -64,17 +98,30 @@ class ResetRequestForm(forms.Form):
 
 
 class ResetConfirmForm(forms.Form):
-    code = forms.CharField(label=_("Mã xác thực (6 chữ số)"), max_length=6, min_length=6,
-                           widget=forms.TextInput(attrs={"inputmode": "numeric",
-                                                         "autocomplete": "one-time-code"}))
-    password1 = forms.CharField(label=_("Mật khẩu mới"), strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(label=_("Nhập lại mật khẩu mới"), strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    code = forms.CharField(
+        label=_("Mã xác thực (6 chữ số)"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+    password1 = forms.CharField(
+        label=_("Mật khẩu mới"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Nhập lại mật khẩu mới"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+        if (
+            data.get("password1")
+            and data.get("password2")
+            and data["password1"] != data["password2"]
+        ):
             self.add_error("password2", _("Hai mật khẩu không khớp."))
         return data
 

@@ -22,12 +22,18 @@ identity_number_validator = RegexValidator(
 class CitizenProfile(models.Model):
     """What a citizen or organisation account carries beyond accounts.User."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="citizen_profile", verbose_name=_("tài khoản"))
-    identity_number = models.CharField(_("số định danh cá nhân"), max_length=12, blank=True,
-                                       validators=[identity_number_validator])
-    tax_code = models.CharField(_("mã số thuế"), max_length=13, blank=True,
-                                validators=[tax_code_validator])
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="citizen_profile",
+        verbose_name=_("tài khoản"),
+    )
+    identity_number = models.CharField(
+        _("số định danh cá nhân"), max_length=12, blank=True, validators=[identity_number_validator]
+    )
+    tax_code = models.CharField(
+        _("mã số thuế"), max_length=13, blank=True, validators=[tax_code_validator]
+    )
     organisation_name = models.CharField(_("tên tổ chức"), max_length=300, blank=True)
     address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
     email_verified = models.BooleanField(_("đã xác thực e-mail"), default=False)
@@ -40,10 +46,16 @@ class CitizenProfile(models.Model):
         verbose_name = _("hồ sơ công dân")
         verbose_name_plural = _("hồ sơ công dân")
         constraints = [
-            models.UniqueConstraint(fields=["identity_number"], condition=~models.Q(identity_number=""),
-                                    name="eservices_identity_number_unique"),
-            models.UniqueConstraint(fields=["eid_subject"], condition=~models.Q(eid_subject=""),
-                                    name="eservices_eid_subject_unique"),
+            models.UniqueConstraint(
+                fields=["identity_number"],
+                condition=~models.Q(identity_number=""),
+                name="eservices_identity_number_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["eid_subject"],
+                condition=~models.Q(eid_subject=""),
+                name="eservices_eid_subject_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -67,8 +79,9 @@ class Channel(models.TextChoices):
 class VerificationCode(models.Model):
     """A one-time 6-digit code sent by e-mail or SMS; only its hash is kept."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="verification_codes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verification_codes"
+    )
     purpose = models.CharField(max_length=16, choices=CodePurpose.choices)
     channel = models.CharField(max_length=8, choices=Channel.choices)
     destination = models.CharField(max_length=254)
@@ -95,20 +108,34 @@ class Draft(models.Model):
     """An online application being prepared (hồ sơ lưu nháp); becomes a dossier on submission."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                              related_name="eservice_drafts", verbose_name=_("người nộp"))
-    version = models.ForeignKey("procedures.ProcedureVersion", on_delete=models.PROTECT,
-                                related_name="+", verbose_name=_("thủ tục"))
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("cơ quan tiếp nhận"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="eservice_drafts",
+        verbose_name=_("người nộp"),
+    )
+    version = models.ForeignKey(
+        "procedures.ProcedureVersion",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("thủ tục"),
+    )
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("cơ quan tiếp nhận")
+    )
     data = models.JSONField(_("nội dung tờ khai"), default=dict, blank=True)
     # The applicant block (name, id_number, address, phone, email) as last typed, kept even
     # when invalid, so a reopened draft shows what was entered rather than the profile's values.
     applicant = models.JSONField(_("thông tin chủ hồ sơ"), default=dict, blank=True)
     # Set once submitted; the draft then stays as the record of what was sent.
     submitted_at = models.DateTimeField(null=True, blank=True)
-    dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="online_draft")
+    dossier = models.OneToOneField(
+        "dossiers.Dossier",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="online_draft",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -123,8 +150,13 @@ class Draft(models.Model):
 
 class DraftAttachment(models.Model):
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="attachments")
-    paper = models.ForeignKey("procedures.RequiredPaper", on_delete=models.SET_NULL, null=True,
-                              blank=True, related_name="+")
+    paper = models.ForeignKey(
+        "procedures.RequiredPaper",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     file = models.FileField(upload_to=draft_upload_to, max_length=300)
     name = models.CharField(max_length=200)
     size = models.PositiveIntegerField()
@@ -143,8 +175,9 @@ class Submission(models.Model):
     key = models.UUIDField(unique=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="submissions")
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="+",
-                                null=True, blank=True)
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -162,17 +195,34 @@ class Payment(models.Model):
     (IPN) has been verified; the payer's return redirect never makes it final."""
 
     order_ref = models.CharField(_("mã giao dịch"), max_length=40, unique=True)
-    payer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                              related_name="eservice_payments", verbose_name=_("người nộp"))
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="online_payments", verbose_name=_("hồ sơ"))
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+",
-                             null=True, blank=True, verbose_name=_("cơ quan thu"))
+    payer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="eservice_payments",
+        verbose_name=_("người nộp"),
+    )
+    dossier = models.ForeignKey(
+        "dossiers.Dossier",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="online_payments",
+        verbose_name=_("hồ sơ"),
+    )
+    unit = models.ForeignKey(
+        "org.Unit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("cơ quan thu"),
+    )
     description = models.CharField(_("nội dung"), max_length=255)
     amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
     provider = models.CharField(_("cổng thanh toán"), max_length=30, default="vnpay")
-    status = models.CharField(_("trạng thái"), max_length=8, choices=PaymentStatus.choices,
-                              default=PaymentStatus.PENDING)
+    status = models.CharField(
+        _("trạng thái"), max_length=8, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
+    )
     provider_txn = models.CharField(_("mã giao dịch tại cổng"), max_length=64, blank=True)
     bank_code = models.CharField(_("ngân hàng"), max_length=20, blank=True)
     paid_at = models.DateTimeField(_("thời điểm thanh toán"), null=True, blank=True)
@@ -196,10 +246,12 @@ def reply_upload_to(instance: SupplementReplyFile, filename: str) -> str:
 class SupplementReply(models.Model):
     """The applicant's online answer to a supplement request (papers plus a note)."""
 
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE,
-                                related_name="supplement_replies")
-    supplement = models.ForeignKey("dossiers.Supplement", on_delete=models.CASCADE,
-                                   related_name="online_replies")
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="supplement_replies"
+    )
+    supplement = models.ForeignKey(
+        "dossiers.Supplement", on_delete=models.CASCADE, related_name="online_replies"
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.TextField(_("ghi chú"), blank=True)
     submitted_at = models.DateTimeField(auto_now_add=True)
@@ -207,7 +259,9 @@ class SupplementReply(models.Model):
     class Meta:
         verbose_name = _("bổ sung hồ sơ trực tuyến")
         verbose_name_plural = _("bổ sung hồ sơ trực tuyến")
-        constraints = [models.UniqueConstraint(fields=["supplement"], name="eservices_one_reply_per_request")]
+        constraints = [
+            models.UniqueConstraint(fields=["supplement"], name="eservices_one_reply_per_request")
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier} — {self.submitted_at:%d/%m/%Y}"
@@ -226,8 +280,9 @@ class SupplementReplyFile(models.Model):
 class ElectronicResult(models.Model):
     """The signed PDF of a dossier's result as released to the applicant (signed once, kept)."""
 
-    dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.CASCADE,
-                                   related_name="electronic_result")
+    dossier = models.OneToOneField(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="electronic_result"
+    )
     file = models.FileField(upload_to="eservices/results/%Y/%m/", max_length=300)
     sha256 = models.CharField(max_length=64)
     signed_by = models.CharField(max_length=200)

@@ -78,15 +78,30 @@ def begin(session: Any, redirect_uri: str, next_url: str = "") -> str:
     config = provider_config()
     if config is None:
         raise ValidationError(_("Đăng nhập bằng VNeID chưa được cấu hình."))
-    state, nonce, verifier = (secrets.token_urlsafe(24), secrets.token_urlsafe(24),
-                              secrets.token_urlsafe(48))
-    session[SESSION_KEY] = {"state": state, "nonce": nonce, "verifier": verifier,
-                            "redirect_uri": redirect_uri, "next": next_url}
-    query = urllib.parse.urlencode({
-        "response_type": "code", "client_id": config.client_id, "redirect_uri": redirect_uri,
-        "scope": "openid profile", "state": state, "nonce": nonce,
-        "code_challenge": pkce_challenge(verifier), "code_challenge_method": "S256",
-    })
+    state, nonce, verifier = (
+        secrets.token_urlsafe(24),
+        secrets.token_urlsafe(24),
+        secrets.token_urlsafe(48),
+    )
+    session[SESSION_KEY] = {
+        "state": state,
+        "nonce": nonce,
+        "verifier": verifier,
+        "redirect_uri": redirect_uri,
+        "next": next_url,
+    }
+    query = urllib.parse.urlencode(
+        {
+            "response_type": "code",
+            "client_id": config.client_id,
+            "redirect_uri": redirect_uri,
+            "scope": "openid profile",
+            "state": state,
+            "nonce": nonce,
+            "code_challenge": pkce_challenge(verifier),
+            "code_challenge_method": "S256",
+        }
+    )
     return f"{config.authorize_url}?{query}"
 
 
@@ -107,8 +122,15 @@ def _rsa_key(jwk: dict[str, Any]) -> rsa.RSAPublicKey:
     return rsa.RSAPublicNumbers(e, n).public_key()
 
 
-def verify_id_token(token: str, *, jwks: dict[str, Any], issuer: str, audience: str,
-                    nonce: str, now: float | None = None) -> dict[str, Any]:
+def verify_id_token(
+    token: str,
+    *,
+    jwks: dict[str, Any],
+    issuer: str,
+    audience: str,
+    nonce: str,
+    now: float | None = None,
+) -> dict[str, Any]:
     """Check an RS256 ID token's signature and claims; return the claims or raise."""
     bad = ValidationError(_("Thông tin định danh điện tử không hợp lệ."), code="id_token")
     try:
@@ -121,8 +143,12 @@ def verify_id_token(token: str, *, jwks: dict[str, Any], issuer: str, audience: 
     # Only RS256: never let the token choose "none" or an HMAC keyed with the public key.
     if header.get("alg") != "RS256":
         raise bad
-    keys = [k for k in jwks.get("keys", []) if k.get("kty") == "RSA"
-            and (header.get("kid") is None or k.get("kid") == header.get("kid"))]
+    keys = [
+        k
+        for k in jwks.get("keys", [])
+        if k.get("kty") == "RSA"
+        and (header.get("kid") is None or k.get("kid") == header.get("kid"))
+    ]
     if not keys:
         raise bad
     signed = f"{header_b64}.{payload_b64}".encode()
@@ -133,10 +159,14 @@ def verify_id_token(token: str, *, jwks: dict[str, Any], issuer: str, audience: 
     now = time.time() if now is None else now
     aud = claims.get("aud")
     audiences = aud if isinstance(aud, list) else [aud]
-    if (claims.get("iss") != issuer or audience not in audiences
-            or not isinstance(claims.get("exp"), int | float) or claims["exp"] < now - CLOCK_SKEW
-            or claims.get("iat", 0) > now + CLOCK_SKEW
-            or not secrets.compare_digest(str(claims.get("nonce", "")), nonce)):
+    if (
+        claims.get("iss") != issuer
+        or audience not in audiences
+        or not isinstance(claims.get("exp"), int | float)
+        or claims["exp"] < now - CLOCK_SKEW
+        or claims.get("iat", 0) > now + CLOCK_SKEW
+        or not secrets.compare_digest(str(claims.get("nonce", "")), nonce)
+    ):
         raise bad
     return claims
 
@@ -148,19 +178,36 @@ def complete(session: Any, *, code: str, state: str) -> tuple[User, str]:
     """
     config = provider_config()
     pending = session.pop(SESSION_KEY, None)
-    if config is None or not pending or not state or not secrets.compare_digest(state, pending["state"]):
-        raise ValidationError(_("Phiên đăng nhập VNeID không hợp lệ hoặc đã hết hạn. Hãy thử lại."),
-                              code="state")
-    tokens = _http_json(config.token_url, {
-        "grant_type": "authorization_code", "code": code, "redirect_uri": pending["redirect_uri"],
-        "client_id": config.client_id, "client_secret": config.client_secret,
-        "code_verifier": pending["verifier"],
-    })
+    if (
+        config is None
+        or not pending
+        or not state
+        or not secrets.compare_digest(state, pending["state"])
+    ):
+        raise ValidationError(
+            _("Phiên đăng nhập VNeID không hợp lệ hoặc đã hết hạn. Hãy thử lại."), code="state"
+        )
+    tokens = _http_json(
+        config.token_url,
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": pending["redirect_uri"],
+            "client_id": config.client_id,
+            "client_secret": config.client_secret,
+            "code_verifier": pending["verifier"],
+        },
+    )
     if "id_token" not in tokens:
         raise ValidationError(_("Hệ thống định danh điện tử từ chối yêu cầu đăng nhập."))
     jwks = _http_json(config.jwks_url)
-    claims = verify_id_token(tokens["id_token"], jwks=jwks, issuer=config.issuer,
-                             audience=config.client_id, nonce=pending["nonce"])
+    claims = verify_id_token(
+        tokens["id_token"],
+        jwks=jwks,
+        issuer=config.issuer,
+        audience=config.client_id,
+        nonce=pending["nonce"],
+    )
     return citizen_from_eid(claims), pending.get("next") or ""
 
 
@@ -174,18 +221,28 @@ def citizen_from_eid(claims: dict[str, Any]) -> User:
         identity_number_validator(identity)
     except ValidationError:
         raise ValidationError(_("Thông tin định danh điện tử thiếu số định danh cá nhân."))
-    profile = (CitizenProfile.objects.select_for_update().select_related("user")
-               .filter(eid_subject=subject).first()
-               or CitizenProfile.objects.select_for_update().select_related("user")
-               .filter(identity_number=identity).first())
+    profile = (
+        CitizenProfile.objects.select_for_update()
+        .select_related("user")
+        .filter(eid_subject=subject)
+        .first()
+        or CitizenProfile.objects.select_for_update()
+        .select_related("user")
+        .filter(identity_number=identity)
+        .first()
+    )
     if profile is None:
         user = User.objects.create_user(
-            username=f"vneid-{identity}", kind=AccountKind.CITIZEN,
-            full_name=str(claims.get("name", ""))[:200], phone=str(claims.get("phone_number", ""))[:20])
+            username=f"vneid-{identity}",
+            kind=AccountKind.CITIZEN,
+            full_name=str(claims.get("name", ""))[:200],
+            phone=str(claims.get("phone_number", ""))[:20],
+        )
         user.set_unusable_password()
         user.save()
-        profile = CitizenProfile.objects.create(user=user, identity_number=identity,
-                                                eid_subject=subject)
+        profile = CitizenProfile.objects.create(
+            user=user, identity_number=identity, eid_subject=subject
+        )
         audit_record(actor=user, action="citizen.eid_register", target=user)
     else:
         user = profile.user

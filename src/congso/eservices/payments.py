@@ -42,11 +42,26 @@ RSP_UNKNOWN = ("99", "Unknown error")
 # Fields only the gateway's result (IPN and return redirect) carries, and fields only our
 # payment request carries. A signed message is a result only with all of the first and none of
 # the second.
-RESULT_FIELDS = ("vnp_TmnCode", "vnp_TxnRef", "vnp_Amount", "vnp_ResponseCode",
-                 "vnp_TransactionStatus", "vnp_TransactionNo", "vnp_PayDate")
-REQUEST_ONLY_FIELDS = ("vnp_Command", "vnp_Version", "vnp_ReturnUrl", "vnp_IpAddr",
-                       "vnp_CreateDate", "vnp_ExpireDate", "vnp_Locale", "vnp_CurrCode",
-                       "vnp_OrderType")
+RESULT_FIELDS = (
+    "vnp_TmnCode",
+    "vnp_TxnRef",
+    "vnp_Amount",
+    "vnp_ResponseCode",
+    "vnp_TransactionStatus",
+    "vnp_TransactionNo",
+    "vnp_PayDate",
+)
+REQUEST_ONLY_FIELDS = (
+    "vnp_Command",
+    "vnp_Version",
+    "vnp_ReturnUrl",
+    "vnp_IpAddr",
+    "vnp_CreateDate",
+    "vnp_ExpireDate",
+    "vnp_Locale",
+    "vnp_CurrCode",
+    "vnp_OrderType",
+)
 
 
 @dataclass(frozen=True)
@@ -66,8 +81,16 @@ class GatewayResult:
 class PaymentProvider(Protocol):
     code: str
 
-    def redirect_url(self, *, order_ref: str, amount: int, description: str, return_url: str,
-                     client_ip: str, created_at: dt.datetime) -> str: ...
+    def redirect_url(
+        self,
+        *,
+        order_ref: str,
+        amount: int,
+        description: str,
+        return_url: str,
+        client_ip: str,
+        created_at: dt.datetime,
+    ) -> str: ...
 
     def verify(self, params: Mapping[str, str]) -> GatewayResult | None:
         """The parsed result if the parameters carry a valid signature, else None."""
@@ -75,9 +98,11 @@ class PaymentProvider(Protocol):
 
 def _canonical_query(params: Mapping[str, str]) -> str:
     """The signed string: vnp_* parameters except the hash, sorted by name, form-encoded."""
-    items = sorted((k, v) for k, v in params.items()
-                   if k.startswith("vnp_") and k not in ("vnp_SecureHash", "vnp_SecureHashType")
-                   and v != "")
+    items = sorted(
+        (k, v)
+        for k, v in params.items()
+        if k.startswith("vnp_") and k not in ("vnp_SecureHash", "vnp_SecureHashType") and v != ""
+    )
     return "&".join(f"{quote_plus(k)}={quote_plus(str(v))}" for k, v in items)
 
 
@@ -117,8 +142,16 @@ class VnpayProvider:
         self.secret = secret
         self.gateway_url = gateway_url
 
-    def redirect_url(self, *, order_ref: str, amount: int, description: str, return_url: str,
-                     client_ip: str, created_at: dt.datetime) -> str:
+    def redirect_url(
+        self,
+        *,
+        order_ref: str,
+        amount: int,
+        description: str,
+        return_url: str,
+        client_ip: str,
+        created_at: dt.datetime,
+    ) -> str:
         params = {
             "vnp_Version": "2.1.0",
             "vnp_Command": "pay",
@@ -167,8 +200,14 @@ class VnpayProvider:
             paid_at=_parse_vn_time(params.get("vnp_PayDate", "")),
         )
 
-    def gateway_result_params(self, *, request_params: Mapping[str, str], success: bool,
-                              transaction_no: str, when: dt.datetime | None = None) -> dict[str, str]:
+    def gateway_result_params(
+        self,
+        *,
+        request_params: Mapping[str, str],
+        success: bool,
+        transaction_no: str,
+        when: dt.datetime | None = None,
+    ) -> dict[str, str]:
         """What the gateway sends back for a payment request (used by the sandbox gateway)."""
         params = {
             "vnp_TmnCode": request_params.get("vnp_TmnCode", ""),

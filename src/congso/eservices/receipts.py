@@ -37,7 +37,9 @@ def receipt_pdf(payment: Payment) -> bytes:
         pdf.grid(rows, [60 * mm, 110 * mm]),
         pdf.p(" "),
         pdf.p("Biên lai được tạo tự động sau khi cổng thanh toán xác nhận giao dịch thành công."),
-        pdf.qr(f"{settings.PUBLIC_URL}/dich-vu-cong/thanh-toan/{payment.order_ref}/bien-lai.pdf", 24),
+        pdf.qr(
+            f"{settings.PUBLIC_URL}/dich-vu-cong/thanh-toan/{payment.order_ref}/bien-lai.pdf", 24
+        ),
     ]
     return pdf.build(flowables, title=f"Biên lai {payment.order_ref}")
 

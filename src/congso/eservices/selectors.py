@@ -22,12 +22,19 @@ def payment_for(*, user: Any, order_ref: str) -> Payment | None:
 
 def online_versions() -> QuerySet[ProcedureVersion]:
     """Published versions in force that can be submitted online and that some unit receives."""
-    return (current_versions()
-            .filter(via_online=True, online_level__in=[OnlineLevel.PARTIAL, OnlineLevel.FULL])
-            .filter(Exists(UnitProcedure.objects.filter(procedure=OuterRef("procedure"),
-                                                        is_active=True, unit__dissolved_at__isnull=True)))
-            .select_related("procedure", "procedure__field")
-            .order_by("procedure__field__name", "name"))
+    return (
+        current_versions()
+        .filter(via_online=True, online_level__in=[OnlineLevel.PARTIAL, OnlineLevel.FULL])
+        .filter(
+            Exists(
+                UnitProcedure.objects.filter(
+                    procedure=OuterRef("procedure"), is_active=True, unit__dissolved_at__isnull=True
+                )
+            )
+        )
+        .select_related("procedure", "procedure__field")
+        .order_by("procedure__field__name", "name")
+    )
 
 
 def online_version(slug: str) -> ProcedureVersion | None:
@@ -35,30 +42,40 @@ def online_version(slug: str) -> ProcedureVersion | None:
 
 
 def receiving_units(version: ProcedureVersion) -> QuerySet[Unit]:
-    return Unit.objects.filter(offered_procedures__procedure_id=version.procedure_id,
-                               offered_procedures__is_active=True,
-                               dissolved_at__isnull=True).order_by("path")
+    return Unit.objects.filter(
+        offered_procedures__procedure_id=version.procedure_id,
+        offered_procedures__is_active=True,
+        dissolved_at__isnull=True,
+    ).order_by("path")
 
 
 def draft_for(*, user: Any, public_id: Any) -> Draft | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    return (Draft.objects.filter(owner=user, public_id=public_id)
-            .select_related("version", "version__procedure", "unit").first())
+    return (
+        Draft.objects.filter(owner=user, public_id=public_id)
+        .select_related("version", "version__procedure", "unit")
+        .first()
+    )
 
 
 def drafts_of(user: Any) -> QuerySet[Draft]:
-    return (Draft.objects.filter(owner=user, submitted_at__isnull=True)
-            .select_related("version", "unit").order_by("-updated_at"))
+    return (
+        Draft.objects.filter(owner=user, submitted_at__isnull=True)
+        .select_related("version", "unit")
+        .order_by("-updated_at")
+    )
 
 
 def my_dossiers(user: Any) -> QuerySet[Dossier]:
     """The citizen's own dossiers, newest first, with what the list shows (constant queries)."""
     if not getattr(user, "is_authenticated", False):
         return Dossier.objects.none()
-    return (Dossier.objects.filter(applicant_user=user)
-            .select_related("procedure_version", "agency")
-            .order_by("-submitted_at", "-pk"))
+    return (
+        Dossier.objects.filter(applicant_user=user)
+        .select_related("procedure_version", "agency")
+        .order_by("-submitted_at", "-pk")
+    )
 
 
 def my_dossier(*, user: Any, pk: Any) -> Dossier | None:
@@ -66,5 +83,10 @@ def my_dossier(*, user: Any, pk: Any) -> Dossier | None:
         pk = int(pk)
     except (TypeError, ValueError):
         return None
-    return (my_dossiers(user).select_related("processing_agency", "receiving_unit")
-            .prefetch_related("history", "attachments", "supplements").filter(pk=pk).first())
+    return (
+        my_dossiers(user)
+        .select_related("processing_agency", "receiving_unit")
+        .prefetch_related("history", "attachments", "supplements")
+        .filter(pk=pk)
+        .first()
+    )

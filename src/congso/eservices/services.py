@@ -27,8 +27,14 @@ def _new_order_ref() -> str:
 
 
 @transaction.atomic
-def payment_create(*, payer, amount: int, description: str, unit=None,  # type: ignore[no-untyped-def]
-                   dossier=None) -> Payment:  # type: ignore[no-untyped-def]
+def payment_create(
+    *,
+    payer,
+    amount: int,
+    description: str,
+    unit=None,  # type: ignore[no-untyped-def]
+    dossier=None,
+) -> Payment:  # type: ignore[no-untyped-def]
     """Open a pending payment with a fresh unique order reference.
 
     A dossier has at most one pending payment: asking again returns it rather than a second one.
@@ -36,29 +42,46 @@ def payment_create(*, payer, amount: int, description: str, unit=None,  # type: 
     if amount <= 0:
         raise ValidationError(_("Số tiền thanh toán phải lớn hơn 0."))
     if dossier is not None:
-        existing = Payment.objects.filter(dossier=dossier, payer=payer).exclude(
-            status=PaymentStatus.FAILED).first()
+        existing = (
+            Payment.objects.filter(dossier=dossier, payer=payer)
+            .exclude(status=PaymentStatus.FAILED)
+            .first()
+        )
         if existing is not None:
             return existing
     for _attempt in range(5):
         try:
             with transaction.atomic():
                 payment = Payment.objects.create(
-                    order_ref=_new_order_ref(), payer=payer, amount=amount,
-                    description=description[:255], dossier=dossier, unit=unit)
+                    order_ref=_new_order_ref(),
+                    payer=payer,
+                    amount=amount,
+                    description=description[:255],
+                    dossier=dossier,
+                    unit=unit,
+                )
             break
         except IntegrityError:  # pragma: no cover - 40 random bits colliding
             continue
-    audit_record(actor=payer, action="payment.create", target=payment,
-                 data={"amount": amount, "dossier": getattr(dossier, "pk", None)})
+    audit_record(
+        actor=payer,
+        action="payment.create",
+        target=payment,
+        data={"amount": amount, "dossier": getattr(dossier, "pk", None)},
+    )
     return payment
 
 
 def payment_redirect_url(*, payment: Payment, return_url: str, client_ip: str) -> str:
     """The signed gateway URL the payer is sent to."""
     return payments.get_provider().redirect_url(
-        order_ref=payment.order_ref, amount=payment.amount, description=payment.description,
-        return_url=return_url, client_ip=client_ip, created_at=timezone.now())
+        order_ref=payment.order_ref,
+        amount=payment.amount,
+        description=payment.description,
+        return_url=return_url,
+        client_ip=client_ip,
+        created_at=timezone.now(),
+    )
 
 
 def payment_confirm(params: Mapping[str, str]) -> tuple[str, str]:
@@ -76,8 +99,10 @@ def payment_confirm(params: Mapping[str, str]) -> tuple[str, str]:
     provider = payments.get_provider()
     result = provider.verify(params)
     if result is None:
-        security_log.warning("payment IPN refused: not a signed gateway result (ref %s)",
-                             str(params.get("vnp_TxnRef", ""))[:40])
+        security_log.warning(
+            "payment IPN refused: not a signed gateway result (ref %s)",
+            str(params.get("vnp_TxnRef", ""))[:40],
+        )
         return payments.RSP_BAD_SIGNATURE
     if result.merchant != provider.merchant:
         return payments.RSP_NOT_FOUND
@@ -85,24 +110,38 @@ def payment_confirm(params: Mapping[str, str]) -> tuple[str, str]:
         payment = Payment.objects.select_for_update().filter(order_ref=result.order_ref).first()
         if payment is None:
             return payments.RSP_NOT_FOUND
-        payment.confirmations = [*payment.confirmations,
-                                 {"at": timezone.now().isoformat(), "params": dict(params)}]
+        payment.confirmations = [
+            *payment.confirmations,
+            {"at": timezone.now().isoformat(), "params": dict(params)},
+        ]
         if result.amount != payment.amount:
             payment.save(update_fields=["confirmations"])
-            audit_record(actor=None, action="payment.wrong_amount", target=payment,
-                         data={"expected": payment.amount, "got": result.amount})
+            audit_record(
+                actor=None,
+                action="payment.wrong_amount",
+                target=payment,
+                data={"expected": payment.amount, "got": result.amount},
+            )
             return payments.RSP_BAD_AMOUNT
         recorded = payment.status
-        if recorded == PaymentStatus.PAID or (recorded == PaymentStatus.FAILED
-                                               and not result.success):
+        if recorded == PaymentStatus.PAID or (
+            recorded == PaymentStatus.FAILED and not result.success
+        ):
             # Replays and late messages change nothing but the evidence list.
             payment.save(update_fields=["confirmations"])
-            if recorded == PaymentStatus.PAID and result.success \
-                    and result.provider_txn != payment.provider_txn:
+            if (
+                recorded == PaymentStatus.PAID
+                and result.success
+                and result.provider_txn != payment.provider_txn
+            ):
                 # A second, different charge for one order: money to give back.
-                audit_record(actor=None, action="payment.duplicate_success", target=payment,
-                             unit=payment.unit, data={"txn": result.provider_txn,
-                                                      "first_txn": payment.provider_txn})
+                audit_record(
+                    actor=None,
+                    action="payment.duplicate_success",
+                    target=payment,
+                    unit=payment.unit,
+                    data={"txn": result.provider_txn, "first_txn": payment.provider_txn},
+                )
             return payments.RSP_ALREADY
         payment.provider_txn = result.provider_txn
         payment.bank_code = result.bank_code
@@ -112,11 +151,20 @@ def payment_confirm(params: Mapping[str, str]) -> tuple[str, str]:
         else:
             payment.status = PaymentStatus.FAILED
         payment.save()
-        action = ("payment.paid_after_failure" if recorded == PaymentStatus.FAILED
-                  else "payment.confirm")
-        audit_record(actor=None, action=action, target=payment, unit=payment.unit,
-                     data={"status": payment.status, "txn": result.provider_txn,
-                           "code": result.response_code})
+        action = (
+            "payment.paid_after_failure" if recorded == PaymentStatus.FAILED else "payment.confirm"
+        )
+        audit_record(
+            actor=None,
+            action=action,
+            target=payment,
+            unit=payment.unit,
+            data={
+                "status": payment.status,
+                "txn": result.provider_txn,
+                "code": result.response_code,
+            },
+        )
         if payment.status == PaymentStatus.PAID:
             for hook in PAID_HOOKS:
                 hook(payment)

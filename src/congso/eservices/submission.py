@@ -67,7 +67,9 @@ def draft_create(*, user: Any, version: ProcedureVersion, unit: Unit) -> Draft:
     return draft
 
 
-def _checked_uploads(uploads: Mapping[int | None, Sequence[Any]]) -> list[tuple[int | None, Any, str]]:
+def _checked_uploads(
+    uploads: Mapping[int | None, Sequence[Any]],
+) -> list[tuple[int | None, Any, str]]:
     """Validate every file first (nothing is written if one is bad); (paper id, file, safe name)."""
     checked = []
     for paper_id, files in uploads.items():
@@ -80,9 +82,15 @@ def _checked_uploads(uploads: Mapping[int | None, Sequence[Any]]) -> list[tuple[
 APPLICANT_KEYS = ("name", "id_number", "address", "phone", "email")
 
 
-def draft_save(*, draft: Draft, user: Any, data: dict[str, Any],
-               uploads: Mapping[int | None, Sequence[Any]] | None = None,
-               remove: Iterable[int] = (), applicant: Mapping[str, Any] | None = None) -> Draft:
+def draft_save(
+    *,
+    draft: Draft,
+    user: Any,
+    data: dict[str, Any],
+    uploads: Mapping[int | None, Sequence[Any]] | None = None,
+    remove: Iterable[int] = (),
+    applicant: Mapping[str, Any] | None = None,
+) -> Draft:
     """Save the e-form data, the applicant block as typed and new attachments of a draft, and
     drop the attachments in ``remove`` (rows now, their files once committed); all or nothing."""
     if draft.owner_id != user.pk:
@@ -119,12 +127,15 @@ def _applicant(user: Any, draft: Draft, applicant: dict[str, str]) -> dossier_se
     organisation = user.kind == AccountKind.ORGANISATION
     return dossier_services.Applicant(
         kind="organisation" if organisation else "individual",
-        name=applicant.get("name") or ((profile.organisation_name if profile and organisation else "")
-                                       or user.get_full_name()),
-        id_number=applicant.get("id_number") or (
-            (profile.tax_code if organisation else profile.identity_number) if profile else ""),
+        name=applicant.get("name")
+        or (
+            (profile.organisation_name if profile and organisation else "") or user.get_full_name()
+        ),
+        id_number=applicant.get("id_number")
+        or ((profile.tax_code if organisation else profile.identity_number) if profile else ""),
         address=applicant.get("address") or (profile.address if profile else ""),
-        phone=applicant.get("phone") or user.phone, email=applicant.get("email") or user.email,
+        phone=applicant.get("phone") or user.phone,
+        email=applicant.get("email") or user.email,
     )
 
 
@@ -144,7 +155,9 @@ def draft_submit(*, draft: Draft, user: Any, key: uuid.UUID, applicant: dict[str
     try:
         # Files the dossiers service writes (the attachments' copies) go if this fails.
         with files_removed_on_failure(), transaction.atomic():
-            draft = Draft.objects.select_for_update().select_related("version", "unit").get(pk=draft.pk)
+            draft = (
+                Draft.objects.select_for_update().select_related("version", "unit").get(pk=draft.pk)
+            )
             if draft.dossier_id is not None:
                 return Dossier.objects.get(pk=draft.dossier_id)
             submission = Submission.objects.create(key=key, owner=user, draft=draft)
@@ -152,37 +165,54 @@ def draft_submit(*, draft: Draft, user: Any, key: uuid.UUID, applicant: dict[str
             schema = version.form_schema or []
             form = eforms.build_form_class(schema)(data=eforms.data_as_post(schema, draft.data))
             if not form.is_valid():
-                raise ValidationError(_("Tờ khai điện tử chưa đầy đủ hoặc chưa hợp lệ: %(errors)s")
-                                      % {"errors": "; ".join(str(m) for errs in form.errors.values() for m in errs)})
+                raise ValidationError(
+                    _("Tờ khai điện tử chưa đầy đủ hoặc chưa hợp lệ: %(errors)s")
+                    % {"errors": "; ".join(str(m) for errs in form.errors.values() for m in errs)}
+                )
             attachments = list(draft.attachments.select_related("paper"))
             have = {a.paper_id for a in attachments}
             missing = [p.name for p in version.papers.all() if p.required and p.pk not in have]
             if missing:
-                raise ValidationError(_("Còn thiếu tệp cho giấy tờ bắt buộc: %(names)s.")
-                                      % {"names": "; ".join(missing)})
+                raise ValidationError(
+                    _("Còn thiếu tệp cho giấy tờ bắt buộc: %(names)s.")
+                    % {"names": "; ".join(missing)}
+                )
             files = []
             for att in attachments:
                 att.file.open("rb")
                 files.append(UploadedFile(att.file.file, name=att.name, size=att.size))
             try:
                 dossier = dossier_services.dossier_submit_online(
-                    version=version, agency=draft.unit, applicant=_applicant(user, draft, applicant),
-                    applicant_user=user, form_data=draft.data, attachments=files,
+                    version=version,
+                    agency=draft.unit,
+                    applicant=_applicant(user, draft, applicant),
+                    applicant_user=user,
+                    form_data=draft.data,
+                    attachments=files,
                     attachment_papers=[att.paper for att in attachments],
-                    request_summary=version.name, idempotency_key=str(key))
+                    request_summary=version.name,
+                    idempotency_key=str(key),
+                )
             finally:
                 for att in attachments:
                     att.file.close()
             if dossier.applicant_user_id != user.pk:
                 # A key somebody else already used: never hand out their dossier.
-                raise PermissionDenied(_g("Mã nộp hồ sơ không hợp lệ; hãy tải lại trang và nộp lại."))
+                raise PermissionDenied(
+                    _g("Mã nộp hồ sơ không hợp lệ; hãy tải lại trang và nộp lại.")
+                )
             submission.dossier = dossier
             submission.save(update_fields=["dossier"])
             draft.dossier = dossier
             draft.submitted_at = timezone.now()
             draft.save(update_fields=["dossier", "submitted_at", "updated_at"])
-            audit_record(actor=user, action="eservices.submit", target=dossier,
-                         unit=dossier.receiving_unit_id, data={"draft": str(draft.public_id)})
+            audit_record(
+                actor=user,
+                action="eservices.submit",
+                target=dossier,
+                unit=dossier.receiving_unit_id,
+                data={"draft": str(draft.public_id)},
+            )
             return dossier
     except IntegrityError:
         # A concurrent request with the same key won the race: return its dossier.
@@ -192,7 +222,9 @@ def draft_submit(*, draft: Draft, user: Any, key: uuid.UUID, applicant: dict[str
         raise ValidationError(_("Mã nộp hồ sơ không hợp lệ; hãy tải lại trang và nộp lại."))
 
 
-def supplement_reply(*, dossier: Dossier, user: Any, note: str, files: Sequence[Any]) -> SupplementReply:
+def supplement_reply(
+    *, dossier: Dossier, user: Any, note: str, files: Sequence[Any]
+) -> SupplementReply:
     """The applicant answers the open supplement request online with new papers.
 
     During processing (status 5) the answer is the receipt: dossiers'
@@ -210,16 +242,22 @@ def supplement_reply(*, dossier: Dossier, user: Any, note: str, files: Sequence[
         # Status 5 (during processing) or status 1 with a completion request at intake.
         if locked.status not in (Status.SUPPLEMENT, Status.NEW):
             raise ValidationError(_("Hồ sơ không ở trạng thái chờ bổ sung."))
-        request = locked.supplements.filter(received_at__isnull=True).order_by("-requested_at").first()
+        request = (
+            locked.supplements.filter(received_at__isnull=True).order_by("-requested_at").first()
+        )
         if request is None:
             raise ValidationError(_("Không có yêu cầu bổ sung đang chờ."))
         if SupplementReply.objects.filter(supplement=request).exists():
-            raise ValidationError(_("Bạn đã gửi bổ sung cho yêu cầu này; vui lòng chờ cán bộ tiếp nhận."))
-        reply = SupplementReply.objects.create(dossier=locked, supplement=request, author=user,
-                                               note=note.strip()[:2000])
+            raise ValidationError(
+                _("Bạn đã gửi bổ sung cho yêu cầu này; vui lòng chờ cán bộ tiếp nhận.")
+            )
+        reply = SupplementReply.objects.create(
+            dossier=locked, supplement=request, author=user, note=note.strip()[:2000]
+        )
         if locked.status == Status.SUPPLEMENT:
             dossier_services.dossier_supplement_receive_online(
-                dossier=locked, user=user, files=files, note=reply.note)
+                dossier=locked, user=user, files=files, note=reply.note
+            )
         else:
             for _pid, upload, name in checked:
                 row = SupplementReplyFile(reply=reply, name=name, size=upload.size)
@@ -228,8 +266,13 @@ def supplement_reply(*, dossier: Dossier, user: Any, note: str, files: Sequence[
                 file_written(row.file)
                 row.save()
             dossier_services.dossier_mark_supplement_answered(dossier=locked)
-        audit_record(actor=user, action="eservices.supplement_reply", target=locked,
-                     unit=locked.handling_unit_id, data={"files": len(checked)})
+        audit_record(
+            actor=user,
+            action="eservices.supplement_reply",
+            target=locked,
+            unit=locked.handling_unit_id,
+            data={"files": len(checked)},
+        )
     return reply
 
 
@@ -239,9 +282,13 @@ def dossier_payment(*, dossier: Dossier, user: Any) -> Payment:
         raise PermissionDenied(_g("Bạn không có quyền với hồ sơ này."))
     if dossier.status != Status.AWAITING_PAYMENT or dossier.fee_paid:
         raise ValidationError(_("Hồ sơ không ở trạng thái chờ nộp phí."))
-    return payment_create(payer=user, amount=dossier.fee_total, dossier=dossier,
-                          unit=dossier.processing_agency,
-                          description=_g("Phí, lệ phí hồ sơ %(code)s") % {"code": dossier.code})
+    return payment_create(
+        payer=user,
+        amount=dossier.fee_total,
+        dossier=dossier,
+        unit=dossier.processing_agency,
+        description=_g("Phí, lệ phí hồ sơ %(code)s") % {"code": dossier.code},
+    )
 
 
 def _dossier_paid(payment: Payment) -> None:
@@ -250,12 +297,17 @@ def _dossier_paid(payment: Payment) -> None:
         return
     try:
         with transaction.atomic():
-            dossier_services.dossier_payment_confirmed(dossier=payment.dossier, by=None,
-                                                       reference=payment.order_ref)
+            dossier_services.dossier_payment_confirmed(
+                dossier=payment.dossier, by=None, reference=payment.order_ref
+            )
     except ValidationError as exc:
         # The money is taken either way: keep the payment, flag it for the desk.
-        audit_record(actor=None, action="payment.unmatched", target=payment,
-                     data={"dossier": payment.dossier_id, "error": "; ".join(exc.messages)})
+        audit_record(
+            actor=None,
+            action="payment.unmatched",
+            target=payment,
+            data={"dossier": payment.dossier_id, "error": "; ".join(exc.messages)},
+        )
 
 
 def register_paid_hook() -> None:
@@ -268,7 +320,11 @@ def result_available(dossier: Dossier) -> bool:
     """A result is released only when it exists and any fee asked for is paid."""
     if dossier.status not in (Status.RESULT_READY, Status.RETURNED):
         return False
-    if dossier.fee_total and not dossier.fee_paid and dossier.history.filter(action="request_payment").exists():
+    if (
+        dossier.fee_total
+        and not dossier.fee_paid
+        and dossier.history.filter(action="request_payment").exists()
+    ):
         return False
     return bool(dossier.result_file) or bool(dossier.result_number or dossier.result_summary)
 
@@ -292,23 +348,40 @@ def result_release(*, dossier: Dossier, user: Any) -> ElectronicResult:
     if dossier.applicant_user_id != user.pk:
         raise PermissionDenied(_g("Bạn không có quyền với hồ sơ này."))
     if not result_available(dossier):
-        raise ValidationError(_("Kết quả chưa được trả hoặc hồ sơ chưa hoàn thành nghĩa vụ tài chính."))
+        raise ValidationError(
+            _("Kết quả chưa được trả hoặc hồ sơ chưa hoàn thành nghĩa vụ tài chính.")
+        )
     with files_removed_on_failure(), transaction.atomic():
-        locked = Dossier.objects.select_for_update().select_related("processing_agency").get(pk=dossier.pk)
+        locked = (
+            Dossier.objects.select_for_update()
+            .select_related("processing_agency")
+            .get(pk=dossier.pk)
+        )
         existing = ElectronicResult.objects.filter(dossier=locked).first()
         if existing is not None:
             return existing
         agency = locked.processing_agency
-        signed = sign_pdf(_result_pdf_bytes(locked), unit=agency, signer_name=agency.name,
-                          reason=_g("Kết quả giải quyết thủ tục hành chính"),
-                          location=agency.name, field_name="CongSoKetQua")
-        result = ElectronicResult(dossier=locked, sha256=hashlib.sha256(signed).hexdigest(),
-                                  signed_by=agency.name)
+        signed = sign_pdf(
+            _result_pdf_bytes(locked),
+            unit=agency,
+            signer_name=agency.name,
+            reason=_g("Kết quả giải quyết thủ tục hành chính"),
+            location=agency.name,
+            field_name="CongSoKetQua",
+        )
+        result = ElectronicResult(
+            dossier=locked, sha256=hashlib.sha256(signed).hexdigest(), signed_by=agency.name
+        )
         result.file.save(f"ket-qua-{locked.code or locked.pk}.pdf", ContentFile(signed), save=False)
         file_written(result.file)
         result.save()
-        audit_record(actor=user, action="eservices.result_release", target=locked,
-                     unit=agency, data={"sha256": result.sha256})
+        audit_record(
+            actor=user,
+            action="eservices.result_release",
+            target=locked,
+            unit=agency,
+            data={"sha256": result.sha256},
+        )
     return result
 
 
@@ -316,8 +389,9 @@ def dossier_rate_online(*, dossier: Dossier, user: Any, level: int, comment: str
     """The applicant rates a returned dossier online (once)."""
     if dossier.applicant_user_id != user.pk:
         raise PermissionDenied(_g("Bạn không có quyền với hồ sơ này."))
-    return dossier_services.dossier_rate(dossier=dossier, level=level, source=Rating.Source.ONLINE,
-                                         comment=comment)
+    return dossier_services.dossier_rate(
+        dossier=dossier, level=level, source=Rating.Source.ONLINE, comment=comment
+    )
 
 
 def paper_uploads(files: Any, papers: Iterable[RequiredPaper]) -> dict[int | None, list[Any]]:

@@ -7,8 +7,11 @@ urlpatterns = [
     path("dich-vu-cong/", views.home, name="home"),
     path("dich-vu-cong/nop/<slug:slug>/", views.start, name="start"),
     path("dich-vu-cong/ho-so-nhap/<str:public_id>/", views.draft, name="draft"),
-    path("dich-vu-cong/ho-so-nhap/<str:public_id>/tep/<int:pk>/", views.draft_attachment,
-         name="draft_attachment"),
+    path(
+        "dich-vu-cong/ho-so-nhap/<str:public_id>/tep/<int:pk>/",
+        views.draft_attachment,
+        name="draft_attachment",
+    ),
     path("dich-vu-cong/ho-so-cua-toi/", views.my_dossiers, name="my_dossiers"),
     path("dich-vu-cong/ho-so-cua-toi/<int:pk>/", views.my_dossier, name="my_dossier"),
     path("dich-vu-cong/ho-so-cua-toi/<int:pk>/ket-qua.pdf", views.result_download, name="result"),
@@ -21,8 +24,11 @@ urlpatterns = [
     path("dich-vu-cong/vneid/ket-qua/", views.eid_callback, name="eid_callback"),
     path("dich-vu-cong/thanh-toan/ket-qua/", views.payment_return, name="payment_return"),
     path("dich-vu-cong/thanh-toan/<str:order_ref>/", views.payment_start, name="payment_start"),
-    path("dich-vu-cong/thanh-toan/<str:order_ref>/bien-lai.pdf", views.payment_receipt,
-         name="payment_receipt"),
+    path(
+        "dich-vu-cong/thanh-toan/<str:order_ref>/bien-lai.pdf",
+        views.payment_receipt,
+        name="payment_receipt",
+    ),
     # Development and test stand-ins (404 unless enabled in settings).
     path("sandbox-thanh-toan/", views.sandbox_gateway, name="sandbox_gateway"),
     path("eid-thu-nghiem/authorize", eid_provider.authorize, name="eid_test_authorize"),

@@ -44,8 +44,9 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
 
 def _safe_next(request: HttpRequest, default: str) -> str:
     target = request.GET.get("next") or request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -69,17 +70,28 @@ def register(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user = accounts.citizen_register(
-                login=data["login"], password=data["password1"], full_name=data["full_name"],
-                kind=data["kind"], identity_number=data["identity_number"],
+                login=data["login"],
+                password=data["password1"],
+                full_name=data["full_name"],
+                kind=data["kind"],
+                identity_number=data["identity_number"],
                 tax_code=data["tax_code"] if data["kind"] == AccountKind.ORGANISATION else "",
-                organisation_name=data["organisation_name"], client=http.client_ip(request))
+                organisation_name=data["organisation_name"],
+                client=http.client_ip(request),
+            )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 _add_errors(form, exc)
             else:
                 # Password validator messages belong to the password field.
                 code = getattr(exc, "code", None)
-                target = "login" if code in ("taken", "login") else None if code == "rate" else "password1"
+                target = (
+                    "login"
+                    if code in ("taken", "login")
+                    else None
+                    if code == "rate"
+                    else "password1"
+                )
                 form.add_error(target, exc.messages)
         else:
             request.session[PENDING_KEY] = user.pk
@@ -105,8 +117,9 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect("eservices:verify")
     if request.method == "POST" and form.is_valid():
         try:
-            accounts.citizen_verify(user=user, code=form.cleaned_data["code"],
-                                    client=http.client_ip(request))
+            accounts.citizen_verify(
+                user=user, code=form.cleaned_data["code"], client=http.client_ip(request)
+            )
         except ValidationError as exc:
             form.add_error("code", exc.messages)
         else:
@@ -123,15 +136,19 @@ def reset_request(request: HttpRequest) -> HttpResponse:
     form = ResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            accounts.password_reset_request(login=form.cleaned_data["login"],
-                                            client=http.client_ip(request))
+            accounts.password_reset_request(
+                login=form.cleaned_data["login"], client=http.client_ip(request)
+            )
         except ValidationError as exc:  # the rate limit, the same for every login
             form.add_error(None, exc.messages)
         else:
             request.session[RESET_KEY] = form.cleaned_data["login"]
             # Same answer whether or not the account exists.
-            messages.info(request, _g("Nếu tài khoản tồn tại, mã xác thực đã được gửi tới %(to)s.")
-                          % {"to": form.cleaned_data["login"]})
+            messages.info(
+                request,
+                _g("Nếu tài khoản tồn tại, mã xác thực đã được gửi tới %(to)s.")
+                % {"to": form.cleaned_data["login"]},
+            )
             return redirect("eservices:reset_confirm")
     return render(request, "eservices/reset_request.html", {"form": form})
 
@@ -144,13 +161,21 @@ def reset_confirm(request: HttpRequest) -> HttpResponse:
     form = ResetConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            accounts.password_reset_confirm(login=login, code=form.cleaned_data["code"],
-                                            password=form.cleaned_data["password1"],
-                                            client=http.client_ip(request))
+            accounts.password_reset_confirm(
+                login=login,
+                code=form.cleaned_data["code"],
+                password=form.cleaned_data["password1"],
+                client=http.client_ip(request),
+            )
         except ValidationError as exc:
             code = getattr(exc, "code", None)
-            target = ("code" if code in ("wrong", "expired", "attempts")
-                      else None if code == "rate" else "password1")
+            target = (
+                "code"
+                if code in ("wrong", "expired", "attempts")
+                else None
+                if code == "rate"
+                else "password1"
+            )
             form.add_error(target, exc.messages)
         else:
             del request.session[RESET_KEY]
@@ -161,8 +186,11 @@ def reset_confirm(request: HttpRequest) -> HttpResponse:
 
 def eid_begin(request: HttpRequest) -> HttpResponse:
     try:
-        url = oidc.begin(request.session, request.build_absolute_uri(reverse("eservices:eid_callback")),
-                         _safe_next(request, ""))
+        url = oidc.begin(
+            request.session,
+            request.build_absolute_uri(reverse("eservices:eid_callback")),
+            _safe_next(request, ""),
+        )
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect("eservices:login")
@@ -174,8 +202,9 @@ def eid_callback(request: HttpRequest) -> HttpResponse:
         messages.error(request, _g("Đăng nhập VNeID đã bị huỷ."))
         return redirect("eservices:login")
     try:
-        user, next_url = oidc.complete(request.session, code=request.GET.get("code", ""),
-                                       state=request.GET.get("state", ""))
+        user, next_url = oidc.complete(
+            request.session, code=request.GET.get("code", ""), state=request.GET.get("state", "")
+        )
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect("eservices:login")
@@ -186,6 +215,7 @@ def eid_callback(request: HttpRequest) -> HttpResponse:
 
 # --- payments -----------------------------------------------------------------------------
 
+
 def _client_ip(request: HttpRequest) -> str:
     # The gateway records the payer's address: the real one, also behind a reverse proxy.
     return http.client_ip(request) or "127.0.0.1"
@@ -194,13 +224,23 @@ def _client_ip(request: HttpRequest) -> str:
 def payment_return(request: HttpRequest) -> HttpResponse:
     """Where the gateway sends the payer back. Shows what the IPN decided; decides nothing."""
     payment, signature_ok = services.payment_check_return(request.GET)
-    if payment is not None and request.user.is_authenticated and payment.payer_id != request.user.pk:
+    if (
+        payment is not None
+        and request.user.is_authenticated
+        and payment.payer_id != request.user.pk
+    ):
         payment = None
     result = payments.get_provider().verify(request.GET) if signature_ok else None
-    return render(request, "eservices/payment_return.html", {
-        "payment": payment, "signature_ok": signature_ok,
-        "gateway_success": bool(result and result.success),
-    }, status=200 if signature_ok else 400)
+    return render(
+        request,
+        "eservices/payment_return.html",
+        {
+            "payment": payment,
+            "signature_ok": signature_ok,
+            "gateway_success": bool(result and result.success),
+        },
+        status=200 if signature_ok else 400,
+    )
 
 
 @login_required(login_url="eservices:login")
@@ -215,6 +255,7 @@ def payment_receipt(request: HttpRequest, order_ref: str) -> HttpResponse:
 
 # --- the sandbox gateway ------------------------------------------------------------------
 
+
 def _sandbox_enabled() -> None:
     if not (settings.DEBUG or settings.CONGSO_PAYMENT_SANDBOX):
         raise Http404
@@ -228,23 +269,32 @@ def sandbox_gateway(request: HttpRequest) -> HttpResponse:
     provider = payments.get_provider()
     source = request.POST if request.method == "POST" else request.GET
     params: dict[str, str] = {k: str(source.get(k, "")) for k in source if k.startswith("vnp_")}
-    valid = (params.get("vnp_SecureHash", "").lower() == payments.sign_params(params, provider.secret)
-             and params.get("vnp_TmnCode") == provider.merchant)
+    valid = (
+        params.get("vnp_SecureHash", "").lower() == payments.sign_params(params, provider.secret)
+        and params.get("vnp_TmnCode") == provider.merchant
+    )
     if not valid:
         return render(request, "eservices/sandbox_gateway.html", {"invalid": True}, status=400)
     if request.method == "POST":
         success = request.POST.get("action") == "pay"
         transaction_no = str(abs(hash(params["vnp_TxnRef"])) % 10**8).zfill(8)
-        result = provider.gateway_result_params(request_params=params, success=success,
-                                                transaction_no=transaction_no)
+        result = provider.gateway_result_params(
+            request_params=params, success=success, transaction_no=transaction_no
+        )
         # The real gateway calls the IPN URL server-to-server before redirecting the payer;
         # the sandbox runs the same verification code directly.
         services.payment_confirm(result)
         return HttpResponseRedirect(params["vnp_ReturnUrl"] + "?" + payments.query_string(result))
     amount = int(params.get("vnp_Amount", "0")) // 100
-    return render(request, "eservices/sandbox_gateway.html", {
-        "params": params, "amount": amount, "order_info": params.get("vnp_OrderInfo", ""),
-    })
+    return render(
+        request,
+        "eservices/sandbox_gateway.html",
+        {
+            "params": params,
+            "amount": amount,
+            "order_info": params.get("vnp_OrderInfo", ""),
+        },
+    )
 
 
 @login_required(login_url="eservices:login")
@@ -253,12 +303,17 @@ def payment_start(request: HttpRequest, order_ref: str) -> HttpResponse:
     payment: Payment | None = selectors.payment_for(user=request.user, order_ref=order_ref)
     if payment is None or payment.status != PaymentStatus.PENDING:
         raise Http404
-    return HttpResponseRedirect(services.payment_redirect_url(
-        payment=payment, return_url=request.build_absolute_uri(reverse("eservices:payment_return")),
-        client_ip=_client_ip(request)))
+    return HttpResponseRedirect(
+        services.payment_redirect_url(
+            payment=payment,
+            return_url=request.build_absolute_uri(reverse("eservices:payment_return")),
+            client_ip=_client_ip(request),
+        )
+    )
 
 
 # --- the citizen's home and dossiers -------------------------------------------------------
+
 
 def home(request: HttpRequest) -> HttpResponse:
     versions = list(selectors.online_versions())
@@ -288,8 +343,11 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("eservices:draft", draft.public_id)
     papers = list(version.papers.all())
     fees = list(version.fees.all())
-    return render(request, "eservices/start.html", {"version": version, "units": units,
-                                                    "papers": papers, "fees": fees, "error": error})
+    return render(
+        request,
+        "eservices/start.html",
+        {"version": version, "units": units, "papers": papers, "fees": fees, "error": error},
+    )
 
 
 def _applicant_initial(user: Any) -> dict[str, str]:
@@ -298,9 +356,14 @@ def _applicant_initial(user: Any) -> dict[str, str]:
     profile = CitizenProfile.objects.filter(user=user).first()
     organisation = getattr(user, "kind", "") == AccountKind.ORGANISATION
     return {
-        "name": (profile.organisation_name if profile and organisation else "") or user.get_full_name(),
-        "id_number": ((profile.tax_code if organisation else profile.identity_number) if profile else ""),
-        "address": profile.address if profile else "", "phone": user.phone, "email": user.email,
+        "name": (profile.organisation_name if profile and organisation else "")
+        or user.get_full_name(),
+        "id_number": (
+            (profile.tax_code if organisation else profile.identity_number) if profile else ""
+        ),
+        "address": profile.address if profile else "",
+        "phone": user.phone,
+        "email": user.email,
     }
 
 
@@ -319,8 +382,11 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
     papers = list(version.papers.all())
     # What was typed into the applicant block last time, else the account's details.
     initial = dict(the_draft.applicant) if the_draft.applicant else _applicant_initial(request.user)
-    applicant = ApplicantForm(request.POST or None, initial=initial,
-                              organisation=getattr(request.user, "kind", "") == AccountKind.ORGANISATION)
+    applicant = ApplicantForm(
+        request.POST or None,
+        initial=initial,
+        organisation=getattr(request.user, "kind", "") == AccountKind.ORGANISATION,
+    )
     upload_error = ""
     if request.method == "POST":
         form = form_class(request.POST)
@@ -328,31 +394,49 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
         deleting = [int(x) for x in request.POST.getlist("delete") if x.isdigit()]
         submit = "submit" in request.POST and not deleting
         form.is_valid()
-        data = eforms.cleaned_to_json(schema, {k: form.cleaned_data.get(k) for k in form.fields}) \
-            if not form.errors else {**the_draft.data, **eforms.raw_values(schema, request.POST)}
+        data = (
+            eforms.cleaned_to_json(schema, {k: form.cleaned_data.get(k) for k in form.fields})
+            if not form.errors
+            else {**the_draft.data, **eforms.raw_values(schema, request.POST)}
+        )
         remove = [int(x) for x in request.POST.getlist("remove") if x.isdigit()] + deleting
         removed = [a.name for a in the_draft.attachments.filter(pk__in=deleting)]
         try:
-            submission.draft_save(draft=the_draft, user=request.user, data=data, remove=remove,
-                                  uploads=submission.paper_uploads(request.FILES, papers),
-                                  applicant={k: request.POST.get(k, "") for k in submission.APPLICANT_KEYS})
+            submission.draft_save(
+                draft=the_draft,
+                user=request.user,
+                data=data,
+                remove=remove,
+                uploads=submission.paper_uploads(request.FILES, papers),
+                applicant={k: request.POST.get(k, "") for k in submission.APPLICANT_KEYS},
+            )
         except ValidationError as exc:
             upload_error = "; ".join(exc.messages)
         else:
             if removed:
-                messages.success(request, _g("Đã xoá tệp %(names)s.") % {"names": ", ".join(removed)})
+                messages.success(
+                    request, _g("Đã xoá tệp %(names)s.") % {"names": ", ".join(removed)}
+                )
                 return redirect("eservices:draft", the_draft.public_id)
             if submit and not form.errors and applicant.is_valid():
                 try:
                     dossier = submission.draft_submit(
-                        draft=the_draft, user=request.user, key=_uuid_or_404(request.POST.get("key", "")),
-                        applicant=applicant.cleaned_data)
+                        draft=the_draft,
+                        user=request.user,
+                        key=_uuid_or_404(request.POST.get("key", "")),
+                        applicant=applicant.cleaned_data,
+                    )
                 except (ValidationError, PermissionDenied) as exc:
                     upload_error = "; ".join(getattr(exc, "messages", [str(exc)]))
                 else:
-                    messages.success(request, _g("Đã nộp hồ sơ, mã tham chiếu %(ref)s. Cơ quan tiếp "
-                                                 "nhận sẽ kiểm tra và thông báo cho bạn.")
-                                     % {"ref": dossier.reference or ""})
+                    messages.success(
+                        request,
+                        _g(
+                            "Đã nộp hồ sơ, mã tham chiếu %(ref)s. Cơ quan tiếp "
+                            "nhận sẽ kiểm tra và thông báo cho bạn."
+                        )
+                        % {"ref": dossier.reference or ""},
+                    )
                     return redirect("eservices:my_dossier", dossier.pk)
             elif not submit:
                 messages.success(request, _g("Đã lưu nháp."))
@@ -363,15 +447,30 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
     for paper in papers:
         paper.draft_files = [a for a in attachments if a.paper_id == paper.pk]  # type: ignore[attr-defined]
     known = {p.pk for p in papers}
-    return render(request, "eservices/draft.html", {
-        "draft": the_draft, "version": version, "form": form, "applicant": applicant,
-        "papers": papers, "other_files": [a for a in attachments if a.paper_id not in known],
-        "key": uuid.uuid4(), "upload_error": upload_error,
-        "accept": ACCEPT_ATTR, "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
-    })
+    return render(
+        request,
+        "eservices/draft.html",
+        {
+            "draft": the_draft,
+            "version": version,
+            "form": form,
+            "applicant": applicant,
+            "papers": papers,
+            "other_files": [a for a in attachments if a.paper_id not in known],
+            "key": uuid.uuid4(),
+            "upload_error": upload_error,
+            "accept": ACCEPT_ATTR,
+            "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+        },
+    )
 
 
-_INLINE_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+_INLINE_TYPES = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+}
 
 
 @login_required(login_url="eservices:login")
@@ -384,8 +483,12 @@ def draft_attachment(request: HttpRequest, public_id: str, pk: int) -> FileRespo
         raise Http404
     extension = "." + att.name.rsplit(".", 1)[-1].lower() if "." in att.name else ""
     inline = extension in _INLINE_TYPES
-    response = FileResponse(att.file.open("rb"), as_attachment=not inline, filename=att.name,
-                            content_type=_INLINE_TYPES.get(extension, "application/octet-stream"))
+    response = FileResponse(
+        att.file.open("rb"),
+        as_attachment=not inline,
+        filename=att.name,
+        content_type=_INLINE_TYPES.get(extension, "application/octet-stream"),
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -415,20 +518,30 @@ def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "supplement":
-                submission.supplement_reply(dossier=dossier, user=request.user,
-                                            note=request.POST.get("note", ""),
-                                            files=request.FILES.getlist("files"))
+                submission.supplement_reply(
+                    dossier=dossier,
+                    user=request.user,
+                    note=request.POST.get("note", ""),
+                    files=request.FILES.getlist("files"),
+                )
                 messages.success(request, _g("Đã gửi giấy tờ bổ sung."))
             elif action == "pay":
                 payment = submission.dossier_payment(dossier=dossier, user=request.user)
-                return HttpResponseRedirect(services.payment_redirect_url(
-                    payment=payment,
-                    return_url=request.build_absolute_uri(reverse("eservices:payment_return")),
-                    client_ip=_client_ip(request)))
+                return HttpResponseRedirect(
+                    services.payment_redirect_url(
+                        payment=payment,
+                        return_url=request.build_absolute_uri(reverse("eservices:payment_return")),
+                        client_ip=_client_ip(request),
+                    )
+                )
             elif action == "rate":
                 level = int(request.POST.get("level") or 0)
-                submission.dossier_rate_online(dossier=dossier, user=request.user, level=level,
-                                               comment=request.POST.get("comment", ""))
+                submission.dossier_rate_online(
+                    dossier=dossier,
+                    user=request.user,
+                    level=level,
+                    comment=request.POST.get("comment", ""),
+                )
                 messages.success(request, _g("Cảm ơn bạn đã đánh giá."))
             else:
                 raise ValidationError(_g("Thao tác không hợp lệ."))
@@ -438,19 +551,32 @@ def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("eservices:my_dossier", dossier.pk)
     schema = dossier.procedure_version.form_schema or []
     open_supplement = next((s for s in dossier.supplements.all() if s.received_at is None), None)
-    replied = open_supplement is not None and SupplementReply.objects.filter(
-        supplement=open_supplement).exists()
-    return render(request, "eservices/my_dossier.html", {
-        "dossier": dossier,
-        "history": [(ACTION_LABELS.get(h.action, h.get_to_status_display()), h) for h in dossier.history.all()],
-        "form_rows": eforms.display_rows(schema, dossier.form_data),
-        "attachments": list(dossier.attachments.all()),
-        "open_supplement": open_supplement, "replied": replied,
-        "payments": list(Payment.objects.filter(dossier=dossier).order_by("-created_at")),
-        "result_ready": submission.result_available(dossier),
-        "rating": getattr(dossier, "rating", None) if hasattr(dossier, "rating") else None,
-        "Status": Status, "error": error, "accept": ACCEPT_ATTR,
-    }, status=400 if error else 200)
+    replied = (
+        open_supplement is not None
+        and SupplementReply.objects.filter(supplement=open_supplement).exists()
+    )
+    return render(
+        request,
+        "eservices/my_dossier.html",
+        {
+            "dossier": dossier,
+            "history": [
+                (ACTION_LABELS.get(h.action, h.get_to_status_display()), h)
+                for h in dossier.history.all()
+            ],
+            "form_rows": eforms.display_rows(schema, dossier.form_data),
+            "attachments": list(dossier.attachments.all()),
+            "open_supplement": open_supplement,
+            "replied": replied,
+            "payments": list(Payment.objects.filter(dossier=dossier).order_by("-created_at")),
+            "result_ready": submission.result_available(dossier),
+            "rating": getattr(dossier, "rating", None) if hasattr(dossier, "rating") else None,
+            "Status": Status,
+            "error": error,
+            "accept": ACCEPT_ATTR,
+        },
+        status=400 if error else 200,
+    )
 
 
 @login_required(login_url="eservices:login")
@@ -466,5 +592,7 @@ def result_download(request: HttpRequest, pk: int) -> HttpResponse:
     with result.file.open("rb") as f:
         data = f.read()
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="ket-qua-{dossier.code or dossier.pk}.pdf"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="ket-qua-{dossier.code or dossier.pk}.pdf"'
+    )
     return response

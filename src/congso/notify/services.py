@@ -26,45 +26,103 @@ log = logging.getLogger("congso.notify")
 MAX_ATTEMPTS = 6
 
 
-def _create(*, event: str, reference: str, email: str, phone: str, subject: str, body: str,
-            sms_text: str, keys: bool = True) -> list[Notification]:
+def _create(
+    *,
+    event: str,
+    reference: str,
+    email: str,
+    phone: str,
+    subject: str,
+    body: str,
+    sms_text: str,
+    keys: bool = True,
+) -> list[Notification]:
     now = timezone.now()
     rows = []
     if email:
-        rows.append(Notification(channel=Channel.EMAIL, recipient=email, subject=subject, body=body,
-                                 event=event, reference=reference, state=Notification.State.PENDING,
-                                 next_attempt_at=now))
+        rows.append(
+            Notification(
+                channel=Channel.EMAIL,
+                recipient=email,
+                subject=subject,
+                body=body,
+                event=event,
+                reference=reference,
+                state=Notification.State.PENDING,
+                next_attempt_at=now,
+            )
+        )
     if phone:
-        rows.append(Notification(channel=Channel.SMS, recipient=phone, subject="", body=sms_text or body,
-                                 event=event, reference=reference, state=Notification.State.PENDING,
-                                 next_attempt_at=now))
+        rows.append(
+            Notification(
+                channel=Channel.SMS,
+                recipient=phone,
+                subject="",
+                body=sms_text or body,
+                event=event,
+                reference=reference,
+                state=Notification.State.PENDING,
+                next_attempt_at=now,
+            )
+        )
     # Without ``keys`` the INSERT returns nothing, so a pipelined transaction sends it without
     # waiting for an answer (congso.core.rows.pipelined).
     insert_rows(rows, returning=keys)
     return rows
 
 
-def notify_queue(*, event: str, reference: str = "", email: str = "", phone: str = "",
-                 subject: str, body: str, sms_text: str = "") -> list[Notification]:
+def notify_queue(
+    *,
+    event: str,
+    reference: str = "",
+    email: str = "",
+    phone: str = "",
+    subject: str,
+    body: str,
+    sms_text: str = "",
+) -> list[Notification]:
     """Record ``body`` for e-mail and ``sms_text`` (or body) for SMS to whichever contacts are
     given, as pending messages in the caller's transaction (one INSERT). They are delivered
     after commit when NOTIFY_INLINE is on, else by the ``notify_deliver`` worker."""
     inline = getattr(settings, "NOTIFY_INLINE", True)
-    rows = _create(event=event, reference=reference, email=email, phone=phone, subject=subject,
-                   body=body, sms_text=sms_text, keys=inline)
+    rows = _create(
+        event=event,
+        reference=reference,
+        email=email,
+        phone=phone,
+        subject=subject,
+        body=body,
+        sms_text=sms_text,
+        keys=inline,
+    )
     if rows and inline:
         ids = [n.pk for n in rows]
         transaction.on_commit(lambda: notify_deliver(ids=ids))
     return rows
 
 
-def notify_send(*, event: str, reference: str = "", email: str = "", phone: str = "",
-                subject: str, body: str, sms_text: str = "") -> list[Notification]:
+def notify_send(
+    *,
+    event: str,
+    reference: str = "",
+    email: str = "",
+    phone: str = "",
+    subject: str,
+    body: str,
+    sms_text: str = "",
+) -> list[Notification]:
     """Record and deliver at once (for callers already past their commit, such as a
     verification code the user is waiting for); returns the messages with their outcome.
     Never raises on a gateway failure: the failure is recorded and retried by the worker."""
-    rows = _create(event=event, reference=reference, email=email, phone=phone, subject=subject,
-                   body=body, sms_text=sms_text)
+    rows = _create(
+        event=event,
+        reference=reference,
+        email=email,
+        phone=phone,
+        subject=subject,
+        body=body,
+        sms_text=sms_text,
+    )
     ids = [n.pk for n in rows]
     notify_deliver(ids=ids)
     return list(Notification.objects.filter(pk__in=ids).order_by("pk"))
@@ -84,9 +142,15 @@ def notify_deliver(*, ids: Sequence[int] | None = None, limit: int = 100) -> tup
     sent = failed = 0
     for _i in range(limit):
         with transaction.atomic():
-            qs = Notification.objects.filter(state__in=[Notification.State.PENDING, Notification.State.FAILED],
-                                             attempts__lt=MAX_ATTEMPTS)
-            qs = qs.filter(pk__in=list(ids)) if ids is not None else qs.filter(next_attempt_at__lte=timezone.now())
+            qs = Notification.objects.filter(
+                state__in=[Notification.State.PENDING, Notification.State.FAILED],
+                attempts__lt=MAX_ATTEMPTS,
+            )
+            qs = (
+                qs.filter(pk__in=list(ids))
+                if ids is not None
+                else qs.filter(next_attempt_at__lte=timezone.now())
+            )
             if connection.features.has_select_for_update_skip_locked:
                 qs = qs.select_for_update(skip_locked=True)
             note = qs.order_by("pk").first()
@@ -96,8 +160,13 @@ def notify_deliver(*, ids: Sequence[int] | None = None, limit: int = 100) -> tup
             try:
                 _deliver_one(note)
             except Exception as exc:
-                log.warning("notification %s to %s failed (attempt %s): %s", note.channel, note.recipient,
-                            note.attempts, exc)
+                log.warning(
+                    "notification %s to %s failed (attempt %s): %s",
+                    note.channel,
+                    note.recipient,
+                    note.attempts,
+                    exc,
+                )
                 note.state = Notification.State.FAILED
                 note.error = str(exc)[:2000]
                 note.next_attempt_at = timezone.now() + backoff(note.attempts)

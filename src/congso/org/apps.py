@@ -14,8 +14,12 @@ class OrgConfig(AppConfig):
         from .selectors import roles_changed, user_changed
 
         for model in (RoleAssignment, Staff, Unit):
-            post_save.connect(roles_changed, sender=model, dispatch_uid=f"org-roles-{model.__name__}")
-            post_delete.connect(roles_changed, sender=model, dispatch_uid=f"org-roles-del-{model.__name__}")
+            post_save.connect(
+                roles_changed, sender=model, dispatch_uid=f"org-roles-{model.__name__}"
+            )
+            post_delete.connect(
+                roles_changed, sender=model, dispatch_uid=f"org-roles-del-{model.__name__}"
+            )
         # Cached staff rows and tokens carry their user; a login's last_login stamp is no change.
         user_model = get_user_model()
         post_save.connect(user_changed, sender=user_model, dispatch_uid="org-roles-user")

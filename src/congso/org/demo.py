@@ -15,10 +15,17 @@ from .models import Role, RoleAssignment, Staff, Unit, UnitKind
 DEMO_PASSWORD = "CongSo-Demo-2026"  # noqa: S105 - printed demo password, never a production account
 
 WARDS_2015 = [
-    ("00343", "Nhân Chính", True), ("00346", "Thượng Đình", False), ("00349", "Khương Trung", False),
-    ("00352", "Khương Mai", False), ("00355", "Thanh Xuân Trung", False), ("00358", "Phương Liệt", True),
-    ("00361", "Hạ Đình", False), ("00364", "Khương Đình", True), ("00367", "Thanh Xuân Bắc", False),
-    ("00370", "Thanh Xuân Nam", False), ("00373", "Kim Giang", False),
+    ("00343", "Nhân Chính", True),
+    ("00346", "Thượng Đình", False),
+    ("00349", "Khương Trung", False),
+    ("00352", "Khương Mai", False),
+    ("00355", "Thanh Xuân Trung", False),
+    ("00358", "Phương Liệt", True),
+    ("00361", "Hạ Đình", False),
+    ("00364", "Khương Đình", True),
+    ("00367", "Thanh Xuân Bắc", False),
+    ("00370", "Thanh Xuân Nam", False),
+    ("00373", "Kim Giang", False),
 ]
 
 DEPARTMENTS = [
@@ -43,29 +50,111 @@ STAFF = [
     ("vanthu.tx", "Lê Thị Hoa", "Văn thư UBND quận", "district", [Role.RECORDS_CLERK]),
     ("truongphong.tp", "Phạm Minh Đức", "Trưởng phòng Tư pháp", "TP", [Role.DEPARTMENT_HEAD]),
     ("chuyenvien.tp", "Vũ Thị Lan", "Chuyên viên Phòng Tư pháp", "TP", [Role.SPECIALIST]),
-    ("truongphong.qldt", "Đỗ Quang Vinh", "Trưởng phòng Quản lý đô thị", "QLĐT", [Role.DEPARTMENT_HEAD]),
-    ("chuyenvien.qldt", "Ngô Thu Trang", "Chuyên viên Phòng Quản lý đô thị", "QLĐT", [Role.SPECIALIST]),
-    ("truongphong.tnmt", "Bùi Văn Nam", "Trưởng phòng Tài nguyên và Môi trường", "TNMT", [Role.DEPARTMENT_HEAD]),
+    (
+        "truongphong.qldt",
+        "Đỗ Quang Vinh",
+        "Trưởng phòng Quản lý đô thị",
+        "QLĐT",
+        [Role.DEPARTMENT_HEAD],
+    ),
+    (
+        "chuyenvien.qldt",
+        "Ngô Thu Trang",
+        "Chuyên viên Phòng Quản lý đô thị",
+        "QLĐT",
+        [Role.SPECIALIST],
+    ),
+    (
+        "truongphong.tnmt",
+        "Bùi Văn Nam",
+        "Trưởng phòng Tài nguyên và Môi trường",
+        "TNMT",
+        [Role.DEPARTMENT_HEAD],
+    ),
     ("chuyenvien.tnmt", "Hoàng Thị Thu", "Chuyên viên Phòng TN&MT", "TNMT", [Role.SPECIALIST]),
-    ("truongphong.tckh", "Đặng Văn Long", "Trưởng phòng Tài chính - Kế hoạch", "TCKH", [Role.DEPARTMENT_HEAD]),
+    (
+        "truongphong.tckh",
+        "Đặng Văn Long",
+        "Trưởng phòng Tài chính - Kế hoạch",
+        "TCKH",
+        [Role.DEPARTMENT_HEAD],
+    ),
     ("chuyenvien.tckh", "Phan Thị Ngọc", "Chuyên viên Phòng TC-KH", "TCKH", [Role.SPECIALIST]),
     ("truongphong.ldtbxh", "Lý Văn Tâm", "Trưởng phòng LĐ-TB&XH", "LĐTBXH", [Role.DEPARTMENT_HEAD]),
     ("chuyenvien.ldtbxh", "Tạ Thị Hằng", "Chuyên viên Phòng LĐ-TB&XH", "LĐTBXH", [Role.SPECIALIST]),
-    ("truongphong.vhtt", "Cao Văn Bình", "Trưởng phòng Văn hóa và Thông tin", "VHTT", [Role.DEPARTMENT_HEAD]),
+    (
+        "truongphong.vhtt",
+        "Cao Văn Bình",
+        "Trưởng phòng Văn hóa và Thông tin",
+        "VHTT",
+        [Role.DEPARTMENT_HEAD],
+    ),
     ("chuyenvien.vhtt", "Mai Thị Yến", "Chuyên viên Phòng VH-TT", "VHTT", [Role.SPECIALIST]),
-    ("truongphong.vp", "Đinh Công Thành", "Chánh Văn phòng HĐND và UBND", "VP", [Role.DEPARTMENT_HEAD]),
+    (
+        "truongphong.vp",
+        "Đinh Công Thành",
+        "Chánh Văn phòng HĐND và UBND",
+        "VP",
+        [Role.DEPARTMENT_HEAD],
+    ),
     ("bientap.tx", "Trịnh Thu Hà", "Biên tập viên cổng thông tin", "VP", [Role.PORTAL_EDITOR]),
     ("tongbientap.tx", "Lương Văn Khánh", "Trưởng ban biên tập", "VP", [Role.EDITOR_IN_CHIEF]),
-    ("lanhdao.nc", "Nguyễn Thị Bích", "Chủ tịch UBND phường Nhân Chính", "ward:00343",
-     [Role.UNIT_LEADER, Role.DEPARTMENT_HEAD]),
-    ("motcua.nc", "Hà Văn Sơn", "Công chức Bộ phận một cửa phường", "ward:00343", [Role.ONESTOP_OFFICER]),
-    ("congchuc.nc", "Kiều Thị Linh", "Công chức Tư pháp - Hộ tịch", "ward:00343", [Role.SPECIALIST]),
-    ("vanthu.nc", "Tô Thị Nga", "Văn thư UBND phường Nhân Chính", "ward:00343", [Role.RECORDS_CLERK]),
-    ("lanhdao.km", "Lâm Văn Phúc", "Chủ tịch UBND phường Khương Mai", "ward:00352",
-     [Role.UNIT_LEADER, Role.DEPARTMENT_HEAD]),
-    ("motcua.km", "Quách Thị Thảo", "Công chức Bộ phận một cửa phường", "ward:00352", [Role.ONESTOP_OFFICER]),
-    ("congchuc.km", "Dương Văn Toàn", "Công chức Địa chính - Xây dựng", "ward:00352", [Role.SPECIALIST]),
-    ("vanthu.km", "Âu Thị Duyên", "Văn thư UBND phường Khương Mai", "ward:00352", [Role.RECORDS_CLERK]),
+    (
+        "lanhdao.nc",
+        "Nguyễn Thị Bích",
+        "Chủ tịch UBND phường Nhân Chính",
+        "ward:00343",
+        [Role.UNIT_LEADER, Role.DEPARTMENT_HEAD],
+    ),
+    (
+        "motcua.nc",
+        "Hà Văn Sơn",
+        "Công chức Bộ phận một cửa phường",
+        "ward:00343",
+        [Role.ONESTOP_OFFICER],
+    ),
+    (
+        "congchuc.nc",
+        "Kiều Thị Linh",
+        "Công chức Tư pháp - Hộ tịch",
+        "ward:00343",
+        [Role.SPECIALIST],
+    ),
+    (
+        "vanthu.nc",
+        "Tô Thị Nga",
+        "Văn thư UBND phường Nhân Chính",
+        "ward:00343",
+        [Role.RECORDS_CLERK],
+    ),
+    (
+        "lanhdao.km",
+        "Lâm Văn Phúc",
+        "Chủ tịch UBND phường Khương Mai",
+        "ward:00352",
+        [Role.UNIT_LEADER, Role.DEPARTMENT_HEAD],
+    ),
+    (
+        "motcua.km",
+        "Quách Thị Thảo",
+        "Công chức Bộ phận một cửa phường",
+        "ward:00352",
+        [Role.ONESTOP_OFFICER],
+    ),
+    (
+        "congchuc.km",
+        "Dương Văn Toàn",
+        "Công chức Địa chính - Xây dựng",
+        "ward:00352",
+        [Role.SPECIALIST],
+    ),
+    (
+        "vanthu.km",
+        "Âu Thị Duyên",
+        "Văn thư UBND phường Khương Mai",
+        "ward:00352",
+        [Role.RECORDS_CLERK],
+    ),
 ]
 
 
@@ -93,26 +182,53 @@ def _unit(*, lookup: dict[str, object], **values: object) -> Unit:
 
 @transaction.atomic
 def load_org_demo() -> DemoOrg:
-    city = _unit(lookup={"stats_code": "01", "kind": UnitKind.PROVINCE}, name="UBND Thành phố Hà Nội",
-                 short_name="Hà Nội", abbreviation="UBND", agency_id="H26",
-                 address="79 Đinh Tiên Hoàng, Hoàn Kiếm, Hà Nội")
-    district = _unit(lookup={"stats_code": "009", "kind": UnitKind.DISTRICT}, parent=city,
-                     name="UBND quận Thanh Xuân", short_name="Thanh Xuân", abbreviation="UBND",
-                     agency_id="H26.09", address="9 Khương Đình, Thanh Xuân, Hà Nội",
-                     phone="024 3858 3489", saturday_reception=True)
-    desk = _unit(lookup={"parent": district, "kind": UnitKind.ONESTOP},
-                 name="Bộ phận Tiếp nhận và Trả kết quả quận Thanh Xuân", short_name="Một cửa quận",
-                 abbreviation="MC", address="9 Khương Đình, Thanh Xuân, Hà Nội", saturday_reception=True)
+    city = _unit(
+        lookup={"stats_code": "01", "kind": UnitKind.PROVINCE},
+        name="UBND Thành phố Hà Nội",
+        short_name="Hà Nội",
+        abbreviation="UBND",
+        agency_id="H26",
+        address="79 Đinh Tiên Hoàng, Hoàn Kiếm, Hà Nội",
+    )
+    district = _unit(
+        lookup={"stats_code": "009", "kind": UnitKind.DISTRICT},
+        parent=city,
+        name="UBND quận Thanh Xuân",
+        short_name="Thanh Xuân",
+        abbreviation="UBND",
+        agency_id="H26.09",
+        address="9 Khương Đình, Thanh Xuân, Hà Nội",
+        phone="024 3858 3489",
+        saturday_reception=True,
+    )
+    desk = _unit(
+        lookup={"parent": district, "kind": UnitKind.ONESTOP},
+        name="Bộ phận Tiếp nhận và Trả kết quả quận Thanh Xuân",
+        short_name="Một cửa quận",
+        abbreviation="MC",
+        address="9 Khương Đình, Thanh Xuân, Hà Nội",
+        saturday_reception=True,
+    )
     departments = {
-        abbr: _unit(lookup={"parent": district, "kind": UnitKind.DEPARTMENT, "abbreviation": abbr},
-                    name=name, short_name=name.replace("Phòng ", ""))
+        abbr: _unit(
+            lookup={"parent": district, "kind": UnitKind.DEPARTMENT, "abbreviation": abbr},
+            name=name,
+            short_name=name.replace("Phòng ", ""),
+        )
         for abbr, name in DEPARTMENTS
     }
     wards = {
-        code: _unit(lookup={"stats_code": code, "kind": UnitKind.WARD}, parent=district,
-                    name=f"UBND phường {name}", short_name=name, abbreviation="UBND",
-                    agency_id=f"H26.09.{code[2:]}", has_farmland=farmland, saturday_reception=True,
-                    address=f"Phường {name}, quận Thanh Xuân, Hà Nội")
+        code: _unit(
+            lookup={"stats_code": code, "kind": UnitKind.WARD},
+            parent=district,
+            name=f"UBND phường {name}",
+            short_name=name,
+            abbreviation="UBND",
+            agency_id=f"H26.09.{code[2:]}",
+            has_farmland=farmland,
+            saturday_reception=True,
+            address=f"Phường {name}, quận Thanh Xuân, Hà Nội",
+        )
         for code, name, farmland in WARDS_2015
     }
     keyed: dict[str, Unit] = {"city": city, "district": district, "desk": desk, **departments}
@@ -122,12 +238,19 @@ def load_org_demo() -> DemoOrg:
         unit = keyed[unit_key]
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, full_name=full_name, kind=AccountKind.STAFF,
-                        email=f"{username}@congso.local", is_staff=username == "quantri",
-                        is_superuser=username == "quantri")
+            user = User(
+                username=username,
+                full_name=full_name,
+                kind=AccountKind.STAFF,
+                email=f"{username}@congso.local",
+                is_staff=username == "quantri",
+                is_superuser=username == "quantri",
+            )
             user.set_password(DEMO_PASSWORD)
             user.save()
-        staff, _ = Staff.objects.get_or_create(user=user, defaults={"unit": unit, "position": position})
+        staff, _ = Staff.objects.get_or_create(
+            user=user, defaults={"unit": unit, "position": position}
+        )
         for role in roles:
             RoleAssignment.objects.get_or_create(staff=staff, unit=unit, role=role)
         org.staff[username] = staff
@@ -158,9 +281,15 @@ def load_two_tier_demo() -> dict[str, Unit]:
     org = load_org_demo()
     new_wards: dict[str, Unit] = {}
     for name, agency_id, old_codes in NEW_WARDS_2025:
-        ward = _unit(lookup={"agency_id": agency_id}, parent=org.city, kind=UnitKind.WARD,
-                     name=f"UBND phường {name}", short_name=name, abbreviation="UBND",
-                     saturday_reception=True)
+        ward = _unit(
+            lookup={"agency_id": agency_id},
+            parent=org.city,
+            kind=UnitKind.WARD,
+            name=f"UBND phường {name}",
+            short_name=name,
+            abbreviation="UBND",
+            saturday_reception=True,
+        )
         new_wards[name] = ward
         for code in old_codes:
             old = org.wards[code]

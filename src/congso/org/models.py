@@ -18,8 +18,10 @@ AGENCY_ID_OLD = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
 def validate_agency_id(value: str) -> None:
     if len(value) > 35 or not (AGENCY_ID_NEW.match(value) or AGENCY_ID_OLD.match(value)):
         raise ValidationError(
-            _("Mã định danh không hợp lệ: tối đa 35 ký tự A-Z, 0-9 và dấu chấm, nhóm đầu gồm "
-              "một chữ cái và hai chữ số (ví dụ H26.09) hoặc dạng 000.00.31.H56."),
+            _(
+                "Mã định danh không hợp lệ: tối đa 35 ký tự A-Z, 0-9 và dấu chấm, nhóm đầu gồm "
+                "một chữ cái và hai chữ số (ví dụ H26.09) hoặc dạng 000.00.31.H56."
+            ),
             code="agency_id",
         )
 
@@ -57,17 +59,29 @@ class UnitQuerySet(models.QuerySet["Unit"]):
 class Unit(models.Model):
     """A node of the organisation tree: a province, district, ward, department, desk, school."""
 
-    parent = models.ForeignKey("self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
     kind = models.CharField(_("loại đơn vị"), max_length=16, choices=UnitKind.choices)
     name = models.CharField(_("tên đơn vị"), max_length=200)
     short_name = models.CharField(_("tên ngắn"), max_length=100, blank=True)
     # Abbreviation used in document symbols ("UBND", "VP", "TP").
     abbreviation = models.CharField(_("chữ viết tắt"), max_length=20, blank=True)
-    stats_code = models.CharField(_("mã đơn vị hành chính (TCTK)"), max_length=5, blank=True,
-                                  validators=[validate_stats_code], db_index=True)
-    agency_id = models.CharField(_("mã định danh"), max_length=35, blank=True,
-                                 validators=[validate_agency_id], db_index=True)
+    stats_code = models.CharField(
+        _("mã đơn vị hành chính (TCTK)"),
+        max_length=5,
+        blank=True,
+        validators=[validate_stats_code],
+        db_index=True,
+    )
+    agency_id = models.CharField(
+        _("mã định danh"), max_length=35, blank=True, validators=[validate_agency_id], db_index=True
+    )
     address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -81,14 +95,23 @@ class Unit(models.Model):
     saturday_start = models.TimeField(_("sáng thứ Bảy bắt đầu"), default=dt.time(8, 0))
     saturday_end = models.TimeField(_("sáng thứ Bảy kết thúc"), default=dt.time(12, 0))
     saturday_counts = models.BooleanField(
-        _("tính sáng thứ Bảy vào thời hạn"), default=False,
-        help_text=_("Nếu bật, giờ tiếp nhận sáng thứ Bảy được tính là thời gian làm việc khi tính hạn."),
+        _("tính sáng thứ Bảy vào thời hạn"),
+        default=False,
+        help_text=_(
+            "Nếu bật, giờ tiếp nhận sáng thứ Bảy được tính là thời gian làm việc khi tính hạn."
+        ),
     )
     # Hour after which a received dossier counts from the next working day (DOMAIN §4).
     intake_cutoff = models.TimeField(_("giờ tiếp nhận tính sang ngày sau"), default=dt.time(15, 0))
     has_farmland = models.BooleanField(_("còn đất nông nghiệp"), default=False)
-    successor = models.ForeignKey("self", verbose_name=_("đơn vị kế thừa"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="predecessors")
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị kế thừa"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+    )
     dissolved_at = models.DateTimeField(_("thời điểm giải thể / sáp nhập"), null=True, blank=True)
     # Materialised path of primary keys ("/1/4/17/") for cheap subtree queries.
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
@@ -101,8 +124,11 @@ class Unit(models.Model):
         verbose_name_plural = _("đơn vị")
         ordering = ["path"]
         constraints = [
-            models.UniqueConstraint(fields=["agency_id"], condition=~models.Q(agency_id=""),
-                                    name="org_unit_agency_id_unique"),
+            models.UniqueConstraint(
+                fields=["agency_id"],
+                condition=~models.Q(agency_id=""),
+                name="org_unit_agency_id_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -119,7 +145,7 @@ class Unit(models.Model):
             self.path = new_path
             if old:
                 for child in Unit.objects.filter(path__startswith=old).exclude(pk=self.pk):
-                    child.path = new_path + child.path[len(old):]
+                    child.path = new_path + child.path[len(old) :]
                     Unit.objects.filter(pk=child.pk).update(path=child.path)
 
     @property
@@ -183,10 +209,15 @@ class Role(models.TextChoices):
 class Staff(models.Model):
     """An officer: an account, a home unit and a position. Roles are granted per unit."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="staff", verbose_name=_("tài khoản"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="staff",
-                             verbose_name=_("đơn vị công tác"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff",
+        verbose_name=_("tài khoản"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="staff", verbose_name=_("đơn vị công tác")
+    )
     position = models.CharField(_("chức vụ"), max_length=150, blank=True)
     is_active = models.BooleanField(_("đang công tác"), default=True)
 

@@ -23,8 +23,11 @@ def staff_for(user) -> Staff | None:  # type: ignore[no-untyped-def]
     if hasattr(user, "_congso_staff"):
         cached: Staff | None = user._congso_staff
         return cached
-    staff = shared_value(user, f"congso:org:staff-of-user:{_user_key(user)}",
-                    lambda: Staff.objects.select_related("unit").filter(user=user, is_active=True).first())
+    staff = shared_value(
+        user,
+        f"congso:org:staff-of-user:{_user_key(user)}",
+        lambda: Staff.objects.select_related("unit").filter(user=user, is_active=True).first(),
+    )
     if staff is not None:
         # The same user object, with its per-request caches: services that check
         # ``by.user`` then need no second read of the user, staff row and roles.
@@ -120,9 +123,16 @@ def _role_paths(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     staff = staff_for(user)
     paths: list[tuple[str, str]] = []
     if staff is not None:
-        paths = staff_cached(user, "roles", lambda: [
-            (role, path) for role, path in RoleAssignment.objects.filter(staff=staff)
-            .values_list("role", "unit__path")])
+        paths = staff_cached(
+            user,
+            "roles",
+            lambda: [
+                (role, path)
+                for role, path in RoleAssignment.objects.filter(staff=staff).values_list(
+                    "role", "unit__path"
+                )
+            ],
+        )
     user._congso_role_paths = (_roles_version, paths)
     return paths
 
@@ -156,7 +166,9 @@ def role_unit_ids(user, roles: Iterable[str] | None = None) -> set[int]:  # type
             cache[key] = set()
         else:
             name = "role-ids:" + (",".join(sorted(wanted)) if wanted is not None else "*")
-            cache[key] = staff_cached(user, name, lambda: set(role_units(user, roles).values_list("pk", flat=True)))
+            cache[key] = staff_cached(
+                user, name, lambda: set(role_units(user, roles).values_list("pk", flat=True))
+            )
         if getattr(user, "is_authenticated", False):
             user._congso_role_ids = cache
     return cache[key]
@@ -179,16 +191,20 @@ def acts_at(user, unit: Unit, roles: Iterable[str], *, agency: Unit | None = Non
         return False
     wanted = {str(r) for r in roles}
     floor = (agency or unit.agency()).path
-    return any(role in wanted and unit.path.startswith(path) and path.startswith(floor)
-               for role, path in _role_paths(user))
+    return any(
+        role in wanted and unit.path.startswith(path) and path.startswith(floor)
+        for role, path in _role_paths(user)
+    )
 
 
 def ensure_role(user, unit: Unit, roles: Iterable[str]) -> None:  # type: ignore[no-untyped-def]
     if getattr(user, "is_superuser", False):
         return
     if not has_role(user, unit, roles):
-        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này tại đơn vị %(unit)s.")
-                               % {"unit": unit.name})
+        raise PermissionDenied(
+            _("Bạn không có quyền thực hiện thao tác này tại đơn vị %(unit)s.")
+            % {"unit": unit.name}
+        )
 
 
 def user_roles(user) -> set[str]:  # type: ignore[no-untyped-def]
@@ -201,8 +217,10 @@ def unit_by_code(code: str) -> Unit | None:
     code = (code or "").strip().upper()
     if not code:
         return None
-    unit = (Unit.objects.filter(agency_id=code).first()
-            or Unit.objects.filter(stats_code=code).order_by("dissolved_at").first())
+    unit = (
+        Unit.objects.filter(agency_id=code).first()
+        or Unit.objects.filter(stats_code=code).order_by("dissolved_at").first()
+    )
     return unit.current() if unit else None
 
 

@@ -31,9 +31,13 @@ def unit_merge(*, source: Unit, successor: Unit, by=None) -> dict[str, int]:  # 
     readable under its old name and its old codes still resolve."""
     source = Unit.objects.select_for_update().get(pk=source.pk)
     if source.pk == successor.pk or successor.path.startswith(source.path):
-        raise ValidationError(_("Không thể sáp nhập một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó."))
+        raise ValidationError(
+            _("Không thể sáp nhập một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó.")
+        )
     if source.dissolved_at:
-        raise ValidationError(_("Đơn vị %(name)s đã giải thể hoặc sáp nhập trước đó.") % {"name": source.name})
+        raise ValidationError(
+            _("Đơn vị %(name)s đã giải thể hoặc sáp nhập trước đó.") % {"name": source.name}
+        )
     if successor.dissolved_at:
         raise ValidationError(_("Đơn vị kế thừa %(name)s đã giải thể.") % {"name": successor.name})
     moved: dict[str, int] = {}
@@ -41,7 +45,9 @@ def unit_merge(*, source: Unit, successor: Unit, by=None) -> dict[str, int]:  # 
     moved["staff"] = Staff.objects.filter(unit=source).update(unit=successor)
     count = 0
     for ra in RoleAssignment.objects.filter(unit=source):
-        _obj, created = RoleAssignment.objects.get_or_create(staff=ra.staff, unit=successor, role=ra.role)
+        _obj, created = RoleAssignment.objects.get_or_create(
+            staff=ra.staff, unit=successor, role=ra.role
+        )
         count += int(created)
     RoleAssignment.objects.filter(unit=source).delete()
     moved["roles"] = count
@@ -57,8 +63,13 @@ def unit_merge(*, source: Unit, successor: Unit, by=None) -> dict[str, int]:  # 
     source.successor = successor
     source.dissolved_at = now
     source.save(update_fields=["successor", "dissolved_at"])
-    audit_record(actor=by, action="unit.merge", target=source, unit=successor,
-                 data={"successor": successor.pk, "successor_name": successor.name, "moved": moved})
+    audit_record(
+        actor=by,
+        action="unit.merge",
+        target=source,
+        unit=successor,
+        data={"successor": successor.pk, "successor_name": successor.name, "moved": moved},
+    )
     roles_changed()  # staff moved with QuerySet.update(), which sends no signal
     return moved
 
@@ -70,8 +81,13 @@ def unit_dissolve(*, unit: Unit, by=None, successor: Unit | None = None) -> dict
     if successor is not None:
         return unit_merge(source=unit, successor=successor, by=by)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    if Staff.objects.filter(unit=unit).exists() or Unit.objects.filter(parent=unit, dissolved_at__isnull=True).exists():
-        raise ValidationError(_("Đơn vị còn cán bộ hoặc đơn vị trực thuộc: cần chỉ định đơn vị kế thừa."))
+    if (
+        Staff.objects.filter(unit=unit).exists()
+        or Unit.objects.filter(parent=unit, dissolved_at__isnull=True).exists()
+    ):
+        raise ValidationError(
+            _("Đơn vị còn cán bộ hoặc đơn vị trực thuộc: cần chỉ định đơn vị kế thừa.")
+        )
     unit.dissolved_at = timezone.now()
     unit.save(update_fields=["dissolved_at"])
     audit_record(actor=by, action="unit.dissolve", target=unit, unit=unit, data={})

@@ -33,8 +33,11 @@ class FieldAdmin(admin.ModelAdmin):
 
 
 def _published(obj: ProcedureVersion | None) -> bool:
-    return obj is not None and obj.pk is not None and ProcedureVersion.objects.filter(
-        pk=obj.pk, is_published=True).exists()
+    return (
+        obj is not None
+        and obj.pk is not None
+        and ProcedureVersion.objects.filter(pk=obj.pk, is_published=True).exists()
+    )
 
 
 class LockedWhenPublishedInline(admin.TabularInline):
@@ -93,12 +96,18 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return not _published(obj) and super().has_delete_permission(request, obj)
 
-    def save_model(self, request: HttpRequest, obj: ProcedureVersion, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: ProcedureVersion, form: Any, change: bool
+    ) -> None:
         if _published(obj):
             raise PermissionDenied(_("Phiên bản đã công bố không được sửa."))
         super().save_model(request, obj, form, change)
-        audit_record(actor=request.user, action="procedure.version_admin_save", target=obj,
-                     data={"created": not change, "fields": sorted(form.changed_data)})
+        audit_record(
+            actor=request.user,
+            action="procedure.version_admin_save",
+            target=obj,
+            data={"created": not change, "fields": sorted(form.changed_data)},
+        )
 
     @admin.action(description=_("Công bố các phiên bản đã chọn"))
     def publish_selected(self, request: HttpRequest, queryset: QuerySet[ProcedureVersion]) -> None:
@@ -109,10 +118,14 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
                 text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
                 self.message_user(request, f"{version}: {text}", messages.ERROR)
             else:
-                self.message_user(request, _("Đã công bố %(v)s.") % {"v": version}, messages.SUCCESS)
+                self.message_user(
+                    request, _("Đã công bố %(v)s.") % {"v": version}, messages.SUCCESS
+                )
 
     @admin.action(description=_("Tạo bản nháp phiên bản mới từ thủ tục đã chọn"))
-    def new_draft_from_selected(self, request: HttpRequest, queryset: QuerySet[ProcedureVersion]) -> None:
+    def new_draft_from_selected(
+        self, request: HttpRequest, queryset: QuerySet[ProcedureVersion]
+    ) -> None:
         for procedure_id in set(queryset.values_list("procedure_id", flat=True)):
             procedure = Procedure.objects.get(pk=procedure_id)
             try:
@@ -121,7 +134,9 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
                 text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
                 self.message_user(request, f"{procedure}: {text}", messages.ERROR)
             else:
-                self.message_user(request, _("Đã tạo bản nháp %(v)s.") % {"v": draft}, messages.SUCCESS)
+                self.message_user(
+                    request, _("Đã tạo bản nháp %(v)s.") % {"v": draft}, messages.SUCCESS
+                )
 
 
 class VersionInline(admin.TabularInline):
@@ -157,8 +172,9 @@ class ProcedureAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [VersionInline, UnitProcedureInline]
 
-    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Procedure],
-                           search_term: str) -> tuple[QuerySet[Procedure], bool]:
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Procedure], search_term: str
+    ) -> tuple[QuerySet[Procedure], bool]:
         # Officers type without diacritics; search the folded text too.
         from congso.search.normalize import fold
 

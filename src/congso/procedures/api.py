@@ -117,8 +117,14 @@ class ProcedureDetailOut(Schema):
 
 @router.get("/", response=list[ProcedureListOut], summary="Danh mục thủ tục đang có hiệu lực")
 @paginate(Pages, page_size=20)
-def list_procedures(request: HttpRequest, q: str = "", field: str = "", level: str = "",
-                    online_level: str = "", unit: str = "") -> Any:
+def list_procedures(
+    request: HttpRequest,
+    q: str = "",
+    field: str = "",
+    level: str = "",
+    online_level: str = "",
+    unit: str = "",
+) -> Any:
     """Tìm không phân biệt dấu, hoa thường; lọc theo mã lĩnh vực, cấp (district/ward/province),
     mức độ trực tuyến (none/partial/full) và mã đơn vị tiếp nhận (mã định danh hoặc mã TCTK)."""
     if level and level not in Level.values:
@@ -130,33 +136,64 @@ def list_procedures(request: HttpRequest, q: str = "", field: str = "", level: s
         unit_obj = unit_by_code(unit)
         if unit_obj is None:
             raise ValidationError(_("Không tìm thấy đơn vị có mã %(v)s.") % {"v": unit})
-    return catalogue_search(q, field=field or None, level=level, online_level=online_level, unit=unit_obj)
+    return catalogue_search(
+        q, field=field or None, level=level, online_level=online_level, unit=unit_obj
+    )
 
 
-@router.get("/{slug}", response=ProcedureDetailOut, summary="Một thủ tục với phiên bản đang có hiệu lực")
+@router.get(
+    "/{slug}", response=ProcedureDetailOut, summary="Một thủ tục với phiên bản đang có hiệu lực"
+)
 def get_procedure(request: HttpRequest, slug: str) -> dict[str, Any]:
     procedure = procedure_detail(slug)
     if procedure is None:
         raise HttpError(404, _("Không tìm thấy thủ tục hoặc thủ tục chưa được công bố."))
     v = procedure.current_versions[0]  # type: ignore[attr-defined]
     return {
-        "slug": procedure.slug, "national_code": procedure.national_code, "name": v.name,
-        "field": procedure.field, "level": procedure.level, "version": v.number,
-        "valid_from": v.valid_from, "valid_to": v.valid_to, "steps": v.steps,
-        "via_counter": v.via_counter, "via_post": v.via_post, "via_online": v.via_online,
-        "sets": v.sets, "duration": v.duration, "duration_kind": v.duration_kind,
-        "duration_text": v.duration_display, "duration_note": v.duration_note,
+        "slug": procedure.slug,
+        "national_code": procedure.national_code,
+        "name": v.name,
+        "field": procedure.field,
+        "level": procedure.level,
+        "version": v.number,
+        "valid_from": v.valid_from,
+        "valid_to": v.valid_to,
+        "steps": v.steps,
+        "via_counter": v.via_counter,
+        "via_post": v.via_post,
+        "via_online": v.via_online,
+        "sets": v.sets,
+        "duration": v.duration,
+        "duration_kind": v.duration_kind,
+        "duration_text": v.duration_display,
+        "duration_note": v.duration_note,
         "levels": procedure.level_list,
-        "applicants": v.applicants, "implementing_agency": v.implementing_agency, "result": v.result,
-        "fee_note": v.fee_note, "conditions": v.conditions, "legal_basis": v.legal_basis,
-        "online_level_2015": v.online_level_2015, "online_level": v.online_level,
-        "supplement_once": v.supplement_once, "form_schema": v.form_schema,
-        "papers": [{
-            "order": p.order, "name": p.name, "form_name": p.form_name,
-            "form_url": request.build_absolute_uri(
-                reverse("procedures:form_download", args=[procedure.slug, p.pk])) if p.form_file else None,
-            "originals": p.originals, "copies": p.copies, "required": p.required,
-        } for p in v.papers.all()],
+        "applicants": v.applicants,
+        "implementing_agency": v.implementing_agency,
+        "result": v.result,
+        "fee_note": v.fee_note,
+        "conditions": v.conditions,
+        "legal_basis": v.legal_basis,
+        "online_level_2015": v.online_level_2015,
+        "online_level": v.online_level,
+        "supplement_once": v.supplement_once,
+        "form_schema": v.form_schema,
+        "papers": [
+            {
+                "order": p.order,
+                "name": p.name,
+                "form_name": p.form_name,
+                "form_url": request.build_absolute_uri(
+                    reverse("procedures:form_download", args=[procedure.slug, p.pk])
+                )
+                if p.form_file
+                else None,
+                "originals": p.originals,
+                "copies": p.copies,
+                "required": p.required,
+            }
+            for p in v.papers.all()
+        ],
         "fees": list(v.fees.all()),
         "internal_steps": list(v.internal_steps.all()),
         "units": [o.unit for o in procedure.active_offers],  # type: ignore[attr-defined]

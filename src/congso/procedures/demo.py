@@ -39,8 +39,10 @@ def form_pdf(key: str) -> bytes:
         flow.append(pdf.p(f"{label}: " + "." * max(20, 100 - len(label))))
     flow += [
         pdf.p(" "),
-        pdf.p("Tôi cam đoan nội dung khai trên đây là đúng sự thật và chịu trách nhiệm trước pháp luật "
-              "về cam đoan của mình."),
+        pdf.p(
+            "Tôi cam đoan nội dung khai trên đây là đúng sự thật và chịu trách nhiệm trước pháp luật "
+            "về cam đoan của mình."
+        ),
         pdf.p(" "),
         pdf.p("Làm tại ................, ngày ...... tháng ...... năm ..........", "center_italic"),
         pdf.p("NGƯỜI YÊU CẦU", "center_bold"),
@@ -60,13 +62,25 @@ def ensure_form_file(key: str) -> str:
 
 def _version_values(spec: dict[str, Any]) -> dict[str, Any]:
     return {
-        "name": spec["name"], "steps": HOME_STEPS, "via_counter": True, "via_post": True,
-        "via_online": spec["online"] != "none", "sets": 1, "duration": spec["duration"],
-        "duration_kind": spec["kind"], "duration_note": spec.get("note", ""),
-        "applicants": spec["applicants"], "implementing_agency": spec["agency"],
-        "result": spec["result"], "fee_note": spec["fee_note"], "conditions": spec.get("conditions", ""),
-        "legal_basis": spec["basis"], "online_level_2015": spec["online_2015"],
-        "online_level": spec["online"], "supplement_once": True, "form_schema": spec.get("schema", []),
+        "name": spec["name"],
+        "steps": HOME_STEPS,
+        "via_counter": True,
+        "via_post": True,
+        "via_online": spec["online"] != "none",
+        "sets": 1,
+        "duration": spec["duration"],
+        "duration_kind": spec["kind"],
+        "duration_note": spec.get("note", ""),
+        "applicants": spec["applicants"],
+        "implementing_agency": spec["agency"],
+        "result": spec["result"],
+        "fee_note": spec["fee_note"],
+        "conditions": spec.get("conditions", ""),
+        "legal_basis": spec["basis"],
+        "online_level_2015": spec["online_2015"],
+        "online_level": spec["online"],
+        "supplement_once": True,
+        "form_schema": spec.get("schema", []),
     }
 
 
@@ -75,34 +89,60 @@ def _fill(version: Any, spec: dict[str, Any]) -> None:
     version.papers.all().delete()
     version.fees.all().delete()
     version.internal_steps.all().delete()
-    RequiredPaper.objects.bulk_create([
-        RequiredPaper(version=version, order=i, name=p["name"], form_name=p["form_name"],
-                      form_file=ensure_form_file(p["form"]) if p["form"] else "",
-                      originals=p["originals"], copies=p["copies"], required=p["required"])
-        for i, p in enumerate(spec["papers"], start=1)
-    ])
-    Fee.objects.bulk_create([
-        Fee(version=version, kind=f["kind"], name=f["name"], amount=f["amount"], note=f["note"])
-        for f in spec["fees"]
-    ])
-    InternalStep.objects.bulk_create([
-        InternalStep(version=version, order=i, name=name, actor=actor, department=dept, budget=budget)
-        for i, (name, actor, dept, budget) in enumerate(spec["steps"], start=1)
-    ])
+    RequiredPaper.objects.bulk_create(
+        [
+            RequiredPaper(
+                version=version,
+                order=i,
+                name=p["name"],
+                form_name=p["form_name"],
+                form_file=ensure_form_file(p["form"]) if p["form"] else "",
+                originals=p["originals"],
+                copies=p["copies"],
+                required=p["required"],
+            )
+            for i, p in enumerate(spec["papers"], start=1)
+        ]
+    )
+    Fee.objects.bulk_create(
+        [
+            Fee(version=version, kind=f["kind"], name=f["name"], amount=f["amount"], note=f["note"])
+            for f in spec["fees"]
+        ]
+    )
+    InternalStep.objects.bulk_create(
+        [
+            InternalStep(
+                version=version, order=i, name=name, actor=actor, department=dept, budget=budget
+            )
+            for i, (name, actor, dept, budget) in enumerate(spec["steps"], start=1)
+        ]
+    )
 
 
 def _create(spec: dict[str, Any], field: Field) -> Procedure:
-    procedure = procedure_create(by=None, name=spec["name"], slug=spec["slug"], field=field,
-                                 level=spec["level"], national_code=NATIONAL_CODES.get(spec["slug"], ""))
-    v1 = version_create_draft(by=None, procedure=procedure, valid_from=V1_FROM, **_version_values(spec))
+    procedure = procedure_create(
+        by=None,
+        name=spec["name"],
+        slug=spec["slug"],
+        field=field,
+        level=spec["level"],
+        national_code=NATIONAL_CODES.get(spec["slug"], ""),
+    )
+    v1 = version_create_draft(
+        by=None, procedure=procedure, valid_from=V1_FROM, **_version_values(spec)
+    )
     _fill(v1, spec)
     version_publish(by=None, version=v1)
     if "v2" in spec:
         change = spec["v2"]
         merged = {**spec, **{k: v for k, v in change.items() if k != "valid_from"}}
-        v2 = version_create_draft(by=None, procedure=procedure,
-                                  valid_from=dt.date.fromisoformat(change["valid_from"]),
-                                  **_version_values(merged))
+        v2 = version_create_draft(
+            by=None,
+            procedure=procedure,
+            valid_from=dt.date.fromisoformat(change["valid_from"]),
+            **_version_values(merged),
+        )
         _fill(v2, merged)
         version_publish(by=None, version=v2)
     return procedure
@@ -111,8 +151,10 @@ def _create(spec: dict[str, Any], field: Field) -> Procedure:
 @transaction.atomic
 def load(variant: str = "2015") -> str | None:
     org = load_org_demo()
-    fields = {code: Field.objects.get_or_create(code=code, defaults={"name": name})[0]
-              for code, name in FIELDS}
+    fields = {
+        code: Field.objects.get_or_create(code=code, defaults={"name": name})[0]
+        for code, name in FIELDS
+    }
     created = 0
     wards = list(org.wards.values())
     for spec in PROCEDURES:
@@ -120,10 +162,15 @@ def load(variant: str = "2015") -> str | None:
         if procedure is None:
             procedure = _create(spec, fields[spec["field"]])
             created += 1
-        elif not procedure.national_code and NATIONAL_CODES.get(spec["slug"]) and \
-                not Procedure.objects.filter(national_code=NATIONAL_CODES[spec["slug"]]).exists():
+        elif (
+            not procedure.national_code
+            and NATIONAL_CODES.get(spec["slug"])
+            and not Procedure.objects.filter(national_code=NATIONAL_CODES[spec["slug"]]).exists()
+        ):
             # A demo loaded before the codes were added gets them (ADR 0024).
-            procedure_update(by=None, procedure=procedure, national_code=NATIONAL_CODES[spec["slug"]])
+            procedure_update(
+                by=None, procedure=procedure, national_code=NATIONAL_CODES[spec["slug"]]
+            )
         scope = spec.get("scope", spec["level"])
         if scope == "district":
             units = [org.district]

@@ -13,17 +13,37 @@ from .xlsx import IMPORT_MAX_BYTES
 
 
 class CatalogueFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm thủ tục"), required=False, max_length=200,
-                        widget=forms.TextInput(attrs={"type": "search",
-                                                      "placeholder": _("Ví dụ: đăng ký khai sinh")}))
-    field = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=Field.objects.none(), required=False,
-                                   to_field_name="code", empty_label=_("Tất cả lĩnh vực"))
-    level = forms.ChoiceField(label=_("Cấp thực hiện"), required=False,
-                              choices=[("", _("Tất cả các cấp")), *Level.choices])
-    online_level = forms.ChoiceField(label=_("Mức độ trực tuyến"), required=False,
-                                     choices=[("", _("Tất cả")), *OnlineLevel.choices])
-    unit = forms.ModelChoiceField(label=_("Nơi tiếp nhận"), queryset=Unit.objects.none(),
-                                  required=False, empty_label=_("Tất cả đơn vị"))
+    q = forms.CharField(
+        label=_("Tìm thủ tục"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Ví dụ: đăng ký khai sinh")}
+        ),
+    )
+    field = forms.ModelChoiceField(
+        label=_("Lĩnh vực"),
+        queryset=Field.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("Tất cả lĩnh vực"),
+    )
+    level = forms.ChoiceField(
+        label=_("Cấp thực hiện"),
+        required=False,
+        choices=[("", _("Tất cả các cấp")), *Level.choices],
+    )
+    online_level = forms.ChoiceField(
+        label=_("Mức độ trực tuyến"),
+        required=False,
+        choices=[("", _("Tất cả")), *OnlineLevel.choices],
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Nơi tiếp nhận"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("Tất cả đơn vị"),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -32,11 +52,18 @@ class CatalogueFilterForm(forms.Form):
 
 
 class CatalogueUploadForm(forms.Form):
-    file = forms.FileField(label=_("Tệp danh mục (.xlsx)"),
-                           widget=forms.ClearableFileInput(attrs={
-                               "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}))
+    file = forms.FileField(
+        label=_("Tệp danh mục (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
     confirm_field_renames = forms.BooleanField(
-        label=_("Tôi đồng ý đổi tên lĩnh vực theo tệp (áp dụng cho mọi thủ tục của lĩnh vực đó)"), required=False)
+        label=_("Tôi đồng ý đổi tên lĩnh vực theo tệp (áp dụng cho mọi thủ tục của lĩnh vực đó)"),
+        required=False,
+    )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -44,19 +71,31 @@ class CatalogueUploadForm(forms.Form):
             raise forms.ValidationError(_("Chỉ nhận tệp bảng tính .xlsx (Excel 2007 trở lên)."))
         if upload.size > IMPORT_MAX_BYTES:
             raise forms.ValidationError(
-                _("Tệp quá lớn (tối đa %(max)s MB).") % {"max": IMPORT_MAX_BYTES // 1024 // 1024})
+                _("Tệp quá lớn (tối đa %(max)s MB).") % {"max": IMPORT_MAX_BYTES // 1024 // 1024}
+            )
         return upload
 
 
 class NationalUploadForm(forms.Form):
-    file = forms.FileField(label=_("Tệp danh sách thủ tục (.csv hoặc .xlsx)"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}))
-    units = forms.CharField(label=_("Mã đơn vị tiếp nhận (tùy chọn, cách nhau bởi dấu cách)"), required=False,
-                            max_length=500, help_text=_("Mã định danh hoặc mã TCTK; mỗi đơn vị nhận các thủ tục đúng cấp của mình."))
+    file = forms.FileField(
+        label=_("Tệp danh sách thủ tục (.csv hoặc .xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+    units = forms.CharField(
+        label=_("Mã đơn vị tiếp nhận (tùy chọn, cách nhau bởi dấu cách)"),
+        required=False,
+        max_length=500,
+        help_text=_("Mã định danh hoặc mã TCTK; mỗi đơn vị nhận các thủ tục đúng cấp của mình."),
+    )
     default_unit = forms.ChoiceField(
-        label=_("Thời hạn chỉ ghi “N ngày” hoặc chỉ có con số được hiểu là"), required=False,
-        choices=[("", _("(không giả định — đánh dấu để xem lại)")),
-                 (DurationKind.WORKING_DAYS, _("ngày làm việc")), (DurationKind.CALENDAR_DAYS, _("ngày theo lịch"))])
+        label=_("Thời hạn chỉ ghi “N ngày” hoặc chỉ có con số được hiểu là"),
+        required=False,
+        choices=[
+            ("", _("(không giả định — đánh dấu để xem lại)")),
+            (DurationKind.WORKING_DAYS, _("ngày làm việc")),
+            (DurationKind.CALENDAR_DAYS, _("ngày theo lịch")),
+        ],
+    )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -64,7 +103,8 @@ class NationalUploadForm(forms.Form):
             raise forms.ValidationError(_("Chỉ nhận tệp .csv hoặc .xlsx."))
         if upload.size > IMPORT_MAX_BYTES:
             raise forms.ValidationError(
-                _("Tệp quá lớn (tối đa %(max)s MB).") % {"max": IMPORT_MAX_BYTES // 1024 // 1024})
+                _("Tệp quá lớn (tối đa %(max)s MB).") % {"max": IMPORT_MAX_BYTES // 1024 // 1024}
+            )
         return upload
 
     def clean_units(self) -> list[str]:
@@ -72,5 +112,10 @@ class NationalUploadForm(forms.Form):
 
 
 class DraftReviewForm(forms.Form):
-    duration_kind = forms.ChoiceField(required=False, choices=[
-        ("", "—"), *[(k, v) for k, v in DurationKind.choices if k != DurationKind.UNKNOWN]])
+    duration_kind = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "—"),
+            *[(k, v) for k, v in DurationKind.choices if k != DurationKind.UNKNOWN],
+        ],
+    )

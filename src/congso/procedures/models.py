@@ -22,41 +22,61 @@ def validate_form_schema(value: object) -> None:
     """An e-form is a list of fields {"name", "label", "type", "required", "choices"}; see
     docs/procedures.md. Names are identifiers because they become keys of submitted data."""
     if not isinstance(value, list):
-        raise ValidationError(_("Biểu mẫu điện tử phải là một danh sách các trường."), code="form_schema")
+        raise ValidationError(
+            _("Biểu mẫu điện tử phải là một danh sách các trường."), code="form_schema"
+        )
     seen: set[str] = set()
     for i, item in enumerate(value, start=1):
         if not isinstance(item, dict):
-            raise ValidationError(_("Trường thứ %(n)s của biểu mẫu điện tử không hợp lệ.") % {"n": i},
-                                  code="form_schema")
+            raise ValidationError(
+                _("Trường thứ %(n)s của biểu mẫu điện tử không hợp lệ.") % {"n": i},
+                code="form_schema",
+            )
         name = item.get("name")
         if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]{0,49}", name):
             raise ValidationError(
                 _("Trường thứ %(n)s: tên (name) chỉ gồm chữ thường không dấu, số và dấu gạch dưới.")
-                % {"n": i}, code="form_schema")
+                % {"n": i},
+                code="form_schema",
+            )
         if name in seen:
-            raise ValidationError(_("Tên trường %(name)s bị trùng.") % {"name": name}, code="form_schema")
+            raise ValidationError(
+                _("Tên trường %(name)s bị trùng.") % {"name": name}, code="form_schema"
+            )
         seen.add(name)
         if not isinstance(item.get("label"), str) or not item["label"].strip():
-            raise ValidationError(_("Trường %(name)s: thiếu nhãn (label).") % {"name": name},
-                                  code="form_schema")
+            raise ValidationError(
+                _("Trường %(name)s: thiếu nhãn (label).") % {"name": name}, code="form_schema"
+            )
         if item.get("type") not in FORM_FIELD_TYPES:
             raise ValidationError(
                 _("Trường %(name)s: kiểu (type) phải là một trong %(types)s.")
-                % {"name": name, "types": ", ".join(FORM_FIELD_TYPES)}, code="form_schema")
+                % {"name": name, "types": ", ".join(FORM_FIELD_TYPES)},
+                code="form_schema",
+            )
         if not isinstance(item.get("required", False), bool):
-            raise ValidationError(_("Trường %(name)s: required phải là true hoặc false.") % {"name": name},
-                                  code="form_schema")
+            raise ValidationError(
+                _("Trường %(name)s: required phải là true hoặc false.") % {"name": name},
+                code="form_schema",
+            )
         choices = item.get("choices")
         if item["type"] == "select" and (
-                not isinstance(choices, list) or not choices
-                or not all(isinstance(c, str) and c for c in choices)):
-            raise ValidationError(_("Trường %(name)s: kiểu select cần danh sách lựa chọn (choices).")
-                                  % {"name": name}, code="form_schema")
+            not isinstance(choices, list)
+            or not choices
+            or not all(isinstance(c, str) and c for c in choices)
+        ):
+            raise ValidationError(
+                _("Trường %(name)s: kiểu select cần danh sách lựa chọn (choices).")
+                % {"name": name},
+                code="form_schema",
+            )
         unknown = set(item) - {"name", "label", "type", "required", "choices", "help"}
         if unknown:
-            raise ValidationError(_("Trường %(name)s: thuộc tính không hỗ trợ %(keys)s.")
-                                  % {"name": name, "keys": ", ".join(sorted(unknown))},
-                                  code="form_schema")
+            raise ValidationError(
+                _("Trường %(name)s: thuộc tính không hỗ trợ %(keys)s.")
+                % {"name": name, "keys": ", ".join(sorted(unknown))},
+                code="form_schema",
+            )
 
 
 class Level(models.TextChoices):
@@ -85,10 +105,18 @@ class OnlineLevel(models.TextChoices):
 class Field(models.Model):
     """Lĩnh vực: civil status, land, construction..."""
 
-    code = models.SlugField(_("mã lĩnh vực"), max_length=50, unique=True, error_messages={
-        "invalid": _("Mã lĩnh vực chỉ gồm chữ thường không dấu, chữ số, dấu gạch ngang hoặc gạch dưới "
-                     "(ví dụ ho-tich)."),
-        "unique": _("Mã lĩnh vực này đã có.")})
+    code = models.SlugField(
+        _("mã lĩnh vực"),
+        max_length=50,
+        unique=True,
+        error_messages={
+            "invalid": _(
+                "Mã lĩnh vực chỉ gồm chữ thường không dấu, chữ số, dấu gạch ngang hoặc gạch dưới "
+                "(ví dụ ho-tich)."
+            ),
+            "unique": _("Mã lĩnh vực này đã có."),
+        },
+    )
     name = models.CharField(_("tên lĩnh vực"), max_length=200)
 
     class Meta:
@@ -103,20 +131,36 @@ class Field(models.Model):
 class Procedure(models.Model):
     """An administrative procedure (TTHC). Its published content lives in versions."""
 
-    national_code = models.CharField(_("mã TTHC quốc gia"), max_length=10, blank=True,
-                                     validators=[national_code_validator], db_index=True)
-    slug = models.SlugField(_("đường dẫn"), max_length=120, unique=True, error_messages={
-        "invalid": _("Khóa (đường dẫn) chỉ gồm chữ thường không dấu, chữ số, dấu gạch ngang hoặc gạch dưới "
-                     "(ví dụ dang-ky-khai-sinh)."),
-        "unique": _("Khóa (đường dẫn) này đã dùng cho thủ tục khác.")})
+    national_code = models.CharField(
+        _("mã TTHC quốc gia"),
+        max_length=10,
+        blank=True,
+        validators=[national_code_validator],
+        db_index=True,
+    )
+    slug = models.SlugField(
+        _("đường dẫn"),
+        max_length=120,
+        unique=True,
+        error_messages={
+            "invalid": _(
+                "Khóa (đường dẫn) chỉ gồm chữ thường không dấu, chữ số, dấu gạch ngang hoặc gạch dưới "
+                "(ví dụ dang-ky-khai-sinh)."
+            ),
+            "unique": _("Khóa (đường dẫn) này đã dùng cho thủ tục khác."),
+        },
+    )
     name = models.CharField(_("tên thủ tục"), max_length=500)
-    field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="procedures",
-                              verbose_name=_("lĩnh vực"))
+    field = models.ForeignKey(
+        Field, on_delete=models.PROTECT, related_name="procedures", verbose_name=_("lĩnh vực")
+    )
     level = models.CharField(_("cấp thực hiện"), max_length=16, choices=Level.choices)
     # Every level the procedure is offered at ("ward,district"), ``level`` being the first.
     levels = models.CharField(_("các cấp thực hiện"), max_length=40, blank=True, default="")
     # The province's symbol as published (1.003583.000.00.00.H37); its prefix is national_code.
-    local_code = models.CharField(_("ký hiệu thủ tục của tỉnh"), max_length=40, blank=True, default="")
+    local_code = models.CharField(
+        _("ký hiệu thủ tục của tỉnh"), max_length=40, blank=True, default=""
+    )
     # Folded name + code for diacritic-insensitive search (congso.search.ranking.procedure_search_text).
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -126,9 +170,12 @@ class Procedure(models.Model):
         verbose_name_plural = _("thủ tục hành chính")
         ordering = ["field__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["national_code"], condition=~models.Q(national_code=""),
-                                    name="procedures_national_code_unique",
-                                    violation_error_message=_("Mã TTHC quốc gia này đã dùng cho thủ tục khác.")),
+            models.UniqueConstraint(
+                fields=["national_code"],
+                condition=~models.Q(national_code=""),
+                name="procedures_national_code_unique",
+                violation_error_message=_("Mã TTHC quốc gia này đã dùng cho thủ tục khác."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -168,10 +215,18 @@ class ProcedureVersion(models.Model):
     via_post = models.BooleanField(_("nộp qua bưu chính"), default=True)
     via_online = models.BooleanField(_("nộp trực tuyến"), default=False)
     sets = models.PositiveSmallIntegerField(_("số bộ hồ sơ"), default=1)
-    duration = models.DecimalField(_("thời hạn giải quyết"), max_digits=6, decimal_places=2,
-                                   validators=[MinValueValidator(Decimal(0))])
-    duration_kind = models.CharField(_("đơn vị thời hạn"), max_length=16, choices=DurationKind.choices,
-                                     default=DurationKind.WORKING_DAYS)
+    duration = models.DecimalField(
+        _("thời hạn giải quyết"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    duration_kind = models.CharField(
+        _("đơn vị thời hạn"),
+        max_length=16,
+        choices=DurationKind.choices,
+        default=DurationKind.WORKING_DAYS,
+    )
     duration_note = models.TextField(_("ghi chú thời hạn"), blank=True)
     # Things a person must look at before publishing ([{"code", "message"}], docs/procedures.md
     # "Flags"); emptied by version_confirm_flags.
@@ -183,13 +238,19 @@ class ProcedureVersion(models.Model):
     conditions = models.TextField(_("yêu cầu, điều kiện"), blank=True)
     legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
     online_level_2015 = models.PositiveSmallIntegerField(
-        _("mức độ DVC (NĐ 43/2011)"), choices=[(1, "1"), (2, "2"), (3, "3"), (4, "4")], default=2)
-    online_level = models.CharField(_("mức độ trực tuyến (NĐ 42/2022)"), max_length=8,
-                                    choices=OnlineLevel.choices, default=OnlineLevel.NONE)
+        _("mức độ DVC (NĐ 43/2011)"), choices=[(1, "1"), (2, "2"), (3, "3"), (4, "4")], default=2
+    )
+    online_level = models.CharField(
+        _("mức độ trực tuyến (NĐ 42/2022)"),
+        max_length=8,
+        choices=OnlineLevel.choices,
+        default=OnlineLevel.NONE,
+    )
     supplement_once = models.BooleanField(_("chỉ yêu cầu bổ sung một lần"), default=True)
     # E-form fields for online submission, as data: [{"name", "label", "type", "required", ...}]
-    form_schema = models.JSONField(_("biểu mẫu điện tử"), default=list, blank=True,
-                                   validators=[validate_form_schema])
+    form_schema = models.JSONField(
+        _("biểu mẫu điện tử"), default=list, blank=True, validators=[validate_form_schema]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -197,7 +258,9 @@ class ProcedureVersion(models.Model):
         verbose_name_plural = _("phiên bản thủ tục")
         ordering = ["procedure", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["procedure", "number"], name="procedures_version_unique"),
+            models.UniqueConstraint(
+                fields=["procedure", "number"], name="procedures_version_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -205,7 +268,7 @@ class ProcedureVersion(models.Model):
 
     @property
     def duration_display(self) -> str:
-        """"15 ngày làm việc", "0,5 ngày làm việc", "Trong ngày" — as catalogues print it."""
+        """ "15 ngày làm việc", "0,5 ngày làm việc", "Trong ngày" — as catalogues print it."""
         if self.duration_kind == DurationKind.SAME_DAY:
             return str(_("Trong ngày"))
         if self.duration_kind == DurationKind.UNKNOWN:
@@ -284,14 +347,17 @@ class InternalStep(models.Model):
     """Quy trình nội bộ: one step with its actor and time budget. Budgets add up to the
     version's total duration (checked by procedures.services)."""
 
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="internal_steps")
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="internal_steps"
+    )
     order = models.PositiveSmallIntegerField(_("bước"))
     name = models.CharField(_("nội dung công việc"), max_length=300)
     actor = models.CharField(_("người thực hiện"), max_length=20, choices=StepActor.choices)
     # The department (by its abbreviation, e.g. "TP" Tư pháp) when the actor is a department.
     department = models.CharField(_("phòng chuyên môn"), max_length=20, blank=True)
-    budget = models.DecimalField(_("thời gian"), max_digits=6, decimal_places=2,
-                                 validators=[MinValueValidator(Decimal(0))])
+    budget = models.DecimalField(
+        _("thời gian"), max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
     form_name = models.CharField(_("biểu mẫu"), max_length=200, blank=True)
 
     class Meta:
@@ -299,7 +365,9 @@ class InternalStep(models.Model):
         verbose_name_plural = _("quy trình nội bộ")
         ordering = ["version", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "order"], name="procedures_step_order_unique"),
+            models.UniqueConstraint(
+                fields=["version", "order"], name="procedures_step_order_unique"
+            ),
         ]
 
     def __str__(self) -> str:

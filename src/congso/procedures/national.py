@@ -70,11 +70,20 @@ class Column:
 
 
 COLUMNS = [
-    Column("code", "Mã thủ tục", ("ma thu tuc", "ma tthc", "ma so thu tuc", "ma so tthc", "ma so", "ma")),
+    Column(
+        "code",
+        "Mã thủ tục",
+        ("ma thu tuc", "ma tthc", "ma so thu tuc", "ma so tthc", "ma so", "ma"),
+    ),
     Column("name", "Tên thủ tục", ("ten thu tuc", "ten tthc", "ten thu tuc hanh chinh"), True),
     Column("field", "Lĩnh vực", ("linh vuc", "ten linh vuc"), True),
     Column("levels", "Cấp thực hiện", ("cap thuc hien", "cap"), True),
-    Column("deadline", "Thời hạn giải quyết", ("thoi han giai quyet", "thoi gian giai quyet", "thoi han"), True),
+    Column(
+        "deadline",
+        "Thời hạn giải quyết",
+        ("thoi han giai quyet", "thoi gian giai quyet", "thoi han"),
+        True,
+    ),
     Column("fees", "Phí, lệ phí", ("phi le phi", "le phi", "phi"), True),
     Column("agency", "Cơ quan thực hiện", ("co quan thuc hien",)),
     Column("legal_basis", "Căn cứ pháp lý", ("can cu phap ly",)),
@@ -114,10 +123,13 @@ def check_zip(data: bytes) -> str:
         return _("Tệp XLSX có quá nhiều thành phần (%(n)s).") % {"n": len(infos)}
     total = sum(i.file_size for i in infos)
     if total > XLSX_MAX_UNPACKED:
-        return _("Tệp XLSX khi giải nén quá lớn (%(size)s MB, tối đa %(max)s MB); hãy chia nhỏ tệp.") % {
-            "size": total // 1024 // 1024, "max": XLSX_MAX_UNPACKED // 1024 // 1024}
+        return _(
+            "Tệp XLSX khi giải nén quá lớn (%(size)s MB, tối đa %(max)s MB); hãy chia nhỏ tệp."
+        ) % {"size": total // 1024 // 1024, "max": XLSX_MAX_UNPACKED // 1024 // 1024}
     for info in infos:
-        if info.file_size > 1024 * 1024 and info.file_size > XLSX_MAX_RATIO * max(info.compress_size, 1):
+        if info.file_size > 1024 * 1024 and info.file_size > XLSX_MAX_RATIO * max(
+            info.compress_size, 1
+        ):
             return _("Tệp XLSX bị nén bất thường (có thể là tệp độc hại); không mở tệp này.")
     return ""
 
@@ -138,8 +150,12 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
     """The rows of a CSV or XLSX (first row = headers), bounded in size, rows, columns and cell
     length. Raises NationalImportError (Vietnamese) for anything it will not read."""
     if len(data) > MAX_BYTES:
-        raise NationalImportError([_("Tệp quá lớn (%(size)s MB, tối đa %(max)s MB).") % {
-            "size": round(len(data) / 1024 / 1024, 1), "max": MAX_BYTES // 1024 // 1024}])
+        raise NationalImportError(
+            [
+                _("Tệp quá lớn (%(size)s MB, tối đa %(max)s MB).")
+                % {"size": round(len(data) / 1024 / 1024, 1), "max": MAX_BYTES // 1024 // 1024}
+            ]
+        )
     name = (filename or "").lower()
     is_zip = data.startswith(b"PK\x03\x04")
     if name.endswith(".xlsx") or (is_zip and not name.endswith(".csv")):
@@ -150,7 +166,9 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
 
 
 def _too_many_rows() -> NationalImportError:
-    return NationalImportError([_("Tệp có quá nhiều dòng (tối đa %(n)s thủ tục một lần nhập).") % {"n": MAX_ROWS}])
+    return NationalImportError(
+        [_("Tệp có quá nhiều dòng (tối đa %(n)s thủ tục một lần nhập).") % {"n": MAX_ROWS}]
+    )
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
@@ -165,7 +183,9 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged file
-        raise NationalImportError([_("Không đọc được tệp XLSX: tệp hỏng hoặc sai định dạng.")]) from None
+        raise NationalImportError(
+            [_("Không đọc được tệp XLSX: tệp hỏng hoặc sai định dạng.")]
+        ) from None
     try:
         ws = wb.worksheets[0] if wb.worksheets else None
         if ws is None:
@@ -176,8 +196,12 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
                 raise _too_many_rows()
             texts = [_cell_text(v) for v in values]
             if any(len(t) > MAX_CELL for t in texts):
-                raise NationalImportError([_("Dòng %(row)s có ô dài quá %(n)s ký tự.") % {
-                    "row": len(rows) + 1, "n": MAX_CELL}])
+                raise NationalImportError(
+                    [
+                        _("Dòng %(row)s có ô dài quá %(n)s ký tự.")
+                        % {"row": len(rows) + 1, "n": MAX_CELL}
+                    ]
+                )
             rows.append(texts)
         return rows
     finally:
@@ -208,8 +232,12 @@ def _read_csv(data: bytes) -> list[list[str]]:
                 raise _too_many_rows()
             rows.append(values[:MAX_COLUMNS])
     except csv.Error as exc:
-        raise NationalImportError([_("Tệp CSV không hợp lệ ở dòng %(row)s (ô quá dài hoặc sai dấu ngoặc kép).")
-                                   % {"row": len(rows) + 1}]) from exc
+        raise NationalImportError(
+            [
+                _("Tệp CSV không hợp lệ ở dòng %(row)s (ô quá dài hoặc sai dấu ngoặc kép).")
+                % {"row": len(rows) + 1}
+            ]
+        ) from exc
     return rows
 
 
@@ -238,9 +266,18 @@ class RowSpec:
         return [*self.deadline.flags, *self.fees.flags]
 
     def content(self) -> tuple[Any, ...]:
-        return (fold(self.name), self.field_name and _field_key(self.field_name), tuple(self.levels),
-                self.deadline.text, self.fees.text, self.agency, self.legal_basis,
-                tuple(self.papers or ()), self.steps, self.valid_from)
+        return (
+            fold(self.name),
+            self.field_name and _field_key(self.field_name),
+            tuple(self.levels),
+            self.deadline.text,
+            self.fees.text,
+            self.agency,
+            self.legal_basis,
+            tuple(self.papers or ()),
+            self.steps,
+            self.valid_from,
+        )
 
 
 def _field_key(name: str) -> str:
@@ -262,8 +299,13 @@ def parse_levels(text: str) -> list[str]:
         elif re.search(r"\b(xa|phuong|thi tran)\b", token):
             level = Level.WARD
         else:
-            raise ValueError(_("cấp thực hiện “%(v)s” không rõ; ghi Cấp xã, Cấp huyện hoặc Cấp tỉnh "
-                               "(nhiều cấp cách nhau bởi dấu ;).") % {"v": part.strip()})
+            raise ValueError(
+                _(
+                    "cấp thực hiện “%(v)s” không rõ; ghi Cấp xã, Cấp huyện hoặc Cấp tỉnh "
+                    "(nhiều cấp cách nhau bởi dấu ;)."
+                )
+                % {"v": part.strip()}
+            )
         if level not in levels:
             levels.append(level)
     if not levels:
@@ -272,7 +314,9 @@ def parse_levels(text: str) -> list[str]:
 
 
 def parse_papers(text: str) -> list[str] | None:
-    lines = [re.sub(r"^\s*(?:[-+•*]|\d{1,2}[.)])\s*", "", line).strip() for line in text.splitlines()]
+    lines = [
+        re.sub(r"^\s*(?:[-+•*]|\d{1,2}[.)])\s*", "", line).strip() for line in text.splitlines()
+    ]
     papers = [line for line in lines if line]
     return papers or None
 
@@ -340,9 +384,14 @@ class NationalReport:
         return [e for e in self.entries if e.flags or e.missing]
 
     def summary(self) -> str:
-        text = _("%(new)s thủ tục mới, %(upd)s cập nhật, %(same)s không đổi, %(flag)s cần xem lại hoặc cần bổ sung.") % {
-            "new": self.count("new"), "upd": self.count("updated"), "same": self.count("unchanged"),
-            "flag": len(self.flagged)}
+        text = _(
+            "%(new)s thủ tục mới, %(upd)s cập nhật, %(same)s không đổi, %(flag)s cần xem lại hoặc cần bổ sung."
+        ) % {
+            "new": self.count("new"),
+            "upd": self.count("updated"),
+            "same": self.count("unchanged"),
+            "flag": len(self.flagged),
+        }
         if self.applied:
             return _("Đã nhập: %(t)s") % {"t": text}
         if self.errors:
@@ -357,8 +406,9 @@ class _Rollback(Exception):
 # ---------------------------------------------------------------- the import
 
 
-def parse_file(data: bytes, filename: str, *, default_unit: str = "",
-               report: NationalReport) -> list[RowSpec]:
+def parse_file(
+    data: bytes, filename: str, *, default_unit: str = "", report: NationalReport
+) -> list[RowSpec]:
     rows = read_table(data, filename)
     while rows and not any(c.strip() for c in rows[0]):
         rows.pop(0)
@@ -375,8 +425,9 @@ def parse_file(data: bytes, filename: str, *, default_unit: str = "",
         for column in COLUMNS:
             if column.key in positions:
                 continue
-            if key in column.aliases or any(key.startswith(a + " ") and column.key == "deadline"
-                                            for a in column.aliases):
+            if key in column.aliases or any(
+                key.startswith(a + " ") and column.key == "deadline" for a in column.aliases
+            ):
                 match = column
                 break
         if match is None:
@@ -388,13 +439,26 @@ def parse_file(data: bytes, filename: str, *, default_unit: str = "",
             deadline_header_unit = DurationKind.WORKING_DAYS
     missing = [c.header for c in COLUMNS if c.required and c.key not in positions]
     if missing:
-        raise NationalImportError([_("Thiếu cột: %(cols)s. Các cột có trong tệp: %(have)s.") % {
-            "cols": ", ".join(missing), "have": ", ".join(str(h).strip() for h in header if str(h).strip())}])
+        raise NationalImportError(
+            [
+                _("Thiếu cột: %(cols)s. Các cột có trong tệp: %(have)s.")
+                % {
+                    "cols": ", ".join(missing),
+                    "have": ", ".join(str(h).strip() for h in header if str(h).strip()),
+                }
+            ]
+        )
     if "code" not in positions:
-        report.notes.append(_("Tệp không có cột Mã thủ tục: các dòng được khớp theo tên thủ tục trong lĩnh vực."))
+        report.notes.append(
+            _("Tệp không có cột Mã thủ tục: các dòng được khớp theo tên thủ tục trong lĩnh vực.")
+        )
     if deadline_header_unit and not default_unit:
         default_unit = deadline_header_unit
-        report.notes.append(_("Tiêu đề cột thời hạn ghi “ngày làm việc”: số ngày không ghi đơn vị được hiểu là ngày làm việc."))
+        report.notes.append(
+            _(
+                "Tiêu đề cột thời hạn ghi “ngày làm việc”: số ngày không ghi đơn vị được hiểu là ngày làm việc."
+            )
+        )
     specs: list[RowSpec] = []
     for line, values in enumerate(rows[1:], start=2):
         if not any(v.strip() for v in values):
@@ -414,8 +478,12 @@ def parse_file(data: bytes, filename: str, *, default_unit: str = "",
         if not name:
             problems.append(_("%(col)s: không được để trống.") % {"col": _BY_KEY["name"].header})
         elif len(name) > 500:
-            problems.append(_("%(col)s dài %(n)s ký tự, quá 500; kiểm tra lại ô này (có thể dán nhầm cả nội dung).")
-                            % {"col": _BY_KEY["name"].header, "n": len(name)})
+            problems.append(
+                _(
+                    "%(col)s dài %(n)s ký tự, quá 500; kiểm tra lại ô này (có thể dán nhầm cả nội dung)."
+                )
+                % {"col": _BY_KEY["name"].header, "n": len(name)}
+            )
         field_name = re.sub(r"\s+", " ", cell("field"))
         if not _field_key(field_name):
             problems.append(_("%(col)s: không được để trống.") % {"col": _BY_KEY["field"].header})
@@ -433,18 +501,29 @@ def parse_file(data: bytes, filename: str, *, default_unit: str = "",
             report.errors.append(_("Dòng %(row)s: %(msg)s") % {"row": line, "msg": problem})
         if problems:
             continue
-        specs.append(RowSpec(
-            line=line, code=code, local_code=local, name=name, field_name=field_name, levels=levels,
-            deadline=parse_deadline(cell("deadline"), default_unit), fees=parse_fees(cell("fees")),
-            agency=cell("agency") if "agency" in positions else None,
-            legal_basis=cell("legal_basis") if "legal_basis" in positions else None,
-            papers=parse_papers(cell("papers")) if "papers" in positions else None,
-            steps=cell("steps") if "steps" in positions else None, valid_from=valid_from))
+        specs.append(
+            RowSpec(
+                line=line,
+                code=code,
+                local_code=local,
+                name=name,
+                field_name=field_name,
+                levels=levels,
+                deadline=parse_deadline(cell("deadline"), default_unit),
+                fees=parse_fees(cell("fees")),
+                agency=cell("agency") if "agency" in positions else None,
+                legal_basis=cell("legal_basis") if "legal_basis" in positions else None,
+                papers=parse_papers(cell("papers")) if "papers" in positions else None,
+                steps=cell("steps") if "steps" in positions else None,
+                valid_from=valid_from,
+            )
+        )
     return specs
 
 
-def _resolve_duplicates(specs: list[RowSpec], report: NationalReport, on_duplicate: str,
-                        choices: dict[str, int]) -> list[RowSpec]:
+def _resolve_duplicates(
+    specs: list[RowSpec], report: NationalReport, on_duplicate: str, choices: dict[str, int]
+) -> list[RowSpec]:
     by_code: dict[str, list[RowSpec]] = {}
     for spec in specs:
         if spec.code:
@@ -457,8 +536,10 @@ def _resolve_duplicates(specs: list[RowSpec], report: NationalReport, on_duplica
         if len(distinct) == 1:
             for other in group[1:]:
                 drop.add(other.line)
-                report.notes.append(_("Dòng %(row)s trùng hoàn toàn dòng %(first)s (mã %(code)s); bỏ qua.")
-                                    % {"row": other.line, "first": group[0].line, "code": code})
+                report.notes.append(
+                    _("Dòng %(row)s trùng hoàn toàn dòng %(first)s (mã %(code)s); bỏ qua.")
+                    % {"row": other.line, "first": group[0].line, "code": code}
+                )
             continue
         chosen = choices.get(code)
         kept = next((s for s in group if s.line == chosen), None)
@@ -467,14 +548,24 @@ def _resolve_duplicates(specs: list[RowSpec], report: NationalReport, on_duplica
         others = [s for s in group if s is not kept]
         drop.update(s.line for s in others)
         report.duplicates.append(Duplicate(code, kept, others))
-        report.notes.append(_("Mã %(code)s có ở các dòng %(rows)s với nội dung khác nhau; giữ dòng %(kept)s.")
-                            % {"code": code, "rows": ", ".join(str(s.line) for s in group), "kept": kept.line})
+        report.notes.append(
+            _("Mã %(code)s có ở các dòng %(rows)s với nội dung khác nhau; giữ dòng %(kept)s.")
+            % {"code": code, "rows": ", ".join(str(s.line) for s in group), "kept": kept.line}
+        )
     return [s for s in specs if s.line not in drop]
 
 
-def national_import(data: bytes, *, filename: str, by: Any, units: Iterable[str] = (),
-                    default_unit: str = "", on_duplicate: str = "first",
-                    choices: dict[str, int] | None = None, dry_run: bool = True) -> NationalReport:
+def national_import(
+    data: bytes,
+    *,
+    filename: str,
+    by: Any,
+    units: Iterable[str] = (),
+    default_unit: str = "",
+    on_duplicate: str = "first",
+    choices: dict[str, int] | None = None,
+    dry_run: bool = True,
+) -> NationalReport:
     """Import (or, with ``dry_run``, try) a national listing; see the module docstring.
 
     Raises NationalImportError when the file itself cannot be read; problems of rows are in
@@ -504,16 +595,28 @@ def national_import(data: bytes, *, filename: str, by: Any, units: Iterable[str]
                         report.entries.append(applier.apply(spec))
                 except ValidationError as exc:
                     for message in exc.messages:
-                        report.errors.append(_("Dòng %(row)s (%(name)s): %(msg)s")
-                                             % {"row": spec.line, "name": spec.name[:80], "msg": message})
+                        report.errors.append(
+                            _("Dòng %(row)s (%(name)s): %(msg)s")
+                            % {"row": spec.line, "name": spec.name[:80], "msg": message}
+                        )
                 except PermissionDenied as exc:
-                    report.errors.append(_("Dòng %(row)s: %(msg)s") % {"row": spec.line, "msg": str(exc)})
+                    report.errors.append(
+                        _("Dòng %(row)s: %(msg)s") % {"row": spec.line, "msg": str(exc)}
+                    )
             if report.errors or dry_run:
                 raise _Rollback
-            audit_record(actor=by, action="procedure.national_import",
-                         data={"file": filename[:200], "new": report.count("new"),
-                               "updated": report.count("updated"), "unchanged": report.count("unchanged"),
-                               "flagged": len(report.flagged), "units": [u.pk for u in offer_units]})
+            audit_record(
+                actor=by,
+                action="procedure.national_import",
+                data={
+                    "file": filename[:200],
+                    "new": report.count("new"),
+                    "updated": report.count("updated"),
+                    "unchanged": report.count("unchanged"),
+                    "flagged": len(report.flagged),
+                    "units": [u.pk for u in offer_units],
+                },
+            )
             report.applied = True
     except _Rollback:
         report.applied = False
@@ -543,7 +646,9 @@ class _Applier:
         obj = Field(code=code, name=label[:200])
         obj.full_clean()
         obj.save()
-        audit_record(actor=self.by, action="procedure.field_create", target=obj, data={"code": code})
+        audit_record(
+            actor=self.by, action="procedure.field_create", target=obj, data={"code": code}
+        )
         self.fields[key] = obj
         return obj
 
@@ -554,7 +659,9 @@ class _Applier:
                 return found
         wanted = fold_words(spec.name)
         for candidate in Procedure.objects.filter(field=fld).only("pk", "name", "national_code"):
-            if fold_words(candidate.name) == wanted and (not spec.code or not candidate.national_code):
+            if fold_words(candidate.name) == wanted and (
+                not spec.code or not candidate.national_code
+            ):
                 return Procedure.objects.get(pk=candidate.pk)
         return None
 
@@ -569,21 +676,39 @@ class _Applier:
         return slug
 
     def values(self, spec: RowSpec) -> dict[str, Any]:
-        values = {"name": spec.name, "duration": spec.deadline.duration, "duration_kind": spec.deadline.kind,
-                  "duration_note": spec.deadline.text, "fee_note": spec.fees.text,
-                  "implementing_agency": spec.agency, "legal_basis": spec.legal_basis, "steps": spec.steps,
-                  "review_flags": [f.as_dict() for f in spec.flags]}
+        values = {
+            "name": spec.name,
+            "duration": spec.deadline.duration,
+            "duration_kind": spec.deadline.kind,
+            "duration_note": spec.deadline.text,
+            "fee_note": spec.fees.text,
+            "implementing_agency": spec.agency,
+            "legal_basis": spec.legal_basis,
+            "steps": spec.steps,
+            "review_flags": [f.as_dict() for f in spec.flags],
+        }
         # A column the file does not have leaves the procedure's text as it is.
         return {k: v for k, v in values.items() if v is not None}
 
     @staticmethod
     def fee_rows(spec: RowSpec) -> list[dict[str, Any]]:
-        return [{"kind": f.kind, "name": f.name, "amount": f.amount, "per_unit": f.per_unit,
-                 "from_unit": f.from_unit, "max_amount": f.max_amount, "condition": f.condition}
-                for f in spec.fees.fees]
+        return [
+            {
+                "kind": f.kind,
+                "name": f.name,
+                "amount": f.amount,
+                "per_unit": f.per_unit,
+                "from_unit": f.from_unit,
+                "max_amount": f.max_amount,
+                "condition": f.condition,
+            }
+            for f in spec.fees.fees
+        ]
 
     @staticmethod
-    def diff(spec: RowSpec, procedure: Procedure, latest: ProcedureVersion | None) -> list[tuple[str, str, str]]:
+    def diff(
+        spec: RowSpec, procedure: Procedure, latest: ProcedureVersion | None
+    ) -> list[tuple[str, str, str]]:
         changes: list[tuple[str, str, str]] = []
 
         def add(label: str, old: Any, new: Any) -> None:
@@ -605,10 +730,17 @@ class _Applier:
         if spec.steps is not None:
             add(_("Trình tự thực hiện"), latest.steps, spec.steps)
         if spec.papers is not None:
-            add(_("Thành phần hồ sơ"), "\n".join(p.name for p in latest.papers.order_by("order")),
-                "\n".join(spec.papers))
+            add(
+                _("Thành phần hồ sơ"),
+                "\n".join(p.name for p in latest.papers.order_by("order")),
+                "\n".join(spec.papers),
+            )
         if spec.valid_from and spec.valid_from != latest.valid_from and not latest.is_published:
-            add(_("Ngày hiệu lực"), latest.valid_from.strftime("%d/%m/%Y"), spec.valid_from.strftime("%d/%m/%Y"))
+            add(
+                _("Ngày hiệu lực"),
+                latest.valid_from.strftime("%d/%m/%Y"),
+                spec.valid_from.strftime("%d/%m/%Y"),
+            )
         return changes
 
     def apply(self, spec: RowSpec) -> Entry:
@@ -617,14 +749,32 @@ class _Applier:
         entry = Entry(spec.line, "new", spec.name, spec.code, fld.name, spec.levels)
         version: ProcedureVersion
         if procedure is None:
-            procedure = procedure_create(by=self.by, name=spec.name, slug=self._slug(spec), field=fld,
-                                         level=spec.levels[0], national_code=spec.code)
-            procedure_update(by=self.by, procedure=procedure, levels=",".join(spec.levels),
-                             local_code=spec.local_code)
-            version = version_create_draft(by=self.by, procedure=procedure,
-                                           valid_from=spec.valid_from or self.today, **self.values(spec))
-            version_set_content(by=self.by, version=version,
-                                papers=[{"name": p} for p in spec.papers or []], fees=self.fee_rows(spec))
+            procedure = procedure_create(
+                by=self.by,
+                name=spec.name,
+                slug=self._slug(spec),
+                field=fld,
+                level=spec.levels[0],
+                national_code=spec.code,
+            )
+            procedure_update(
+                by=self.by,
+                procedure=procedure,
+                levels=",".join(spec.levels),
+                local_code=spec.local_code,
+            )
+            version = version_create_draft(
+                by=self.by,
+                procedure=procedure,
+                valid_from=spec.valid_from or self.today,
+                **self.values(spec),
+            )
+            version_set_content(
+                by=self.by,
+                version=version,
+                papers=[{"name": p} for p in spec.papers or []],
+                fees=self.fee_rows(spec),
+            )
         else:
             latest = procedure.versions.order_by("-number").first()
             entry.diff = self.diff(spec, procedure, latest)
@@ -638,32 +788,54 @@ class _Applier:
                 self.offer(procedure, spec)
                 return entry
             entry.action = "updated"
-            procedure_update(by=self.by, procedure=procedure,
-                             national_code=spec.code or procedure.national_code,
-                             local_code=spec.local_code or procedure.local_code,
-                             levels=",".join(spec.levels), level=spec.levels[0])
-            content_changed = any(label not in {str(_("Mã thủ tục")), str(_("Ký hiệu của tỉnh")),
-                                                str(_("Cấp thực hiện"))} for label, _o, _n in entry.diff)
+            procedure_update(
+                by=self.by,
+                procedure=procedure,
+                national_code=spec.code or procedure.national_code,
+                local_code=spec.local_code or procedure.local_code,
+                levels=",".join(spec.levels),
+                level=spec.levels[0],
+            )
+            content_changed = any(
+                label
+                not in {str(_("Mã thủ tục")), str(_("Ký hiệu của tỉnh")), str(_("Cấp thực hiện"))}
+                for label, _o, _n in entry.diff
+            )
             if latest is not None and not content_changed:
                 version = latest
             elif latest is not None and not latest.is_published:
-                version = version_update_draft(by=self.by, version=latest, **self.values(spec),
-                                               **({"valid_from": spec.valid_from} if spec.valid_from else {}))
-                version_set_content(by=self.by, version=version,
-                                    papers=None if spec.papers is None else [{"name": p} for p in spec.papers],
-                                    fees=self.fee_rows(spec))
+                version = version_update_draft(
+                    by=self.by,
+                    version=latest,
+                    **self.values(spec),
+                    **({"valid_from": spec.valid_from} if spec.valid_from else {}),
+                )
+                version_set_content(
+                    by=self.by,
+                    version=version,
+                    papers=None if spec.papers is None else [{"name": p} for p in spec.papers],
+                    fees=self.fee_rows(spec),
+                )
             else:
                 valid_from = spec.valid_from
                 if valid_from is None:
                     # No date in the file: today, or the day after the version in force began.
-                    valid_from = max(self.today, latest.valid_from + dt.timedelta(days=1)) if latest else self.today
+                    valid_from = (
+                        max(self.today, latest.valid_from + dt.timedelta(days=1))
+                        if latest
+                        else self.today
+                    )
                 number = (latest.number + 1) if latest else 1
                 check_valid_from(procedure.pk, number, valid_from)
-                version = version_create_draft(by=self.by, procedure=procedure, valid_from=valid_from,
-                                               **self.values(spec))
-                version_set_content(by=self.by, version=version,
-                                    papers=None if spec.papers is None else [{"name": p} for p in spec.papers],
-                                    fees=self.fee_rows(spec))
+                version = version_create_draft(
+                    by=self.by, procedure=procedure, valid_from=valid_from, **self.values(spec)
+                )
+                version_set_content(
+                    by=self.by,
+                    version=version,
+                    papers=None if spec.papers is None else [{"name": p} for p in spec.papers],
+                    fees=self.fee_rows(spec),
+                )
         entry.procedure_slug = procedure.slug
         entry.flags = list(version.review_flags)
         if not version.is_published:
@@ -684,12 +856,18 @@ class _Applier:
 
 def needs_review() -> list[ProcedureVersion]:
     """Drafts the imports left for a person: flagged, or missing papers or internal steps."""
-    drafts = (ProcedureVersion.objects.filter(is_published=False).select_related("procedure__field")
-              .prefetch_related("papers", "internal_steps").order_by("procedure__field__name", "name"))
+    drafts = (
+        ProcedureVersion.objects.filter(is_published=False)
+        .select_related("procedure__field")
+        .prefetch_related("papers", "internal_steps")
+        .order_by("procedure__field__name", "name")
+    )
     out = []
     for draft in drafts:
-        draft.problems = version_problems(draft, papers=len(draft.papers.all()),  # type: ignore[attr-defined]
-                                          budgets=[s.budget for s in draft.internal_steps.all()])
+        draft.problems = version_problems(  # type: ignore[attr-defined]
+            draft,
+            papers=len(draft.papers.all()),
+            budgets=[s.budget for s in draft.internal_steps.all()],
+        )
         out.append(draft)
     return out
-

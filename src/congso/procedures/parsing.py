@@ -47,8 +47,13 @@ def national_code(text: str | None) -> tuple[str, str]:
         return "", ""
     match = _CODE.match(raw)
     if match is None:
-        raise ValueError(_("mã thủ tục “%(code)s” không đúng dạng d.dddddd (ví dụ 1.003583) hoặc "
-                           "dạng ký hiệu của tỉnh (ví dụ 1.003583.000.00.00.H37).") % {"code": raw})
+        raise ValueError(
+            _(
+                "mã thủ tục “%(code)s” không đúng dạng d.dddddd (ví dụ 1.003583) hoặc "
+                "dạng ký hiệu của tỉnh (ví dụ 1.003583.000.00.00.H37)."
+            )
+            % {"code": raw}
+        )
     code = f"{match.group(1)}.{match.group(2)}"
     local = f"{code}{match.group(3)}".upper() if match.group(3) else ""
     return code, local
@@ -79,8 +84,9 @@ def parse_amount(text: str | int | float | Decimal | None) -> int:
     if isinstance(text, float | Decimal):
         number = Decimal(str(text))
         if number != number.to_integral() or number < 0:
-            raise AmountError(_("số tiền “%(v)s” có phần lẻ; tiền đồng không có phần thập phân.")
-                              % {"v": text})
+            raise AmountError(
+                _("số tiền “%(v)s” có phần lẻ; tiền đồng không có phần thập phân.") % {"v": text}
+            )
         return int(number)
     raw = (text or "").strip()
     if not raw:
@@ -110,24 +116,40 @@ def parse_amount(text: str | int | float | Decimal | None) -> int:
     if digits.isdigit():
         return int(digits)
     if "." in digits and "," in digits:
-        raise AmountError(_("số tiền “%(v)s” dùng cả dấu chấm và dấu phẩy, không rõ đâu là phân cách "
-                            "hàng nghìn; tiền đồng không có phần thập phân, hãy ghi ví dụ 1.000.000.")
-                          % {"v": raw})
+        raise AmountError(
+            _(
+                "số tiền “%(v)s” dùng cả dấu chấm và dấu phẩy, không rõ đâu là phân cách "
+                "hàng nghìn; tiền đồng không có phần thập phân, hãy ghi ví dụ 1.000.000."
+            )
+            % {"v": raw}
+        )
     if _GROUPED.match(digits):
         return int(re.sub(r"[.,]", "", digits))
-    raise AmountError(_("số tiền “%(v)s” không rõ ràng: dấu chấm hoặc phẩy phải phân cách hàng nghìn "
-                        "(ví dụ 2.000 hoặc 50,000); tiền đồng không có phần thập phân.") % {"v": raw})
+    raise AmountError(
+        _(
+            "số tiền “%(v)s” không rõ ràng: dấu chấm hoặc phẩy phải phân cách hàng nghìn "
+            "(ví dụ 2.000 hoặc 50,000); tiền đồng không có phần thập phân."
+        )
+        % {"v": raw}
+    )
 
 
 # ---------------------------------------------------------------- deadlines
 
 WORKING_DAYS, CALENDAR_DAYS, SAME_DAY, WORKING_HOURS, UNKNOWN = (
-    "working_days", "calendar_days", "same_day", "working_hours", "unknown")
+    "working_days",
+    "calendar_days",
+    "same_day",
+    "working_hours",
+    "unknown",
+)
 
 _NUMBER = r"(\d+(?:[.,]\d+)?)"
 _SPAN = re.compile(_NUMBER + r"\s*(ngay lam viec|ngay|gio lam viec|gio)\b")
 _SAME_DAY = re.compile(r"\b(ngay )?trong ngay\b")
-_AFTER_15 = re.compile(r"sau\s*15\s*(gio|h)\b[^;]*?(ngay lam viec tiep theo|ngay tiep theo|hom sau)")
+_AFTER_15 = re.compile(
+    r"sau\s*15\s*(gio|h)\b[^;]*?(ngay lam viec tiep theo|ngay tiep theo|hom sau)"
+)
 _BARE = re.compile(r"^(so ngay xu ly|thoi han|so ngay)?\s*:?\s*" + _NUMBER + r"\s*\.?$")
 _MISSING = {"", "khong co thong tin", "chua co thong tin", "khong co", "khong quy dinh"}
 
@@ -155,48 +177,95 @@ def parse_deadline(text: str | None, default_unit: str = "") -> Deadline:
     folded = fold(original).replace("\u00a0", " ")
     folded = re.sub(r"\s+", " ", folded).strip(" .;:")
     if folded in _MISSING:
-        return Deadline(original, Decimal(0), UNKNOWN, [Flag("deadline_missing", _(
-            "Chưa có thời hạn giải quyết; hãy nhập thời hạn trước khi công bố."))])
+        return Deadline(
+            original,
+            Decimal(0),
+            UNKNOWN,
+            [
+                Flag(
+                    "deadline_missing",
+                    _("Chưa có thời hạn giải quyết; hãy nhập thời hạn trước khi công bố."),
+                )
+            ],
+        )
     bare = _BARE.match(folded)
     if bare:
         value = _number(bare.group(2))
         if default_unit:
             return Deadline(original, value, default_unit)
-        return Deadline(original, value, UNKNOWN, [Flag("deadline_no_unit", _(
-            "Thời hạn “%(t)s” chỉ có con số, không rõ ngày làm việc hay ngày; hãy chọn đơn vị.")
-            % {"t": original})])
+        return Deadline(
+            original,
+            value,
+            UNKNOWN,
+            [
+                Flag(
+                    "deadline_no_unit",
+                    _(
+                        "Thời hạn “%(t)s” chỉ có con số, không rõ ngày làm việc hay ngày; hãy chọn đơn vị."
+                    )
+                    % {"t": original},
+                )
+            ],
+        )
     same_day = bool(_SAME_DAY.search(folded))
     scan = _AFTER_15.sub(" ", folded) if same_day else folded
     spans: list[tuple[Decimal, str]] = []
     for match in _SPAN.finditer(scan):
         unit = match.group(2)
-        if unit == "gio" and re.search(r"trong (vong )?$", scan[: match.start()]) is None and \
-                int(_number(match.group(1))) in {15, 16, 17}:
+        if (
+            unit == "gio"
+            and re.search(r"trong (vong )?$", scan[: match.start()]) is None
+            and int(_number(match.group(1))) in {15, 16, 17}
+        ):
             continue  # a clock time ("trước 15 giờ"), not a span
-        kind = {"ngay lam viec": WORKING_DAYS, "ngay": CALENDAR_DAYS,
-                "gio lam viec": WORKING_HOURS, "gio": WORKING_HOURS}[unit]
+        kind = {
+            "ngay lam viec": WORKING_DAYS,
+            "ngay": CALENDAR_DAYS,
+            "gio lam viec": WORKING_HOURS,
+            "gio": WORKING_HOURS,
+        }[unit]
         spans.append((_number(match.group(1)), kind))
     flags: list[Flag] = []
     if not spans and same_day:
         return Deadline(original, Decimal(1), SAME_DAY)
     if not spans:
-        return Deadline(original, Decimal(0), UNKNOWN, [Flag("deadline_unreadable", _(
-            "Không đọc được thời hạn “%(t)s”; hãy nhập thời hạn và đơn vị.") % {"t": original[:200]})])
+        return Deadline(
+            original,
+            Decimal(0),
+            UNKNOWN,
+            [
+                Flag(
+                    "deadline_unreadable",
+                    _("Không đọc được thời hạn “%(t)s”; hãy nhập thời hạn và đơn vị.")
+                    % {"t": original[:200]},
+                )
+            ],
+        )
     calendar_written = any(k == CALENDAR_DAYS for _v, k in spans)
     if calendar_written and default_unit:
         spans = [(v, default_unit if k == CALENDAR_DAYS else k) for v, k in spans]
     distinct = {(v, k) for v, k in spans}
     if len(distinct) > 1 or same_day:
-        flags.append(Flag("deadline_several_cases", _(
-            "Thời hạn có nhiều trường hợp; đã lấy thời hạn dài nhất, hãy kiểm tra lại.")))
+        flags.append(
+            Flag(
+                "deadline_several_cases",
+                _("Thời hạn có nhiều trường hợp; đã lấy thời hạn dài nhất, hãy kiểm tra lại."),
+            )
+        )
 
     def in_days(item: tuple[Decimal, str]) -> Decimal:
         return item[0] / 8 if item[1] == WORKING_HOURS else item[0]
 
     value, kind = max(distinct, key=lambda item: (in_days(item), item[1] == WORKING_DAYS))
     if kind == CALENDAR_DAYS and not default_unit:
-        flags.append(Flag("deadline_calendar_days", _(
-            "Thời hạn ghi “ngày”, không ghi “ngày làm việc”; đã hiểu là ngày theo lịch, hãy kiểm tra lại.")))
+        flags.append(
+            Flag(
+                "deadline_calendar_days",
+                _(
+                    "Thời hạn ghi “ngày”, không ghi “ngày làm việc”; đã hiểu là ngày theo lịch, hãy kiểm tra lại."
+                ),
+            )
+        )
     return Deadline(original, value, kind, flags)
 
 
@@ -214,8 +283,15 @@ class FeeSpec:
     condition: str = ""
 
     def as_tuple(self) -> tuple[object, ...]:
-        return (self.kind, self.name, self.amount, self.per_unit, self.from_unit or 0,
-                self.max_amount or 0, self.condition)
+        return (
+            self.kind,
+            self.name,
+            self.amount,
+            self.per_unit,
+            self.from_unit or 0,
+            self.max_amount or 0,
+            self.condition,
+        )
 
 
 @dataclass
@@ -226,24 +302,38 @@ class FeeReading:
     flags: list[Flag] = field(default_factory=list)
 
 
-_FREE = re.compile(r"^(mien phi|mien le phi|mien|khong|khong thu|khong thu phi|khong thu le phi|khong co|"
-                   r"khong co phi|khong phai nop|khong quy dinh|0|0 dong)\.?$")
+_FREE = re.compile(
+    r"^(mien phi|mien le phi|mien|khong|khong thu|khong thu phi|khong thu le phi|khong co|"
+    r"khong co phi|khong phai nop|khong quy dinh|0|0 dong)\.?$"
+)
 _FOREIGN = re.compile(r"\b(usd|eur|euro|do la|dola|yen|nhan dan te)\b|\$|€")
 # An amount in the original text: digits with marks, an optional multiplier, a currency word.
 _AMOUNT = re.compile(
     r"(?<![\d/])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)\s*(nghìn|ngàn|triệu)?\s*"
-    r"(đồng|đ|vnđ|vnd|VNĐ|VND|Đồng|dong)(?![a-zà-ỹ])", re.IGNORECASE)
-_PER = re.compile(r"^\s*(?:/|một |cho một |mỗi |trên một )\s*(trường hợp|hợp đồng, giao dịch|hợp đồng|"
-                  r"bản sao trích lục|bản sao|bản dịch|bản chính|lần đăng ký|lần cấp|lần|giao dịch|sự kiện|"
-                  r"hồ sơ|văn bản|trang|bản|giấy phép|giấy|trích lục|người|hộ|[^\s;,.()/]+)", re.IGNORECASE)
-_FROM = re.compile(r"(?:từ|kể từ)\s+(?:trang|bản)\s+thứ\s+(\d+|hai|ba|tư|năm)\s+trở lên", re.IGNORECASE)
-_CAP = re.compile(r"(?:tối đa|không quá)[^;\d]{0,40}?(\d{1,3}(?:[.,]\d{3})+|\d+)\s*(đồng|đ|vnđ)", re.IGNORECASE)
+    r"(đồng|đ|vnđ|vnd|VNĐ|VND|Đồng|dong)(?![a-zà-ỹ])",
+    re.IGNORECASE,
+)
+_PER = re.compile(
+    r"^\s*(?:/|một |cho một |mỗi |trên một )\s*(trường hợp|hợp đồng, giao dịch|hợp đồng|"
+    r"bản sao trích lục|bản sao|bản dịch|bản chính|lần đăng ký|lần cấp|lần|giao dịch|sự kiện|"
+    r"hồ sơ|văn bản|trang|bản|giấy phép|giấy|trích lục|người|hộ|[^\s;,.()/]+)",
+    re.IGNORECASE,
+)
+_FROM = re.compile(
+    r"(?:từ|kể từ)\s+(?:trang|bản)\s+thứ\s+(\d+|hai|ba|tư|năm)\s+trở lên", re.IGNORECASE
+)
+_CAP = re.compile(
+    r"(?:tối đa|không quá)[^;\d]{0,40}?(\d{1,3}(?:[.,]\d{3})+|\d+)\s*(đồng|đ|vnđ)", re.IGNORECASE
+)
 _CONDITION = re.compile(r"\b(doi voi|truong hop|neu|ap dung cho|rieng)\b")
 _WORD_NUMBERS = {"hai": 2, "ba": 3, "tư": 4, "năm": 5}
 
 
 def _clauses(text: str) -> list[str]:
-    parts = re.split(r"\s*(?:;|\n|\r|(?<=[.)])\s+(?=[-+•A-ZĐÀ-Ỹ])|(?:^|\s)[-+•]\s+|(?<=\S)\s+(?=Miễn\b))\s*", text)
+    parts = re.split(
+        r"\s*(?:;|\n|\r|(?<=[.)])\s+(?=[-+•A-ZĐÀ-Ỹ])|(?:^|\s)[-+•]\s+|(?<=\S)\s+(?=Miễn\b))\s*",
+        text,
+    )
     return [p.strip(" -+•.\t") for p in parts if p and p.strip(" -+•.\t")]
 
 
@@ -260,17 +350,30 @@ def parse_fees(text: str | None, default_kind: str = "charge") -> FeeReading:
     original = (text or "").strip()
     folded_all = re.sub(r"\s+", " ", fold(original)).strip(" .;:")
     folded_all = re.sub(r"^(phi|le phi|phi, le phi|phi le phi)\s*:\s*", "", folded_all)
-    if not folded_all or _FREE.match(folded_all) or (folded_all.startswith(("mien phi", "khong thu")) and \
-            not _AMOUNT.search(original)):
+    if (
+        not folded_all
+        or _FREE.match(folded_all)
+        or (folded_all.startswith(("mien phi", "khong thu")) and not _AMOUNT.search(original))
+    ):
         return FeeReading(original, [], True)
     flags: list[Flag] = []
     if _FOREIGN.search(folded_all):
-        flags.append(Flag("fee_foreign_currency", _(
-            "Phí, lệ phí có khoản bằng ngoại tệ; đã giữ nguyên văn bản, hãy kiểm tra các khoản thu.")))
+        flags.append(
+            Flag(
+                "fee_foreign_currency",
+                _(
+                    "Phí, lệ phí có khoản bằng ngoại tệ; đã giữ nguyên văn bản, hãy kiểm tra các khoản thu."
+                ),
+            )
+        )
     fees: list[FeeSpec] = []
     cap_all: int | None = None
     unread: list[str] = []
-    if default_kind == "charge" and re.search(r"\bphi\b", folded_all) and "le phi" not in folded_all:
+    if (
+        default_kind == "charge"
+        and re.search(r"\bphi\b", folded_all)
+        and "le phi" not in folded_all
+    ):
         default_kind = "fee"
     for clause in _clauses(original):
         folded = fold(clause)
@@ -287,15 +390,26 @@ def parse_fees(text: str | None, default_kind: str = "charge") -> FeeReading:
         if not amounts and not exempt:
             if fees and fees[-1].condition and not re.search(r"\b(phi|muc thu)\b", folded):
                 fees[-1].condition = f"{fees[-1].condition}; {clause}"
-            elif conditional and fees and fees[-1].condition == "" and \
-                    clause.startswith("(") and len(fees) == 1:
+            elif (
+                conditional
+                and fees
+                and fees[-1].condition == ""
+                and clause.startswith("(")
+                and len(fees) == 1
+            ):
                 fees[-1].condition = clause.strip("()")
             elif re.search(r"\b(phi|thu|muc)\b", folded) and len(folded) > 12:
                 unread.append(clause)
             continue
         if exempt:
-            fees.append(FeeSpec(_kind_of(folded, default_kind), _("Miễn lệ phí") if "le phi" in folded
-                                else _("Miễn phí"), 0, condition=clause))
+            fees.append(
+                FeeSpec(
+                    _kind_of(folded, default_kind),
+                    _("Miễn lệ phí") if "le phi" in folded else _("Miễn phí"),
+                    0,
+                    condition=clause,
+                )
+            )
             continue
         for match in amounts:
             try:
@@ -303,23 +417,37 @@ def parse_fees(text: str | None, default_kind: str = "charge") -> FeeReading:
             except AmountError as exc:
                 flags.append(Flag("fee_ambiguous", str(exc)))
                 continue
-            per = _PER.match(clause[match.end():])
+            per = _PER.match(clause[match.end() :])
             from_match = _FROM.search(clause)
             from_unit = None
             if from_match:
                 token = from_match.group(1).lower()
                 from_unit = int(token) if token.isdigit() else _WORD_NUMBERS.get(token)
             head = clause[: match.start()].strip(" :,-")
-            name = head if head and len(head) <= 120 and not _CONDITION.search(fold(head)) \
-                and not _FROM.search(head) and fold(head) not in {"le phi", "phi", "muc thu", "thu"} else ""
+            name = (
+                head
+                if head
+                and len(head) <= 120
+                and not _CONDITION.search(fold(head))
+                and not _FROM.search(head)
+                and fold(head) not in {"le phi", "phi", "muc thu", "thu"}
+                else ""
+            )
             kind = _kind_of(folded, default_kind)
             if not name:
                 name = str(_("Lệ phí") if kind == "charge" else _("Phí"))
                 if from_unit:
                     name = _("%(name)s từ trang thứ %(n)s") % {"name": name, "n": from_unit}
-            fees.append(FeeSpec(kind, name[:300], value, per_unit=per.group(1).strip() if per else "",
-                                from_unit=from_unit,
-                                condition=clause if conditional else ""))
+            fees.append(
+                FeeSpec(
+                    kind,
+                    name[:300],
+                    value,
+                    per_unit=per.group(1).strip() if per else "",
+                    from_unit=from_unit,
+                    condition=clause if conditional else "",
+                )
+            )
     if cap_all is not None:
         for fee in fees:
             if fee.per_unit:
@@ -335,12 +463,25 @@ def parse_fees(text: str | None, default_kind: str = "charge") -> FeeReading:
             if not fee.condition:
                 fee.condition = str(_("Các trường hợp còn lại"))
     if unread and fees:
-        flags.append(Flag("fee_unreadable", _(
-            "Một phần phí, lệ phí không có số tiền: “%(t)s”; hãy nhập khoản thu đó.") % {"t": unread[0][:200]}))
+        flags.append(
+            Flag(
+                "fee_unreadable",
+                _("Một phần phí, lệ phí không có số tiền: “%(t)s”; hãy nhập khoản thu đó.")
+                % {"t": unread[0][:200]},
+            )
+        )
     if not fees and not flags:
-        flags.append(Flag("fee_unreadable", _(
-            "Không đọc được số tiền trong “%(t)s”; đã giữ nguyên văn bản, hãy nhập các khoản thu.")
-            % {"t": original[:200]}))
+        flags.append(
+            Flag(
+                "fee_unreadable",
+                _(
+                    "Không đọc được số tiền trong “%(t)s”; đã giữ nguyên văn bản, hãy nhập các khoản thu."
+                )
+                % {"t": original[:200]},
+            )
+        )
     elif not fees:
-        flags.append(Flag("fee_unreadable", _("Chưa có khoản thu nào đọc được; hãy nhập các khoản thu.")))
+        flags.append(
+            Flag("fee_unreadable", _("Chưa có khoản thu nào đọc được; hãy nhập các khoản thu."))
+        )
     return FeeReading(original, fees, False, flags)

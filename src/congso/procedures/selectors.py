@@ -33,7 +33,8 @@ def current_versions(at: dt.date | None = None) -> QuerySet[ProcedureVersion]:
     """Published versions in force on ``at`` (today by default)."""
     at = at or _today()
     return ProcedureVersion.objects.filter(is_published=True, valid_from__lte=at).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=at))
+        Q(valid_to__isnull=True) | Q(valid_to__gte=at)
+    )
 
 
 def version_current(procedure: Procedure, at: dt.date | None = None) -> ProcedureVersion | None:
@@ -52,9 +53,15 @@ def procedures_offered_by(unit: Unit) -> QuerySet[Procedure]:
     return procedures
 
 
-def catalogue_search(q: str = "", *, field: Field | str | None = None, level: str = "",
-                     online_level: str = "", unit: Unit | None = None,
-                     at: dt.date | None = None) -> QuerySet[Procedure] | RankedProcedures:
+def catalogue_search(
+    q: str = "",
+    *,
+    field: Field | str | None = None,
+    level: str = "",
+    online_level: str = "",
+    unit: Unit | None = None,
+    at: dt.date | None = None,
+) -> QuerySet[Procedure] | RankedProcedures:
     """The public catalogue, filtered, and ranked when ``q`` is given.
 
     Without ``q``: a QuerySet ordered by field and name. With ``q``: a ``RankedProcedures``
@@ -76,18 +83,26 @@ def catalogue_search(q: str = "", *, field: Field | str | None = None, level: st
     if online_level:
         qs = qs.filter(Exists(current.filter(procedure=OuterRef("pk"), online_level=online_level)))
     if unit is not None:
-        qs = qs.filter(Exists(UnitProcedure.objects.filter(procedure=OuterRef("pk"), unit=unit,
-                                                           is_active=True)))
+        qs = qs.filter(
+            Exists(
+                UnitProcedure.objects.filter(procedure=OuterRef("pk"), unit=unit, is_active=True)
+            )
+        )
     query = parse_query(q)
     if query.empty:
         return _with_current(qs, current).order_by("field__name", "name", "pk")
     ids = ranked_procedure_ids(qs, query, unit=unit)
-    return RankedProcedures(ids, lambda chunk: _with_current(Procedure.objects.filter(pk__in=chunk), current))
+    return RankedProcedures(
+        ids, lambda chunk: _with_current(Procedure.objects.filter(pk__in=chunk), current)
+    )
 
 
-def _with_current(qs: QuerySet[Procedure], current: QuerySet[ProcedureVersion]) -> QuerySet[Procedure]:
+def _with_current(
+    qs: QuerySet[Procedure], current: QuerySet[ProcedureVersion]
+) -> QuerySet[Procedure]:
     return qs.select_related("field").prefetch_related(
-        Prefetch("versions", queryset=current.order_by("-number"), to_attr="current_versions"))
+        Prefetch("versions", queryset=current.order_by("-number"), to_attr="current_versions")
+    )
 
 
 def candidates_filter(query: Query) -> Q:
@@ -112,9 +127,15 @@ def unit_receipts(unit: Unit | None) -> Callable[[list[int]], dict[int, int]] | 
 
     def count(ids: list[int]) -> dict[int, int]:
         dossier = apps.get_model("dossiers", "Dossier")
-        rows = (dossier.objects.filter(Q(agency=unit) | Q(receiving_unit=unit),
-                                       procedure_version__procedure_id__in=ids[:RANK_POPULARITY_MAX])
-                .values("procedure_version__procedure_id").annotate(n=Count("pk")).order_by())
+        rows = (
+            dossier.objects.filter(
+                Q(agency=unit) | Q(receiving_unit=unit),
+                procedure_version__procedure_id__in=ids[:RANK_POPULARITY_MAX],
+            )
+            .values("procedure_version__procedure_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
         return {r["procedure_version__procedure_id"]: r["n"] for r in rows}
 
     return count
@@ -125,9 +146,15 @@ def unit_receipts(unit: Unit | None) -> Callable[[list[int]], dict[int, int]] | 
 RANK_POPULARITY_MAX = 500
 
 
-def ranked_procedure_ids(qs: QuerySet[Procedure], query: Query, unit: Unit | None = None) -> list[int]:
+def ranked_procedure_ids(
+    qs: QuerySet[Procedure], query: Query, unit: Unit | None = None
+) -> list[int]:
     """Ids of the procedures of ``qs`` matching ``query``, best first (search.ranking.rank)."""
-    rows = list(qs.filter(candidates_filter(query)).order_by().values_list("pk", "search_text", "national_code"))
+    rows = list(
+        qs.filter(candidates_filter(query))
+        .order_by()
+        .values_list("pk", "search_text", "national_code")
+    )
     return rank(query, rows, unit_receipts(unit))
 
 
@@ -157,28 +184,40 @@ class RankedProcedures(Sequence[Procedure]):
             chunk = self.ids[index]
             by_pk = {p.pk: p for p in self._fetch(chunk)} if chunk else {}
             return [by_pk[pk] for pk in chunk if pk in by_pk]
-        return self[index:index + 1][0] if index >= 0 else self[len(self) + index:][0]
+        return self[index : index + 1][0] if index >= 0 else self[len(self) + index :][0]
 
     def __iter__(self):  # type: ignore[no-untyped-def, override]
         for start in range(0, len(self.ids), 200):
-            yield from self[start:start + 200]
+            yield from self[start : start + 200]
 
 
 def procedure_detail(slug: str, at: dt.date | None = None) -> Procedure | None:
     """One procedure with everything its public page shows, or None if it is not in force."""
     at = at or _today()
-    current = current_versions(at).order_by("-number").prefetch_related(
-        Prefetch("papers", queryset=RequiredPaper.objects.order_by("order")),
-        Prefetch("fees", queryset=Fee.objects.order_by("pk")),
-        Prefetch("internal_steps", queryset=InternalStep.objects.order_by("order")),
+    current = (
+        current_versions(at)
+        .order_by("-number")
+        .prefetch_related(
+            Prefetch("papers", queryset=RequiredPaper.objects.order_by("order")),
+            Prefetch("fees", queryset=Fee.objects.order_by("pk")),
+            Prefetch("internal_steps", queryset=InternalStep.objects.order_by("order")),
+        )
     )
-    procedure = (Procedure.objects.select_related("field")
-                 .prefetch_related(
-                     Prefetch("versions", queryset=current, to_attr="current_versions"),
-                     Prefetch("offered_by", to_attr="active_offers",
-                              queryset=UnitProcedure.objects.filter(is_active=True)
-                              .select_related("unit").order_by("unit__path")))
-                 .filter(slug=slug).first())
+    procedure = (
+        Procedure.objects.select_related("field")
+        .prefetch_related(
+            Prefetch("versions", queryset=current, to_attr="current_versions"),
+            Prefetch(
+                "offered_by",
+                to_attr="active_offers",
+                queryset=UnitProcedure.objects.filter(is_active=True)
+                .select_related("unit")
+                .order_by("unit__path"),
+            ),
+        )
+        .filter(slug=slug)
+        .first()
+    )
     if procedure is None or not procedure.current_versions:  # type: ignore[attr-defined]
         return None
     return procedure
@@ -195,10 +234,15 @@ def form_paper(slug: str, paper_id: int, at: dt.date | None = None) -> RequiredP
 
 def offering_units() -> QuerySet[Unit]:
     """Units that receive at least one procedure, for the catalogue's unit filter."""
-    return (Unit.objects.active()
-            .filter(kind__in=[UnitKind.DISTRICT, UnitKind.WARD, UnitKind.PROVINCE],
-                    offered_procedures__is_active=True)
-            .distinct().order_by("path"))
+    return (
+        Unit.objects.active()
+        .filter(
+            kind__in=[UnitKind.DISTRICT, UnitKind.WARD, UnitKind.PROVINCE],
+            offered_procedures__is_active=True,
+        )
+        .distinct()
+        .order_by("path")
+    )
 
 
 def fields_in_use() -> QuerySet[Field]:
@@ -233,9 +277,11 @@ def version_content(version: ProcedureVersion) -> VersionContent:
     cached = _CONTENT.get(key) if version.is_published else None
     if cached is not None:
         return cached
-    content = VersionContent(papers=tuple(RequiredPaper.objects.filter(version=version).order_by("order", "pk")),
-                             fees=tuple(Fee.objects.filter(version=version).order_by("pk")),
-                             steps=tuple(InternalStep.objects.filter(version=version).order_by("order")))
+    content = VersionContent(
+        papers=tuple(RequiredPaper.objects.filter(version=version).order_by("order", "pk")),
+        fees=tuple(Fee.objects.filter(version=version).order_by("pk")),
+        steps=tuple(InternalStep.objects.filter(version=version).order_by("order")),
+    )
     if version.is_published:
         if len(_CONTENT) >= _CONTENT_MAX:
             _CONTENT.clear()

@@ -37,12 +37,37 @@ CATALOGUE_ROLES = {Role.SYSADMIN.value}
 
 # Fields copied from one version to the next draft.
 VERSION_COPY_FIELDS = [
-    "name", "steps", "via_counter", "via_post", "via_online", "sets", "duration", "duration_kind",
-    "duration_note", "applicants", "implementing_agency", "result", "fee_note", "conditions",
-    "legal_basis", "online_level_2015", "online_level", "supplement_once", "form_schema",
+    "name",
+    "steps",
+    "via_counter",
+    "via_post",
+    "via_online",
+    "sets",
+    "duration",
+    "duration_kind",
+    "duration_note",
+    "applicants",
+    "implementing_agency",
+    "result",
+    "fee_note",
+    "conditions",
+    "legal_basis",
+    "online_level_2015",
+    "online_level",
+    "supplement_once",
+    "form_schema",
     "review_flags",
 ]
-FEE_COPY_FIELDS = ["kind", "name", "amount", "note", "per_unit", "from_unit", "max_amount", "condition"]
+FEE_COPY_FIELDS = [
+    "kind",
+    "name",
+    "amount",
+    "note",
+    "per_unit",
+    "from_unit",
+    "max_amount",
+    "condition",
+]
 
 
 def can_manage_catalogue(user: Any) -> bool:
@@ -63,27 +88,36 @@ def ensure_catalogue_admin(user: Any) -> None:
 
 
 def _format_amount(value: Decimal) -> str:
-    text = format(value.normalize(), "f") if value == value.to_integral() else str(value.normalize())
+    text = (
+        format(value.normalize(), "f") if value == value.to_integral() else str(value.normalize())
+    )
     return text.replace(".", ",")
 
 
 @transaction.atomic
-def procedure_create(*, by: Any, name: str, slug: str, field: Field, level: str,
-                     national_code: str = "") -> Procedure:
+def procedure_create(
+    *, by: Any, name: str, slug: str, field: Field, level: str, national_code: str = ""
+) -> Procedure:
     """Create a procedure (without versions yet: add one with ``version_create_draft``)."""
     ensure_catalogue_admin(by)
-    procedure = Procedure(name=name, slug=slug, field=field, level=level,
-                          national_code=national_code)
+    procedure = Procedure(
+        name=name, slug=slug, field=field, level=level, national_code=national_code
+    )
     procedure.full_clean()
     procedure.save()
-    audit_record(actor=by, action="procedure.create", target=procedure,
-                 data={"slug": slug, "national_code": national_code, "level": level})
+    audit_record(
+        actor=by,
+        action="procedure.create",
+        target=procedure,
+        data={"slug": slug, "national_code": national_code, "level": level},
+    )
     return procedure
 
 
 @transaction.atomic
-def version_create_draft(*, by: Any, procedure: Procedure, valid_from: dt.date | None = None,
-                         **values: Any) -> ProcedureVersion:
+def version_create_draft(
+    *, by: Any, procedure: Procedure, valid_from: dt.date | None = None, **values: Any
+) -> ProcedureVersion:
     """Create the next version of ``procedure`` as an unpublished draft.
 
     The draft copies the latest version with its papers (form files are shared, not copied),
@@ -96,37 +130,72 @@ def version_create_draft(*, by: Any, procedure: Procedure, valid_from: dt.date |
     if latest is not None and not latest.is_published:
         raise ValidationError(
             _("Thủ tục đã có bản nháp (phiên bản %(number)s); hãy sửa hoặc công bố bản nháp đó.")
-            % {"number": latest.number})
+            % {"number": latest.number}
+        )
     unknown = set(values) - set(VERSION_COPY_FIELDS)
     if unknown:
-        raise ValidationError(_("Trường không hợp lệ: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("Trường không hợp lệ: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+        )
     data: dict[str, Any] = {"name": procedure.name}
     if latest is not None:
         data.update({f: getattr(latest, f) for f in VERSION_COPY_FIELDS})
     data.update(values)
-    draft = ProcedureVersion(procedure=procedure, number=(latest.number + 1) if latest else 1,
-                             valid_from=valid_from or dt.date.today(), is_published=False, **data)
+    draft = ProcedureVersion(
+        procedure=procedure,
+        number=(latest.number + 1) if latest else 1,
+        valid_from=valid_from or dt.date.today(),
+        is_published=False,
+        **data,
+    )
     draft.full_clean()
     draft.save()
     if latest is not None:
-        RequiredPaper.objects.bulk_create([
-            RequiredPaper(version=draft, order=p.order, name=p.name, form_name=p.form_name,
-                          form_file=p.form_file.name, originals=p.originals, copies=p.copies,
-                          required=p.required)
-            for p in latest.papers.all()
-        ])
-        Fee.objects.bulk_create([
-            Fee(version=draft, **{k: getattr(f, k) for k in FEE_COPY_FIELDS})
-            for f in latest.fees.all()
-        ])
-        InternalStep.objects.bulk_create([
-            InternalStep(version=draft, order=s.order, name=s.name, actor=s.actor,
-                         department=s.department, budget=s.budget, form_name=s.form_name)
-            for s in latest.internal_steps.all()
-        ])
-    audit_record(actor=by, action="procedure.version_create_draft", target=draft,
-                 data={"procedure": procedure.slug, "number": draft.number,
-                       "copied_from": latest.number if latest else None})
+        RequiredPaper.objects.bulk_create(
+            [
+                RequiredPaper(
+                    version=draft,
+                    order=p.order,
+                    name=p.name,
+                    form_name=p.form_name,
+                    form_file=p.form_file.name,
+                    originals=p.originals,
+                    copies=p.copies,
+                    required=p.required,
+                )
+                for p in latest.papers.all()
+            ]
+        )
+        Fee.objects.bulk_create(
+            [
+                Fee(version=draft, **{k: getattr(f, k) for k in FEE_COPY_FIELDS})
+                for f in latest.fees.all()
+            ]
+        )
+        InternalStep.objects.bulk_create(
+            [
+                InternalStep(
+                    version=draft,
+                    order=s.order,
+                    name=s.name,
+                    actor=s.actor,
+                    department=s.department,
+                    budget=s.budget,
+                    form_name=s.form_name,
+                )
+                for s in latest.internal_steps.all()
+            ]
+        )
+    audit_record(
+        actor=by,
+        action="procedure.version_create_draft",
+        target=draft,
+        data={
+            "procedure": procedure.slug,
+            "number": draft.number,
+            "copied_from": latest.number if latest else None,
+        },
+    )
     return draft
 
 
@@ -135,11 +204,13 @@ def ensure_draft(version: ProcedureVersion) -> None:
     if ProcedureVersion.objects.filter(pk=version.pk, is_published=True).exists():
         raise ValidationError(
             _("Phiên bản %(number)s đã công bố, không được sửa. Hãy tạo phiên bản mới.")
-            % {"number": version.number})
+            % {"number": version.number}
+        )
 
 
-def version_problems(version: ProcedureVersion, *, papers: int | None = None,
-                     budgets: list[Decimal] | None = None) -> list[str]:
+def version_problems(
+    version: ProcedureVersion, *, papers: int | None = None, budgets: list[Decimal] | None = None
+) -> list[str]:
     """What stops ``version`` from being published, as Vietnamese sentences: what a person
     must still confirm (review_problems), then what it lacks (structure_problems).
 
@@ -153,16 +224,20 @@ def review_problems(version: ProcedureVersion) -> list[str]:
     """Flags an import left that nobody has confirmed yet, and an unknown unit."""
     problems: list[str] = []
     if version.review_flags:
-        problems.append(_("Còn %(n)s điểm cần xem lại (%(first)s); hãy xác nhận trước khi công bố.")
-                        % {"n": len(version.review_flags),
-                           "first": version.review_flags[0].get("message", "")})
+        problems.append(
+            _("Còn %(n)s điểm cần xem lại (%(first)s); hãy xác nhận trước khi công bố.")
+            % {"n": len(version.review_flags), "first": version.review_flags[0].get("message", "")}
+        )
     if version.duration_kind == DurationKind.UNKNOWN:
-        problems.append(_("Chưa rõ đơn vị thời hạn giải quyết (ngày làm việc, ngày hay trong ngày)."))
+        problems.append(
+            _("Chưa rõ đơn vị thời hạn giải quyết (ngày làm việc, ngày hay trong ngày).")
+        )
     return problems
 
 
-def structure_problems(version: ProcedureVersion, *, papers: int | None = None,
-                       budgets: list[Decimal] | None = None) -> list[str]:
+def structure_problems(
+    version: ProcedureVersion, *, papers: int | None = None, budgets: list[Decimal] | None = None
+) -> list[str]:
     """What a version lacks to be published ("cần bổ sung"): papers, internal steps whose
     budgets add up to the deadline."""
     problems: list[str] = []
@@ -176,32 +251,49 @@ def structure_problems(version: ProcedureVersion, *, papers: int | None = None,
     duration = Decimal(version.duration)
     if budgets and total != duration:
         problems.append(
-            _("Tổng thời gian các bước quy trình nội bộ là %(sum)s, khác thời hạn giải quyết "
-              "%(total)s %(unit)s.")
-            % {"sum": _format_amount(total), "total": _format_amount(duration),
-               "unit": version.get_duration_kind_display()})
+            _(
+                "Tổng thời gian các bước quy trình nội bộ là %(sum)s, khác thời hạn giải quyết "
+                "%(total)s %(unit)s."
+            )
+            % {
+                "sum": _format_amount(total),
+                "total": _format_amount(duration),
+                "unit": version.get_duration_kind_display(),
+            }
+        )
     if not budgets:
         problems.append(_("Cần khai báo quy trình nội bộ (ít nhất một bước)."))
     return problems
 
 
-def check_valid_from(procedure_id: int | None, number: int, valid_from: dt.date, *,
-                     lock: bool = False) -> ProcedureVersion | None:
+def check_valid_from(
+    procedure_id: int | None, number: int, valid_from: dt.date, *, lock: bool = False
+) -> ProcedureVersion | None:
     """The version-date rule, the one both publishing and every import use: a version starts
     after the published version before it. Returns that previous version (or None); raises
     ValidationError naming both dates."""
     if procedure_id is None:
         return None
-    qs = ProcedureVersion.objects.filter(procedure_id=procedure_id, is_published=True, number__lt=number)
+    qs = ProcedureVersion.objects.filter(
+        procedure_id=procedure_id, is_published=True, number__lt=number
+    )
     if lock:
         qs = qs.select_for_update()
     previous = qs.order_by("-number").first()
     if previous is not None and previous.valid_from >= valid_from:
         raise ValidationError(
-            _("Ngày hiệu lực %(new)s của phiên bản %(n)s phải sau ngày hiệu lực của phiên bản "
-              "%(m)s (%(old)s).")
-            % {"new": valid_from.strftime("%d/%m/%Y"), "n": number, "m": previous.number,
-               "old": previous.valid_from.strftime("%d/%m/%Y")}, code="valid_from")
+            _(
+                "Ngày hiệu lực %(new)s của phiên bản %(n)s phải sau ngày hiệu lực của phiên bản "
+                "%(m)s (%(old)s)."
+            )
+            % {
+                "new": valid_from.strftime("%d/%m/%Y"),
+                "n": number,
+                "m": previous.number,
+                "old": previous.valid_from.strftime("%d/%m/%Y"),
+            },
+            code="valid_from",
+        )
     return previous
 
 
@@ -214,7 +306,9 @@ def version_publish(*, by: Any, version: ProcedureVersion) -> ProcedureVersion:
     ensure_catalogue_admin(by)
     version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
     if version.is_published:
-        raise ValidationError(_("Phiên bản %(number)s đã được công bố.") % {"number": version.number})
+        raise ValidationError(
+            _("Phiên bản %(number)s đã được công bố.") % {"number": version.number}
+        )
     problems = version_problems(version)
     if problems:
         raise ValidationError(problems)
@@ -233,9 +327,17 @@ def version_publish(*, by: Any, version: ProcedureVersion) -> ProcedureVersion:
     if procedure.name != version.name:
         procedure.name = version.name
         procedure.save()
-    audit_record(actor=by, action="procedure.version_publish", target=version,
-                 data={"procedure": procedure.slug, "number": version.number,
-                       "valid_from": version.valid_from, "closed_previous": closed_previous})
+    audit_record(
+        actor=by,
+        action="procedure.version_publish",
+        target=version,
+        data={
+            "procedure": procedure.slug,
+            "number": version.number,
+            "valid_from": version.valid_from,
+            "closed_previous": closed_previous,
+        },
+    )
     return version
 
 
@@ -247,13 +349,19 @@ def version_update_draft(*, by: Any, version: ProcedureVersion, **values: Any) -
     ensure_draft(version)
     unknown = set(values) - set(VERSION_COPY_FIELDS) - {"valid_from"}
     if unknown:
-        raise ValidationError(_("Trường không hợp lệ: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("Trường không hợp lệ: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+        )
     for key, value in values.items():
         setattr(version, key, value)
     version.full_clean()
     version.save()
-    audit_record(actor=by, action="procedure.version_update_draft", target=version,
-                 data={"fields": sorted(values)})
+    audit_record(
+        actor=by,
+        action="procedure.version_update_draft",
+        target=version,
+        data={"fields": sorted(values)},
+    )
     return version
 
 
@@ -271,8 +379,13 @@ def unit_offer(*, by: Any, unit: Unit, procedure: Procedure) -> UnitProcedure:
     if not created:
         offer.is_active = True
         offer.save(update_fields=["is_active"])
-    audit_record(actor=by, action="procedure.unit_offer", target=offer, unit=unit,
-                 data={"procedure": procedure.slug})
+    audit_record(
+        actor=by,
+        action="procedure.unit_offer",
+        target=offer,
+        unit=unit,
+        data={"procedure": procedure.slug},
+    )
     return offer
 
 
@@ -287,8 +400,13 @@ def unit_withdraw(*, by: Any, unit: Unit, procedure: Procedure) -> UnitProcedure
         return offer
     offer.is_active = False
     offer.save(update_fields=["is_active"])
-    audit_record(actor=by, action="procedure.unit_withdraw", target=offer, unit=unit,
-                 data={"procedure": procedure.slug})
+    audit_record(
+        actor=by,
+        action="procedure.unit_withdraw",
+        target=offer,
+        unit=unit,
+        data={"procedure": procedure.slug},
+    )
     return offer
 
 
@@ -297,7 +415,8 @@ def procedures_move_on_merge(source: Unit, successor: Unit) -> int:
     moved = 0
     for offer in UnitProcedure.objects.filter(unit=source, is_active=True):
         _obj, created = UnitProcedure.objects.get_or_create(
-            unit=successor, procedure_id=offer.procedure_id, defaults={"is_active": True})
+            unit=successor, procedure_id=offer.procedure_id, defaults={"is_active": True}
+        )
         if not created and not _obj.is_active:
             UnitProcedure.objects.filter(pk=_obj.pk).update(is_active=True)
         moved += 1
@@ -312,7 +431,9 @@ def procedure_update(*, by: Any, procedure: Procedure, **values: Any) -> Procedu
     allowed = {"national_code", "local_code", "levels", "level", "field"}
     unknown = set(values) - allowed
     if unknown:
-        raise ValidationError(_("Trường không hợp lệ: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("Trường không hợp lệ: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+        )
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     changed = {k: v for k, v in values.items() if getattr(procedure, k) != v}
     if not changed:
@@ -321,22 +442,34 @@ def procedure_update(*, by: Any, procedure: Procedure, **values: Any) -> Procedu
         setattr(procedure, key, value)
     procedure.full_clean(exclude=["search_text"])
     procedure.save()
-    audit_record(actor=by, action="procedure.update", target=procedure,
-                 data={k: (v.code if isinstance(v, Field) else v) for k, v in changed.items()})
+    audit_record(
+        actor=by,
+        action="procedure.update",
+        target=procedure,
+        data={k: (v.code if isinstance(v, Field) else v) for k, v in changed.items()},
+    )
     return procedure
 
 
 @transaction.atomic
-def version_set_content(*, by: Any, version: ProcedureVersion, papers: list[dict[str, Any]] | None = None,
-                        fees: list[dict[str, Any]] | None = None,
-                        steps: list[dict[str, Any]] | None = None) -> ProcedureVersion:
+def version_set_content(
+    *,
+    by: Any,
+    version: ProcedureVersion,
+    papers: list[dict[str, Any]] | None = None,
+    fees: list[dict[str, Any]] | None = None,
+    steps: list[dict[str, Any]] | None = None,
+) -> ProcedureVersion:
     """Replace the papers, fees and/or internal steps of a draft (None leaves that part)."""
     ensure_catalogue_admin(by)
     version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
     ensure_draft(version)
     if papers is not None:
         version.papers.all().delete()
-        objs = [RequiredPaper(version=version, **{"order": i, **p}) for i, p in enumerate(papers, start=1)]
+        objs = [
+            RequiredPaper(version=version, **{"order": i, **p})
+            for i, p in enumerate(papers, start=1)
+        ]
         for obj in objs:
             obj.full_clean(exclude=["version", "form_file"])
         RequiredPaper.objects.bulk_create(objs)
@@ -352,10 +485,16 @@ def version_set_content(*, by: Any, version: ProcedureVersion, papers: list[dict
         for step in step_objs:
             step.full_clean(exclude=["version"])
         InternalStep.objects.bulk_create(step_objs)
-    audit_record(actor=by, action="procedure.version_set_content", target=version,
-                 data={"papers": None if papers is None else len(papers),
-                       "fees": None if fees is None else len(fees),
-                       "steps": None if steps is None else len(steps)})
+    audit_record(
+        actor=by,
+        action="procedure.version_set_content",
+        target=version,
+        data={
+            "papers": None if papers is None else len(papers),
+            "fees": None if fees is None else len(fees),
+            "steps": None if steps is None else len(steps),
+        },
+    )
     return version
 
 
@@ -370,8 +509,12 @@ def version_confirm_flags(*, by: Any, version: ProcedureVersion) -> ProcedureVer
     flags = version.review_flags
     version.review_flags = []
     version.save()
-    audit_record(actor=by, action="procedure.version_confirm_flags", target=version,
-                 data={"flags": [f.get("code") for f in flags]})
+    audit_record(
+        actor=by,
+        action="procedure.version_confirm_flags",
+        target=version,
+        data={"flags": [f.get("code") for f in flags]},
+    )
     return version
 
 
@@ -381,22 +524,30 @@ def default_step_plan(duration: Decimal, kind: str) -> list[dict[str, Any]]:
     quarters; otherwise the counter and the signature take half a day each and the specialist
     the rest."""
     if kind == DurationKind.UNKNOWN:
-        raise ValidationError(_("Chưa rõ đơn vị thời hạn; hãy chọn đơn vị trước khi dùng quy trình mặc định."))
+        raise ValidationError(
+            _("Chưa rõ đơn vị thời hạn; hãy chọn đơn vị trước khi dùng quy trình mặc định.")
+        )
     total = Decimal(duration)
     if total <= 0:
-        raise ValidationError(_("Thời hạn giải quyết bằng 0; hãy nhập thời hạn trước khi dùng quy trình mặc định."))
-    names = [(_("Tiếp nhận, kiểm tra hồ sơ, chuyển xử lý"), StepActor.ONESTOP),
-             (_("Thẩm định hồ sơ, trình ký kết quả"), StepActor.SPECIALIST),
-             (_("Ký duyệt kết quả"), StepActor.UNIT_LEADER),
-             (_("Trả kết quả cho người nộp"), StepActor.ONESTOP)]
+        raise ValidationError(
+            _("Thời hạn giải quyết bằng 0; hãy nhập thời hạn trước khi dùng quy trình mặc định.")
+        )
+    names = [
+        (_("Tiếp nhận, kiểm tra hồ sơ, chuyển xử lý"), StepActor.ONESTOP),
+        (_("Thẩm định hồ sơ, trình ký kết quả"), StepActor.SPECIALIST),
+        (_("Ký duyệt kết quả"), StepActor.UNIT_LEADER),
+        (_("Trả kết quả cho người nộp"), StepActor.ONESTOP),
+    ]
     if kind == DurationKind.SAME_DAY or total < 2:
         quarter = (total / 4).quantize(Decimal("0.01"))
         budgets = [quarter, total - 3 * quarter, quarter, quarter]
     else:
         half = Decimal("0.5")
         budgets = [half, total - 3 * half, half, half]
-    return [{"order": i, "name": str(n), "actor": a, "budget": b}
-            for i, ((n, a), b) in enumerate(zip(names, budgets, strict=True), start=1)]
+    return [
+        {"order": i, "name": str(n), "actor": a, "budget": b}
+        for i, ((n, a), b) in enumerate(zip(names, budgets, strict=True), start=1)
+    ]
 
 
 @transaction.atomic
@@ -408,6 +559,10 @@ def version_accept_default_steps(*, by: Any, version: ProcedureVersion) -> Proce
     plan = default_step_plan(version.duration, version.duration_kind)
     version.internal_steps.all().delete()
     InternalStep.objects.bulk_create([InternalStep(version=version, **step) for step in plan])
-    audit_record(actor=by, action="procedure.version_accept_default_steps", target=version,
-                 data={"steps": len(plan)})
+    audit_record(
+        actor=by,
+        action="procedure.version_accept_default_steps",
+        target=version,
+        data={"steps": len(plan)},
+    )
     return version

@@ -42,14 +42,24 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     procedures = catalogue_search(
-        filters.get("q") or "", field=filters.get("field"), level=filters.get("level") or "",
-        online_level=filters.get("online_level") or "", unit=filters.get("unit"))
+        filters.get("q") or "",
+        field=filters.get("field"),
+        level=filters.get("level") or "",
+        online_level=filters.get("online_level") or "",
+        unit=filters.get("unit"),
+    )
     page = Paginator(procedures, PAGE_SIZE).get_page(request.GET.get("trang"))
     kept = {k: v for k, v in request.GET.items() if k != "trang" and v}
-    return render(request, "procedures/catalogue.html", {
-        "form": form, "page": page, "query_string": urlencode(kept),
-        "rows": [(p, p.current_versions[0]) for p in page.object_list],  # type: ignore[attr-defined]
-    })
+    return render(
+        request,
+        "procedures/catalogue.html",
+        {
+            "form": form,
+            "page": page,
+            "query_string": urlencode(kept),
+            "rows": [(p, p.current_versions[0]) for p in page.object_list],  # type: ignore[attr-defined]
+        },
+    )
 
 
 def online_submit_url(slug: str) -> str | None:
@@ -67,13 +77,19 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     if procedure is None:
         raise Http404(_("Không tìm thấy thủ tục hoặc thủ tục chưa được công bố."))
     version = procedure.current_versions[0]  # type: ignore[attr-defined]
-    return render(request, "procedures/detail.html", {
-        "procedure": procedure, "version": version,
-        "papers": list(version.papers.all()), "fees": list(version.fees.all()),
-        "internal_steps": list(version.internal_steps.all()),
-        "offers": procedure.active_offers,  # type: ignore[attr-defined]
-        "submit_url": online_submit_url(slug) if version.via_online else None,
-    })
+    return render(
+        request,
+        "procedures/detail.html",
+        {
+            "procedure": procedure,
+            "version": version,
+            "papers": list(version.papers.all()),
+            "fees": list(version.fees.all()),
+            "internal_steps": list(version.internal_steps.all()),
+            "offers": procedure.active_offers,  # type: ignore[attr-defined]
+            "submit_url": online_submit_url(slug) if version.via_online else None,
+        },
+    )
 
 
 @require_GET
@@ -100,8 +116,11 @@ def catalogue_admin(request: HttpRequest) -> HttpResponse:
         form = CatalogueUploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                result = catalogue_import(form.cleaned_data["file"], by=request.user,
-                                          confirm_field_renames=form.cleaned_data["confirm_field_renames"])
+                result = catalogue_import(
+                    form.cleaned_data["file"],
+                    by=request.user,
+                    confirm_field_renames=form.cleaned_data["confirm_field_renames"],
+                )
             except CatalogueImportError as exc:
                 errors = [str(e) for e in exc.errors]
             else:
@@ -109,8 +128,12 @@ def catalogue_admin(request: HttpRequest) -> HttpResponse:
                 return redirect("procedures:catalogue_admin")
     else:
         form = CatalogueUploadForm()
-    return render(request, "procedures/catalogue_admin.html", {"form": form, "import_errors": errors},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "procedures/catalogue_admin.html",
+        {"form": form, "import_errors": errors},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -119,7 +142,8 @@ def catalogue_download(request: HttpRequest) -> HttpResponse:
     _ensure_admin(request)
     data = catalogue_export(by=request.user)
     response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     stamp = timezone.localdate().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="danh-muc-thu-tuc-{stamp}.xlsx"'
     return response
@@ -149,18 +173,31 @@ def national_upload(request: HttpRequest) -> HttpResponse:
         pending = request.session.get(_SESSION_KEY) or {}
         token = request.POST.get("token", "")
         form = NationalUploadForm(request.POST)
-        if not token or pending.get("token") != token or not default_storage.exists(_pending_path(token)):
+        if (
+            not token
+            or pending.get("token") != token
+            or not default_storage.exists(_pending_path(token))
+        ):
             errors = [_("Phiên chạy thử đã hết hạn; hãy tải tệp lên và chạy thử lại.")]
             status = 400
         else:
             with default_storage.open(_pending_path(token), "rb") as fh:
                 data = fh.read()
-            choices = {k[4:]: int(str(v)) for k, v in request.POST.items()
-                       if k.startswith("dup_") and str(v).isdigit()}
+            choices = {
+                k[4:]: int(str(v))
+                for k, v in request.POST.items()
+                if k.startswith("dup_") and str(v).isdigit()
+            }
             try:
-                report = national_import(data, filename=pending["name"], by=request.user,
-                                         units=pending.get("units", []), default_unit=pending.get("default_unit", ""),
-                                         choices=choices, dry_run=False)
+                report = national_import(
+                    data,
+                    filename=pending["name"],
+                    by=request.user,
+                    units=pending.get("units", []),
+                    default_unit=pending.get("default_unit", ""),
+                    choices=choices,
+                    dry_run=False,
+                )
             except NationalImportError as exc:
                 errors = list(exc.errors)
             if report is not None and report.applied:
@@ -177,8 +214,14 @@ def national_upload(request: HttpRequest) -> HttpResponse:
             units = form.cleaned_data["units"]
             default_unit = form.cleaned_data["default_unit"]
             try:
-                report = national_import(data, filename=upload.name, by=request.user, units=units,
-                                         default_unit=default_unit, dry_run=True)
+                report = national_import(
+                    data,
+                    filename=upload.name,
+                    by=request.user,
+                    units=units,
+                    default_unit=default_unit,
+                    dry_run=True,
+                )
             except NationalImportError as exc:
                 errors = list(exc.errors)
                 status = 400
@@ -188,15 +231,27 @@ def national_upload(request: HttpRequest) -> HttpResponse:
                 if old and default_storage.exists(_pending_path(old)):
                     default_storage.delete(_pending_path(old))
                 default_storage.save(_pending_path(token), ContentFile(data))
-                request.session[_SESSION_KEY] = {"token": token, "name": upload.name[:200], "units": units,
-                                                 "default_unit": default_unit}
+                request.session[_SESSION_KEY] = {
+                    "token": token,
+                    "name": upload.name[:200],
+                    "units": units,
+                    "default_unit": default_unit,
+                }
         else:
             status = 400
     else:
         form = NationalUploadForm()
-    return render(request, "procedures/national_upload.html", {
-        "form": form, "report": report, "errors": errors, "token": token,
-    }, status=status)
+    return render(
+        request,
+        "procedures/national_upload.html",
+        {
+            "form": form,
+            "report": report,
+            "errors": errors,
+            "token": token,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -204,7 +259,9 @@ def national_review(request: HttpRequest) -> HttpResponse:
     """Drafts an import left: confirm what was flagged, accept the default step plan, publish."""
     _ensure_admin(request)
     if request.method == "POST":
-        version = get_object_or_404(ProcedureVersion, pk=request.POST.get("version"), is_published=False)
+        version = get_object_or_404(
+            ProcedureVersion, pk=request.POST.get("version"), is_published=False
+        )
         form = DraftReviewForm(request.POST)
         action = request.POST.get("action")
         try:
@@ -218,7 +275,9 @@ def national_review(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Đã xác nhận: %(v)s.") % {"v": version.name})
             elif action == "default_steps":
                 version_accept_default_steps(by=request.user, version=version)
-                messages.success(request, _("Đã dùng quy trình mặc định cho: %(v)s.") % {"v": version.name})
+                messages.success(
+                    request, _("Đã dùng quy trình mặc định cho: %(v)s.") % {"v": version.name}
+                )
             elif action == "publish":
                 version_publish(by=request.user, version=version)
                 messages.success(request, _("Đã công bố: %(v)s.") % {"v": version.name})
@@ -229,5 +288,8 @@ def national_review(request: HttpRequest) -> HttpResponse:
                 messages.error(request, f"{version.name}: {message}")
         return redirect(f"{reverse('procedures:national_review')}#v{version.pk}")
     drafts = needs_review()
-    return render(request, "procedures/national_review.html", {
-        "drafts": drafts, "kinds": DraftReviewForm.base_fields["duration_kind"].choices})  # type: ignore[attr-defined]
+    return render(
+        request,
+        "procedures/national_review.html",
+        {"drafts": drafts, "kinds": DraftReviewForm.base_fields["duration_kind"].choices},  # type: ignore[attr-defined]
+    )

@@ -63,12 +63,22 @@ class SearchBackend:
         for doc_type in {k[0] for k in keys}:
             ids = [k[1] for k in keys if k[0] == doc_type]
             self._delete(SearchEntry.objects.filter(doc_type=doc_type, doc_id__in=ids))
-        entries = SearchEntry.objects.bulk_create([
-            SearchEntry(doc_type=i.doc_type, doc_id=i.doc_id, unit_id=i.unit_id, kind=i.kind,
-                        status=i.status, sender=fold(i.sender)[:300], date=i.date,
-                        body=" ".join(fold_words(" ".join(t for t in i.texts if t))))
-            for i in items
-        ], batch_size=2000)
+        entries = SearchEntry.objects.bulk_create(
+            [
+                SearchEntry(
+                    doc_type=i.doc_type,
+                    doc_id=i.doc_id,
+                    unit_id=i.unit_id,
+                    kind=i.kind,
+                    status=i.status,
+                    sender=fold(i.sender)[:300],
+                    date=i.date,
+                    body=" ".join(fold_words(" ".join(t for t in i.texts if t))),
+                )
+                for i in items
+            ],
+            batch_size=2000,
+        )
         self._after_insert(entries)
 
     def remove(self, doc_type: str, doc_id: int) -> None:
@@ -106,8 +116,9 @@ class SearchBackend:
             params.append(filters.date_to)
         return " AND ".join(sql), params
 
-    def search(self, q: str, *, doc_type: str, filters: Filters | None = None,
-               limit: int = 500) -> list[int]:
+    def search(
+        self, q: str, *, doc_type: str, filters: Filters | None = None, limit: int = 500
+    ) -> list[int]:
         """Ids of objects of ``doc_type`` whose text contains every word of ``q``."""
         raise NotImplementedError
 
@@ -120,35 +131,45 @@ class SqliteBackend(SearchBackend):
         if ids:
             with connection.cursor() as cur:
                 for start in range(0, len(ids), 500):
-                    chunk = ids[start:start + 500]
+                    chunk = ids[start : start + 500]
                     placeholders = ",".join(["%s"] * len(chunk))
-                    cur.execute(f"DELETE FROM search_fts WHERE rowid IN ({placeholders})",  # noqa: S608 - placeholders only
-                                chunk)
+                    cur.execute(
+                        f"DELETE FROM search_fts WHERE rowid IN ({placeholders})",  # noqa: S608 - placeholders only
+                        chunk,
+                    )
         qs.delete()
 
     def _after_insert(self, entries: list[SearchEntry]) -> None:
         if entries and entries[0].pk is None:
             # Older SQLite without RETURNING: read the ids back.
-            found = dict(SearchEntry.objects.filter(
-                doc_type__in={e.doc_type for e in entries},
-                doc_id__in=[e.doc_id for e in entries]).values_list("doc_id", "pk"))
+            found = dict(
+                SearchEntry.objects.filter(
+                    doc_type__in={e.doc_type for e in entries},
+                    doc_id__in=[e.doc_id for e in entries],
+                ).values_list("doc_id", "pk")
+            )
             for e in entries:
                 e.pk = found[e.doc_id]
         with connection.cursor() as cur:
-            cur.executemany("INSERT INTO search_fts(rowid, body) VALUES (%s, %s)",
-                            [(e.pk, e.body) for e in entries])
+            cur.executemany(
+                "INSERT INTO search_fts(rowid, body) VALUES (%s, %s)",
+                [(e.pk, e.body) for e in entries],
+            )
 
-    def search(self, q: str, *, doc_type: str, filters: Filters | None = None,
-               limit: int = 500) -> list[int]:
+    def search(
+        self, q: str, *, doc_type: str, filters: Filters | None = None, limit: int = 500
+    ) -> list[int]:
         words = fold_words(q)
         if not words:
             return []
         match = " ".join(f'"{w}"' for w in words)
         where, params = self._filter_sql(doc_type, filters or Filters())
         # ``where`` holds only column names and %s placeholders; values go as parameters.
-        sql = ("SELECT e.doc_id FROM search_fts"  # noqa: S608
-               " JOIN search_searchentry e ON e.id = search_fts.rowid "
-               f"WHERE search_fts MATCH %s AND {where} ORDER BY search_fts.rowid DESC LIMIT %s")
+        sql = (
+            "SELECT e.doc_id FROM search_fts"  # noqa: S608
+            " JOIN search_searchentry e ON e.id = search_fts.rowid "
+            f"WHERE search_fts MATCH %s AND {where} ORDER BY search_fts.rowid DESC LIMIT %s"
+        )
         with connection.cursor() as cur:
             cur.execute(sql, [match, *params, limit])
             return [row[0] for row in cur.fetchall()]
@@ -157,15 +178,18 @@ class SqliteBackend(SearchBackend):
 class PostgresBackend(SearchBackend):
     vendor = "postgresql"
 
-    def search(self, q: str, *, doc_type: str, filters: Filters | None = None,
-               limit: int = 500) -> list[int]:
+    def search(
+        self, q: str, *, doc_type: str, filters: Filters | None = None, limit: int = 500
+    ) -> list[int]:
         words = fold_words(q)
         if not words:
             return []
         where, params = self._filter_sql(doc_type, filters or Filters())
         # ``where`` holds only column names and %s placeholders; values go as parameters.
-        sql = ("SELECT e.doc_id FROM search_searchentry e "  # noqa: S608
-               f"WHERE e.tsv @@ plainto_tsquery('simple', %s) AND {where} ORDER BY e.id DESC LIMIT %s")
+        sql = (
+            "SELECT e.doc_id FROM search_searchentry e "  # noqa: S608
+            f"WHERE e.tsv @@ plainto_tsquery('simple', %s) AND {where} ORDER BY e.id DESC LIMIT %s"
+        )
         with connection.cursor() as cur:
             cur.execute(sql, [" ".join(words), *params, limit])
             return [row[0] for row in cur.fetchall()]

@@ -23,8 +23,9 @@ def tesseract_available() -> bool:
     if not binary:
         return False
     try:
-        out = subprocess.run([binary, "--list-langs"], capture_output=True, text=True, timeout=20,
-                             check=False)
+        out = subprocess.run(
+            [binary, "--list-langs"], capture_output=True, text=True, timeout=20, check=False
+        )
     except (OSError, subprocess.SubprocessError):
         return False
     return "vie" in out.stdout.split()
@@ -36,8 +37,13 @@ def ocr_image(data: bytes) -> str:
     if not binary:
         return ""
     try:
-        out = subprocess.run([binary, "stdin", "stdout", "-l", "vie"], input=data,
-                             capture_output=True, timeout=120, check=False)
+        out = subprocess.run(
+            [binary, "stdin", "stdout", "-l", "vie"],
+            input=data,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError) as exc:
         log.warning("OCR failed: %s", exc)
         return ""

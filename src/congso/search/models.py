@@ -21,8 +21,9 @@ class SearchEntry(models.Model):
     body = models.TextField()  # folded: abstract, symbol, sender, attachment text
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["doc_type", "doc_id"],
-                                               name="search_entry_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["doc_type", "doc_id"], name="search_entry_unique")
+        ]
         indexes = [models.Index(fields=["doc_type", "unit_id", "date"])]
 
     def __str__(self) -> str:

@@ -30,7 +30,9 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "ubnd": ("uy", "ban", "nhan", "dan"),
 }
 
-_CODE_QUERY = re.compile(r"^\s*(\d)\.?(\d{6})(?:\.\d{3}\.\d{2}\.\d{2}\.[a-z]\d{2})?\s*$", re.IGNORECASE)
+_CODE_QUERY = re.compile(
+    r"^\s*(\d)\.?(\d{6})(?:\.\d{3}\.\d{2}\.\d{2}\.[a-z]\d{2})?\s*$", re.IGNORECASE
+)
 _FINAL_Y = re.compile(r"(?<=[bcdghklmnpqrstvx])y$|(?<=qu)y$")
 
 
@@ -55,7 +57,9 @@ def procedure_search_text(name: str, national_code: str = "", local_code: str = 
     match folded substrings keep working), then the key words and the key words run together
     (for "khaisinh")."""
     keys = key_words(name)
-    codes = " ".join(c for c in (national_code, national_code.replace(".", ""), fold(local_code)) if c)
+    codes = " ".join(
+        c for c in (national_code, national_code.replace(".", ""), fold(local_code)) if c
+    )
     joined = "".join(keys)
     plain = "".join(fold_words(name))
     return f"{fold(name)} {codes} | {' '.join(keys)} | {joined}{' ' + plain if plain != joined else ''}".strip()
@@ -159,8 +163,11 @@ def match_tier(query: Query, name_keys: Sequence[str]) -> int:
     return tier_of(query, " ".join(name_keys))
 
 
-def rank(query: Query, candidates: Iterable[tuple[int, str, str]],
-         popularity: Callable[[list[int]], dict[int, int]] | None = None) -> list[int]:
+def rank(
+    query: Query,
+    candidates: Iterable[tuple[int, str, str]],
+    popularity: Callable[[list[int]], dict[int, int]] | None = None,
+) -> list[int]:
     """Ids of ``candidates`` (id, ``Procedure.search_text``, national code) best first.
 
     Order: the procedure whose code is the query; then match tier (tier_of); then how often

@@ -51,7 +51,11 @@ def issue_date_line(place: str, day: dt.date) -> str:
     """ô 4: "Thanh Xuân, ngày 02 tháng 12 năm 2026" (two digits for days and months, as the
     decree writes those below 10 and months 1–2 with a leading zero)."""
     return _("%(place)s, ngày %(d)s tháng %(m)s năm %(y)s") % {
-        "place": place, "d": f"{day.day:02d}", "m": f"{day.month:02d}", "y": day.year}
+        "place": place,
+        "d": f"{day.day:02d}",
+        "m": f"{day.month:02d}",
+        "y": day.year,
+    }
 
 
 def _page_size(reader: PdfReader, index: int) -> tuple[float, float]:
@@ -115,13 +119,18 @@ def _issue_places(reader: PdfReader, width: float, height: float) -> tuple[float
     if motto is None:
         return 62.5 * mm, 145 * mm, height - 45 * mm
     _t, mx, my, mw = motto
-    left = [t for t in texts if t[1] + t[3] / 2 < width / 2 and abs(t[2] - my) < 30 * mm and t[2] >= my - 2]
+    left = [
+        t
+        for t in texts
+        if t[1] + t[3] / 2 < width / 2 and abs(t[2] - my) < 30 * mm and t[2] >= my - 2
+    ]
     left_centre = (left[0][1] + left[0][3] / 2) if left else mx - 90 * mm
     return left_centre, mx + mw / 2, my - 9 * mm
 
 
-def signature_boxes(pdf_bytes: bytes, signer_name: str) -> tuple[int, tuple[float, float, float, float],
-                                                                  tuple[float, float, float, float]]:
+def signature_boxes(
+    pdf_bytes: bytes, signer_name: str
+) -> tuple[int, tuple[float, float, float, float], tuple[float, float, float, float]]:
     """The page and the boxes of the signer's mark and of the agency's seal: the signer's just
     above their typed name (ô 7c), the seal over its left third (ô 8)."""
     reader = PdfReader(io.BytesIO(pdf_bytes))
@@ -139,8 +148,12 @@ def signature_boxes(pdf_bytes: bytes, signer_name: str) -> tuple[int, tuple[floa
     signer = (centre - sw / 2, bottom, centre + sw / 2, bottom + sh)
     seal_right = signer[0] + sw / 3
     seal_bottom = bottom + sh / 2 - SEAL_SIZE / 2
-    seal = (max(seal_right - SEAL_SIZE, 5.0), max(seal_bottom, 5.0),
-            max(seal_right - SEAL_SIZE, 5.0) + SEAL_SIZE, max(seal_bottom, 5.0) + SEAL_SIZE)
+    seal = (
+        max(seal_right - SEAL_SIZE, 5.0),
+        max(seal_bottom, 5.0),
+        max(seal_right - SEAL_SIZE, 5.0) + SEAL_SIZE,
+        max(seal_bottom, 5.0) + SEAL_SIZE,
+    )
     return page, signer, seal
 
 
@@ -156,8 +169,14 @@ def _wrap(c: canvas.Canvas, text: str, font: str, size: float, width: float) -> 
     return [*lines, line] if line else lines
 
 
-def signer_mark(page: int, box: tuple[float, float, float, float], *, signer_name: str, position: str,
-                agency_name: str) -> Mark:
+def signer_mark(
+    page: int,
+    box: tuple[float, float, float, float],
+    *,
+    signer_name: str,
+    position: str,
+    agency_name: str,
+) -> Mark:
     """The signer's visible signature: blue, who signed, in which capacity, for which agency."""
     register_fonts()
     w, h = box[2] - box[0], box[3] - box[1]
@@ -171,20 +190,25 @@ def signer_mark(page: int, box: tuple[float, float, float, float], *, signer_nam
     x0, room = w / 3 + 4, w - w / 3 - 10
     c.setFont("Serif-Bold", 7.2)
     y = h - 12
-    for line in _wrap(c, _("Ký số bởi: %(name)s") % {"name": signer_name}, "Serif-Bold", 7.2, room)[:2]:
+    for line in _wrap(c, _("Ký số bởi: %(name)s") % {"name": signer_name}, "Serif-Bold", 7.2, room)[
+        :2
+    ]:
         c.drawString(x0, y, line)
         y -= 8.5
     c.setFont("Serif", 6.5)
-    for line in _wrap(c, position or _("Người có thẩm quyền"), "Serif", 6.5, room)[:1] + \
-            _wrap(c, agency_name, "Serif", 6.5, room)[:1]:
+    for line in (
+        _wrap(c, position or _("Người có thẩm quyền"), "Serif", 6.5, room)[:1]
+        + _wrap(c, agency_name, "Serif", 6.5, room)[:1]
+    ):
         c.drawString(x0, y, line)
         y -= 8
     c.save()
     return Mark(page=page, box=box, background=buf.getvalue())
 
 
-def agency_mark(page: int, box: tuple[float, float, float, float], *, agency_name: str,
-                number_symbol: str = "") -> Mark:
+def agency_mark(
+    page: int, box: tuple[float, float, float, float], *, agency_name: str, number_symbol: str = ""
+) -> Mark:
     """The agency's visible signature: its seal in red (two rings, the name, a star)."""
     register_fonts()
     size = box[2] - box[0]

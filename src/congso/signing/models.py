@@ -11,8 +11,12 @@ class SignerPin(models.Model):
     """The PIN that must be typed before a signer's personal key is used. Set by the signer;
     locked after ``SIGNING_PIN_ATTEMPTS`` wrong tries in a row until an administrator unlocks it."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="signing_pin", verbose_name=_("người ký"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="signing_pin",
+        verbose_name=_("người ký"),
+    )
     pin_hash = models.CharField(_("mã PIN (đã băm)"), max_length=256)
     failed_attempts = models.PositiveSmallIntegerField(_("số lần nhập sai liên tiếp"), default=0)
     locked_at = models.DateTimeField(_("khoá lúc"), null=True, blank=True)

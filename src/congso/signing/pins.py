@@ -41,12 +41,20 @@ def _validate_new(pin: str) -> None:
     if not PIN_RE.match(pin or ""):
         raise ValidationError({"pin": _("Mã PIN gồm 6 đến 8 chữ số.")})
     if len(set(pin)) == 1 or any(pin in run for run in _RUNS):
-        raise ValidationError({"pin": _("Mã PIN quá dễ đoán (các chữ số giống nhau hoặc liên tiếp).")})
+        raise ValidationError(
+            {"pin": _("Mã PIN quá dễ đoán (các chữ số giống nhau hoặc liên tiếp).")}
+        )
 
 
 def _locked_error() -> ValidationError:
-    return ValidationError(_("Mã PIN ký số đã bị khoá do nhập sai quá %(n)d lần; đề nghị quản trị hệ "
-                             "thống mở khoá rồi đặt mã PIN mới.") % {"n": max_attempts()}, code="pin_locked")
+    return ValidationError(
+        _(
+            "Mã PIN ký số đã bị khoá do nhập sai quá %(n)d lần; đề nghị quản trị hệ "
+            "thống mở khoá rồi đặt mã PIN mới."
+        )
+        % {"n": max_attempts()},
+        code="pin_locked",
+    )
 
 
 def signer_pin_check(*, user: Any, pin: str) -> None:
@@ -55,7 +63,9 @@ def signer_pin_check(*, user: Any, pin: str) -> None:
     with transaction.atomic():
         row = SignerPin.objects.select_for_update().filter(user=user).first()
         if row is None:
-            raise ValidationError(_("Bạn chưa đặt mã PIN ký số. Hãy đặt mã PIN trước khi ký."), code="pin_missing")
+            raise ValidationError(
+                _("Bạn chưa đặt mã PIN ký số. Hãy đặt mã PIN trước khi ký."), code="pin_missing"
+            )
         if row.locked_at is not None:
             raise _locked_error()
         if check_password(pin or "", row.pin_hash):
@@ -68,24 +78,34 @@ def signer_pin_check(*, user: Any, pin: str) -> None:
         if left <= 0:
             row.locked_at = timezone.now()
         row.save(update_fields=["failed_attempts", "locked_at"])
-        audit_record(actor=user, action="signing.pin_locked" if left <= 0 else "signing.pin_wrong",
-                     target=row, data={"attempts": row.failed_attempts})
+        audit_record(
+            actor=user,
+            action="signing.pin_locked" if left <= 0 else "signing.pin_wrong",
+            target=row,
+            data={"attempts": row.failed_attempts},
+        )
     # Raised after the block, so the count above is committed.
     if left <= 0:
         raise _locked_error()
-    raise ValidationError(_("Mã PIN không đúng; còn %(n)d lần thử.") % {"n": left}, code="pin_wrong")
+    raise ValidationError(
+        _("Mã PIN không đúng; còn %(n)d lần thử.") % {"n": left}, code="pin_wrong"
+    )
 
 
 def signer_pin_set(*, user: Any, pin: str, current_pin: str = "") -> SignerPin:
     """The signer sets (or changes, giving the current one) their PIN."""
-    if not getattr(user, "is_authenticated", False) or getattr(user, "kind", "") != AccountKind.STAFF:
+    if (
+        not getattr(user, "is_authenticated", False)
+        or getattr(user, "kind", "") != AccountKind.STAFF
+    ):
         raise PermissionDenied(_("Chỉ cán bộ mới có mã PIN ký số."))
     _validate_new(pin)
     if has_pin(user):
         signer_pin_check(user=user, pin=current_pin)  # counts a wrong current PIN like any try
     with transaction.atomic():
         row, created = SignerPin.objects.select_for_update().get_or_create(
-            user=user, defaults={"pin_hash": make_password(pin)})
+            user=user, defaults={"pin_hash": make_password(pin)}
+        )
         if not created:
             row.pin_hash = make_password(pin)
             row.failed_attempts = 0
@@ -103,6 +123,10 @@ def signer_pin_unlock(*, by: Any, user: Any) -> None:
     row = SignerPin.objects.select_for_update().filter(user=user).first()
     if row is None:
         return
-    audit_record(actor=by, action="signing.pin_unlock", target=row,
-                 data={"user": user.pk, "was_locked": row.locked_at is not None})
+    audit_record(
+        actor=by,
+        action="signing.pin_unlock",
+        target=row,
+        data={"user": user.pk, "was_locked": row.locked_at is not None},
+    )
     row.delete()

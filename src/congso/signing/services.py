@@ -104,16 +104,19 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def _name(common_name: str, organisation: str = "CongSo") -> x509.Name:
-    return x509.Name([
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]),
-        x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]),
-    ])
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]),
+        ]
+    )
 
 
 def _root() -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
@@ -125,16 +128,30 @@ def _root() -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
             now = dt.datetime.now(dt.UTC)
             cert = (
                 x509.CertificateBuilder()
-                .subject_name(_name(ROOT_NAME)).issuer_name(_name(ROOT_NAME))
-                .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                .subject_name(_name(ROOT_NAME))
+                .issuer_name(_name(ROOT_NAME))
+                .public_key(key.public_key())
+                .serial_number(x509.random_serial_number())
                 .not_valid_before(now - dt.timedelta(days=1))
                 .not_valid_after(now + dt.timedelta(days=3650))
                 .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-                .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False,
-                                             key_encipherment=False, data_encipherment=False,
-                                             key_agreement=False, key_cert_sign=True, crl_sign=True,
-                                             encipher_only=False, decipher_only=False), critical=True)
-                .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+                .add_extension(
+                    x509.KeyUsage(
+                        digital_signature=False,
+                        content_commitment=False,
+                        key_encipherment=False,
+                        data_encipherment=False,
+                        key_agreement=False,
+                        key_cert_sign=True,
+                        crl_sign=True,
+                        encipher_only=False,
+                        decipher_only=False,
+                    ),
+                    critical=True,
+                )
+                .add_extension(
+                    x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False
+                )
                 .sign(key, hashes.SHA256())
             )
             _write_atomic(key_path, _key_pem(key))
@@ -176,16 +193,29 @@ def _certificate_for(unit: Any, person: str | None = None) -> tuple[Path, Path]:
             x509.CertificateBuilder()
             .subject_name(_name(person or agency_name, agency_name))
             .issuer_name(root_cert.subject)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
             .not_valid_before(now - dt.timedelta(days=1))
             .not_valid_after(now + dt.timedelta(days=1825))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True,
-                                         key_encipherment=False, data_encipherment=False,
-                                         key_agreement=False, key_cert_sign=False, crl_sign=False,
-                                         encipher_only=False, decipher_only=False), critical=True)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
-                           critical=False)
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=True,
+                    content_commitment=True,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=False,
+                    crl_sign=False,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
+                critical=False,
+            )
             .sign(root_key, hashes.SHA256())
         )
         _write_atomic(key_path, _key_pem(key))
@@ -209,7 +239,8 @@ def ensure_demo_certificates(units: Any = None) -> int:
 
 def _asn1_cert(path: Path) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(
-        x509.load_pem_x509_certificate(path.read_bytes()).public_bytes(serialization.Encoding.DER))
+        x509.load_pem_x509_certificate(path.read_bytes()).public_bytes(serialization.Encoding.DER)
+    )
 
 
 def root_certificate() -> asn1_x509.Certificate:
@@ -218,8 +249,17 @@ def root_certificate() -> asn1_x509.Certificate:
     return _asn1_cert(_dir() / "root-ca.pem")
 
 
-def sign_pdf(pdf_bytes: bytes, *, unit: Any, signer_name: str, reason: str, location: str,
-             field_name: str, personal: bool = False, mark: Mark | None = None) -> bytes:
+def sign_pdf(
+    pdf_bytes: bytes,
+    *,
+    unit: Any,
+    signer_name: str,
+    reason: str,
+    location: str,
+    field_name: str,
+    personal: bool = False,
+    mark: Mark | None = None,
+) -> bytes:
     """Append a PAdES baseline-B signature of the agency of ``unit`` (or, with
     ``personal=True``, of ``signer_name`` in that agency) as an incremental update and return
     the new PDF. Earlier signatures stay valid; a field name already used raises
@@ -228,10 +268,15 @@ def sign_pdf(pdf_bytes: bytes, *, unit: Any, signer_name: str, reason: str, loca
     cert_path, key_path = _certificate_for(unit, signer_name if personal else None)
     key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
     key_info = asn1_keys.PrivateKeyInfo.load(
-        key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                          serialization.NoEncryption()))
+        key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     signer = signers.SimpleSigner(
-        signing_cert=_asn1_cert(cert_path), signing_key=key_info,
+        signing_cert=_asn1_cert(cert_path),
+        signing_key=key_info,
         cert_registry=SimpleCertificateStore.from_certs([root_certificate()]),
     )
     try:
@@ -242,8 +287,12 @@ def sign_pdf(pdf_bytes: bytes, *, unit: Any, signer_name: str, reason: str, loca
     if field_name in existing:
         raise ValidationError(_("Văn bản đã có chữ ký ở ô %(field)s.") % {"field": field_name})
     meta = signers.PdfSignatureMetadata(
-        field_name=field_name, reason=reason, location=location, name=signer_name,
-        subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
+        field_name=field_name,
+        reason=reason,
+        location=location,
+        name=signer_name,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
     )
     if mark is None:
         return signers.sign_pdf(writer, meta, signer=signer).getvalue()
@@ -251,16 +300,25 @@ def sign_pdf(pdf_bytes: bytes, *, unit: Any, signer_name: str, reason: str, loca
     with tempfile.NamedTemporaryFile(suffix=".pdf") as picture:
         picture.write(mark.background)
         picture.flush()
-        style = TextStampStyle(stamp_text=mark.text, timestamp_format="%d/%m/%Y %H:%M:%S %z",
-                               background=ImportedPdfPage(picture.name), background_opacity=1.0,
-                               border_width=0, text_box_style=TextBoxStyle(font_size=6),
-                               # The signing time, bottom right, in pyHanko's own (ASCII) font.
-                               inner_content_layout=layout.SimpleBoxLayoutRule(
-                                   x_align=layout.AxisAlignment.ALIGN_MAX,
-                                   y_align=layout.AxisAlignment.ALIGN_MIN,
-                                   margins=layout.Margins(right=6, bottom=4)))
-        spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=mark.page,
-                                   box=tuple(round(v) for v in mark.box))  # type: ignore[arg-type]
+        style = TextStampStyle(
+            stamp_text=mark.text,
+            timestamp_format="%d/%m/%Y %H:%M:%S %z",
+            background=ImportedPdfPage(picture.name),
+            background_opacity=1.0,
+            border_width=0,
+            text_box_style=TextBoxStyle(font_size=6),
+            # The signing time, bottom right, in pyHanko's own (ASCII) font.
+            inner_content_layout=layout.SimpleBoxLayoutRule(
+                x_align=layout.AxisAlignment.ALIGN_MAX,
+                y_align=layout.AxisAlignment.ALIGN_MIN,
+                margins=layout.Margins(right=6, bottom=4),
+            ),
+        )
+        spec = fields.SigFieldSpec(
+            sig_field_name=field_name,
+            on_page=mark.page,
+            box=tuple(round(v) for v in mark.box),  # type: ignore[arg-type]
+        )
         pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec)
         return pdf_signer.sign_pdf(writer).getvalue()
 
@@ -273,22 +331,27 @@ def verify_pdf(pdf_bytes: bytes) -> list[SignatureReport]:
         embedded = list(reader.embedded_signatures)
     except Exception as exc:
         return [SignatureReport("", "", None, False, False, False, False, str(exc))]
-    context = ValidationContext(trust_roots=[root_certificate()], allow_fetching=False,
-                                revocation_mode="soft-fail")
+    context = ValidationContext(
+        trust_roots=[root_certificate()], allow_fetching=False, revocation_mode="soft-fail"
+    )
     reports = []
     for sig in embedded:
         try:
             status = validate_pdf_signature(sig, context)
             coverage = status.coverage
-            reports.append(SignatureReport(
-                field_name=sig.field_name,
-                signer_subject=status.signing_cert.subject.human_friendly,
-                signing_time=status.signer_reported_dt,
-                intact=bool(status.intact), valid=bool(status.valid),
-                trusted=bool(status.trusted),
-                covers_whole_file=coverage is not None and coverage.name == "ENTIRE_FILE",
-            ))
+            reports.append(
+                SignatureReport(
+                    field_name=sig.field_name,
+                    signer_subject=status.signing_cert.subject.human_friendly,
+                    signing_time=status.signer_reported_dt,
+                    intact=bool(status.intact),
+                    valid=bool(status.valid),
+                    trusted=bool(status.trusted),
+                    covers_whole_file=coverage is not None and coverage.name == "ENTIRE_FILE",
+                )
+            )
         except Exception as exc:
-            reports.append(SignatureReport(sig.field_name, "", None, False, False, False, False,
-                                           str(exc)))
+            reports.append(
+                SignatureReport(sig.field_name, "", None, False, False, False, False, str(exc))
+            )
     return reports

@@ -21,10 +21,18 @@ _PIN_ATTRS = {"inputmode": "numeric", "autocomplete": "off", "maxlength": "8", "
 
 
 class PinForm(forms.Form):
-    current_pin = forms.CharField(label=_("Mã PIN hiện tại"), required=False, strip=True,
-                                  widget=forms.PasswordInput(attrs=_PIN_ATTRS))
-    pin = forms.CharField(label=_("Mã PIN mới (6–8 chữ số)"), strip=True, widget=forms.PasswordInput(attrs=_PIN_ATTRS))
-    pin2 = forms.CharField(label=_("Nhập lại mã PIN mới"), strip=True, widget=forms.PasswordInput(attrs=_PIN_ATTRS))
+    current_pin = forms.CharField(
+        label=_("Mã PIN hiện tại"),
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(attrs=_PIN_ATTRS),
+    )
+    pin = forms.CharField(
+        label=_("Mã PIN mới (6–8 chữ số)"), strip=True, widget=forms.PasswordInput(attrs=_PIN_ATTRS)
+    )
+    pin2 = forms.CharField(
+        label=_("Nhập lại mã PIN mới"), strip=True, widget=forms.PasswordInput(attrs=_PIN_ATTRS)
+    )
 
     def __init__(self, *args: object, has_pin: bool, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -48,16 +56,25 @@ def pin_settings(request: HttpRequest) -> HttpResponse:
     form = PinForm(request.POST or None, has_pin=row is not None)
     if request.method == "POST" and form.is_valid():
         try:
-            signer_pin_set(user=user, pin=form.cleaned_data["pin"],
-                           current_pin=form.cleaned_data.get("current_pin", ""))
+            signer_pin_set(
+                user=user,
+                pin=form.cleaned_data["pin"],
+                current_pin=form.cleaned_data.get("current_pin", ""),
+            )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                form.add_error("current_pin" if "current_pin" in form.fields else None, exc.messages)
+                form.add_error(
+                    "current_pin" if "current_pin" in form.fields else None, exc.messages
+                )
         else:
             messages.success(request, _g("Đã lưu mã PIN ký số."))
             return redirect("signing:pin")
-    return render(request, "signing/pin.html", {"form": form, "row": row, "attempts": max_attempts()},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "signing/pin.html",
+        {"form": form, "row": row, "attempts": max_attempts()},
+        status=400 if form.errors else 200,
+    )

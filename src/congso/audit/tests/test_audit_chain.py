@@ -14,8 +14,16 @@ pytestmark = pytest.mark.django_db
 
 def _events(demo_org, n=5):
     actor = demo_org.user("motcua.tx")
-    return [audit_record(actor=actor, action="test.event", target=demo_org.district,
-                         unit=demo_org.district, data={"i": i, "text": "Tiếp nhận hồ sơ"}) for i in range(n)]
+    return [
+        audit_record(
+            actor=actor,
+            action="test.event",
+            target=demo_org.district,
+            unit=demo_org.district,
+            data={"i": i, "text": "Tiếp nhận hồ sơ"},
+        )
+        for i in range(n)
+    ]
 
 
 def test_chain_links_each_event_to_the_previous(demo_org):
@@ -123,7 +131,9 @@ def test_checkpoint_command_and_later_events_still_verify(demo_org, checkpoints,
 def test_deleting_a_user_keeps_the_chain_verifiable(demo_org, checkpoints):
     from congso.accounts.models import User
 
-    user = User.objects.create_user(username="tam.thoi", password="Mat-khau-rat-dai-2026", full_name="Cán bộ tạm")
+    user = User.objects.create_user(
+        username="tam.thoi", password="Mat-khau-rat-dai-2026", full_name="Cán bộ tạm"
+    )
     event = audit_record(actor=user, action="test.event", target=demo_org.district)
     user_pk = user.pk
     user.delete()

@@ -35,8 +35,12 @@ class UnitFactory(factory.django.DjangoModelFactory):
         # Hà Nội QĐ 58/2010: Saturday-morning reception, with or without counting toward deadlines.
         saturday_counted = factory.Trait(saturday_reception=True, saturday_counts=True)
         saturday_uncounted = factory.Trait(saturday_reception=True, saturday_counts=False)
-        early_hours = factory.Trait(morning_start=dt.time(7, 0), morning_end=dt.time(11, 30),
-                                    afternoon_start=dt.time(13, 30), afternoon_end=dt.time(17, 0))
+        early_hours = factory.Trait(
+            morning_start=dt.time(7, 0),
+            morning_end=dt.time(11, 30),
+            afternoon_start=dt.time(13, 30),
+            afternoon_end=dt.time(17, 0),
+        )
 
 
 class CalendarOverrideFactory(factory.django.DjangoModelFactory):

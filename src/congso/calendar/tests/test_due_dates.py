@@ -49,8 +49,8 @@ def test_tet_2026_three_working_days_land_after_the_break(ward):
 
 
 def test_30_april_2025_swap(ward, swaps):
-    assert is_working_day(ward, dt.date(2025, 4, 26))      # worked Saturday
-    assert not is_working_day(ward, dt.date(2025, 5, 2))   # the Friday off in exchange
+    assert is_working_day(ward, dt.date(2025, 4, 26))  # worked Saturday
+    assert not is_working_day(ward, dt.date(2025, 5, 2))  # the Friday off in exchange
     assert not is_working_day(ward, dt.date(2025, 4, 30))
     assert not is_working_day(ward, dt.date(2025, 5, 1))
     # Friday 25/4 + 2 working days: Saturday 26/4 counts as a whole normal day.
@@ -93,9 +93,9 @@ def test_unit_specific_cutoff(db):
 def test_outside_working_hours_counts_from_next_start(ward):
     assert effective_start(ward, at(2025, 3, 3, 6, 45)) == at(2025, 3, 3, 8)
     assert effective_start(ward, at(2025, 3, 3, 12, 30)) == at(2025, 3, 3, 13)
-    assert effective_start(ward, at(2025, 3, 8, 9)) == at(2025, 3, 10, 8)    # Saturday
-    assert effective_start(ward, at(2025, 3, 9, 22)) == at(2025, 3, 10, 8)   # Sunday night
-    assert effective_start(ward, at(2025, 4, 30, 9)) == at(2025, 5, 5, 8)    # holiday
+    assert effective_start(ward, at(2025, 3, 8, 9)) == at(2025, 3, 10, 8)  # Saturday
+    assert effective_start(ward, at(2025, 3, 9, 22)) == at(2025, 3, 10, 8)  # Sunday night
+    assert effective_start(ward, at(2025, 4, 30, 9)) == at(2025, 5, 5, 8)  # holiday
 
 
 def test_friday_afternoon(ward):
@@ -113,7 +113,9 @@ def test_saturday_morning_counted(db):
     assert due_at(unit, at(2025, 3, 7, 16), 1, "working_days") == at(2025, 3, 10, 12)
     assert due_at(unit, at(2025, 3, 8, 9), 2, "working_hours") == at(2025, 3, 8, 11)
     assert effective_start(unit, at(2025, 3, 8, 12, 30)) == at(2025, 3, 10, 8)
-    assert working_time_between(unit, at(2025, 3, 7, 17), at(2025, 3, 10, 8)) == dt.timedelta(hours=4)
+    assert working_time_between(unit, at(2025, 3, 7, 17), at(2025, 3, 10, 8)) == dt.timedelta(
+        hours=4
+    )
 
 
 def test_saturday_morning_received_but_not_counted(db):
@@ -134,11 +136,13 @@ def test_lunch_break_is_not_counted(ward):
     # Exactly on the boundary: the end of the morning, not the start of the afternoon.
     assert due_at(ward, at(2025, 3, 3, 10), 2, "working_hours") == at(2025, 3, 3, 12)
     assert due_at(ward, at(2025, 3, 3, 8), Decimal("0.5"), "working_days") == at(2025, 3, 3, 12)
-    assert working_time_between(ward, at(2025, 3, 3, 11), at(2025, 3, 3, 14)) == dt.timedelta(hours=2)
+    assert working_time_between(ward, at(2025, 3, 3, 11), at(2025, 3, 3, 14)) == dt.timedelta(
+        hours=2
+    )
 
 
 def test_other_working_hours(db):
-    unit = UnitFactory(early_hours=True)   # 07:00–11:30, 13:30–17:00: 8 h a day
+    unit = UnitFactory(early_hours=True)  # 07:00–11:30, 13:30–17:00: 8 h a day
     assert due_at(unit, at(2025, 3, 3, 7), 1, "working_days") == at(2025, 3, 3, 17)
     assert due_at(unit, at(2025, 3, 3, 10), 3, "working_hours") == at(2025, 3, 3, 15)
     assert effective_start(unit, at(2025, 3, 3, 12)) == at(2025, 3, 3, 13, 30)
@@ -179,11 +183,13 @@ def test_same_day(ward):
 def test_working_hours_across_days(ward):
     assert due_at(ward, at(2025, 3, 3, 14), 8, "working_hours") == at(2025, 3, 4, 14)
     assert due_at(ward, at(2025, 3, 3, 14), 3, "working_hours") == at(2025, 3, 3, 17)
-    assert due_at(ward, at(2025, 3, 3, 14), Decimal("3.5"), "working_hours") == at(2025, 3, 4, 8, 30)
+    assert due_at(ward, at(2025, 3, 3, 14), Decimal("3.5"), "working_hours") == at(
+        2025, 3, 4, 8, 30
+    )
 
 
 def test_result_is_local_time_whatever_the_input_zone(ward):
-    start_utc = dt.datetime(2025, 3, 3, 3, 0, tzinfo=dt.UTC)   # 10:00 in Hà Nội
+    start_utc = dt.datetime(2025, 3, 3, 3, 0, tzinfo=dt.UTC)  # 10:00 in Hà Nội
     due = due_at(ward, start_utc, 3, "working_days")
     assert due == at(2025, 3, 6, 10)
     assert due.utcoffset() == dt.timedelta(hours=7)
@@ -191,7 +197,7 @@ def test_result_is_local_time_whatever_the_input_zone(ward):
 
 def test_bad_arguments(ward):
     with pytest.raises(ValueError):
-        due_at(ward, dt.datetime(2025, 3, 3, 10), 1, "working_days")   # naive
+        due_at(ward, dt.datetime(2025, 3, 3, 10), 1, "working_days")  # naive
     with pytest.raises(ValueError):
         due_at(ward, at(2025, 3, 3, 10), 1, "weeks")
     with pytest.raises(ValueError):
@@ -199,7 +205,7 @@ def test_bad_arguments(ward):
     with pytest.raises(ValueError):
         due_at(ward, at(2025, 3, 3, 10), float("nan"), "working_hours")
     with pytest.raises(ValueError):
-        due_at(ward, at(2099, 12, 1, 10), 100, "working_days")   # beyond the supported years
+        due_at(ward, at(2099, 12, 1, 10), 100, "working_days")  # beyond the supported years
 
 
 def test_long_duration_far_ahead(ward):
@@ -212,10 +218,16 @@ def test_long_duration_far_ahead(ward):
 
 
 def test_working_time_between_weekend_and_holiday(ward, swaps):
-    assert working_time_between(ward, at(2025, 3, 7, 16), at(2025, 3, 10, 9)) == dt.timedelta(hours=2)
-    assert working_time_between(ward, at(2025, 3, 10, 9), at(2025, 3, 7, 16)) == -dt.timedelta(hours=2)
+    assert working_time_between(ward, at(2025, 3, 7, 16), at(2025, 3, 10, 9)) == dt.timedelta(
+        hours=2
+    )
+    assert working_time_between(ward, at(2025, 3, 10, 9), at(2025, 3, 7, 16)) == -dt.timedelta(
+        hours=2
+    )
     # Tuesday 29/4/2025 16:00 → Tuesday 6/5 09:00 over 30/4, 1/5, the swapped 2/5, a weekend.
-    assert working_time_between(ward, at(2025, 4, 29, 16), at(2025, 5, 6, 9)) == dt.timedelta(hours=10)
+    assert working_time_between(ward, at(2025, 4, 29, 16), at(2025, 5, 6, 9)) == dt.timedelta(
+        hours=10
+    )
     assert working_time_between(ward, at(2025, 3, 8, 9), at(2025, 3, 8, 11)) == dt.timedelta(0)
     assert working_time_between(ward, at(2025, 3, 3, 9), at(2025, 3, 3, 9)) == dt.timedelta(0)
 

@@ -52,8 +52,8 @@ def test_unit_specific_wins_over_global(db):
     ward_a = UnitFactory(parent=district)
     ward_b = UnitFactory(parent=district)
     other = UnitFactory()
-    CalendarOverrideFactory(date=WEDNESDAY)                                  # everyone off
-    CalendarOverrideFactory(date=WEDNESDAY, working=True, unit=ward_a)       # except ward A
+    CalendarOverrideFactory(date=WEDNESDAY)  # everyone off
+    CalendarOverrideFactory(date=WEDNESDAY, working=True, unit=ward_a)  # except ward A
     assert is_working_day(ward_a, WEDNESDAY)
     assert not is_working_day(ward_b, WEDNESDAY)
     assert not is_working_day(other, WEDNESDAY)
@@ -64,8 +64,8 @@ def test_district_override_reaches_its_wards_and_the_nearest_wins(db):
     ward_a = UnitFactory(parent=district)
     ward_b = UnitFactory(parent=district)
     other = UnitFactory()
-    CalendarOverrideFactory(date=WEDNESDAY, unit=district)                   # district off
-    CalendarOverrideFactory(date=WEDNESDAY, working=True, unit=ward_b)       # ward B works
+    CalendarOverrideFactory(date=WEDNESDAY, unit=district)  # district off
+    CalendarOverrideFactory(date=WEDNESDAY, working=True, unit=ward_b)  # ward B works
     assert not is_working_day(district, WEDNESDAY)
     assert not is_working_day(ward_a, WEDNESDAY)
     assert is_working_day(ward_b, WEDNESDAY)
@@ -77,7 +77,9 @@ def test_edits_are_seen_at_once_and_deletes_undo_them(ward):
     with calendar_batch():
         before = due_at(ward, start, 1, "working_days")
         override = calendar_override_save(
-            override=CalendarOverride(date=WEDNESDAY, kind=OverrideKind.DAY_OFF, name="Nghỉ"), by=None)
+            override=CalendarOverride(date=WEDNESDAY, kind=OverrideKind.DAY_OFF, name="Nghỉ"),
+            by=None,
+        )
         during = due_at(ward, start, 1, "working_days")
         override.kind = OverrideKind.WORKING_DAY
         calendar_override_save(override=override, by=None)
@@ -85,7 +87,11 @@ def test_edits_are_seen_at_once_and_deletes_undo_them(ward):
         calendar_override_delete(override=override, by=None)
         after = due_at(ward, start, 1, "working_days")
     assert (before, during, changed, after) == (
-        at(2025, 3, 5, 10), at(2025, 3, 6, 10), at(2025, 3, 5, 10), at(2025, 3, 5, 10))
+        at(2025, 3, 5, 10),
+        at(2025, 3, 6, 10),
+        at(2025, 3, 5, 10),
+        at(2025, 3, 5, 10),
+    )
 
 
 def test_unit_hours_changes_are_seen_without_invalidation(ward):
@@ -97,7 +103,7 @@ def test_unit_hours_changes_are_seen_without_invalidation(ward):
 
 def test_token_read_once_per_batch(ward, django_assert_num_queries):
     due_at(ward, at(2025, 3, 3, 10), 1, "working_days")
-    with django_assert_num_queries(1):       # outside a request: one cheap token read per call
+    with django_assert_num_queries(1):  # outside a request: one cheap token read per call
         due_at(ward, at(2025, 3, 3, 11), 1, "working_days")
     with calendar_batch(), django_assert_num_queries(1):
         for hour in range(8, 17):
@@ -106,18 +112,25 @@ def test_token_read_once_per_batch(ward, django_assert_num_queries):
 
 def test_save_is_audited_and_validated(ward):
     override = calendar_override_save(
-        override=CalendarOverride(date=WEDNESDAY, kind=OverrideKind.DAY_OFF, name="Nghỉ thử", unit=ward),
-        by=None)
+        override=CalendarOverride(
+            date=WEDNESDAY, kind=OverrideKind.DAY_OFF, name="Nghỉ thử", unit=ward
+        ),
+        by=None,
+    )
     event = AuditEvent.objects.get(action="calendar.override_create")
     assert event.target_id == str(override.pk)
     assert event.data["date"] == "2025-03-05"
-    with pytest.raises(ValidationError):     # a second override for the same unit and date
+    with pytest.raises(ValidationError):  # a second override for the same unit and date
         calendar_override_save(
-            override=CalendarOverride(date=WEDNESDAY, kind=OverrideKind.WORKING_DAY, name="x", unit=ward),
-            by=None)
+            override=CalendarOverride(
+                date=WEDNESDAY, kind=OverrideKind.WORKING_DAY, name="x", unit=ward
+            ),
+            by=None,
+        )
     with pytest.raises(ValidationError):
         calendar_override_save(
-            override=CalendarOverride(date=WEDNESDAY, kind="holiday", name="x"), by=None)
+            override=CalendarOverride(date=WEDNESDAY, kind="holiday", name="x"), by=None
+        )
     assert CalendarOverride.objects.count() == 1
 
 
@@ -125,12 +138,15 @@ def test_only_users_with_permission_can_edit(ward):
     clerk = User.objects.create_user(username="vanthu.thu", password="x", is_staff=True)
     with pytest.raises(PermissionDenied) as info:
         calendar_override_save(
-            override=CalendarOverride(date=WEDNESDAY, kind=OverrideKind.DAY_OFF, name="Nghỉ"), by=clerk)
+            override=CalendarOverride(date=WEDNESDAY, kind=OverrideKind.DAY_OFF, name="Nghỉ"),
+            by=clerk,
+        )
     assert "không có quyền" in str(info.value)
     assert not CalendarOverride.objects.exists()
     admin = User.objects.create_superuser(username="quantri", password="x")
     calendar_override_save(
-        override=CalendarOverride(date=WEDNESDAY, kind=OverrideKind.DAY_OFF, name="Nghỉ"), by=admin)
+        override=CalendarOverride(date=WEDNESDAY, kind=OverrideKind.DAY_OFF, name="Nghỉ"), by=admin
+    )
     assert not is_working_day(ward, WEDNESDAY)
 
 
@@ -140,26 +156,35 @@ def test_demo_load_is_idempotent(db):
     assert load("2015") is None
     assert CalendarOverride.objects.count() == len(SWAPS)
     assert set(CalendarOverride.objects.values_list("date", "kind")) == {
-        (dt.date(2025, 4, 26), "working_day"), (dt.date(2025, 5, 2), "compensatory_day_off"),
-        (dt.date(2026, 8, 22), "working_day"), (dt.date(2026, 8, 31), "compensatory_day_off")}
+        (dt.date(2025, 4, 26), "working_day"),
+        (dt.date(2025, 5, 2), "compensatory_day_off"),
+        (dt.date(2026, 8, 22), "working_day"),
+        (dt.date(2026, 8, 31), "compensatory_day_off"),
+    }
 
 
 def test_admin_pages_in_vietnamese(admin_client, ward):
     response = admin_client.get("/quan-tri/workcalendar/calendaroverride/add/")
     assert response.status_code == 200
     assert "Ngày nghỉ bù" in response.content.decode()
-    response = admin_client.post("/quan-tri/workcalendar/calendaroverride/add/", {
-        "date": "05/03/2025", "kind": "day_off", "name": "Nghỉ đột xuất", "note": ""})
+    response = admin_client.post(
+        "/quan-tri/workcalendar/calendaroverride/add/",
+        {"date": "05/03/2025", "kind": "day_off", "name": "Nghỉ đột xuất", "note": ""},
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert not is_working_day(ward, WEDNESDAY)
     assert AuditEvent.objects.filter(action="calendar.override_create").count() == 1
 
 
-def test_admin_list_costs_the_same_for_n_and_n_plus_one_rows(admin_client, django_assert_num_queries):
+def test_admin_list_costs_the_same_for_n_and_n_plus_one_rows(
+    admin_client, django_assert_num_queries
+):
     def add(n: int) -> None:
         for i in range(n):
-            CalendarOverrideFactory(date=dt.date(2025, 6, 1) + dt.timedelta(days=i + CalendarOverride.objects.count()),
-                                    unit=UnitFactory())
+            CalendarOverrideFactory(
+                date=dt.date(2025, 6, 1) + dt.timedelta(days=i + CalendarOverride.objects.count()),
+                unit=UnitFactory(),
+            )
 
     url = "/quan-tri/workcalendar/calendaroverride/"
     add(3)
@@ -185,8 +210,10 @@ def test_rolled_back_edit_leaves_no_stale_calendar(ward):
     assert is_working_day(ward, WEDNESDAY)
     with pytest.raises(RuntimeError), transaction.atomic():
         calendar_override_save(
-            override=CalendarOverride(date=WEDNESDAY, kind=OverrideKind.DAY_OFF, name="Nghỉ"), by=None)
-        assert not is_working_day(ward, WEDNESDAY)   # seen inside the transaction
+            override=CalendarOverride(date=WEDNESDAY, kind=OverrideKind.DAY_OFF, name="Nghỉ"),
+            by=None,
+        )
+        assert not is_working_day(ward, WEDNESDAY)  # seen inside the transaction
         raise RuntimeError("admin save failed later")
     assert is_working_day(ward, WEDNESDAY)
 
@@ -199,15 +226,19 @@ def test_edit_committed_by_another_process_is_seen_at_the_next_request_or_batch(
         assert is_working_day(ward, WEDNESDAY)
         # Another worker process saves an override: its row and a new token arrive in the
         # database without any signal in this process.
-        CalendarOverride.objects.bulk_create([CalendarOverride(date=WEDNESDAY, kind="day_off", name="x")])
+        CalendarOverride.objects.bulk_create(
+            [CalendarOverride(date=WEDNESDAY, kind="day_off", name="x")]
+        )
         CalendarState.objects.update_or_create(pk=1, defaults={"token": "from-another-process"})
-        assert is_working_day(ward, WEDNESDAY)       # one consistent calendar per batch
-    assert not is_working_day(ward, WEDNESDAY)       # next call reads the new token
+        assert is_working_day(ward, WEDNESDAY)  # one consistent calendar per batch
+    assert not is_working_day(ward, WEDNESDAY)  # next call reads the new token
 
 
 def test_admin_rejects_dates_outside_the_supported_years(admin_client):
-    response = admin_client.post("/quan-tri/workcalendar/calendaroverride/add/", {
-        "date": "01/01/1900", "kind": "day_off", "name": "Quá xa", "note": ""})
+    response = admin_client.post(
+        "/quan-tri/workcalendar/calendaroverride/add/",
+        {"date": "01/01/1900", "kind": "day_off", "name": "Quá xa", "note": ""},
+    )
     assert response.status_code == 200
     assert "Chỉ nhập ngày trong các năm 1976–2099." in response.content.decode()
     assert not CalendarOverride.objects.exists()

@@ -23,13 +23,14 @@ from .factories import VN, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
-SETTINGS = settings(max_examples=200, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 # Minutes from 2024-12-01 to 2027-01-31, so Tết 2025/2026 and the swaps are well inside.
 BASE = dt.datetime(2024, 12, 1, tzinfo=VN)
 moments = st.integers(0, 60 * 24 * 792).map(lambda m: BASE + dt.timedelta(minutes=m))
-amounts = st.integers(0, 120).map(lambda q: Decimal(q) / 4)      # 0 to 30 in quarters
+amounts = st.integers(0, 120).map(lambda q: Decimal(q) / 4)  # 0 to 30 in quarters
 kinds = st.sampled_from(["working_days", "calendar_days", "same_day", "working_hours"])
 UNIT_KINDS = ["plain", "saturday_counted", "early_hours"]
 MINUTE = dt.timedelta(minutes=1)
@@ -44,8 +45,10 @@ def unit(request, swaps):  # type: ignore[no-untyped-def]
 
 def in_working_time(unit, moment: dt.datetime) -> bool:  # type: ignore[no-untyped-def]
     """A working instant, or the end of a working period (where due times may land)."""
-    return (next_working_start(unit, moment) == moment
-            or working_time_between(unit, moment - TICK, moment) == TICK)
+    return (
+        next_working_start(unit, moment) == moment
+        or working_time_between(unit, moment - TICK, moment) == TICK
+    )
 
 
 @SETTINGS
@@ -117,7 +120,9 @@ def reference_due_hours(unit, eff: dt.datetime, hours: int) -> dt.datetime:  # t
         day += dt.timedelta(days=1)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(start=moments, hours=st.integers(1, 120))
 def test_matches_a_day_by_day_reference(swaps, start, hours):
     unit = UnitFactory.build(pk=10_000, path="/10000/")
@@ -135,4 +140,4 @@ def test_working_day_iff_it_has_working_time(unit, offset):
         worked = working_time_between(unit, midnight, midnight + dt.timedelta(days=1))
         assert is_working_day(unit, day) == (worked > dt.timedelta(0))
         if day.weekday() < 5 and worked:
-            assert worked == dt.timedelta(hours=8)   # all three setups have 8-hour weekdays
+            assert worked == dt.timedelta(hours=8)  # all three setups have 8-hour weekdays

@@ -25,5 +25,11 @@ def effect(n: int, pause: float = 0.0) -> None:
     time.sleep(pause)
     with transaction.atomic():
         if not Notification.objects.filter(reference=f"crash:{n}").exists():
-            Notification.objects.create(channel=Channel.EMAIL, recipient=f"n{n}@example.vn", subject="s",
-                                        body="b", event="crash.test", reference=f"crash:{n}")
+            Notification.objects.create(
+                channel=Channel.EMAIL,
+                recipient=f"n{n}@example.vn",
+                subject="s",
+                body="b",
+                event="crash.test",
+                reference=f"crash:{n}",
+            )

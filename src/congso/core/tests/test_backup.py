@@ -24,7 +24,9 @@ def _media(settings) -> Path:
 def test_round_trip_restores_database_and_files(settings, tmp_path, demo_org):
     media = _media(settings)
     (media / "dossiers" / "2026" / "scan.pdf").write_bytes(b"%PDF-1.7 ban chup giay to")
-    unit = Unit.objects.create(parent=demo_org.district, kind=UnitKind.OTHER, name="Tổ công tác số hoá")
+    unit = Unit.objects.create(
+        parent=demo_org.district, kind=UnitKind.OTHER, name="Tổ công tác số hoá"
+    )
     archive = tmp_path / "backup.tar.gz"
     call_command("backup", output=str(archive))
     assert archive.exists()
@@ -149,29 +151,46 @@ def _bad_archives(tmp_path: Path, good: Path) -> dict[str, Path]:
     bad = {}
     bad["truncated"] = tmp_path / "truncated.tar.gz"
     bad["truncated"].write_bytes(raw[: len(raw) // 2])
-    bad["manifest-only"] = _pack(tmp_path / "manifest-only.tar.gz", {}, {"format": 1, "engine": engine, "files": {}})
+    bad["manifest-only"] = _pack(
+        tmp_path / "manifest-only.tar.gz", {}, {"format": 1, "engine": engine, "files": {}}
+    )
     db_name = "database.sqlite3" if engine == "sqlite" else "database.pgdump"
-    bad["empty-database"] = _pack(tmp_path / "empty.tar.gz", {db_name: b""},
-                                  {"format": 1, "engine": engine, "files": {db_name: _sha(b"")}})
+    bad["empty-database"] = _pack(
+        tmp_path / "empty.tar.gz",
+        {db_name: b""},
+        {"format": 1, "engine": engine, "files": {db_name: _sha(b"")}},
+    )
     foreign_zip = tmp_path / "foreign.zip"
     with zipfile.ZipFile(foreign_zip, "w") as zf:
         zf.writestr("manifest.json", json.dumps({"format": 1, "engine": engine, "files": {}}))
     bad["foreign-zip"] = foreign_zip
-    bad["foreign-tar"] = _pack(tmp_path / "foreign.tar.gz", {"README": b"another project's archive"}, None)
+    bad["foreign-tar"] = _pack(
+        tmp_path / "foreign.tar.gz", {"README": b"another project's archive"}, None
+    )
     members = _members(good)
     manifest = json.loads(members["manifest.json"])
     broken = dict(members)
     db_member = next(n for n in members if n.startswith("database."))
     broken[db_member] = members[db_member][:-10] + b"0123456789"
-    bad["checksum-broken"] = _pack(tmp_path / "broken.tar.gz", {k: v for k, v in broken.items()
-                                                               if k != "manifest.json"}, manifest)
-    bad["extra-member"] = _pack(tmp_path / "extra.tar.gz", {**{k: v for k, v in members.items()
-                                                              if k != "manifest.json"}, "media/evil.html": b"<x>"},
-                                manifest)
+    bad["checksum-broken"] = _pack(
+        tmp_path / "broken.tar.gz",
+        {k: v for k, v in broken.items() if k != "manifest.json"},
+        manifest,
+    )
+    bad["extra-member"] = _pack(
+        tmp_path / "extra.tar.gz",
+        {**{k: v for k, v in members.items() if k != "manifest.json"}, "media/evil.html": b"<x>"},
+        manifest,
+    )
     if engine == "sqlite":
         # A real SQLite file, checksums right, but tables missing / migrations older.
-        for label, sql in (("missing-table", "DROP TABLE org_unit"),
-                           ("older-migrations", "DELETE FROM django_migrations WHERE app = 'audit' AND name = '0002_chain_head_row'")):
+        for label, sql in (
+            ("missing-table", "DROP TABLE org_unit"),
+            (
+                "older-migrations",
+                "DELETE FROM django_migrations WHERE app = 'audit' AND name = '0002_chain_head_row'",
+            ),
+        ):
             path = tmp_path / f"{label}.sqlite3"
             path.write_bytes(members[db_member])
             db = sqlite3.connect(path)
@@ -184,13 +203,21 @@ def _bad_archives(tmp_path: Path, good: Path) -> dict[str, Path]:
 
 
 REFUSALS = {
-    "truncated": "bị hỏng", "manifest-only": "không chứa cơ sở dữ liệu", "empty-database": "thiếu|không đọc được",
-    "foreign-zip": "bị hỏng", "foreign-tar": "bị hỏng", "checksum-broken": "sai mã kiểm tra",
-    "extra-member": "không có trong bản kê", "missing-table": "thiếu", "older-migrations": "cũ hơn",
+    "truncated": "bị hỏng",
+    "manifest-only": "không chứa cơ sở dữ liệu",
+    "empty-database": "thiếu|không đọc được",
+    "foreign-zip": "bị hỏng",
+    "foreign-tar": "bị hỏng",
+    "checksum-broken": "sai mã kiểm tra",
+    "extra-member": "không có trong bản kê",
+    "missing-table": "thiếu",
+    "older-migrations": "cũ hơn",
 }
 
 
-def test_every_malformed_archive_is_refused_and_changes_nothing(settings, tmp_path, var_dir, demo_org):
+def test_every_malformed_archive_is_refused_and_changes_nothing(
+    settings, tmp_path, var_dir, demo_org
+):
     media = _media(settings)
     (media / "dossiers" / "2026" / "scan.pdf").write_bytes(b"%PDF-1.7 ban goc")
     good = backup_create(tmp_path / "good.tar.gz").path
@@ -205,7 +232,9 @@ def test_every_malformed_archive_is_refused_and_changes_nothing(settings, tmp_pa
             call_command("restore", str(archive), yes=True)
         assert str(refused.value), label
         assert _state(settings) == before, label
-    assert not (var_dir / "backups").exists() or not list((var_dir / "backups").glob("pre-restore-*"))
+    assert not (var_dir / "backups").exists() or not list(
+        (var_dir / "backups").glob("pre-restore-*")
+    )
 
 
 def test_good_archive_restores_and_keeps_what_it_replaced(settings, tmp_path, var_dir, demo_org):
@@ -254,8 +283,12 @@ def test_sqlite_file_and_wal_are_owner_only(tmp_path, db):
     path = tmp_path / "congso.sqlite3"
     path.touch(mode=0o644)
     path.chmod(0o644)
-    settings_dict = {**connection.settings_dict, "ENGINE": "django.db.backends.sqlite3", "NAME": str(path),
-                     "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;"}}
+    settings_dict = {
+        **connection.settings_dict,
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;"},
+    }
     wrapper = DatabaseWrapper(settings_dict, alias="mode_check")
     try:
         wrapper.ensure_connection()

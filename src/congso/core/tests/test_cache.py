@@ -20,7 +20,9 @@ def _redis_up() -> bool:
 
 @pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379")
 def test_one_client_per_pool_and_the_cache_still_works():
-    cache = RedisCache("redis://127.0.0.1:6379/14", {"KEY_PREFIX": f"congso-test-{uuid.uuid4().hex}"})
+    cache = RedisCache(
+        "redis://127.0.0.1:6379/14", {"KEY_PREFIX": f"congso-test-{uuid.uuid4().hex}"}
+    )
     raw = cache._cache
     assert raw.get_client(None) is raw.get_client("other-key", write=True)
     cache.set("k", {"đơn vị": 1}, 30)
@@ -28,4 +30,3 @@ def test_one_client_per_pool_and_the_cache_still_works():
     assert cache.get_many(["k", "missing"]) == {"k": {"đơn vị": 1}}
     cache.delete("k")
     assert cache.get("k") is None
-

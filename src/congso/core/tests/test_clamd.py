@@ -126,10 +126,15 @@ def test_validator_uses_clamd_and_refuses_when_it_is_down(settings, unix_clamd, 
     assert exc.value.code == "scanner" and "thử lại" in exc.value.messages[0]
 
 
-@pytest.mark.parametrize("path,warns", [
-    ("congso.core.uploads.NoopScanner", True), ("congso.core.uploads.EicarScanner", True), ("", True),
-    ("congso.core.clamd.ClamdScanner", False),
-])
+@pytest.mark.parametrize(
+    "path,warns",
+    [
+        ("congso.core.uploads.NoopScanner", True),
+        ("congso.core.uploads.EicarScanner", True),
+        ("", True),
+        ("congso.core.clamd.ClamdScanner", False),
+    ],
+)
 def test_deploy_check_warns_on_a_scanner_that_does_nothing(settings, path, warns):
     settings.CONGSO_VIRUS_SCANNER = path
     assert [w.id for w in upload_scanner()] == (["congso.W100"] if warns else [])

@@ -31,8 +31,13 @@ def test_an_idle_connection_is_checked_without_a_query_and_a_closed_one_is_dropp
     assert connection.is_usable() and not asked  # idle, nothing to read: no round trip
 
     settings = connection.get_connection_params()
-    with psycopg.connect(host=settings.get("host"), port=settings.get("port"), user=settings.get("user"),
-                         dbname="postgres", autocommit=True) as other:
+    with psycopg.connect(
+        host=settings.get("host"),
+        port=settings.get("port"),
+        user=settings.get("user"),
+        dbname="postgres",
+        autocommit=True,
+    ) as other:
         other.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
     time.sleep(0.2)  # the server's closing message reaches the socket
     assert connection.is_usable() is False and asked  # something to read: asked, and it is closed

@@ -26,15 +26,23 @@ def test_healthz_asks_no_dependency(client, django_assert_num_queries):
 def test_readyz_checks_database_cache_storage(client):
     answer = client.get("/readyz")
     assert answer.status_code == 200
-    assert answer.json()["checks"] == {"database": "ok", "cache": "ok", "storage": "ok", "worker": "ok"}
+    assert answer.json()["checks"] == {
+        "database": "ok",
+        "cache": "ok",
+        "storage": "ok",
+        "worker": "ok",
+    }
 
 
 @override_settings(TASKS_BACKEND="database", TASKS_TICK=15)
 def test_readyz_fails_without_a_live_worker(client):
     answer = client.get("/readyz")
     assert answer.status_code == 503 and "chưa có tiến trình" in answer.json()["checks"]["worker"]
-    ScheduledJob.objects.create(name=TICK_NAME, next_run_at=timezone.now(),
-                                last_run_at=timezone.now() - dt.timedelta(minutes=5))
+    ScheduledJob.objects.create(
+        name=TICK_NAME,
+        next_run_at=timezone.now(),
+        last_run_at=timezone.now() - dt.timedelta(minutes=5),
+    )
     answer = client.get("/readyz")
     assert answer.status_code == 503 and "không hoạt động" in answer.json()["checks"]["worker"]
     ScheduledJob.objects.filter(name=TICK_NAME).update(last_run_at=timezone.now())
@@ -61,9 +69,15 @@ def test_a_request_id_is_kept_from_the_proxy_or_made_and_logged(client):
 
     token = logs.request_id.set("req-0001")
     try:
-        record = logging.LogRecord("congso.test", logging.WARNING, __file__, 1, "Hồ sơ %s", ("H01",), None)
+        record = logging.LogRecord(
+            "congso.test", logging.WARNING, __file__, 1, "Hồ sơ %s", ("H01",), None
+        )
         RequestIdFilter().filter(record)
     finally:
         logs.request_id.reset(token)
     line = json.loads(JsonFormatter().format(record))
-    assert line["request_id"] == "req-0001" and line["message"] == "Hồ sơ H01" and line["level"] == "WARNING"
+    assert (
+        line["request_id"] == "req-0001"
+        and line["message"] == "Hồ sơ H01"
+        and line["level"] == "WARNING"
+    )

@@ -40,25 +40,55 @@ def test_html_is_vietnamese_first(client):
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
-    env = {**os.environ, "DEBUG": "false", "CONGSO_PRODUCTION": "true", "SECRET_KEY": "x" * 64 + "-prod-Key-9",
-           "ALLOWED_HOSTS": "congso.example.gov.vn", "CONGSO_VAR_DIR": str(tmp_path),
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "CONGSO_PAYMENT_SECRET": "merchant-secret-from-gateway",
-           "CONGSO_VIRUS_SCANNER": "congso.core.clamd.ClamdScanner", "CACHE_URL": "redis://127.0.0.1:6379/1"}
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "CONGSO_PRODUCTION": "true",
+        "SECRET_KEY": "x" * 64 + "-prod-Key-9",
+        "ALLOWED_HOSTS": "congso.example.gov.vn",
+        "CONGSO_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "CONGSO_PAYMENT_SECRET": "merchant-secret-from-gateway",
+        "CONGSO_VIRUS_SCANNER": "congso.core.clamd.ClamdScanner",
+        "CACHE_URL": "redis://127.0.0.1:6379/1",
+    }
     env.pop("CONGSO_TESTING", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_check_deploy_refuses_sandbox_payment_secret(tmp_path):
-    env = {**os.environ, "DEBUG": "false", "CONGSO_PRODUCTION": "true", "SECRET_KEY": "x" * 64 + "-prod-Key-9",
-           "ALLOWED_HOSTS": "congso.example.gov.vn", "CONGSO_VAR_DIR": str(tmp_path),
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "CONGSO_EID_TEST_PROVIDER": "true"}
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "CONGSO_PRODUCTION": "true",
+        "SECRET_KEY": "x" * 64 + "-prod-Key-9",
+        "ALLOWED_HOSTS": "congso.example.gov.vn",
+        "CONGSO_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "CONGSO_EID_TEST_PROVIDER": "true",
+    }
     for name in ("CONGSO_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE", "CONGSO_PAYMENT_SECRET"):
         env.pop(name, None)
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode != 0
-    assert "congso.E001" in result.stderr + result.stdout and "congso.E003" in result.stderr + result.stdout
+    assert (
+        "congso.E001" in result.stderr + result.stdout
+        and "congso.E003" in result.stderr + result.stdout
+    )

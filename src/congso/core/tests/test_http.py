@@ -21,14 +21,17 @@ def test_header_ignored_without_trusted_proxies(settings):
     assert client_ip(req()) == "10.0.0.5"
 
 
-@pytest.mark.parametrize("count,xff,expected", [
-    (1, "203.0.113.7", "203.0.113.7"),
-    (1, "6.6.6.6, 203.0.113.7", "203.0.113.7"),             # the client's own entry is not trusted
-    (2, "6.6.6.6, 203.0.113.7, 10.0.0.2", "203.0.113.7"),   # CDN then nginx
-    (2, "203.0.113.7", "10.0.0.5"),                          # chain shorter than configured
-    (1, "not-an-ip", "10.0.0.5"),
-    (1, "2001:db8::1", "2001:db8::1"),
-])
+@pytest.mark.parametrize(
+    "count,xff,expected",
+    [
+        (1, "203.0.113.7", "203.0.113.7"),
+        (1, "6.6.6.6, 203.0.113.7", "203.0.113.7"),  # the client's own entry is not trusted
+        (2, "6.6.6.6, 203.0.113.7, 10.0.0.2", "203.0.113.7"),  # CDN then nginx
+        (2, "203.0.113.7", "10.0.0.5"),  # chain shorter than configured
+        (1, "not-an-ip", "10.0.0.5"),
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
 def test_nth_from_the_right(settings, count, xff, expected):
     settings.TRUSTED_PROXY_COUNT = count
     assert client_ip(req(xff=xff)) == expected

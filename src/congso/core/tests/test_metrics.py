@@ -38,10 +38,20 @@ def test_metrics_are_closed_outside_the_allowed_networks(client, settings):
     assert client.get("/metrics", REMOTE_ADDR="203.0.113.5").status_code == 404
     # Behind a trusted proxy the address that counts is the client's, not the proxy's 127.0.0.1.
     settings.TRUSTED_PROXY_COUNT = 1
-    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5").status_code == 404
+    assert (
+        client.get(
+            "/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5"
+        ).status_code
+        == 404
+    )
     metrics._networks.cache_clear()
     settings.METRICS_ALLOWED_NETWORKS = ["10.20.0.0/16"]
     try:
-        assert client.get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.20.3.4").status_code == 200
+        assert (
+            client.get(
+                "/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.20.3.4"
+            ).status_code
+            == 200
+        )
     finally:
         metrics._networks.cache_clear()

@@ -35,7 +35,13 @@ def _redis_up() -> bool:
 
 
 def _redis_config(prefix: str) -> dict[str, dict[str, str]]:
-    return {"default": {"BACKEND": "congso.core.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}}
+    return {
+        "default": {
+            "BACKEND": "congso.core.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
 
 
 @pytest.fixture(params=["locmem", "redis"])
@@ -46,7 +52,12 @@ def backend(request):  # type: ignore[no-untyped-def]
             pytest.skip("no Redis on 127.0.0.1:6379")
         config = _redis_config(prefix)
     else:
-        config = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": prefix}}
+        config = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": prefix,
+            }
+        }
     with override_settings(CACHES=config):
         cache = caches["default"]
         yield cache
@@ -147,13 +158,30 @@ def test_redis_count_is_shared_by_processes(settings):
     if not _redis_up():
         pytest.skip("no Redis on 127.0.0.1:6379")
     key = f"shared-{uuid.uuid4().hex}"
-    code = ("import django; django.setup(); from congso.core import ratelimit; "
-            f"print(sum(ratelimit.hit({key!r}, 5, 60).allowed for _ in range(3)))")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "congso.settings", "CONGSO_TESTING": "true",
-           "CACHE_URL": REDIS_URL, "PYTHONPATH": str(ROOT / "src")}
+    code = (
+        "import django; django.setup(); from congso.core import ratelimit; "
+        f"print(sum(ratelimit.hit({key!r}, 5, 60).allowed for _ in range(3)))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "congso.settings",
+        "CONGSO_TESTING": "true",
+        "CACHE_URL": REDIS_URL,
+        "PYTHONPATH": str(ROOT / "src"),
+    }
     env.pop("DATABASE_URL", None)
-    runs = [subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True,
-                           text=True, timeout=120, check=True).stdout.strip() for _ in range(2)]
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        ).stdout.strip()
+        for _ in range(2)
+    ]
     with override_settings(CACHES=_redis_config("")):
         ratelimit.reset(key, 60)
     # 5 a minute in all, not 5 per process (unless the two runs straddled a window edge,

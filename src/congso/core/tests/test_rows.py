@@ -26,8 +26,16 @@ pytestmark = pytest.mark.django_db
 
 # Every model the hot paths write with insert_rows (which, as bulk_create, skips save() and
 # its signals): none may gain a save() override or a save signal unnoticed.
-WRITTEN_BY_INSERT_ROWS = [Dossier, DossierPaper, DossierStep, RegisterEntry, StatusHistory, SyncJob,
-                          Notification, AuditEvent]
+WRITTEN_BY_INSERT_ROWS = [
+    Dossier,
+    DossierPaper,
+    DossierStep,
+    RegisterEntry,
+    StatusHistory,
+    SyncJob,
+    Notification,
+    AuditEvent,
+]
 
 
 @pytest.mark.parametrize("model", WRITTEN_BY_INSERT_ROWS, ids=lambda m: m.__name__)
@@ -40,8 +48,16 @@ AT = timezone.now()
 
 
 def _event(seq: int, **extra) -> AuditEvent:
-    return AuditEvent(seq=seq, occurred_at=AT, action="test.rows", target_type="x",
-                      data={"ngày": "28/11", "n": [1, 2]}, prev_hash="0" * 64, hash="1" * 64, **extra)
+    return AuditEvent(
+        seq=seq,
+        occurred_at=AT,
+        action="test.rows",
+        target_type="x",
+        data={"ngày": "28/11", "n": [1, 2]},
+        prev_hash="0" * 64,
+        hash="1" * 64,
+        **extra,
+    )
 
 
 def test_insert_rows_writes_what_save_writes(django_user_model):
@@ -51,7 +67,10 @@ def test_insert_rows_writes_what_save_writes(django_user_model):
     insert_rows([inserted], returning=True)
     assert inserted.pk and not inserted._state.adding
     fields = [f.attname for f in AuditEvent._meta.concrete_fields if f.attname not in ("id", "seq")]
-    rows = {e.seq: [getattr(e, f) for f in fields] for e in AuditEvent.objects.filter(action="test.rows")}
+    rows = {
+        e.seq: [getattr(e, f) for f in fields]
+        for e in AuditEvent.objects.filter(action="test.rows")
+    }
     assert rows[1] == rows[2]
     assert AuditEvent.objects.get(pk=inserted.pk).data == {"ngày": "28/11", "n": [1, 2]}
 
@@ -66,7 +85,9 @@ def test_an_unsaved_related_object_is_refused():
     from congso.dossiers.models import Dossier
 
     with pytest.raises(ValueError, match="unsaved related object"):
-        insert_rows([SyncJob(dossier=Dossier(), service="x", payload={}, next_attempt_at=timezone.now())])
+        insert_rows(
+            [SyncJob(dossier=Dossier(), service="x", payload={}, next_attempt_at=timezone.now())]
+        )
 
 
 def test_update_columns_writes_only_those_columns():
@@ -85,14 +106,18 @@ def test_a_queued_statement_that_fails_fails_the_whole_transaction():
         pytest.skip("pipeline mode is PostgreSQL's")
     with pytest.raises(IntegrityError), transaction.atomic(), pipelined():
         insert_rows([_event(30)])
-        insert_rows([_event(30)])  # the same seq: refused by the unique index, seen at the block's end
+        insert_rows(
+            [_event(30)]
+        )  # the same seq: refused by the unique index, seen at the block's end
         insert_rows([_event(31)])
     assert not AuditEvent.objects.filter(seq__in=[30, 31]).exists()
     # The connection is usable again, in and out of pipeline mode.
     with transaction.atomic(), pipelined():
         insert_rows([_event(32)])
         insert_rows([_event(33)], returning=True)
-    assert list(AuditEvent.objects.filter(seq__gte=30).values_list("seq", flat=True).order_by("seq")) == [32, 33]
+    assert list(
+        AuditEvent.objects.filter(seq__gte=30).values_list("seq", flat=True).order_by("seq")
+    ) == [32, 33]
 
 
 def test_a_compiled_query_runs_with_new_values_and_attaches_related_rows(django_user_model):
@@ -102,11 +127,16 @@ def test_a_compiled_query_runs_with_new_values_and_attaches_related_rows(django_
     insert_rows([_event(40, actor=user), _event(41)])
     mark = -9_000_000_001
     query = AuditEvent.objects.filter(seq=mark).select_related("actor")[:1]
-    assert CompiledQuery.compile(query, {"seq": mark}, {"seq": 2}) is None  # not as the caller expects
+    assert (
+        CompiledQuery.compile(query, {"seq": mark}, {"seq": 2}) is None
+    )  # not as the caller expects
     compiled = CompiledQuery.compile(query, {"seq": mark}, {"seq": 1})
     assert compiled is not None
     with_actor, without = compiled.first(seq=40), compiled.first(seq=41)
-    assert with_actor == AuditEvent.objects.get(seq=40) and with_actor.data == {"ngày": "28/11", "n": [1, 2]}
+    assert with_actor == AuditEvent.objects.get(seq=40) and with_actor.data == {
+        "ngày": "28/11",
+        "n": [1, 2],
+    }
     assert with_actor.occurred_at == AT
     with CaptureQueriesContext(connection) as ctx:
         assert with_actor.actor == user and without.actor is None  # attached, no further query

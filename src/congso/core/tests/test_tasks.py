@@ -76,7 +76,9 @@ def test_a_periodic_job_is_started_once_per_interval_whoever_ticks():
     now = timezone.now()
     assert "congso.notify.tasks.deliver_due" in tasks.run_due(now)
     assert "congso.notify.tasks.deliver_due" not in tasks.run_due(now)  # a second worker's tick
-    assert "congso.notify.tasks.deliver_due" not in tasks.run_due(now + spec.every - dt.timedelta(seconds=1))
+    assert "congso.notify.tasks.deliver_due" not in tasks.run_due(
+        now + spec.every - dt.timedelta(seconds=1)
+    )
     assert "congso.notify.tasks.deliver_due" in tasks.run_due(now + spec.every)
     started = DBTaskResult.objects.filter(task_path="congso.notify.tasks.deliver_due").count()
     assert started == 2
@@ -103,7 +105,9 @@ def test_only_one_tick_chain_survives():
     tasks.ensure_tick()  # a second worker starting: the chain exists, nothing added
     assert DBTaskResult.objects.filter(task_path="congso.core.tasks.tick").count() == 1
     tasks.tick.call()  # the chain's tick runs: schedules its successor 15 s later
-    successors = DBTaskResult.objects.filter(task_path="congso.core.tasks.tick", status=TaskResultStatus.READY)
+    successors = DBTaskResult.objects.filter(
+        task_path="congso.core.tasks.tick", status=TaskResultStatus.READY
+    )
     assert successors.count() == 2  # the original READY row (never claimed here) and the successor
     # A stray tick (another chain) running now ends itself without a successor.
     assert tasks.tick.call() == []
@@ -115,6 +119,9 @@ def test_no_hand_written_worker_loop_remains():
 
     src = pathlib.Path(tasks.__file__).parents[1]
     # A worker loop is a command that sleeps between passes; the only worker is django-tasks'.
-    offenders = [str(p.relative_to(src)) for p in src.rglob("management/commands/*.py")
-                 if "sleep(" in p.read_text() or "--loop" in p.read_text()]
+    offenders = [
+        str(p.relative_to(src))
+        for p in src.rglob("management/commands/*.py")
+        if "sleep(" in p.read_text() or "--loop" in p.read_text()
+    ]
     assert offenders == []

@@ -19,7 +19,9 @@ def _document_kinds(request):
     if not request.node.get_closest_marker("django_db"):
         if not {"db", "transactional_db"} & set(request.fixturenames):
             return
-        request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+        request.getfixturevalue(
+            "transactional_db" if "transactional_db" in request.fixturenames else "db"
+        )
     from congso.documents.kinds import document_kinds_ensure
 
     document_kinds_ensure()

@@ -39,9 +39,10 @@ class IncomingFactory(factory.django.DjangoModelFactory):
 
     class Params:
         secret = factory.Trait(secrecy=Secrecy.CONFIDENTIAL, series=Series.SECRET)
-        overdue = factory.Trait(status=IncomingStatus.DIRECTED,
-                                handling_due_at=factory.LazyFunction(
-                                    lambda: timezone.now() - dt.timedelta(days=2)))
+        overdue = factory.Trait(
+            status=IncomingStatus.DIRECTED,
+            handling_due_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=2)),
+        )
 
 
 class OutgoingFactory(factory.django.DjangoModelFactory):
@@ -55,10 +56,14 @@ class OutgoingFactory(factory.django.DjangoModelFactory):
     created_by = factory.SelfAttribute("signer")
 
     class Params:
-        issued = factory.Trait(status=OutgoingStatus.ISSUED, year=2026,
-                               number=factory.Sequence(lambda n: n + 1), notation="QĐ-UBND",
-                               signed_at=factory.LazyFunction(timezone.now),
-                               issued_at=factory.LazyFunction(timezone.now))
+        issued = factory.Trait(
+            status=OutgoingStatus.ISSUED,
+            year=2026,
+            number=factory.Sequence(lambda n: n + 1),
+            notation="QĐ-UBND",
+            signed_at=factory.LazyFunction(timezone.now),
+            issued_at=factory.LazyFunction(timezone.now),
+        )
 
 
 class WorkFileFactory(factory.django.DjangoModelFactory):

@@ -20,7 +20,9 @@ def test_lists_are_scoped(org, client):
     client.force_login(org.user("vanthu.tx"))
     body = client.get("/api/v1/documents/incoming").json()
     assert [i["id"] for i in body["items"]] == [mine.pk]
-    assert client.get(f"/api/v1/documents/incoming/{mine.pk}").json()["abstract"] == "Về việc hòa giải"
+    assert (
+        client.get(f"/api/v1/documents/incoming/{mine.pk}").json()["abstract"] == "Về việc hòa giải"
+    )
     missing = client.get(f"/api/v1/documents/incoming/{other.pk}")
     assert missing.status_code == 404 and "Không tìm thấy" in missing.json()["detail"]
     assert client.get("/api/v1/documents/outgoing").json()["count"] == 0
@@ -35,14 +37,20 @@ def test_lists_are_scoped(org, client):
 def test_edxml_import(org, client, package):  # noqa: F811
     _doc, data = package
     client.force_login(org.user("vanthu.nc"))
-    ok = client.post("/api/v1/documents/incoming/edxml",
-                     {"unit": "H26.09.343", "package": SimpleUploadedFile("p.xml", data, "application/xml")})
+    ok = client.post(
+        "/api/v1/documents/incoming/edxml",
+        {"unit": "H26.09.343", "package": SimpleUploadedFile("p.xml", data, "application/xml")},
+    )
     assert ok.status_code == 201, ok.content
     assert ok.json()["number_symbol"] == "01/QĐ-UBND"
-    bad = client.post("/api/v1/documents/incoming/edxml",
-                      {"unit": "H26.09.343", "package": SimpleUploadedFile("p.xml", b"<x>", "application/xml")})
+    bad = client.post(
+        "/api/v1/documents/incoming/edxml",
+        {"unit": "H26.09.343", "package": SimpleUploadedFile("p.xml", b"<x>", "application/xml")},
+    )
     assert bad.status_code == 400 and "XML" in bad.json()["detail"]
-    forbidden = client.post("/api/v1/documents/incoming/edxml",
-                            {"unit": "H26.09", "package": SimpleUploadedFile("p.xml", data, "application/xml")})
+    forbidden = client.post(
+        "/api/v1/documents/incoming/edxml",
+        {"unit": "H26.09", "package": SimpleUploadedFile("p.xml", data, "application/xml")},
+    )
     assert forbidden.status_code == 403
     assert IncomingDocument.objects.filter(unit=org.wards["00343"]).count() == 1

@@ -36,7 +36,9 @@ def test_register_direct_handle_reply(demo_org, live_server, page, phone_page, t
     page.goto(base + "/van-ban-den/vao-so/")
     page.get_by_label("Nơi gửi (tác giả)").fill("Sở Tư pháp Hà Nội")
     page.get_by_label("Số, ký hiệu").fill("2140/STP-HCTP")
-    page.get_by_label("Trích yếu nội dung").fill("Về việc báo cáo công tác hòa giải ở cơ sở năm 2026")
+    page.get_by_label("Trích yếu nội dung").fill(
+        "Về việc báo cáo công tác hòa giải ở cơ sở năm 2026"
+    )
     page.get_by_label("Độ khẩn").select_option("urgent")
     page.get_by_label("Bản quét / tệp văn bản (PDF, ảnh)").set_input_files(str(scan))
     page.get_by_role("button", name="Vào sổ").click()
@@ -62,7 +64,9 @@ def test_register_direct_handle_reply(demo_org, live_server, page, phone_page, t
     # The department head records progress, drafts the reply and closes the handling.
     login(page, base, "truongphong.tp")
     page.goto(f"{base}/van-ban-den/{doc.pk}/")
-    page.locator("form[action$='/tien-do/']").get_by_label("Nội dung").fill("Đang tổng hợp số liệu các phường.")
+    page.locator("form[action$='/tien-do/']").get_by_label("Nội dung").fill(
+        "Đang tổng hợp số liệu các phường."
+    )
     page.get_by_role("button", name="Cập nhật").click()
     page.wait_for_load_state()
     page.get_by_role("link", name="Soạn văn bản trả lời").click()
@@ -87,8 +91,12 @@ def test_register_direct_handle_reply(demo_org, live_server, page, phone_page, t
     # Screenshots of the pages, looked at by a person; accessibility checked by axe.
     login(page, base, "lanhdao.tx")
     login(phone_page, base, "lanhdao.tx")
-    for name, url in [("incoming-list", "/van-ban-den/"), ("incoming-detail", f"/van-ban-den/{doc.pk}/"),
-                      ("outgoing-list", "/van-ban-di/"), ("outgoing-detail", f"/van-ban-di/{reply.pk}/")]:
+    for name, url in [
+        ("incoming-list", "/van-ban-den/"),
+        ("incoming-detail", f"/van-ban-den/{doc.pk}/"),
+        ("outgoing-list", "/van-ban-di/"),
+        ("outgoing-detail", f"/van-ban-di/{reply.pk}/"),
+    ]:
         for pg, width in [(page, "desktop"), (phone_page, "phone")]:
             pg.goto(base + url)
             assert_no_serious_a11y_violations(pg)
@@ -96,14 +104,24 @@ def test_register_direct_handle_reply(demo_org, live_server, page, phone_page, t
     # The other pages, as the clerk (who may register, draft, plan files and print registers).
     from congso.documents.services import work_file_create
 
-    wf = work_file_create(by=demo_org.user("vanthu.tx"), unit=demo_org.district, year=2026, code="01.VP",
-                          title="Hồ sơ tiếp công dân năm 2026", retention_years=None)
+    wf = work_file_create(
+        by=demo_org.user("vanthu.tx"),
+        unit=demo_org.district,
+        year=2026,
+        code="01.VP",
+        title="Hồ sơ tiếp công dân năm 2026",
+        retention_years=None,
+    )
     login(page, base, "vanthu.tx")
     login(phone_page, base, "vanthu.tx")
     register = f"/so-van-ban/?kind=theo-doi&unit={demo_org.district.pk}&date_from=2026-01-01&date_to=2026-12-31&series=normal&format=html"
-    for name, url in [("incoming-register", "/van-ban-den/vao-so/"), ("outgoing-create", "/van-ban-di/du-thao/"),
-                      ("work-files", "/ho-so-cong-viec/"), ("work-file-detail", f"/ho-so-cong-viec/{wf.pk}/"),
-                      ("registers", register)]:
+    for name, url in [
+        ("incoming-register", "/van-ban-den/vao-so/"),
+        ("outgoing-create", "/van-ban-di/du-thao/"),
+        ("work-files", "/ho-so-cong-viec/"),
+        ("work-file-detail", f"/ho-so-cong-viec/{wf.pk}/"),
+        ("registers", register),
+    ]:
         for pg, width in [(page, "desktop"), (phone_page, "phone")]:
             pg.goto(base + url)
             assert_no_serious_a11y_violations(pg)

@@ -27,8 +27,13 @@ def test_thirty_parallel_registrations_get_distinct_continuous_numbers(demo_org)
     def work(i: int) -> None:
         try:
             barrier.wait()
-            s.incoming_register(by=clerk, unit=unit, sender_name="Sở Nội vụ", abstract=f"Công văn {i}",
-                                channel=Channel.ELECTRONIC)
+            s.incoming_register(
+                by=clerk,
+                unit=unit,
+                sender_name="Sở Nội vụ",
+                abstract=f"Công văn {i}",
+                channel=Channel.ELECTRONIC,
+            )
         except BaseException as exc:
             errors.append(exc)
         finally:

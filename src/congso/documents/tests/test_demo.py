@@ -12,9 +12,17 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_is_idempotent(demo_org):
     assert demo.load("2015")
-    counts = (IncomingDocument.objects.count(), OutgoingDocument.objects.count(),
-              WorkFile.objects.count(), StatusPacket.objects.count())
+    counts = (
+        IncomingDocument.objects.count(),
+        OutgoingDocument.objects.count(),
+        WorkFile.objects.count(),
+        StatusPacket.objects.count(),
+    )
     assert counts[0] >= 20 and counts[1] >= 7 and counts[3] > 0
     assert demo.load("2015") is None
-    assert counts == (IncomingDocument.objects.count(), OutgoingDocument.objects.count(),
-                      WorkFile.objects.count(), StatusPacket.objects.count())
+    assert counts == (
+        IncomingDocument.objects.count(),
+        OutgoingDocument.objects.count(),
+        WorkFile.objects.count(),
+        StatusPacket.objects.count(),
+    )

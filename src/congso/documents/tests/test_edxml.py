@@ -25,8 +25,11 @@ def package(org, kinds, django_capture_on_commit_callbacks):
     s.outgoing_submit_review(doc=doc, by=org.user("chuyenvien.tp"))
     s.outgoing_sign(pin=PIN, doc=doc, by=org.user("lanhdao.tx"))
     with django_capture_on_commit_callbacks(execute=True):
-        s.outgoing_issue(doc=doc, by=org.user("vanthu.tx"),
-                         external=[s.ExternalRecipient("UBND phường Cầu Dền", "H26.05.01")])
+        s.outgoing_issue(
+            doc=doc,
+            by=org.user("vanthu.tx"),
+            external=[s.ExternalRecipient("UBND phường Cầu Dền", "H26.05.01")],
+        )
     doc.refresh_from_db()
     recipient = doc.recipients.get()
     with recipient.package.open("rb") as fh:
@@ -54,18 +57,42 @@ def _break(data: bytes, pattern: bytes, replacement: bytes) -> bytes:
     return broken
 
 
-@pytest.mark.parametrize("mutation, message", [
-    (lambda d: d[: len(d) // 2], "không phải XML hợp lệ"),
-    (lambda d: d.replace(NS.encode(), b"http://example.org/other"), "sai không gian tên"),
-    (lambda d: _break(d, rb"<edXML:Subject>.*?</edXML:Subject>", b""), "Subject"),
-    (lambda d: _break(d, rb"<edXML:From>.*?</edXML:From>", b""), "From/OrganId"),
-    (lambda d: _break(d, rb"<edXML:CodeNumber>[^<]*</edXML:CodeNumber>", b"<edXML:CodeNumber />"), "Code/CodeNumber"),
-    (lambda d: _break(d, rb"<edXML:PromulgationDate>[^<]*<", b"<edXML:PromulgationDate>26/11/2026<"), "PromulgationDate"),
-    (lambda d: _break(d, rb"<edXML:Value>[^<]{10}", b"<edXML:Value>@@@not-b64!"), "Value không phải base64"),
-    (lambda d: _break(d, rb"<edXML:AttachmentEncoded>.*</edXML:AttachmentEncoded>", b""), "AttachmentEncoded"),
-    (lambda d: _break(d, rb"<edXML:Priority>\d</edXML:Priority>", b"<edXML:Priority>9</edXML:Priority>"), "Priority"),
-    (lambda d: d.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY a "b">]>', 1), "DOCTYPE"),
-])
+@pytest.mark.parametrize(
+    "mutation, message",
+    [
+        (lambda d: d[: len(d) // 2], "không phải XML hợp lệ"),
+        (lambda d: d.replace(NS.encode(), b"http://example.org/other"), "sai không gian tên"),
+        (lambda d: _break(d, rb"<edXML:Subject>.*?</edXML:Subject>", b""), "Subject"),
+        (lambda d: _break(d, rb"<edXML:From>.*?</edXML:From>", b""), "From/OrganId"),
+        (
+            lambda d: _break(
+                d, rb"<edXML:CodeNumber>[^<]*</edXML:CodeNumber>", b"<edXML:CodeNumber />"
+            ),
+            "Code/CodeNumber",
+        ),
+        (
+            lambda d: _break(
+                d, rb"<edXML:PromulgationDate>[^<]*<", b"<edXML:PromulgationDate>26/11/2026<"
+            ),
+            "PromulgationDate",
+        ),
+        (
+            lambda d: _break(d, rb"<edXML:Value>[^<]{10}", b"<edXML:Value>@@@not-b64!"),
+            "Value không phải base64",
+        ),
+        (
+            lambda d: _break(d, rb"<edXML:AttachmentEncoded>.*</edXML:AttachmentEncoded>", b""),
+            "AttachmentEncoded",
+        ),
+        (
+            lambda d: _break(
+                d, rb"<edXML:Priority>\d</edXML:Priority>", b"<edXML:Priority>9</edXML:Priority>"
+            ),
+            "Priority",
+        ),
+        (lambda d: d.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY a "b">]>', 1), "DOCTYPE"),
+    ],
+)
 def test_malformed_packages_import_nothing(org, package, mutation, message):
     _doc, data = package
     before = IncomingDocument.objects.count()
@@ -78,7 +105,9 @@ def test_malformed_packages_import_nothing(org, package, mutation, message):
 def test_pdf_content_must_match_its_type(org, package):
     _doc, data = package
     fake = base64.b64encode(b"MZ this is not a pdf").decode()
-    broken = re.sub(rb"<edXML:Value>[^<]*</edXML:Value>", f"<edXML:Value>{fake}</edXML:Value>".encode(), data)
+    broken = re.sub(
+        rb"<edXML:Value>[^<]*</edXML:Value>", f"<edXML:Value>{fake}</edXML:Value>".encode(), data
+    )
     with pytest.raises(ValidationError, match="không đúng định dạng"):
         s.edxml_import(by=org.user("vanthu.nc"), unit=org.wards["00343"], data=broken)
 

@@ -25,18 +25,26 @@ pytestmark = pytest.mark.django_db
 
 
 def register(org, clerk="vanthu.tx", unit=None, **kw):
-    values = {"sender_name": "Sở Tư pháp Hà Nội", "abstract": "Về việc hòa giải ở cơ sở",
-              "number_symbol": "120/STP-VP", "files": [scan()]}
+    values = {
+        "sender_name": "Sở Tư pháp Hà Nội",
+        "abstract": "Về việc hòa giải ở cơ sở",
+        "number_symbol": "120/STP-VP",
+        "files": [scan()],
+    }
     values.update(kw)
     return s.incoming_register(by=org.user(clerk), unit=unit or org.district, **values)
 
 
 def draft(org, kinds, kind="QĐ", by="chuyenvien.tp", unit=None, signer="lanhdao.tx", **kw):
     return s.outgoing_create_draft(
-        by=org.user(by), drafting_unit=unit or org.departments["TP"], kind=kinds[kind],
+        by=org.user(by),
+        drafting_unit=unit or org.departments["TP"],
+        kind=kinds[kind],
         abstract=kw.pop("abstract", "Quyết định về việc kiện toàn tổ hòa giải"),
-        signer=org.user(signer), draft=s.Upload("du-thao.pdf", make_pdf("Dự thảo quyết định")),
-        **kw)
+        signer=org.user(signer),
+        draft=s.Upload("du-thao.pdf", make_pdf("Dự thảo quyết định")),
+        **kw,
+    )
 
 
 def test_incoming_numbers_run_per_unit_per_year_with_a_secret_series(org):
@@ -69,11 +77,18 @@ def test_whole_incoming_flow(org, kinds):
     leader = org.user("lanhdao.tx")
     s.incoming_present(doc=doc, by=org.user("vanthu.tx"), leader=leader)
     with pytest.raises(PermissionDenied):
-        s.incoming_direct(doc=doc, by=org.user("truongphong.tp"), instruction="x",
-                          lead_unit=org.departments["TP"])
-    s.incoming_direct(doc=doc, by=leader, instruction="Giao Phòng Tư pháp chủ trì, trả lời trong 5 ngày",
-                      receiver=org.user("truongphong.tp"), lead_unit=org.departments["TP"],
-                      supporting_units=[org.departments["VP"]], deadline_days=5)
+        s.incoming_direct(
+            doc=doc, by=org.user("truongphong.tp"), instruction="x", lead_unit=org.departments["TP"]
+        )
+    s.incoming_direct(
+        doc=doc,
+        by=leader,
+        instruction="Giao Phòng Tư pháp chủ trì, trả lời trong 5 ngày",
+        receiver=org.user("truongphong.tp"),
+        lead_unit=org.departments["TP"],
+        supporting_units=[org.departments["VP"]],
+        deadline_days=5,
+    )
     doc.refresh_from_db()
     assert doc.status == IncomingStatus.DIRECTED
     assert doc.handling_due_at is not None and doc.handling_due_at > doc.received_at
@@ -85,10 +100,18 @@ def test_whole_incoming_flow(org, kinds):
     doc.refresh_from_db()
     assert doc.status == IncomingStatus.DONE and doc.reply == reply
     assert [n.status for n in doc.notes.all()] == ["presented", "directed", "in_progress", "done"]
-    actions = set(AuditEvent.objects.filter(target_id=str(doc.pk), target_type="documents.incomingdocument")
-                  .values_list("action", flat=True))
-    assert {"incoming.register", "incoming.present", "incoming.direct", "incoming.progress",
-            "incoming.complete"} <= actions
+    actions = set(
+        AuditEvent.objects.filter(
+            target_id=str(doc.pk), target_type="documents.incomingdocument"
+        ).values_list("action", flat=True)
+    )
+    assert {
+        "incoming.register",
+        "incoming.present",
+        "incoming.direct",
+        "incoming.progress",
+        "incoming.complete",
+    } <= actions
     with pytest.raises(ValidationError):
         s.incoming_progress(doc=doc, by=org.user("chuyenvien.tp"), text="sau khi xong")
 
@@ -130,13 +153,20 @@ def test_whole_outgoing_flow_signs_then_numbers(org, kinds):
 
 
 def test_docx_draft_needs_a_final_pdf(org, kinds):
-    doc = s.outgoing_create_draft(by=org.user("chuyenvien.tp"), drafting_unit=org.departments["TP"],
-                                  kind=kinds["TB"], abstract="Thông báo lịch trực", signer=org.user("lanhdao.tx"),
-                                  draft=s.Upload("du-thao.docx", docx_bytes()))
+    doc = s.outgoing_create_draft(
+        by=org.user("chuyenvien.tp"),
+        drafting_unit=org.departments["TP"],
+        kind=kinds["TB"],
+        abstract="Thông báo lịch trực",
+        signer=org.user("lanhdao.tx"),
+        draft=s.Upload("du-thao.docx", docx_bytes()),
+    )
     s.outgoing_submit_review(doc=doc, by=org.user("chuyenvien.tp"))
     with pytest.raises(ValidationError, match="DOCX"):
         s.outgoing_sign(pin=PIN, doc=doc, by=org.user("lanhdao.tx"))
-    s.outgoing_sign(pin=PIN, doc=doc, by=org.user("lanhdao.tx"), pdf=s.Upload("final.pdf", make_pdf()))
+    s.outgoing_sign(
+        pin=PIN, doc=doc, by=org.user("lanhdao.tx"), pdf=s.Upload("final.pdf", make_pdf())
+    )
     doc.refresh_from_db()
     assert doc.number_symbol == "01/TB-UBND"
 
@@ -159,8 +189,13 @@ def test_exchange_between_district_and_ward(org, kinds):
         assert all(r.ok for r in verify_pdf(fh.read()))
     assert recipient.status == PacketCode.ARRIVED
     s.incoming_present(doc=copy, by=org.user("vanthu.nc"), leader=org.user("lanhdao.nc"))
-    s.incoming_direct(doc=copy, by=org.user("lanhdao.nc"), instruction="Giao công chức tư pháp",
-                      receiver=org.user("congchuc.nc"), deadline_days=3)
+    s.incoming_direct(
+        doc=copy,
+        by=org.user("lanhdao.nc"),
+        instruction="Giao công chức tư pháp",
+        receiver=org.user("congchuc.nc"),
+        deadline_days=3,
+    )
     s.incoming_progress(doc=copy, by=org.user("congchuc.nc"), text="Đang kiện toàn")
     s.incoming_complete(doc=copy, by=org.user("congchuc.nc"), text="Xong")
     recipient.refresh_from_db()
@@ -171,7 +206,9 @@ def test_exchange_between_district_and_ward(org, kinds):
 
 def test_recall_accepted_and_refused(org, kinds):
     nc, km = org.wards["00343"], org.wards["00352"]
-    doc = _issued(org, kinds, units=[nc, km], external=[s.ExternalRecipient("Sở Tư pháp", "G01.30")])
+    doc = _issued(
+        org, kinds, units=[nc, km], external=[s.ExternalRecipient("Sở Tư pháp", "G01.30")]
+    )
     with pytest.raises(PermissionDenied):
         s.outgoing_recall(doc=doc, by=org.user("vanthu.nc"), reason="x")
     doc = s.outgoing_recall(doc=doc, by=org.user("lanhdao.tx"), reason="Sai căn cứ")
@@ -182,7 +219,9 @@ def test_recall_accepted_and_refused(org, kinds):
     s.incoming_answer_recall(doc=copy_nc, by=org.user("vanthu.nc"), accept=True)
     doc.refresh_from_db()
     assert doc.status == OutgoingStatus.RECALL_REQUESTED  # Khương Mai has not answered
-    s.incoming_answer_recall(doc=copy_km, by=org.user("lanhdao.km"), accept=False, reason="Đã thực hiện")
+    s.incoming_answer_recall(
+        doc=copy_km, by=org.user("lanhdao.km"), accept=False, reason="Đã thực hiện"
+    )
     doc.refresh_from_db()
     assert doc.status == OutgoingStatus.ISSUED  # one refused: stays issued
     codes = {r.name: list(r.packets.values_list("code", flat=True)) for r in doc.recipients.all()}
@@ -203,8 +242,13 @@ def test_overdue_reminders(org, mailoutbox, django_capture_on_commit_callbacks):
 
     doc = register(org)
     s.incoming_present(doc=doc, by=org.user("vanthu.tx"), leader=org.user("lanhdao.tx"))
-    s.incoming_direct(doc=doc, by=org.user("lanhdao.tx"), instruction="Xử lý",
-                      receiver=org.user("chuyenvien.tp"), deadline_days=2)
+    s.incoming_direct(
+        doc=doc,
+        by=org.user("lanhdao.tx"),
+        instruction="Xử lý",
+        receiver=org.user("chuyenvien.tp"),
+        deadline_days=2,
+    )
     later = timezone.now() + dt.timedelta(days=10)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -234,8 +278,11 @@ def test_remind_command(org, mailoutbox, django_capture_on_commit_callbacks):
     from .factories import IncomingFactory
 
     IncomingFactory(unit=org.district, overdue=True, handler=org.user("chuyenvien.tp"))
-    IncomingFactory(unit=org.district, handling_due_at=timezone.now() + dt.timedelta(days=3),
-                    status=IncomingStatus.DIRECTED)
+    IncomingFactory(
+        unit=org.district,
+        handling_due_at=timezone.now() + dt.timedelta(days=3),
+        status=IncomingStatus.DIRECTED,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         call_command("documents_remind")
     assert len(mailoutbox) == 1
@@ -268,17 +315,26 @@ def test_uploads_go_through_the_project_validator(org, kinds, settings):
     with pytest.raises(ValidationError, match="mã HTML"):
         register(org, files=[polyglot])
     settings.CONGSO_VIRUS_SCANNER = "congso.core.uploads.EicarScanner"
-    infected = s.Upload("scan.pdf", make_pdf() + b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*")
+    infected = s.Upload(
+        "scan.pdf",
+        make_pdf() + b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*",
+    )
     with pytest.raises(ValidationError, match="mã độc"):
         register(org, files=[infected])
     with pytest.raises(ValidationError, match="mã độc"):
         s.outgoing_create_draft(
-            by=org.user("chuyenvien.tp"), drafting_unit=org.departments["TP"], kind=kinds["QĐ"],
-            abstract="Dự thảo", signer=org.user("lanhdao.tx"),
-            draft=s.Upload("du-thao.pdf", infected.data))
+            by=org.user("chuyenvien.tp"),
+            drafting_unit=org.departments["TP"],
+            kind=kinds["QĐ"],
+            abstract="Dự thảo",
+            signer=org.user("lanhdao.tx"),
+            draft=s.Upload("du-thao.pdf", infected.data),
+        )
     assert not IncomingDocument.objects.exists() and not Attachment.objects.exists()
     # A good scan is stored under a safe name, with the type the content shows.
     doc = register(org, files=[s.Upload("../Công văn số 12.PDF", make_pdf(), "text/html")])
     att = doc.attachments.get()
     assert att.content_type == "application/pdf" and att.file.name.endswith("/cong-van-so-12.pdf")
-    assert att.name == "Công văn số 12.PDF"  # shown and offered as the download name, without a path
+    assert (
+        att.name == "Công văn số 12.PDF"
+    )  # shown and offered as the download name, without a path

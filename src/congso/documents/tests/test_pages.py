@@ -28,9 +28,14 @@ def _count(fn) -> int:
 def _incoming(org, n):
     for _i in range(n):
         doc = IncomingFactory(unit=org.district)
-        s.incoming_direct(doc=doc, by=org.user("lanhdao.tx"), instruction="Giao xử lý",
-                          receiver=org.user("chuyenvien.tp"), lead_unit=org.departments["TP"],
-                          supporting_units=[org.departments["VP"]])
+        s.incoming_direct(
+            doc=doc,
+            by=org.user("lanhdao.tx"),
+            instruction="Giao xử lý",
+            receiver=org.user("chuyenvien.tp"),
+            lead_unit=org.departments["TP"],
+            supporting_units=[org.departments["VP"]],
+        )
 
 
 def _outgoing(org, n):
@@ -45,12 +50,18 @@ def _work_files(org, n):
 
     for _i in range(n):
         WorkFileFactory(unit=org.district, owner=org.user("vanthu.tx"))
-        WorkFileFactory(unit=org.district, owner=org.user("vanthu.tx"), state="closed",
-                        ended_on=dt.date(2025, 12, 31))
+        WorkFileFactory(
+            unit=org.district,
+            owner=org.user("vanthu.tx"),
+            state="closed",
+            ended_on=dt.date(2025, 12, 31),
+        )
 
 
-@pytest.mark.parametrize("url, make", [("/van-ban-den/", _incoming), ("/van-ban-di/", _outgoing),
-                                       ("/ho-so-cong-viec/", _work_files)])
+@pytest.mark.parametrize(
+    "url, make",
+    [("/van-ban-den/", _incoming), ("/van-ban-di/", _outgoing), ("/ho-so-cong-viec/", _work_files)],
+)
 def test_list_query_count_is_flat(org, client, url, make):
     client.force_login(org.user("lanhdao.tx"))
     make(org, 2)
@@ -89,8 +100,13 @@ def test_register_pdf_and_xlsx_downloads(org, client):
     _incoming(org, 2)
     client.force_login(org.user("vanthu.tx"))
     today = timezone.localdate()
-    params = {"kind": "den", "unit": org.district.pk, "date_from": f"{today.year}-01-01",
-              "date_to": today.isoformat(), "series": "normal"}
+    params = {
+        "kind": "den",
+        "unit": org.district.pk,
+        "date_from": f"{today.year}-01-01",
+        "date_to": today.isoformat(),
+        "series": "normal",
+    }
     pdf = client.get("/so-van-ban/", {**params, "format": "pdf"})
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     xlsx = client.get("/so-van-ban/", {**params, "format": "xlsx"})
@@ -106,16 +122,30 @@ def test_register_form_page_flow(org, client, django_capture_on_commit_callbacks
     assert client.get("/van-ban-den/vao-so/").status_code == 200
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    data = {"unit": org.district.pk, "sender_name": "Sở Xây dựng", "abstract": "Về việc cấp phép xây dựng",
-            "urgency": "urgent", "secrecy": "normal", "channel": "paper", "page_count": 2,
-            "scans": SimpleUploadedFile("scan.pdf", scan().data, "application/pdf")}
+    data = {
+        "unit": org.district.pk,
+        "sender_name": "Sở Xây dựng",
+        "abstract": "Về việc cấp phép xây dựng",
+        "urgency": "urgent",
+        "secrecy": "normal",
+        "channel": "paper",
+        "page_count": 2,
+        "scans": SimpleUploadedFile("scan.pdf", scan().data, "application/pdf"),
+    }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/van-ban-den/vao-so/", data)
     doc = IncomingDocument.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/van-ban-den/{doc.pk}/"
-    assert client.get("/van-ban-den/", {"q": "cap phep xay dung"}).content.decode().count(
-        f"/van-ban-den/{doc.pk}/") >= 1
-    assert f"/van-ban-den/{doc.pk}/" not in client.get("/van-ban-den/", {"q": "hỏa táng"}).content.decode()
+    assert (
+        client.get("/van-ban-den/", {"q": "cap phep xay dung"})
+        .content.decode()
+        .count(f"/van-ban-den/{doc.pk}/")
+        >= 1
+    )
+    assert (
+        f"/van-ban-den/{doc.pk}/"
+        not in client.get("/van-ban-den/", {"q": "hỏa táng"}).content.decode()
+    )
     # Missing scan for a paper letter: a Vietnamese error, nothing registered.
     data.pop("scans")
     response = client.post("/van-ban-den/vao-so/", data)
@@ -129,11 +159,19 @@ def test_outgoing_pages(org, client):
 
     from congso.documents.models import DocumentKind
 
-    response = client.post("/van-ban-di/du-thao/", {
-        "drafting_unit": org.departments["TP"].pk, "kind": DocumentKind.objects.get(abbreviation="TB").pk,
-        "abstract": "Thông báo lịch tiếp dân", "urgency": "normal", "secrecy": "normal",
-        "signer": org.user("lanhdao.tx").pk, "copies": 1,
-        "draft": SimpleUploadedFile("tb.pdf", make_pdf(), "application/pdf")})
+    response = client.post(
+        "/van-ban-di/du-thao/",
+        {
+            "drafting_unit": org.departments["TP"].pk,
+            "kind": DocumentKind.objects.get(abbreviation="TB").pk,
+            "abstract": "Thông báo lịch tiếp dân",
+            "urgency": "normal",
+            "secrecy": "normal",
+            "signer": org.user("lanhdao.tx").pk,
+            "copies": 1,
+            "draft": SimpleUploadedFile("tb.pdf", make_pdf(), "application/pdf"),
+        },
+    )
     doc = OutgoingDocument.objects.get()
     assert response.status_code == 302
     client.post(f"/van-ban-di/{doc.pk}/trinh-duyet/")
@@ -142,8 +180,10 @@ def test_outgoing_pages(org, client):
     doc.refresh_from_db()
     assert doc.number_symbol == "01/TB-UBND"
     client.force_login(org.user("vanthu.tx"))
-    client.post(f"/van-ban-di/{doc.pk}/phat-hanh/", {"units": [org.wards["00343"].pk],
-                                                     "external": "Sở Tư pháp | G01.30"})
+    client.post(
+        f"/van-ban-di/{doc.pk}/phat-hanh/",
+        {"units": [org.wards["00343"].pk], "external": "Sở Tư pháp | G01.30"},
+    )
     page = client.get(f"/van-ban-di/{doc.pk}/").content.decode()
     assert "Tải gói edXML" in page and "01 — Đã đến" in page
     assert client.get(f"/van-ban-di/{doc.pk}/tep/ban-ky/").status_code == 200
@@ -151,15 +191,24 @@ def test_outgoing_pages(org, client):
 
 def test_work_files(org, client):
     client.force_login(org.user("vanthu.tx"))
-    client.post("/ho-so-cong-viec/", {"unit": org.district.pk, "year": 2026, "code": "01.VP",
-                                      "title": "Hồ sơ tiếp công dân năm 2026", "retention_years": ""})
+    client.post(
+        "/ho-so-cong-viec/",
+        {
+            "unit": org.district.pk,
+            "year": 2026,
+            "code": "01.VP",
+            "title": "Hồ sơ tiếp công dân năm 2026",
+            "retention_years": "",
+        },
+    )
     from congso.documents.models import WorkFile
 
     wf = WorkFile.objects.get()
     assert wf.retention_years is None and wf.retention_label == "Vĩnh viễn"
     # A dossier code is filed only if it names a dossier the user may see (issue 11, item 2).
-    refused = client.post(f"/ho-so-cong-viec/{wf.pk}/", {"dossier_code": "H26.09-260101-0001"},
-                          follow=True).content.decode()
+    refused = client.post(
+        f"/ho-so-cong-viec/{wf.pk}/", {"dossier_code": "H26.09-260101-0001"}, follow=True
+    ).content.decode()
     assert "Không tìm thấy hồ sơ một cửa có mã H26.09-260101-0001" in refused
     doc = IncomingFactory(unit=org.district)
     client.post(f"/van-ban-den/{doc.pk}/luu-ho-so/", {"file-work_file": wf.pk})

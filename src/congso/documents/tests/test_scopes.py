@@ -16,8 +16,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _register(org, clerk="vanthu.tx", unit=None, **kw):
-    return s.incoming_register(by=org.user(clerk), unit=unit or org.district, sender_name="Sở Nội vụ",
-                               abstract=kw.pop("abstract", "Về việc tuyển dụng"), files=[scan()], **kw)
+    return s.incoming_register(
+        by=org.user(clerk),
+        unit=unit or org.district,
+        sender_name="Sở Nội vụ",
+        abstract=kw.pop("abstract", "Về việc tuyển dụng"),
+        files=[scan()],
+        **kw,
+    )
 
 
 def _seen(org, username, doc) -> bool:
@@ -33,8 +39,13 @@ def test_agency_and_department_scopes(org):
     # District leaders do not read a ward's incoming register: it is the ward's own agency.
     assert not _seen(org, "lanhdao.tx", ward_doc)
     assert not _seen(org, "truongphong.tp", doc)
-    s.incoming_direct(doc=doc, by=org.user("lanhdao.tx"), instruction="Phòng Tư pháp chủ trì",
-                      lead_unit=org.departments["TP"], supporting_units=[org.departments["NV"]])
+    s.incoming_direct(
+        doc=doc,
+        by=org.user("lanhdao.tx"),
+        instruction="Phòng Tư pháp chủ trì",
+        lead_unit=org.departments["TP"],
+        supporting_units=[org.departments["NV"]],
+    )
     assert _seen(org, "truongphong.tp", doc) and _seen(org, "chuyenvien.tp", doc)
     assert not _seen(org, "chuyenvien.qldt", doc)
 
@@ -45,8 +56,13 @@ def test_secret_documents_only_for_named_people(org):
     assert not _seen(org, "lanhdao.tx", doc)  # a leader not (yet) named on it
     s.incoming_present(doc=doc, by=org.user("vanthu.tx"), leader=org.user("lanhdao.tx"))
     assert _seen(org, "lanhdao.tx", doc)
-    s.incoming_direct(doc=doc, by=org.user("lanhdao.tx"), instruction="Đồng chí Đức xử lý",
-                      receiver=org.user("truongphong.tp"), lead_unit=org.departments["TP"])
+    s.incoming_direct(
+        doc=doc,
+        by=org.user("lanhdao.tx"),
+        instruction="Đồng chí Đức xử lý",
+        receiver=org.user("truongphong.tp"),
+        lead_unit=org.departments["TP"],
+    )
     assert _seen(org, "truongphong.tp", doc)
     assert not _seen(org, "chuyenvien.tp", doc)  # same department, not named
     with pytest.raises(Http404):
@@ -74,7 +90,12 @@ def test_pages_refuse_other_agencies(org, client):
     assert client.get(f"/van-ban-den/{doc.pk}/").status_code == 404
     att = doc.attachments.get()
     assert client.get(f"/van-ban/tep/{att.pk}/").status_code == 404
-    assert client.post(f"/van-ban-den/{doc.pk}/trinh/", {"present-leader": org.user("lanhdao.nc").pk}).status_code == 404
+    assert (
+        client.post(
+            f"/van-ban-den/{doc.pk}/trinh/", {"present-leader": org.user("lanhdao.nc").pk}
+        ).status_code
+        == 404
+    )
     client.force_login(org.user("vanthu.tx"))
     assert client.get(f"/van-ban-den/{doc.pk}/").status_code == 200
     assert client.get(f"/van-ban/tep/{att.pk}/").status_code == 200

@@ -31,20 +31,36 @@ pytestmark = pytest.mark.django_db
 
 def decision_pdf(signer_name: str = "Nguyễn Văn Hùng") -> bytes:
     """A draft laid out as Phụ lục I: heading, a blank line for ô 3 / ô 4, body, signer block."""
-    return pdf.build([
-        pdf.national_header("UBND quận Thanh Xuân", ""), Spacer(1, 12 * mm),
-        pdf.p("QUYẾT ĐỊNH", "title"), pdf.p("Về việc kiện toàn tổ hòa giải ở cơ sở", "center_bold"),
-        pdf.p("Điều 1. Kiện toàn tổ hòa giải ở cơ sở phường Nhân Chính gồm các ông, bà có tên sau. " * 4),
-        Spacer(1, 8 * mm), pdf.p("CHỦ TỊCH", "center_bold"), Spacer(1, 24 * mm),
-        pdf.p(signer_name, "center_bold")], title="Quyết định")
+    return pdf.build(
+        [
+            pdf.national_header("UBND quận Thanh Xuân", ""),
+            Spacer(1, 12 * mm),
+            pdf.p("QUYẾT ĐỊNH", "title"),
+            pdf.p("Về việc kiện toàn tổ hòa giải ở cơ sở", "center_bold"),
+            pdf.p(
+                "Điều 1. Kiện toàn tổ hòa giải ở cơ sở phường Nhân Chính gồm các ông, bà có tên sau. "
+                * 4
+            ),
+            Spacer(1, 8 * mm),
+            pdf.p("CHỦ TỊCH", "center_bold"),
+            Spacer(1, 24 * mm),
+            pdf.p(signer_name, "center_bold"),
+        ],
+        title="Quyết định",
+    )
 
 
 def approved(org, kinds):
     leader = org.user("lanhdao.tx")
     doc = s.outgoing_create_draft(
-        by=org.user("chuyenvien.tp"), drafting_unit=org.departments["TP"], kind=kinds["QĐ"],
-        abstract="Quyết định kiện toàn tổ hòa giải", signer=leader, signer_position="Chủ tịch UBND quận",
-        draft=s.Upload("du-thao.pdf", decision_pdf(leader.get_full_name())))
+        by=org.user("chuyenvien.tp"),
+        drafting_unit=org.departments["TP"],
+        kind=kinds["QĐ"],
+        abstract="Quyết định kiện toàn tổ hòa giải",
+        signer=leader,
+        signer_position="Chủ tịch UBND quận",
+        draft=s.Upload("du-thao.pdf", decision_pdf(leader.get_full_name())),
+    )
     s.outgoing_submit_review(doc=doc, by=org.user("chuyenvien.tp"))
     doc.refresh_from_db()
     assert doc.status == OutgoingStatus.APPROVED
@@ -84,8 +100,22 @@ def test_signed_pdf_shows_number_date_and_two_visible_signatures(org, kinds, tmp
     if shutil.which("pdftoppm"):
         (tmp_path / "signed.pdf").write_bytes(signed)
         out = tmp_path / "page"
-        subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", str(tmp_path / "signed.pdf"),
-                        str(out)], check=True, timeout=60)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "60",
+                "-png",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                str(tmp_path / "signed.pdf"),
+                str(out),
+            ],
+            check=True,
+            timeout=60,
+        )
         assert (tmp_path / "page-1.png").stat().st_size > 5000
 
 
@@ -106,7 +136,9 @@ def test_without_pin_or_with_a_wrong_one_nothing_is_signed_and_tries_are_counted
     # Locked: the right PIN does not help any more.
     with pytest.raises(ValidationError, match="bị khoá"):
         s.outgoing_sign(doc=doc, by=leader, pin="284716")
-    actions = list(AuditEvent.objects.filter(action__startswith="signing.").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="signing.").values_list("action", flat=True)
+    )
     assert actions.count("signing.pin_wrong") == 4 and "signing.pin_locked" in actions
     # Someone else may not sign at all, and their tries do not touch the signer's PIN.
     with pytest.raises(PermissionDenied):
@@ -124,8 +156,13 @@ def test_without_pin_or_with_a_wrong_one_nothing_is_signed_and_tries_are_counted
 def test_pin_rules_and_change(org):
     leader = org.user("lanhdao.nc")
     SignerPin.objects.filter(user=leader).delete()
-    for bad, message in (("12345", "6 đến 8 chữ số"), ("12a456", "6 đến 8 chữ số"), ("111111", "dễ đoán"),
-                         ("234567", "dễ đoán"), ("876543", "dễ đoán")):
+    for bad, message in (
+        ("12345", "6 đến 8 chữ số"),
+        ("12a456", "6 đến 8 chữ số"),
+        ("111111", "dễ đoán"),
+        ("234567", "dễ đoán"),
+        ("876543", "dễ đoán"),
+    ):
         with pytest.raises(ValidationError, match=message):
             pins.signer_pin_set(user=leader, pin=bad)
     row = pins.signer_pin_set(user=leader, pin="402918")

@@ -16,9 +16,13 @@ from congso.documents.transitions import (
 )
 
 
-@pytest.mark.parametrize("table, statuses", [
-    (INCOMING_TRANSITIONS, IncomingStatus), (OUTGOING_TRANSITIONS, OutgoingStatus),
-])
+@pytest.mark.parametrize(
+    "table, statuses",
+    [
+        (INCOMING_TRANSITIONS, IncomingStatus),
+        (OUTGOING_TRANSITIONS, OutgoingStatus),
+    ],
+)
 def test_every_pair(table, statuses):
     assert set(table) == set(statuses.values)
     for old, new in itertools.product(statuses.values, repeat=2):

@@ -18,8 +18,14 @@ def ward_version(demo_org):
 
 
 def person(**kw) -> Applicant:
-    values = {"kind": "individual", "name": "Nguyễn Văn An", "id_number": "001090012345",
-              "address": "12 Nguyễn Trãi, Thanh Xuân", "phone": "0912345678", "email": "an@example.vn"}
+    values = {
+        "kind": "individual",
+        "name": "Nguyễn Văn An",
+        "id_number": "001090012345",
+        "address": "12 Nguyễn Trãi, Thanh Xuân",
+        "phone": "0912345678",
+        "email": "an@example.vn",
+    }
     values.update(kw)
     return Applicant(**values)
 

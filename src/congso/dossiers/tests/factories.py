@@ -60,30 +60,62 @@ class VersionFactory(factory.django.DjangoModelFactory):
     supplement_once = True
 
 
-def offered_procedure(unit: Unit, *, name: str = "Cấp bản sao trích lục hộ tịch",
-                      duration: Decimal = Decimal(3), kind: str = DurationKind.WORKING_DAYS,
-                      department: str = "TP", supplement_once: bool = True,
-                      fee: int = 8000) -> ProcedureVersion:
+def offered_procedure(
+    unit: Unit,
+    *,
+    name: str = "Cấp bản sao trích lục hộ tịch",
+    duration: Decimal = Decimal(3),
+    kind: str = DurationKind.WORKING_DAYS,
+    department: str = "TP",
+    supplement_once: bool = True,
+    fee: int = 8000,
+) -> ProcedureVersion:
     """A published procedure version offered by ``unit``'s agency, with two papers, a fee and
     the usual internal steps (desk, head assigns, specialist, leader signs, clerk, return)."""
     level = "ward" if unit.agency().kind == "ward" else "district"
-    version = VersionFactory(procedure__name=name, procedure__level=level, duration=duration,
-                             duration_kind=kind, supplement_once=supplement_once)
-    RequiredPaper.objects.create(version=version, order=1, name="Tờ khai theo mẫu", form_name="Mẫu TK-01",
-                                 originals=1, copies=0)
-    RequiredPaper.objects.create(version=version, order=2, name="Bản sao giấy tờ tùy thân",
-                                 originals=0, copies=1)
-    RequiredPaper.objects.create(version=version, order=3, name="Giấy ủy quyền (nếu nộp thay)",
-                                 originals=1, copies=0, required=False)
+    version = VersionFactory(
+        procedure__name=name,
+        procedure__level=level,
+        duration=duration,
+        duration_kind=kind,
+        supplement_once=supplement_once,
+    )
+    RequiredPaper.objects.create(
+        version=version,
+        order=1,
+        name="Tờ khai theo mẫu",
+        form_name="Mẫu TK-01",
+        originals=1,
+        copies=0,
+    )
+    RequiredPaper.objects.create(
+        version=version, order=2, name="Bản sao giấy tờ tùy thân", originals=0, copies=1
+    )
+    RequiredPaper.objects.create(
+        version=version,
+        order=3,
+        name="Giấy ủy quyền (nếu nộp thay)",
+        originals=1,
+        copies=0,
+        required=False,
+    )
     Fee.objects.create(version=version, name="Lệ phí cấp bản sao", amount=fee)
-    budgets = [("Tiếp nhận, chuyển hồ sơ", StepActor.ONESTOP, "", "0.5"),
-               ("Phân công thụ lý", StepActor.DEPARTMENT_HEAD, department, "0.5"),
-               ("Thẩm định hồ sơ", StepActor.SPECIALIST, department, str(duration - Decimal("2.5"))),
-               ("Lãnh đạo ký duyệt", StepActor.UNIT_LEADER, "", "1"),
-               ("Vào số, đóng dấu", StepActor.RECORDS_CLERK, "", "0.5")]
+    budgets = [
+        ("Tiếp nhận, chuyển hồ sơ", StepActor.ONESTOP, "", "0.5"),
+        ("Phân công thụ lý", StepActor.DEPARTMENT_HEAD, department, "0.5"),
+        ("Thẩm định hồ sơ", StepActor.SPECIALIST, department, str(duration - Decimal("2.5"))),
+        ("Lãnh đạo ký duyệt", StepActor.UNIT_LEADER, "", "1"),
+        ("Vào số, đóng dấu", StepActor.RECORDS_CLERK, "", "0.5"),
+    ]
     for order, (step, actor, dept, budget) in enumerate(budgets, start=1):
-        InternalStep.objects.create(version=version, order=order, name=step, actor=actor,
-                                    department=dept, budget=Decimal(budget))
+        InternalStep.objects.create(
+            version=version,
+            order=order,
+            name=step,
+            actor=actor,
+            department=dept,
+            budget=Decimal(budget),
+        )
     UnitProcedure.objects.create(unit=unit.agency(), procedure=version.procedure)
     return version
 

@@ -53,8 +53,11 @@ def intake(page, base, search, expect, name, id_number, shot=""):
     page.goto(f"{base}/mot-cua/tiep-nhan/")
     page.get_by_label("Tìm thủ tục").fill(search)
     # The live (HTMX) results narrow to the one procedure typed without diacritics.
-    page.wait_for_function("(t) => { const r = document.querySelectorAll('#procedure-results a.result');"
-                           " return r.length === 1 && r[0].textContent.includes(t); }", arg=expect)
+    page.wait_for_function(
+        "(t) => { const r = document.querySelectorAll('#procedure-results a.result');"
+        " return r.length === 1 && r[0].textContent.includes(t); }",
+        arg=expect,
+    )
     page.locator("#procedure-results a.result").first.click()
     page.wait_for_selector("table.papers")
     if shot:
@@ -79,8 +82,15 @@ def test_counter_journey(live_server, page, phone_page, demo_org):
     login(page, base, "motcua.tx")
     page.goto(f"{base}/mot-cua/tiep-nhan/?q=trich")
     screenshot(page, "dossiers-intake-desktop")
-    dossier = intake(page, base, "trich luc ho tich", "trích lục", "Nguyễn Thị Hồng", "001190012345",
-                     shot="dossiers-intake-form-desktop")
+    dossier = intake(
+        page,
+        base,
+        "trich luc ho tich",
+        "trích lục",
+        "Nguyễn Thị Hồng",
+        "001190012345",
+        shot="dossiers-intake-form-desktop",
+    )
     assert dossier.status == Status.ACCEPTED and dossier.code in page.content()
     receipt = page.request.get(base + page.locator("#receipt-link").get_attribute("href"))
     assert receipt.headers["content-type"] == "application/pdf"
@@ -97,7 +107,14 @@ def test_counter_journey(live_server, page, phone_page, demo_org):
     act(page, "assign", select={"specialist_id": "Vũ Thị Lan"})
     login(page, base, "chuyenvien.tp")
     page.goto(f"{base}/mot-cua/ho-so/{dossier.code}/")
-    act(page, "submit", fields={"findings": "Đối chiếu sổ hộ tịch: khớp.", "result_draft": "Đủ điều kiện cấp bản sao."})
+    act(
+        page,
+        "submit",
+        fields={
+            "findings": "Đối chiếu sổ hộ tịch: khớp.",
+            "result_draft": "Đủ điều kiện cấp bản sao.",
+        },
+    )
     login(page, base, "lanhdao.tx")
     page.goto(f"{base}/mot-cua/hang-doi/?tab=approve")
     page.get_by_role("link", name=dossier.code).click()
@@ -135,10 +152,14 @@ def test_counter_journey(live_server, page, phone_page, demo_org):
     a11y(page)
 
     login(phone_page, base, "motcua.tx")
-    for url, name in [("/mot-cua/tiep-nhan/?q=trich", "intake"),
-                      (f"/mot-cua/tiep-nhan/?thu_tuc={dossier.procedure_version_id}", "intake-form"), ("/mot-cua/hang-doi/?tab=receive", "queue"),
-                      (f"/mot-cua/ho-so/{dossier.code}/", "detail"), ("/mot-cua/thong-ke/", "stats"),
-                      (f"/mot-cua/ho-so/{dossier.code}/danh-gia/", "rating")]:
+    for url, name in [
+        ("/mot-cua/tiep-nhan/?q=trich", "intake"),
+        (f"/mot-cua/tiep-nhan/?thu_tuc={dossier.procedure_version_id}", "intake-form"),
+        ("/mot-cua/hang-doi/?tab=receive", "queue"),
+        (f"/mot-cua/ho-so/{dossier.code}/", "detail"),
+        ("/mot-cua/thong-ke/", "stats"),
+        (f"/mot-cua/ho-so/{dossier.code}/danh-gia/", "rating"),
+    ]:
         phone_page.goto(base + url)
         screenshot(phone_page, f"dossiers-{name}-phone")
     phone_page.context.clear_cookies()
@@ -151,11 +172,15 @@ def test_counter_journey(live_server, page, phone_page, demo_org):
 
 def test_lien_thong_journey(live_server, page, demo_org):
     base = live_server.url
-    version = offered_procedure(demo_org.desk, name="Cấp giấy phép xây dựng nhà ở riêng lẻ", department="QLĐT")
+    version = offered_procedure(
+        demo_org.desk, name="Cấp giấy phép xây dựng nhà ở riêng lẻ", department="QLĐT"
+    )
     ward = demo_org.wards["00343"]
     offered_procedure(ward, name="Chứng thực chữ ký")
     login(page, base, "motcua.nc")
-    dossier = intake(page, base, "giay phep xay dung", "giấy phép xây dựng", "Phạm Văn Đông", "001080054321")
+    dossier = intake(
+        page, base, "giay phep xay dung", "giấy phép xây dựng", "Phạm Văn Đông", "001080054321"
+    )
     assert dossier.receiving_unit == ward and dossier.code.startswith("H26.09.343-")
     assert "Hồ sơ liên thông: chuyển lên cơ quan cấp trên" in page.content()
     act(page, "forward", select={"to_agency_id": "UBND quận Thanh Xuân"})
@@ -197,15 +222,31 @@ def test_detail_shows_the_applicants_online_supplement(live_server, page, phone_
     from .conftest import all_papers, person
 
     version = offered_procedure(demo_org.desk)
-    owner = User.objects.create_user(username="binh@example.vn", password="x", kind=AccountKind.CITIZEN,
-                                     full_name="Nguyễn Thị Bình")
-    d = s.dossier_receive(by=demo_org.staff["motcua.tx"], receiving_unit=demo_org.desk, version=version,
-                          applicant=person(), papers=all_papers(version))
+    owner = User.objects.create_user(
+        username="binh@example.vn",
+        password="x",
+        kind=AccountKind.CITIZEN,
+        full_name="Nguyễn Thị Bình",
+    )
+    d = s.dossier_receive(
+        by=demo_org.staff["motcua.tx"],
+        receiving_unit=demo_org.desk,
+        version=version,
+        applicant=person(),
+        papers=all_papers(version),
+    )
     Dossier.objects.filter(pk=d.pk).update(applicant_user=owner)
-    s.dossier_hand_over(dossier=d, by=demo_org.staff["motcua.tx"], to_unit=demo_org.departments["TP"])
-    s.dossier_supplement_request(dossier=d, by=demo_org.staff["truongphong.tp"], missing="Bản sao sổ hộ khẩu")
-    s.dossier_supplement_receive_online(dossier=Dossier.objects.get(pk=d.pk), user=owner,
-                                        files=[SimpleUploadedFile("so-ho-khau.pdf", b"%PDF-1.4\n%%EOF")])
+    s.dossier_hand_over(
+        dossier=d, by=demo_org.staff["motcua.tx"], to_unit=demo_org.departments["TP"]
+    )
+    s.dossier_supplement_request(
+        dossier=d, by=demo_org.staff["truongphong.tp"], missing="Bản sao sổ hộ khẩu"
+    )
+    s.dossier_supplement_receive_online(
+        dossier=Dossier.objects.get(pk=d.pk),
+        user=owner,
+        files=[SimpleUploadedFile("so-ho-khau.pdf", b"%PDF-1.4\n%%EOF")],
+    )
     for p, suffix in ((page, "desktop"), (phone_page, "phone")):
         login(p, live_server.url, "motcua.tx")
         p.goto(f"{live_server.url}/mot-cua/ho-so/{d.code}/")

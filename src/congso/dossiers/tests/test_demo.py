@@ -24,7 +24,10 @@ def test_demo_dossiers_are_varied_consistent_and_idempotent(demo_org, monkeypatc
     assert total >= 30
     statuses = set(Dossier.objects.values_list("status", flat=True))
     assert {Status.PROCESSING, Status.RETURNED} <= statuses and len(statuses) >= 4
-    assert Dossier.objects.filter(channel=3).exists() and Dossier.objects.filter(forwarded=True).exists()
+    assert (
+        Dossier.objects.filter(channel=3).exists()
+        and Dossier.objects.filter(forwarded=True).exists()
+    )
     assert audit_verify().ok
     assert "đã có" in demo.load("2015")
     assert (Dossier.objects.count(), SyncJob.objects.count()) == (total, jobs)

@@ -84,7 +84,9 @@ def test_ward_and_district_search_and_register(
 
         first_day = timezone.localdate(an.received_at)
         last_day = timezone.localdate(an.received_at + dt.timedelta(minutes=20 * 69))
-        register = f"{base}/mot-cua/so-theo-doi/?tu={first_day.isoformat()}&den={last_day.isoformat()}"
+        register = (
+            f"{base}/mot-cua/so-theo-doi/?tu={first_day.isoformat()}&den={last_day.isoformat()}"
+        )
         page.goto(register)
         first_rows = page.locator("table.list tbody tr").count()
         assert first_rows == 50

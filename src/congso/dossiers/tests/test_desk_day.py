@@ -21,8 +21,10 @@ from .test_browser import act, login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
-SCHEMA = [{"name": "ho_ten_cha", "label": "Họ và tên cha", "type": "text"},
-          {"name": "so_ban", "label": "Số bản sao đề nghị", "type": "number"}]
+SCHEMA = [
+    {"name": "ho_ten_cha", "label": "Họ và tên cha", "type": "text"},
+    {"name": "so_ban", "label": "Số bản sao đề nghị", "type": "number"},
+]
 
 
 @pytest.mark.parametrize("width", [390, 1366])
@@ -30,17 +32,30 @@ def test_desk_day(browser, live_server, demo_org, district_version, width):
     district_version.online_level = OnlineLevel.FULL
     district_version.form_schema = SCHEMA
     district_version.save()
-    citizen = User.objects.create_user(username="an@example.vn", password="x", kind=AccountKind.CITIZEN,
-                                       full_name="Nguyễn Văn An", email="an@example.vn")
+    citizen = User.objects.create_user(
+        username="an@example.vn",
+        password="x",
+        kind=AccountKind.CITIZEN,
+        full_name="Nguyễn Văn An",
+        email="an@example.vn",
+    )
     papers = list(district_version.papers.order_by("order"))
     d = s.dossier_submit_online(
-        version=district_version, agency=demo_org.district, applicant=person(), applicant_user=citizen,
+        version=district_version,
+        agency=demo_org.district,
+        applicant=person(),
+        applicant_user=citizen,
         form_data={"ho_ten_cha": "Nguyễn Văn Bảo", "so_ban": 2},
         attachments=[SimpleUploadedFile("to-khai.pdf", PDF), SimpleUploadedFile("cccd.pdf", PDF)],
-        attachment_papers=papers[:2])
+        attachment_papers=papers[:2],
+    )
     size = "phone" if width < 500 else "desktop"
-    context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
-                                  viewport={"width": width, "height": 900}, is_mobile=width < 500)
+    context = browser.new_context(
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+        viewport={"width": width, "height": 900},
+        is_mobile=width < 500,
+    )
     context.set_default_timeout(15000)
     page = context.new_page()
     base = live_server.url
@@ -65,21 +80,34 @@ def test_desk_day(browser, live_server, demo_org, district_version, width):
         act(page, "supplement_request", fields={"missing": "Bản sao sổ hộ khẩu"})
         from congso.eservices.submission import supplement_reply
 
-        supplement_reply(dossier=Dossier.objects.get(pk=d.pk), user=citizen, note="Em gửi bản sao sổ hộ khẩu",
-                         files=[SimpleUploadedFile("so-ho-khau.pdf", PDF)])
+        supplement_reply(
+            dossier=Dossier.objects.get(pk=d.pk),
+            user=citizen,
+            note="Em gửi bản sao sổ hộ khẩu",
+            files=[SimpleUploadedFile("so-ho-khau.pdf", PDF)],
+        )
         page.goto(f"{base}/mot-cua/hang-doi/?tab=process")
         row = page.locator("tr", has_text=d.code)
         assert "Mới bổ sung" in row.inner_text()
         screenshot(page, f"desk-day-queue-flag-{size}")
         row.get_by_role("link", name=d.code).click()
         assert "Em gửi bản sao sổ hộ khẩu" in page.content() and "so-ho-khau.pdf" in page.content()
-        act(page, "submit", fields={"findings": "Đối chiếu sổ hộ tịch và sổ hộ khẩu: khớp.",
-                                    "result_draft": "Cấp 02 bản sao trích lục."})
+        act(
+            page,
+            "submit",
+            fields={
+                "findings": "Đối chiếu sổ hộ tịch và sổ hộ khẩu: khớp.",
+                "result_draft": "Cấp 02 bản sao trích lục.",
+            },
+        )
         # The leader reads the findings; "Duyệt, ký" is the open form; a stale tab is refused.
         login(page, base, "lanhdao.tx")
         page.goto(f"{base}/mot-cua/ho-so/{d.code}/")
         review = page.locator("#review").inner_text()
-        assert "Đối chiếu sổ hộ tịch và sổ hộ khẩu: khớp." in review and "Cấp 02 bản sao trích lục." in review
+        assert (
+            "Đối chiếu sổ hộ tịch và sổ hộ khẩu: khớp." in review
+            and "Cấp 02 bản sao trích lục." in review
+        )
         assert page.locator("details[open] button[data-action=approve]").count() == 1
         screenshot(page, f"desk-day-leader-{size}")
         second = context.new_page()

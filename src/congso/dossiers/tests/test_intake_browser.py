@@ -21,11 +21,19 @@ QR = "001099012345|012345678|Nguyễn Văn An|01011999|Nam|Số 1 phố X, phư�
 
 @pytest.mark.parametrize("width", [390, 1366])
 def test_intake_keyboard_and_cccd_qr(browser, live_server, demo_org, ward_version, width):
-    earlier = s.dossier_receive(by=demo_org.staff["motcua.nc"], receiving_unit=demo_org.wards["00343"],
-                                version=ward_version, applicant=person(id_number="001099012345"),
-                                papers=all_papers(ward_version))
-    context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
-                                  viewport={"width": width, "height": 900}, is_mobile=width < 500)
+    earlier = s.dossier_receive(
+        by=demo_org.staff["motcua.nc"],
+        receiving_unit=demo_org.wards["00343"],
+        version=ward_version,
+        applicant=person(id_number="001099012345"),
+        papers=all_papers(ward_version),
+    )
+    context = browser.new_context(
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+        viewport={"width": width, "height": 900},
+        is_mobile=width < 500,
+    )
     context.set_default_timeout(15000)
     page = context.new_page()
     size = "phone" if width < 500 else "desktop"
@@ -47,13 +55,19 @@ def test_intake_keyboard_and_cccd_qr(browser, live_server, demo_org, ward_versio
         # The scanner types the line and Enter into the focused field: nothing is submitted.
         page.keyboard.type(QR, delay=2)
         page.keyboard.press("Enter")
-        page.wait_for_function("document.querySelector('[name=applicant_id_number]').value === '001099012345'")
+        page.wait_for_function(
+            "document.querySelector('[name=applicant_id_number]').value === '001099012345'"
+        )
         assert name.input_value() == "Nguyễn Văn An"
         assert page.locator("[name=applicant_birth_date]").input_value() == "1999-01-01"
-        assert page.locator("[name=applicant_address]").input_value() == "Số 1 phố X, phường Y, Hà Nội"
+        assert (
+            page.locator("[name=applicant_address]").input_value() == "Số 1 phố X, phường Y, Hà Nội"
+        )
         page.wait_for_selector("#applicant-duplicate:not([hidden])")
         assert earlier.code in page.locator("#applicant-duplicate").inner_text()
-        assert page.locator("[name=applicant_phone]").input_value() == "0912345678"  # from the earlier dossier
+        assert (
+            page.locator("[name=applicant_phone]").input_value() == "0912345678"
+        )  # from the earlier dossier
         assert Dossier.objects.count() == 1
         assert page.locator("[name^=paper_][name$=_o]").first.input_value() == "1"
         screenshot(page, f"intake-qr-filled-{size}")

@@ -27,14 +27,22 @@ pytestmark = pytest.mark.django_db
 
 
 def _post(client, version, auth, key, payload=None):
-    return client.post(BASE, payload or json.dumps(body(version)), content_type="application/json", **auth,
-                       HTTP_IDEMPOTENCY_KEY=key)
+    return client.post(
+        BASE,
+        payload or json.dumps(body(version)),
+        content_type="application/json",
+        **auth,
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
 
 
-def test_api_intake_costs_a_fixed_number_of_queries(client, demo_org, district_version,
-                                                    django_assert_num_queries):
+def test_api_intake_costs_a_fixed_number_of_queries(
+    client, demo_org, district_version, django_assert_num_queries
+):
     auth = bearer(demo_org, "motcua.tx")
-    assert _post(client, district_version, auth, "warm").status_code == 201  # reads the version's content once
+    assert (
+        _post(client, district_version, auth, "warm").status_code == 201
+    )  # reads the version's content once
     # token+staff+user+unit, role paths, desks (all three from the shared cache in production,
     # not filled inside the test's transaction), version; calendar token, dossier, papers,
     # steps, history, then (the agency's counters locked from here to commit) code and
@@ -55,7 +63,9 @@ def test_api_intake_costs_a_fixed_number_of_queries(client, demo_org, district_v
     assert list(queued.values_list("channel", "state")) == [("sms", "pending")]
 
 
-def test_a_repeated_key_answers_the_first_dossier_and_writes_nothing(client, demo_org, district_version):
+def test_a_repeated_key_answers_the_first_dossier_and_writes_nothing(
+    client, demo_org, district_version
+):
     auth = bearer(demo_org, "motcua.tx")
     first = _post(client, district_version, auth, "same")
     notes = Notification.objects.count()
@@ -81,15 +91,22 @@ def test_one_rule_for_what_a_ward_desk_receives(client, demo_org, ward_version):
     refused = _post(client, city_version, auth, "c")
     assert refused.status_code == 404
     with pytest.raises(ValidationError, match="không tiếp nhận"):
-        services.dossier_receive(by=officer, receiving_unit=ward, version=city_version, applicant=person(),
-                                 papers=all_papers(city_version))
+        services.dossier_receive(
+            by=officer,
+            receiving_unit=ward,
+            version=city_version,
+            applicant=person(),
+            papers=all_papers(city_version),
+        )
     # A withdrawn offer is refused too.
     UnitProcedure.objects.filter(procedure=ward_version.procedure).update(is_active=False)
     assert _post(client, ward_version, auth, "w2").status_code == 404
     assert Dossier.objects.count() == 2
 
 
-def test_token_use_is_stamped_at_most_once_a_minute(client, demo_org, district_version, monkeypatch):
+def test_token_use_is_stamped_at_most_once_a_minute(
+    client, demo_org, district_version, monkeypatch
+):
     auth = bearer(demo_org, "motcua.tx")
     client.get(BASE, **auth)
     token = ApiToken.objects.get(staff=demo_org.staff["motcua.tx"])
@@ -109,7 +126,9 @@ def test_token_use_is_stamped_at_most_once_a_minute(client, demo_org, district_v
 def test_a_revoked_token_is_refused_at_once(client, demo_org, django_assert_num_queries):
     auth = bearer(demo_org, "motcua.tx")
     assert client.get(BASE + "?q=x", **auth).status_code == 200
-    with django_assert_num_queries(2):  # count and page: token, staff and roles from the shared cache
+    with django_assert_num_queries(
+        2
+    ):  # count and page: token, staff and roles from the shared cache
         assert client.get(BASE + "?q=x", **auth).status_code == 200
     token = ApiToken.objects.get(staff=demo_org.staff["motcua.tx"])
     token.revoked = True
@@ -123,8 +142,9 @@ def test_a_revoked_token_is_refused_at_once(client, demo_org, django_assert_num_
     assert client.get(BASE, **auth).status_code == 401
 
 
-def test_published_content_is_read_once_drafts_each_time(demo_org, district_version,
-                                                        django_assert_num_queries):
+def test_published_content_is_read_once_drafts_each_time(
+    demo_org, district_version, django_assert_num_queries
+):
     version_content(district_version)
     again = ProcedureVersion.objects.get(pk=district_version.pk)
     with django_assert_num_queries(0):
@@ -141,19 +161,25 @@ def test_published_content_is_read_once_drafts_each_time(demo_org, district_vers
     assert len(version_content(draft).papers) == 2
 
 
-def test_a_retry_answers_the_first_dossier_even_when_the_checks_no_longer_pass(client, demo_org,
-                                                                              district_version):
+def test_a_retry_answers_the_first_dossier_even_when_the_checks_no_longer_pass(
+    client, demo_org, district_version
+):
     auth = bearer(demo_org, "motcua.tx")
     first = _post(client, district_version, auth, "before-midnight")
     ProcedureVersion.objects.filter(pk=district_version.pk).update(
-        valid_to=timezone.localdate() - timezone.timedelta(days=1))
+        valid_to=timezone.localdate() - timezone.timedelta(days=1)
+    )
     again = _post(client, district_version, auth, "before-midnight")
-    assert (first.status_code, again.status_code) == (201, 200) and again.json()["code"] == first.json()["code"]
+    assert (first.status_code, again.status_code) == (201, 200) and again.json()[
+        "code"
+    ] == first.json()["code"]
     assert _post(client, district_version, auth, "new-key").status_code == 404
 
 
 @pytest.mark.django_db(transaction=True)
-def test_in_steady_state_an_intake_costs_15_statements(client, demo_org, district_version, settings):
+def test_in_steady_state_an_intake_costs_15_statements(
+    client, demo_org, district_version, settings
+):
     """Outside a test transaction the officer's token, roles and desks come from the shared
     cache; messages go to the notify_deliver worker, as in production."""
     settings.NOTIFY_INLINE = False
@@ -165,18 +191,25 @@ def test_in_steady_state_an_intake_costs_15_statements(client, demo_org, distric
     payload = json.dumps(body(district_version))
     with CaptureQueriesContext(connection) as ctx:
         assert _post(client, district_version, auth, "steady", payload).status_code == 201
-    statements = [q["sql"] for q in ctx.captured_queries
-                  if not q["sql"].upper().startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))]
+    statements = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if not q["sql"].upper().startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))
+    ]
     assert len(statements) == 15, "\n".join(s[:70] for s in statements)
 
 
-def test_the_receiving_query_compiled_once_answers_as_the_orm(demo_org, ward_version, district_version):
+def test_the_receiving_query_compiled_once_answers_as_the_orm(
+    demo_org, ward_version, district_version
+):
     from congso.dossiers import selectors
 
     ward, desk = demo_org.wards["00343"], demo_org.desk
     city_version = offered_procedure(demo_org.city, name="Thủ tục cấp thành phố")
     expired = offered_procedure(demo_org.desk, name="Thủ tục hết hiệu lực")
-    ProcedureVersion.objects.filter(pk=expired.pk).update(valid_to=timezone.localdate() - timezone.timedelta(days=1))
+    ProcedureVersion.objects.filter(pk=expired.pk).update(
+        valid_to=timezone.localdate() - timezone.timedelta(days=1)
+    )
     today = timezone.localdate()
     selectors._RECEIVED.clear()
     for unit in (ward, desk):
@@ -189,9 +222,12 @@ def test_the_receiving_query_compiled_once_answers_as_the_orm(demo_org, ward_ver
                     got = None
                 assert got == orm, (unit, version, day)
                 if got is not None:
-                    assert got.procedure == orm.procedure and got.procedure.name == orm.procedure.name
-                    assert [getattr(got, f.attname) for f in ProcedureVersion._meta.concrete_fields] == \
-                        [getattr(orm, f.attname) for f in ProcedureVersion._meta.concrete_fields]
+                    assert (
+                        got.procedure == orm.procedure and got.procedure.name == orm.procedure.name
+                    )
+                    assert [
+                        getattr(got, f.attname) for f in ProcedureVersion._meta.concrete_fields
+                    ] == [getattr(orm, f.attname) for f in ProcedureVersion._meta.concrete_fields]
     # Compiled, not fallen back to the ORM, for both agencies; and no ORM compile on later calls.
     assert len(selectors._RECEIVED) == 2 and all(selectors._RECEIVED.values())
     with CaptureQueriesContext(connection) as ctx:

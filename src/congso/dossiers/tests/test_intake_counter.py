@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 QR = "001099012345|012345678|Nguyễn Văn An|01011999|Nam|Số 1 phố X, phường Y, Hà Nội|15062021"
 
 
-def test_form_opens_on_the_name_with_one_original_of_each_required_paper(client, demo_org, district_version):
+def test_form_opens_on_the_name_with_one_original_of_each_required_paper(
+    client, demo_org, district_version
+):
     login(client, demo_org, "motcua.tx")
     response = client.get(reverse("dossiers:intake"), {"thu_tuc": district_version.pk})
     form = response.context["form"]
@@ -41,15 +43,21 @@ def test_intake_list_reaches_every_procedure(client, demo_org):
         seen += [v.pk for v in response.context["results"]]
     assert len(set(seen)) == 45
     assert response.context["page"].has_next is False
-    html = client.get(reverse("dossiers:intake"), {"q": "thu tuc thu so 4", "trang": "1"}).content.decode()
+    html = client.get(
+        reverse("dossiers:intake"), {"q": "thu tuc thu so 4", "trang": "1"}
+    ).content.decode()
     assert "Thủ tục thử số 44" in html and "Trang sau" not in html
     assert "45 thủ tục" in client.get(reverse("dossiers:intake")).content.decode()
 
 
-def test_qr_line_in_a_field_fills_the_applicant_and_decides_nothing(client, demo_org, district_version):
+def test_qr_line_in_a_field_fills_the_applicant_and_decides_nothing(
+    client, demo_org, district_version
+):
     login(client, demo_org, "motcua.tx")
     before = Dossier.objects.count(), AuditEvent.objects.count()
-    data = intake_post(district_version, applicant_name=QR, applicant_id_number="", applicant_phone="")
+    data = intake_post(
+        district_version, applicant_name=QR, applicant_id_number="", applicant_phone=""
+    )
     response = client.post(reverse("dossiers:intake"), data)
     assert response.status_code == 200
     assert (Dossier.objects.count(), AuditEvent.objects.count()) == before
@@ -66,9 +74,16 @@ def test_qr_line_in_a_field_fills_the_applicant_and_decides_nothing(client, demo
     assert Dossier.objects.count() == before[0]
 
 
-def test_returning_applicant_is_looked_up_within_the_officers_units(client, demo_org, district_version, ward_version):
-    s.dossier_receive(by=demo_org.staff["motcua.tx"], receiving_unit=demo_org.desk, version=district_version,
-                      applicant=person(), papers=all_papers(district_version))
+def test_returning_applicant_is_looked_up_within_the_officers_units(
+    client, demo_org, district_version, ward_version
+):
+    s.dossier_receive(
+        by=demo_org.staff["motcua.tx"],
+        receiving_unit=demo_org.desk,
+        version=district_version,
+        applicant=person(),
+        papers=all_papers(district_version),
+    )
     url = reverse("dossiers:intake_applicant")
     login(client, demo_org, "motcua.tx")
     data = client.get(url, {"so": "001090012345"}).json()
@@ -80,33 +95,49 @@ def test_returning_applicant_is_looked_up_within_the_officers_units(client, demo
     assert client.get(url, {"so": "001090012345"}).json() == {"known": False}
 
 
-def test_open_dossier_of_the_same_procedure_is_a_warning_not_a_refusal(client, demo_org, district_version):
-    first = s.dossier_receive(by=demo_org.staff["motcua.tx"], receiving_unit=demo_org.desk, version=district_version,
-                              applicant=person(id_number="001190054321"), papers=all_papers(district_version))
+def test_open_dossier_of_the_same_procedure_is_a_warning_not_a_refusal(
+    client, demo_org, district_version
+):
+    first = s.dossier_receive(
+        by=demo_org.staff["motcua.tx"],
+        receiving_unit=demo_org.desk,
+        version=district_version,
+        applicant=person(id_number="001190054321"),
+        papers=all_papers(district_version),
+    )
     login(client, demo_org, "motcua.tx")
-    data = client.get(reverse("dossiers:intake_applicant"),
-                      {"so": "001190054321", "thu_tuc": district_version.pk}).json()
+    data = client.get(
+        reverse("dossiers:intake_applicant"), {"so": "001190054321", "thu_tuc": district_version.pk}
+    ).json()
     assert first.code in data["warning"] and "cùng thủ tục chưa giải quyết xong" in data["warning"]
     response = client.post(reverse("dossiers:intake"), intake_post(district_version), follow=True)
     assert Dossier.objects.count() == 2  # received all the same
     text = response.content.decode()
-    assert "Lưu ý: người nộp đang có hồ sơ cùng thủ tục chưa giải quyết xong" in text and first.code in text
+    assert (
+        "Lưu ý: người nộp đang có hồ sơ cùng thủ tục chưa giải quyết xong" in text
+        and first.code in text
+    )
     Dossier.objects.update(status=Status.RETURNED)
-    data = client.get(reverse("dossiers:intake_applicant"),
-                      {"so": "001190054321", "thu_tuc": district_version.pk}).json()
+    data = client.get(
+        reverse("dossiers:intake_applicant"), {"so": "001190054321", "thu_tuc": district_version.pk}
+    ).json()
     assert "warning" not in data
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"applicant_id_number": "003090012345"}, "không phải mã tỉnh"),
-    ({"applicant_id_number": "000000000000"}, "toàn chữ số 0"),
-    ({"applicant_birth_date": "1985-02-03"}, "không khớp ngày sinh"),
-    ({"applicant_birth_date": "2099-02-03"}, "Ngày sinh không được sau ngày hôm nay"),
-    ({"applicant_sex": "male"}, "không khớp giới tính"),
-    ({"proxy_name": "Lê Văn Cường", "proxy_id_number": "999090012345"}, "mã tỉnh"),
-])
-def test_intake_form_refuses_bad_identity_in_vietnamese_and_writes_nothing(client, demo_org, district_version,
-                                                                          changes, message):
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"applicant_id_number": "003090012345"}, "không phải mã tỉnh"),
+        ({"applicant_id_number": "000000000000"}, "toàn chữ số 0"),
+        ({"applicant_birth_date": "1985-02-03"}, "không khớp ngày sinh"),
+        ({"applicant_birth_date": "2099-02-03"}, "Ngày sinh không được sau ngày hôm nay"),
+        ({"applicant_sex": "male"}, "không khớp giới tính"),
+        ({"proxy_name": "Lê Văn Cường", "proxy_id_number": "999090012345"}, "mã tỉnh"),
+    ],
+)
+def test_intake_form_refuses_bad_identity_in_vietnamese_and_writes_nothing(
+    client, demo_org, district_version, changes, message
+):
     login(client, demo_org, "motcua.tx")
     before = Dossier.objects.count(), AuditEvent.objects.count()
     response = client.post(reverse("dossiers:intake"), intake_post(district_version, **changes))

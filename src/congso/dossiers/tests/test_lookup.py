@@ -25,14 +25,21 @@ URL = "/api/v1/dossiers/lookup"
 
 
 def receive(org, version, **kw):  # type: ignore[no-untyped-def]
-    return services.dossier_receive(by=org.staff["motcua.tx"], receiving_unit=org.desk, version=version,
-                                    applicant=kw.pop("applicant", person()), papers=all_papers(version),
-                                    at=local(2026, 3, 2, 9), **kw)
+    return services.dossier_receive(
+        by=org.staff["motcua.tx"],
+        receiving_unit=org.desk,
+        version=version,
+        applicant=kw.pop("applicant", person()),
+        papers=all_papers(version),
+        at=local(2026, 3, 2, 9),
+        **kw,
+    )
 
 
 def post(code: str, number: str, client: Client | None = None):  # type: ignore[no-untyped-def]
-    return (client or Client()).post(URL, json.dumps({"code": code, "identity_number": number}),
-                                     content_type="application/json")
+    return (client or Client()).post(
+        URL, json.dumps({"code": code, "identity_number": number}), content_type="application/json"
+    )
 
 
 def orm_answer(dossier: Dossier) -> dict[str, object]:
@@ -42,12 +49,28 @@ def orm_answer(dossier: Dossier) -> dict[str, object]:
     def iso(value: dt.datetime | None) -> str | None:
         return value.isoformat() if value else None
 
-    steps = [{"at": h.at.isoformat(), "label": str(history_label(h.action)), "unit": h.unit.name,
-              "status": str(DossierStatus(h.to_status).label)}
-             for h in StatusHistory.objects.filter(dossier=dossier).select_related("unit").order_by("at", "pk")]
-    return {"code": dossier.code, "reference": dossier.reference, "procedure_name": dossier.procedure_version.name, "status": dossier.status,
-            "status_label": str(DossierStatus(dossier.status).label), "received_at": iso(dossier.received_at),
-            "due_at": iso(dossier.due_at), "returned_at": iso(dossier.returned_at), "steps": steps}
+    steps = [
+        {
+            "at": h.at.isoformat(),
+            "label": str(history_label(h.action)),
+            "unit": h.unit.name,
+            "status": str(DossierStatus(h.to_status).label),
+        }
+        for h in StatusHistory.objects.filter(dossier=dossier)
+        .select_related("unit")
+        .order_by("at", "pk")
+    ]
+    return {
+        "code": dossier.code,
+        "reference": dossier.reference,
+        "procedure_name": dossier.procedure_version.name,
+        "status": dossier.status,
+        "status_label": str(DossierStatus(dossier.status).label),
+        "received_at": iso(dossier.received_at),
+        "due_at": iso(dossier.due_at),
+        "returned_at": iso(dossier.returned_at),
+        "steps": steps,
+    }
 
 
 def test_answer_matches_the_orm_with_steps_in_time_order(demo_org, district_version):
@@ -57,16 +80,33 @@ def test_answer_matches_the_orm_with_steps_in_time_order(demo_org, district_vers
     # Two more steps: one earlier than the intake row in the table order, one at the same
     # instant as another (ties go by row id), with microseconds.
     later = first.at + dt.timedelta(days=1, microseconds=123456)
-    StatusHistory.objects.create(dossier=d, action="hand_over", from_status=2, to_status=4,
-                                 unit=ward, actor_name="Trần Thị Mai", at=later)
-    StatusHistory.objects.create(dossier=d, action="record_result", from_status=4, to_status=9,
-                                 unit=ward, actor_name="Trần Thị Mai", at=later)
+    StatusHistory.objects.create(
+        dossier=d,
+        action="hand_over",
+        from_status=2,
+        to_status=4,
+        unit=ward,
+        actor_name="Trần Thị Mai",
+        at=later,
+    )
+    StatusHistory.objects.create(
+        dossier=d,
+        action="record_result",
+        from_status=4,
+        to_status=9,
+        unit=ward,
+        actor_name="Trần Thị Mai",
+        at=later,
+    )
     answer = post(d.code.lower(), " 001090012345 ")
     assert answer.status_code == 200
     data = answer.json()
     assert data == orm_answer(d)
-    assert [s["status"] for s in data["steps"]] == ["Đã tiếp nhận", str(DossierStatus(4).label),
-                                                   str(DossierStatus(9).label)]
+    assert [s["status"] for s in data["steps"]] == [
+        "Đã tiếp nhận",
+        str(DossierStatus(4).label),
+        str(DossierStatus(9).label),
+    ]
     assert data["steps"][1]["at"].endswith(".123456+00:00")
     body = answer.content.decode()
     assert "Trần Thị Mai" not in body and "Nguyễn Văn An" not in body and "actor" not in body
@@ -83,8 +123,13 @@ def test_dossier_without_history_is_found_with_no_steps(demo_org, district_versi
 def test_wrong_code_number_or_blank_give_the_same_404(demo_org, district_version):
     d = receive(demo_org, district_version)
     other = receive(demo_org, district_version, applicant=person(id_number="001090077777"))
-    answers = [post(d.code, "001090099999"), post("H26.09-260302-9999", "001090012345"),
-               post(other.code, "001090012345"), post("   ", "001090012345"), post(d.code, "")]
+    answers = [
+        post(d.code, "001090099999"),
+        post("H26.09-260302-9999", "001090012345"),
+        post(other.code, "001090012345"),
+        post("   ", "001090012345"),
+        post(d.code, ""),
+    ]
     assert {a.status_code for a in answers} == {404}
     assert len({a.content for a in answers}) == 1
     assert answers[0].json() == {"detail": "Không tìm thấy hồ sơ với mã và số định danh đã nhập."}
@@ -99,8 +144,12 @@ def test_one_query_prepared_after_a_few_uses(demo_org, district_version):
         answer = post(other.code, "001090077777")
     assert len(ctx.captured_queries) == 1
     assert answer.json() == orm_answer(other)
-    if connection.vendor == "postgresql" and connection.settings_dict["OPTIONS"].get("prepare_threshold"):
-        prepared = [key[0] for key in connection.connection._prepared._names]  # psycopg's own record
+    if connection.vendor == "postgresql" and connection.settings_dict["OPTIONS"].get(
+        "prepare_threshold"
+    ):
+        prepared = [
+            key[0] for key in connection.connection._prepared._names
+        ]  # psycopg's own record
         assert any(b"LEFT JOIN" in query and b"$2" in query for query in prepared)
 
 
@@ -115,6 +164,7 @@ def test_blank_input_costs_no_query(demo_org):
 # The rate limit: congso.core.ratelimit (its own tests, with and without Redis, in
 # core/tests/test_ratelimit.py); here the lookup's use of it.
 
+
 def test_rate_limit_per_client_and_429(settings):
     settings.LOOKUP_RATE_LIMIT = 2
     request = RequestFactory().post(URL, REMOTE_ADDR="203.0.113.5")
@@ -127,6 +177,7 @@ def test_rate_limit_per_client_and_429(settings):
 # ---------------------------------------------------------------------------------------------
 # The plain view routed ahead of the ninja API answers as the ninja operation does
 
+
 def test_address_goes_to_the_plain_view_and_the_operation_stays_documented():
     from django.urls import resolve
 
@@ -136,24 +187,32 @@ def test_address_goes_to_the_plain_view_and_the_operation_stays_documented():
     schema = api.get_openapi_schema()
     operation = schema["paths"]["/api/v1/dossiers/lookup"]["post"]
     assert {str(code) for code in operation["responses"]} == {"200", "404", "429"}
-    assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/LookupIn")
+    assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/LookupIn"
+    )
 
 
 def _ninja(method: str, body: bytes, content_type: str = "application/json", **extra):  # type: ignore[no-untyped-def]
     factory = RequestFactory()
-    request = (factory.get(URL, **extra) if method == "GET"
-               else factory.post(URL, body, content_type=content_type, **extra))
+    request = (
+        factory.get(URL, **extra)
+        if method == "GET"
+        else factory.post(URL, body, content_type=content_type, **extra)
+    )
     return lookup._ninja_view(URL.lstrip("/"))(request)
 
 
-@pytest.mark.parametrize(("method", "body", "content_type"), [
-    ("GET", b"", "application/json"),
-    ("POST", b"{not json", "application/json"),
-    ("POST", b'{"code": "H26"}', "application/json"),
-    ("POST", b'{"code": 123, "identity_number": "001090012345"}', "application/json"),
-    ("POST", b'["H26", "001090012345"]', "application/json"),
-    ("POST", b"code=H26&identity_number=1", "application/x-www-form-urlencoded"),
-])
+@pytest.mark.parametrize(
+    ("method", "body", "content_type"),
+    [
+        ("GET", b"", "application/json"),
+        ("POST", b"{not json", "application/json"),
+        ("POST", b'{"code": "H26"}', "application/json"),
+        ("POST", b'{"code": 123, "identity_number": "001090012345"}', "application/json"),
+        ("POST", b'["H26", "001090012345"]', "application/json"),
+        ("POST", b"code=H26&identity_number=1", "application/x-www-form-urlencoded"),
+    ],
+)
 def test_malformed_requests_get_the_ninja_answers(demo_org, method, body, content_type):
     expected = _ninja(method, body, content_type, REMOTE_ADDR="192.0.2.200")
     client = Client(REMOTE_ADDR="192.0.2.201")
@@ -170,7 +229,10 @@ def test_plain_view_and_ninja_operation_give_the_same_answers(demo_org, district
         plain = Client(REMOTE_ADDR="192.0.2.10").post(URL, body, content_type="application/json")
         ninja = _ninja("POST", body, REMOTE_ADDR="192.0.2.11")
         assert (plain.status_code, plain.content, plain["Content-Type"]) == (
-            ninja.status_code, ninja.content, ninja["Content-Type"])
+            ninja.status_code,
+            ninja.content,
+            ninja["Content-Type"],
+        )
     settings.LOOKUP_RATE_LIMIT = 0
     plain = Client(REMOTE_ADDR="192.0.2.12").post(URL, found, content_type="application/json")
     ninja = _ninja("POST", found, REMOTE_ADDR="192.0.2.13")
@@ -181,7 +243,11 @@ def test_plain_view_and_ninja_operation_give_the_same_answers(demo_org, district
 def test_nul_in_the_input_is_refused_with_the_reason(demo_org):
     # Issue #11 (finding 13): control characters are refused before any lookup, the same
     # answer whether or not the dossier exists.
-    for code, number in (("H26\x00", "001090012345"), ("H26", "0010\x0090012345"), ("H26\x1b", "1")):
+    for code, number in (
+        ("H26\x00", "001090012345"),
+        ("H26", "0010\x0090012345"),
+        ("H26\x1b", "1"),
+    ):
         answer = post(code, number)
         assert answer.status_code == 400 and "ký tự điều khiển" in answer.json()["detail"]
 

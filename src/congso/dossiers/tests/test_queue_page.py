@@ -36,8 +36,19 @@ def _spread(org, version):
     return at_desk
 
 
-@pytest.mark.parametrize("username", ["motcua.tx", "truongphong.tp", "chuyenvien.tp", "lanhdao.tx",
-                                      "vanthu.tx", "motcua.nc", "lanhdao.nc", "quantri"])
+@pytest.mark.parametrize(
+    "username",
+    [
+        "motcua.tx",
+        "truongphong.tp",
+        "chuyenvien.tp",
+        "lanhdao.tx",
+        "vanthu.tx",
+        "motcua.nc",
+        "lanhdao.nc",
+        "quantri",
+    ],
+)
 def test_tab_counts_match_the_queues(demo_org, district_version, username):
     _spread(demo_org, district_version)
     user = demo_org.user(username)
@@ -57,9 +68,18 @@ def test_pages_in_due_order_with_and_without_filters(client, demo_org, district_
         first.pk = None
         first.code = f"{first.code[:-4]}{9000 + i}"
         first.applicant_name = "Lê Văn Bốn" if i % 2 else "Trần Thị Mai"
-        clones.append(Dossier.objects.create(**{f.attname: getattr(first, f.attname)
-                                                for f in Dossier._meta.concrete_fields if f.attname != "id"}))
-    expected = list(selectors.queue(demo_org.user("motcua.tx"), "receive").values_list("code", flat=True))
+        clones.append(
+            Dossier.objects.create(
+                **{
+                    f.attname: getattr(first, f.attname)
+                    for f in Dossier._meta.concrete_fields
+                    if f.attname != "id"
+                }
+            )
+        )
+    expected = list(
+        selectors.queue(demo_org.user("motcua.tx"), "receive").values_list("code", flat=True)
+    )
     assert len(expected) == 35
     login(client, demo_org, "motcua.tx")
     url = reverse("dossiers:queue")
@@ -75,7 +95,9 @@ def test_pages_in_due_order_with_and_without_filters(client, demo_org, district_
 
     # Filtered: the page count is counted, not taken from the tab.
     filtered = client.get(url, {"tab": "receive", "q": "Lê Văn Bốn"}).content.decode()
-    assert filtered.count("<tr>") - 1 == 17 and "1/1" not in filtered and "pagination" not in filtered
+    assert (
+        filtered.count("<tr>") - 1 == 17 and "1/1" not in filtered and "pagination" not in filtered
+    )
     out_of_range = client.get(url, {"tab": "receive", "trang": 99}).content.decode()
     assert [c for c in expected if c in out_of_range] == expected[30:]
 
@@ -89,7 +111,9 @@ def test_unfiltered_page_needs_no_count_query(client, demo_org, district_version
         client.get(url, {"tab": "receive"})
     plain = [q["sql"] for q in ctx.captured_queries]
     with CaptureQueriesContext(connection) as ctx:
-        client.get(url, {"tab": "receive", "field": "ho-tich"})  # a filter (a text goes to the desk search)
+        client.get(
+            url, {"tab": "receive", "field": "ho-tich"}
+        )  # a filter (a text goes to the desk search)
     filtered = [q["sql"] for q in ctx.captured_queries]
     assert len(filtered) == len(plain) + 1
     assert not any(sql.startswith("SELECT COUNT(*)") for sql in plain)

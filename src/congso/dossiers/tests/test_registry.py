@@ -41,10 +41,27 @@ STATES = [
     (Status.REFUSED, Stage.CLOSED, ""),
     (Status.RETURNED, Stage.CLOSED, ""),
 ]
-STAFF = ["motcua.tx", "lanhdao.tx", "vanthu.tx", "truongphong.tp", "chuyenvien.tp", "truongphong.qldt",
-         "chuyenvien.qldt", "motcua.nc", "lanhdao.nc", "quantri"]
-STAGE_UNIT = {Stage.DESK: "desk", Stage.DEPARTMENT: "TP", Stage.SPECIALIST: "TP", Stage.LEADER: "district",
-              Stage.CLERK: "district", Stage.RETURN: "desk", Stage.CLOSED: "desk"}
+STAFF = [
+    "motcua.tx",
+    "lanhdao.tx",
+    "vanthu.tx",
+    "truongphong.tp",
+    "chuyenvien.tp",
+    "truongphong.qldt",
+    "chuyenvien.qldt",
+    "motcua.nc",
+    "lanhdao.nc",
+    "quantri",
+]
+STAGE_UNIT = {
+    Stage.DESK: "desk",
+    Stage.DEPARTMENT: "TP",
+    Stage.SPECIALIST: "TP",
+    Stage.LEADER: "district",
+    Stage.CLERK: "district",
+    Stage.RETURN: "desk",
+    Stage.CLOSED: "desk",
+}
 
 
 def _unit(org, key):
@@ -55,23 +72,43 @@ def _prepare(org, version, status, stage, variant) -> Dossier:
     if status == Status.NEW:
         d = s.dossier_submit_online(version=version, agency=org.district, applicant=person(), at=AT)
     else:
-        d = s.dossier_receive(by=org.staff["motcua.tx"], receiving_unit=org.desk, version=version,
-                              applicant=person(), papers=all_papers(version), at=AT)
+        d = s.dossier_receive(
+            by=org.staff["motcua.tx"],
+            receiving_unit=org.desk,
+            version=version,
+            applicant=person(),
+            papers=all_papers(version),
+            at=AT,
+        )
     now = timezone.now()
-    changes = {"status": status, "stage": stage, "handling_unit": _unit(org, STAGE_UNIT[stage]),
-               "handler": org.staff["chuyenvien.tp"] if stage == Stage.SPECIALIST else None,
-               "due_at": now + dt.timedelta(days=14)}
+    changes = {
+        "status": status,
+        "stage": stage,
+        "handling_unit": _unit(org, STAGE_UNIT[stage]),
+        "handler": org.staff["chuyenvien.tp"] if stage == Stage.SPECIALIST else None,
+        "due_at": now + dt.timedelta(days=14),
+    }
     if status == Status.AWAITING_PAYMENT:
         changes["status_before_payment"] = Status.PROCESSING
     if status == Status.SUPPLEMENT:
         changes["paused_at"] = now - dt.timedelta(hours=2)
-        Supplement.objects.create(dossier=d, missing="Giấy tờ", requested_by=org.staff["truongphong.tp"],
-                                  requested_at=now - dt.timedelta(hours=2))
+        Supplement.objects.create(
+            dossier=d,
+            missing="Giấy tờ",
+            requested_by=org.staff["truongphong.tp"],
+            requested_at=now - dt.timedelta(hours=2),
+        )
     if variant == "forwarded":
         changes.update(forwarded=True, receiving_unit=org.wards["00343"])
     if variant == "submitted":
-        Handover.objects.create(dossier=d, action="submit", from_unit=org.departments["TP"],
-                                from_staff=org.staff["chuyenvien.tp"], to_unit=org.district, sent_at=AT)
+        Handover.objects.create(
+            dossier=d,
+            action="submit",
+            from_unit=org.departments["TP"],
+            from_staff=org.staff["chuyenvien.tp"],
+            to_unit=org.district,
+            sent_at=AT,
+        )
     Dossier.objects.filter(pk=d.pk).update(**changes)
     return Dossier.objects.get(pk=d.pk)
 
@@ -79,13 +116,20 @@ def _prepare(org, version, status, stage, variant) -> Dossier:
 def _inputs(org) -> dict[str, dict]:
     later = timezone.now() + dt.timedelta(days=30)
     return {
-        "refuse": {"reason": "Không đủ điều kiện"}, "withdraw": {"reason": "Xin rút"}, "stop": {"reason": "Dừng"},
-        "request_completion": {"missing": "Tờ khai"}, "supplement_request": {"missing": "Sổ hộ khẩu"},
+        "refuse": {"reason": "Không đủ điều kiện"},
+        "withdraw": {"reason": "Xin rút"},
+        "stop": {"reason": "Dừng"},
+        "request_completion": {"missing": "Tờ khai"},
+        "supplement_request": {"missing": "Sổ hộ khẩu"},
         "apologise": {"reason": "Chậm", "new_due_at": later},
-        "hand_over": {"to_unit_id": org.departments["TP"].pk}, "forward": {"to_agency_id": org.city.pk},
-        "assign": {"specialist_id": org.staff["chuyenvien.tp"].pk}, "submit": {"findings": "Đủ điều kiện"},
-        "send_back": {"note": "Sửa lại"}, "record_result": {"result_number": "12/KQ"},
-        "return_result": {"collected_by": "Nguyễn Văn An"}, "request_payment": {"amount": 1000},
+        "hand_over": {"to_unit_id": org.departments["TP"].pk},
+        "forward": {"to_agency_id": org.city.pk},
+        "assign": {"specialist_id": org.staff["chuyenvien.tp"].pk},
+        "submit": {"findings": "Đủ điều kiện"},
+        "send_back": {"note": "Sửa lại"},
+        "record_result": {"result_number": "12/KQ"},
+        "return_result": {"collected_by": "Nguyễn Văn An"},
+        "request_payment": {"amount": 1000},
     }
 
 
@@ -104,13 +148,18 @@ def test_every_action_is_offered_exactly_when_its_service_accepts(demo_org, dist
                     staff = demo_org.staff[username]
                     for action in REGISTRY:
                         offered = action.available(d, staff)
-                        if not offered and (action.name not in TRANSITIONS[status]
-                                            or not stage_allows(stage, action.name)):
+                        if not offered and (
+                            action.name not in TRANSITIONS[status]
+                            or not stage_allows(stage, action.name)
+                        ):
                             continue  # refused by the table itself: test_transitions walks those
                         try:
                             with transaction.atomic():
-                                action.run(Dossier.objects.get(pk=d.pk), staff,
-                                           action.input(**inputs.get(action.name, {})))
+                                action.run(
+                                    Dossier.objects.get(pk=d.pk),
+                                    staff,
+                                    action.input(**inputs.get(action.name, {})),
+                                )
                                 raise _Undo
                         except _Undo:
                             accepted = True
@@ -119,9 +168,17 @@ def test_every_action_is_offered_exactly_when_its_service_accepts(demo_org, dist
                         offered_count += offered
                         accepted_count += accepted
                         if offered != accepted:
-                            problems.append((Status(status).name, stage, variant, username, action.name,
-                                             "offered" if offered else "not offered",
-                                             "" if accepted else repr(why)))
+                            problems.append(
+                                (
+                                    Status(status).name,
+                                    stage,
+                                    variant,
+                                    username,
+                                    action.name,
+                                    "offered" if offered else "not offered",
+                                    "" if accepted else repr(why),
+                                )
+                            )
                 raise _Undo
         except _Undo:
             pass

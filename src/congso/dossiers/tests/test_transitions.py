@@ -27,9 +27,15 @@ pytestmark = pytest.mark.django_db
 AT = local(2026, 3, 2, 9)
 LATER = local(2026, 3, 2, 10)
 
-STAGE_UNIT = {Stage.DESK: "desk", Stage.DEPARTMENT: "TP", Stage.SPECIALIST: "TP",
-              Stage.LEADER: "district", Stage.CLERK: "district", Stage.RETURN: "desk",
-              Stage.CLOSED: "desk"}
+STAGE_UNIT = {
+    Stage.DESK: "desk",
+    Stage.DEPARTMENT: "TP",
+    Stage.SPECIALIST: "TP",
+    Stage.LEADER: "district",
+    Stage.CLERK: "district",
+    Stage.RETURN: "desk",
+    Stage.CLOSED: "desk",
+}
 
 
 def _unit(org, key):
@@ -41,26 +47,42 @@ def _prepare(org, version, status: int, action: str) -> Dossier:
     if status == Status.NEW:
         d = s.dossier_submit_online(version=version, agency=org.district, applicant=person(), at=AT)
     else:
-        d = s.dossier_receive(by=org.staff["motcua.tx"], receiving_unit=org.desk, version=version,
-                              applicant=person(), papers=all_papers(version), at=AT)
+        d = s.dossier_receive(
+            by=org.staff["motcua.tx"],
+            receiving_unit=org.desk,
+            version=version,
+            applicant=person(),
+            papers=all_papers(version),
+            at=AT,
+        )
     stages = ACTION_STAGES[action]
     stage = Stage.DESK if not stages or Stage.DESK in stages else sorted(stages)[0]
     if action == "submit":
         stage = Stage.SPECIALIST
-    changes = {"status": status, "stage": stage, "handling_unit": _unit(org, STAGE_UNIT[stage]),
-               "handler": org.staff["chuyenvien.tp"] if stage == Stage.SPECIALIST else None}
+    changes = {
+        "status": status,
+        "stage": stage,
+        "handling_unit": _unit(org, STAGE_UNIT[stage]),
+        "handler": org.staff["chuyenvien.tp"] if stage == Stage.SPECIALIST else None,
+    }
     if status == Status.AWAITING_PAYMENT:
         changes["status_before_payment"] = Status.PROCESSING
     if status == Status.SUPPLEMENT:
         changes["paused_at"] = AT
-        Supplement.objects.create(dossier=d, missing="Giấy tờ", requested_by=org.staff["truongphong.tp"],
-                                  requested_at=AT)
+        Supplement.objects.create(
+            dossier=d, missing="Giấy tờ", requested_by=org.staff["truongphong.tp"], requested_at=AT
+        )
     if action == "return_forwarded":
         changes.update(forwarded=True, receiving_unit=org.wards["00343"])
     if action == "send_back":
-        Handover.objects.create(dossier=d, action="submit", from_unit=org.departments["TP"],
-                                from_staff=org.staff["chuyenvien.tp"], to_unit=org.district,
-                                sent_at=AT)
+        Handover.objects.create(
+            dossier=d,
+            action="submit",
+            from_unit=org.departments["TP"],
+            from_staff=org.staff["chuyenvien.tp"],
+            to_unit=org.district,
+            sent_at=AT,
+        )
     Dossier.objects.filter(pk=d.pk).update(**changes)
     d.refresh_from_db()
     return d
@@ -70,33 +92,60 @@ def _call(org, action: str, d: Dossier, status: int):
     st = org.staff
     calls = {
         "accept": lambda: s.dossier_accept(dossier=d, by=st["motcua.tx"], at=LATER),
-        "refuse": lambda: s.dossier_refuse(dossier=d, reason="Không đủ điều kiện", at=LATER,
-                                           by=st["motcua.tx"] if status == Status.NEW else st["lanhdao.tx"]),
-        "request_completion": lambda: s.dossier_request_completion(dossier=d, by=st["motcua.tx"],
-                                                                   missing="Tờ khai", at=LATER),
-        "withdraw": lambda: s.dossier_withdraw(dossier=d, by=st["motcua.tx"], reason="Xin rút", at=LATER),
+        "refuse": lambda: s.dossier_refuse(
+            dossier=d,
+            reason="Không đủ điều kiện",
+            at=LATER,
+            by=st["motcua.tx"] if status == Status.NEW else st["lanhdao.tx"],
+        ),
+        "request_completion": lambda: s.dossier_request_completion(
+            dossier=d, by=st["motcua.tx"], missing="Tờ khai", at=LATER
+        ),
+        "withdraw": lambda: s.dossier_withdraw(
+            dossier=d, by=st["motcua.tx"], reason="Xin rút", at=LATER
+        ),
         "stop": lambda: s.dossier_stop(dossier=d, by=st["lanhdao.tx"], reason="Dừng", at=LATER),
-        "apologise": lambda: s.dossier_apologise(dossier=d, by=st["lanhdao.tx"], reason="Chậm",
-                                                 new_due_at=local(2026, 3, 20, 9), at=LATER),
-        "hand_over": lambda: s.dossier_hand_over(dossier=d, by=st["motcua.tx"],
-                                                 to_unit=org.departments["TP"], at=LATER),
-        "forward": lambda: s.dossier_forward(dossier=d, by=st["motcua.tx"], to_agency=org.city, at=LATER),
-        "assign": lambda: s.dossier_assign(dossier=d, by=st["truongphong.tp"],
-                                           specialist=st["chuyenvien.tp"], at=LATER),
+        "apologise": lambda: s.dossier_apologise(
+            dossier=d,
+            by=st["lanhdao.tx"],
+            reason="Chậm",
+            new_due_at=local(2026, 3, 20, 9),
+            at=LATER,
+        ),
+        "hand_over": lambda: s.dossier_hand_over(
+            dossier=d, by=st["motcua.tx"], to_unit=org.departments["TP"], at=LATER
+        ),
+        "forward": lambda: s.dossier_forward(
+            dossier=d, by=st["motcua.tx"], to_agency=org.city, at=LATER
+        ),
+        "assign": lambda: s.dossier_assign(
+            dossier=d, by=st["truongphong.tp"], specialist=st["chuyenvien.tp"], at=LATER
+        ),
         "submit": lambda: s.dossier_submit(dossier=d, by=st["chuyenvien.tp"], at=LATER),
-        "send_back": lambda: s.dossier_send_back(dossier=d, by=st["lanhdao.tx"], note="Sửa", at=LATER),
+        "send_back": lambda: s.dossier_send_back(
+            dossier=d, by=st["lanhdao.tx"], note="Sửa", at=LATER
+        ),
         "approve": lambda: s.dossier_approve(dossier=d, by=st["lanhdao.tx"], at=LATER),
         "record_result": lambda: s.dossier_record_result(dossier=d, by=st["vanthu.tx"], at=LATER),
-        "supplement_request": lambda: s.dossier_supplement_request(dossier=d, by=st["truongphong.tp"],
-                                                                   missing="Sổ hộ khẩu", at=LATER),
-        "supplement_receive": lambda: s.dossier_supplement_receive(dossier=d, by=st["motcua.tx"], at=LATER),
-        "request_payment": lambda: s.dossier_request_payment(dossier=d, by=st["motcua.tx"], amount=1000,
-                                                             at=LATER),
-        "payment_confirmed": lambda: s.dossier_payment_confirmed(dossier=d, by=st["motcua.tx"], at=LATER),
+        "supplement_request": lambda: s.dossier_supplement_request(
+            dossier=d, by=st["truongphong.tp"], missing="Sổ hộ khẩu", at=LATER
+        ),
+        "supplement_receive": lambda: s.dossier_supplement_receive(
+            dossier=d, by=st["motcua.tx"], at=LATER
+        ),
+        "request_payment": lambda: s.dossier_request_payment(
+            dossier=d, by=st["motcua.tx"], amount=1000, at=LATER
+        ),
+        "payment_confirmed": lambda: s.dossier_payment_confirmed(
+            dossier=d, by=st["motcua.tx"], at=LATER
+        ),
         "return_to_desk": lambda: s.dossier_return_to_desk(dossier=d, by=st["vanthu.tx"], at=LATER),
-        "return_forwarded": lambda: s.dossier_return_forwarded(dossier=d, by=st["motcua.tx"], at=LATER),
-        "return_result": lambda: s.dossier_return_result(dossier=d, by=st["motcua.tx"],
-                                                         collected_by="Nguyễn Văn An", at=LATER),
+        "return_forwarded": lambda: s.dossier_return_forwarded(
+            dossier=d, by=st["motcua.tx"], at=LATER
+        ),
+        "return_result": lambda: s.dossier_return_result(
+            dossier=d, by=st["motcua.tx"], collected_by="Nguyễn Văn An", at=LATER
+        ),
     }
     return calls[action]()
 
@@ -179,9 +228,14 @@ def test_next_status_for_every_pair():
 
 
 def test_stage_guards_the_action(demo_org, district_version):
-    d = s.dossier_receive(by=demo_org.staff["motcua.tx"], receiving_unit=demo_org.desk,
-                          version=district_version, applicant=person(),
-                          papers=all_papers(district_version), at=AT)
+    d = s.dossier_receive(
+        by=demo_org.staff["motcua.tx"],
+        receiving_unit=demo_org.desk,
+        version=district_version,
+        applicant=person(),
+        papers=all_papers(district_version),
+        at=AT,
+    )
     Dossier.objects.filter(pk=d.pk).update(status=Status.PROCESSING)
     with pytest.raises(ValidationError, match="ở khâu"):
         s.dossier_approve(dossier=d, by=demo_org.staff["lanhdao.tx"])

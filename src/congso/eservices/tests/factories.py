@@ -34,13 +34,19 @@ class CitizenFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def profile(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
         if create:
-            CitizenProfile.objects.create(user=self, identity_number=kwargs.get("identity_number", ""),
-                                          email_verified=True, address="12 Nguyễn Trãi, Thanh Xuân")
+            CitizenProfile.objects.create(
+                user=self,
+                identity_number=kwargs.get("identity_number", ""),
+                email_verified=True,
+                address="12 Nguyễn Trãi, Thanh Xuân",
+            )
 
 
 def pdf_bytes(text: str = "hello") -> bytes:
-    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>"
-            b"endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n" + text.encode())
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>"
+        b"endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n" + text.encode()
+    )
 
 
 def png_bytes() -> bytes:

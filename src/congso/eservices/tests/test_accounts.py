@@ -25,15 +25,29 @@ def code_from_mail() -> str:
 
 def test_register_by_email_verify_and_login(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        r = client.post("/dich-vu-cong/dang-ky/", {
-            "kind": "citizen", "full_name": "Trần Văn Cường", "login": "Cuong@Example.vn",
-            "identity_number": "001090054321", "password1": GOOD, "password2": GOOD})
+        r = client.post(
+            "/dich-vu-cong/dang-ky/",
+            {
+                "kind": "citizen",
+                "full_name": "Trần Văn Cường",
+                "login": "Cuong@Example.vn",
+                "identity_number": "001090054321",
+                "password1": GOOD,
+                "password2": GOOD,
+            },
+        )
     assert r.status_code == 302 and r.url == "/dich-vu-cong/xac-thuc/"
     user = User.objects.get(email="cuong@example.vn")
     assert not user.is_active and user.kind == "citizen"
-    assert client.post("/dich-vu-cong/dang-nhap/", {"username": "cuong@example.vn", "password": GOOD}
-                       ).status_code == 200  # not verified yet: no login
-    wrong = client.post("/dich-vu-cong/xac-thuc/", {"code": "000000" if code_from_mail() != "000000" else "111111"})
+    assert (
+        client.post(
+            "/dich-vu-cong/dang-nhap/", {"username": "cuong@example.vn", "password": GOOD}
+        ).status_code
+        == 200
+    )  # not verified yet: no login
+    wrong = client.post(
+        "/dich-vu-cong/xac-thuc/", {"code": "000000" if code_from_mail() != "000000" else "111111"}
+    )
     assert "Mã xác thực không đúng." in wrong.content.decode()
     r = client.post("/dich-vu-cong/xac-thuc/", {"code": code_from_mail()})
     assert r.status_code == 302
@@ -48,7 +62,9 @@ def test_register_by_phone_sends_sms(client, django_capture_on_commit_callbacks,
     from congso.notify.models import SmsOutbox
 
     with django_capture_on_commit_callbacks(execute=True):
-        user = accounts.citizen_register(login="+84 912 000 111", password=GOOD, full_name="Lê Thị Dung")
+        user = accounts.citizen_register(
+            login="+84 912 000 111", password=GOOD, full_name="Lê Thị Dung"
+        )
     assert user.phone == "0912000111" and user.username == "0912000111"
     sms = SmsOutbox.objects.filter(phone="0912000111").order_by("-pk").first()
     assert sms is not None and "Mã xác thực" in sms.text
@@ -57,17 +73,35 @@ def test_register_by_phone_sends_sms(client, django_capture_on_commit_callbacks,
     assert CitizenProfile.objects.get(user=user).phone_verified
 
 
-@pytest.mark.parametrize("post,field,message", [
-    ({"login": "khong-hop-le"}, "login", "e-mail hoặc số điện thoại"),
-    ({"password1": "12345678", "password2": "12345678"}, "password1", "hoàn toàn là số"),
-    ({"password2": "khac-nhau-1"}, "password2", "không khớp"),
-    ({"identity_number": "12345"}, "identity_number", "12 chữ số"),
-    ({"kind": "organisation", "organisation_name": "Công ty A", "tax_code": "12345"}, "tax_code", "10 hoặc 13"),
-    ({"kind": "organisation", "organisation_name": "Công ty A", "tax_code": ""}, "tax_code", "mã số thuế"),
-])
+@pytest.mark.parametrize(
+    "post,field,message",
+    [
+        ({"login": "khong-hop-le"}, "login", "e-mail hoặc số điện thoại"),
+        ({"password1": "12345678", "password2": "12345678"}, "password1", "hoàn toàn là số"),
+        ({"password2": "khac-nhau-1"}, "password2", "không khớp"),
+        ({"identity_number": "12345"}, "identity_number", "12 chữ số"),
+        (
+            {"kind": "organisation", "organisation_name": "Công ty A", "tax_code": "12345"},
+            "tax_code",
+            "10 hoặc 13",
+        ),
+        (
+            {"kind": "organisation", "organisation_name": "Công ty A", "tax_code": ""},
+            "tax_code",
+            "mã số thuế",
+        ),
+    ],
+)
 def test_register_errors_are_vietnamese_and_create_nothing(client, post, field, message):
-    data = {"kind": "citizen", "full_name": "A", "login": "a@example.vn", "identity_number": "",
-            "password1": GOOD, "password2": GOOD, **post}
+    data = {
+        "kind": "citizen",
+        "full_name": "A",
+        "login": "a@example.vn",
+        "identity_number": "",
+        "password1": GOOD,
+        "password2": GOOD,
+        **post,
+    }
     r = client.post("/dich-vu-cong/dang-ky/", data)
     assert r.status_code == 200
     errors = r.context["form"].errors[field]
@@ -76,12 +110,24 @@ def test_register_errors_are_vietnamese_and_create_nothing(client, post, field, 
 
 
 def test_organisation_with_13_digit_tax_code(client):
-    accounts.citizen_register(login="ketoan@congty.vn", password=GOOD, full_name="Phạm Văn E",
-                              kind="organisation", tax_code="0101234567001", organisation_name="Công ty B")
+    accounts.citizen_register(
+        login="ketoan@congty.vn",
+        password=GOOD,
+        full_name="Phạm Văn E",
+        kind="organisation",
+        tax_code="0101234567001",
+        organisation_name="Công ty B",
+    )
     assert CitizenProfile.objects.get(user__email="ketoan@congty.vn").tax_code == "0101234567001"
     with pytest.raises(ValidationError):
-        accounts.citizen_register(login="x@congty.vn", password=GOOD, full_name="X", kind="organisation",
-                                  tax_code="010123456", organisation_name="C")
+        accounts.citizen_register(
+            login="x@congty.vn",
+            password=GOOD,
+            full_name="X",
+            kind="organisation",
+            tax_code="010123456",
+            organisation_name="C",
+        )
 
 
 def test_duplicate_login_refused():
@@ -106,7 +152,8 @@ def test_code_expires_and_attempts_are_limited(settings, django_capture_on_commi
         accounts.citizen_resend_code(user=user)
     fresh = code_from_mail()
     VerificationCode.objects.filter(user=user, used_at__isnull=True).update(
-        expires_at=timezone.now() - dt.timedelta(seconds=1))
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
     with pytest.raises(ValidationError, match="hết hạn"):
         accounts.citizen_verify(user=user, code=fresh)
     user.refresh_from_db()
@@ -122,19 +169,27 @@ def test_password_reset_by_email(client, django_capture_on_commit_callbacks):
     assert r.status_code == 302
     assert "đặt lại mật khẩu" in mail.outbox[-1].body
     new = "Mat-khau-moi-99"
-    r = client.post("/dich-vu-cong/dat-lai-mat-khau/", {"code": code_from_mail(), "password1": new,
-                                                        "password2": new})
+    r = client.post(
+        "/dich-vu-cong/dat-lai-mat-khau/",
+        {"code": code_from_mail(), "password1": new, "password2": new},
+    )
     assert r.status_code == 302
     user.refresh_from_db()
     assert user.check_password(new)
     # A used code cannot be used again.
     with pytest.raises(ValidationError):
-        accounts.password_reset_confirm(login="c@example.vn", code=code_from_mail(), password="Khac-nua-2077!")
+        accounts.password_reset_confirm(
+            login="c@example.vn", code=code_from_mail(), password="Khac-nua-2077!"
+        )
 
 
-def test_reset_for_unknown_login_says_the_same_and_sends_nothing(client, django_capture_on_commit_callbacks):
+def test_reset_for_unknown_login_says_the_same_and_sends_nothing(
+    client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        r = client.post("/dich-vu-cong/quen-mat-khau/", {"login": "khongco@example.vn"}, follow=True)
+        r = client.post(
+            "/dich-vu-cong/quen-mat-khau/", {"login": "khongco@example.vn"}, follow=True
+        )
     assert "Nếu tài khoản tồn tại" in r.content.decode()
     assert mail.outbox == []
 

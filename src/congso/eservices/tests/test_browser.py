@@ -114,9 +114,12 @@ def test_online_journey(browser, page, live_server, demo_org, online_version, sa
     page.reload()
     assert page.get_by_role("heading", name=f"Hồ sơ {dossier.code}").is_visible()
     ds.dossier_hand_over(dossier=dossier, by=org.staff["motcua.tx"], to_unit=org.departments["TP"])
-    ds.dossier_assign(dossier=dossier, by=org.staff["truongphong.tp"], specialist=org.staff["chuyenvien.tp"])
-    ds.dossier_supplement_request(dossier=dossier, by=org.staff["chuyenvien.tp"],
-                                  missing="Bản sao CCCD rõ nét hơn")
+    ds.dossier_assign(
+        dossier=dossier, by=org.staff["truongphong.tp"], specialist=org.staff["chuyenvien.tp"]
+    )
+    ds.dossier_supplement_request(
+        dossier=dossier, by=org.staff["chuyenvien.tp"], missing="Bản sao CCCD rõ nét hơn"
+    )
     page.reload()
     assert page.get_by_text("Cần bổ sung: Bản sao CCCD rõ nét hơn").is_visible()
     check(page, "eservices-dossier-supplement-desktop")
@@ -142,8 +145,9 @@ def test_online_journey(browser, page, live_server, demo_org, online_version, sa
     # Processing to the end; the signed result is downloaded and verified; rating.
     ds.dossier_submit(dossier=dossier, by=org.staff["chuyenvien.tp"], result_summary="Đủ điều kiện")
     ds.dossier_approve(dossier=dossier, by=org.staff["lanhdao.tx"])
-    ds.dossier_record_result(dossier=dossier, by=org.staff["vanthu.tx"], result_number="15/TL",
-                             result_file=result_pdf())
+    ds.dossier_record_result(
+        dossier=dossier, by=org.staff["vanthu.tx"], result_number="15/TL", result_file=result_pdf()
+    )
     ds.dossier_return_to_desk(dossier=dossier, by=org.staff["vanthu.tx"])
     ds.dossier_return_result(dossier=dossier, by=org.staff["motcua.tx"], method=ReturnMethod.ONLINE)
     page.goto(url + f"/dich-vu-cong/ho-so-cua-toi/{dossier.pk}/")
@@ -169,8 +173,11 @@ def test_online_journey(browser, page, live_server, demo_org, online_version, sa
 
 def test_citizen_pages_on_a_phone(phone_page, live_server, demo_org, online_version, sandbox):
     page, url, org = phone_page, live_server.url, demo_org
-    for path, name in [("/dich-vu-cong/dang-nhap/", "login"), ("/dich-vu-cong/dang-ky/", "register"),
-                       ("/dich-vu-cong/quen-mat-khau/", "reset")]:
+    for path, name in [
+        ("/dich-vu-cong/dang-nhap/", "login"),
+        ("/dich-vu-cong/dang-ky/", "register"),
+        ("/dich-vu-cong/quen-mat-khau/", "reset"),
+    ]:
         page.goto(url + path)
         check(page, f"eservices-{name}-phone")
     citizen = CitizenFactory(profile__identity_number="001090099999")
@@ -193,9 +200,12 @@ def test_citizen_pages_on_a_phone(phone_page, live_server, demo_org, online_vers
     # A dossier waiting for its fee, to see the dossier page, the list and the gateway.
     from congso.dossiers.services import Applicant, dossier_submit_online
 
-    dossier = dossier_submit_online(version=online_version, agency=org.district, applicant_user=citizen,
-                                    applicant=Applicant(kind="individual", name="Nguyễn Thị Bình",
-                                                        id_number="001090099999"))
+    dossier = dossier_submit_online(
+        version=online_version,
+        agency=org.district,
+        applicant_user=citizen,
+        applicant=Applicant(kind="individual", name="Nguyễn Thị Bình", id_number="001090099999"),
+    )
     ds.dossier_accept(dossier=dossier, by=org.staff["motcua.tx"])
     ds.dossier_request_payment(dossier=dossier, by=org.staff["motcua.tx"], amount=8000)
     page.goto(url + "/dich-vu-cong/ho-so-cua-toi/")
@@ -214,18 +224,24 @@ def test_citizen_pages_on_a_phone(phone_page, live_server, demo_org, online_vers
 
 
 @pytest.mark.parametrize("width", [390, 1366])
-def test_draft_attachments_reference_and_lookup_as_the_demo_citizen(browser, live_server, demo_org,
-                                                                    online_version, tmp_path, width):
+def test_draft_attachments_reference_and_lookup_as_the_demo_citizen(
+    browser, live_server, demo_org, online_version, tmp_path, width
+):
     """congdan@congso.local keeps the applicant block of a draft, opens and removes an
     attachment, submits, sees the reference and finds the dossier by it on /tra-cuu/."""
     from congso.eservices import demo
     from congso.org.demo import DEMO_PASSWORD
 
-    citizen = CitizenFactory(username=demo.EMAIL, email=demo.EMAIL, full_name="Nguyễn Văn Dân",
-                             password=DEMO_PASSWORD)
+    citizen = CitizenFactory(
+        username=demo.EMAIL, email=demo.EMAIL, full_name="Nguyễn Văn Dân", password=DEMO_PASSWORD
+    )
     url = live_server.url
-    context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
-                                  viewport={"width": width, "height": 900}, is_mobile=width < 600)
+    context = browser.new_context(
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+        viewport={"width": width, "height": 900},
+        is_mobile=width < 600,
+    )
     context.set_default_timeout(15000)
     page = context.new_page()
     tag = "phone" if width < 600 else "desktop"
@@ -268,8 +284,12 @@ def test_draft_attachments_reference_and_lookup_as_the_demo_citizen(browser, liv
     assert dossier.reference and page.get_by_text(dossier.reference).first.is_visible()
     check(page, f"eservices-dossier-reference-{tag}")
     page.goto(url + "/tra-cuu/")
-    page.get_by_label("Mã hồ sơ (in trên giấy hẹn) hoặc mã tham chiếu nộp trực tuyến").fill(dossier.reference)
-    page.get_by_label("Số định danh cá nhân (CCCD) hoặc mã số thuế của chủ hồ sơ").fill("001095012345")
+    page.get_by_label("Mã hồ sơ (in trên giấy hẹn) hoặc mã tham chiếu nộp trực tuyến").fill(
+        dossier.reference
+    )
+    page.get_by_label("Số định danh cá nhân (CCCD) hoặc mã số thuế của chủ hồ sơ").fill(
+        "001095012345"
+    )
     page.get_by_role("button", name="Tra cứu").click()
     page.get_by_role("heading", name=dossier.reference).wait_for()
     screenshot(page, f"eservices-lookup-reference-{tag}")

@@ -42,7 +42,11 @@ def citizen():
 
 def stored_files(settings) -> list[str]:
     root = settings.MEDIA_ROOT
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+    return (
+        sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+        if root.exists()
+        else []
+    )
 
 
 def draft_url(draft) -> str:
@@ -58,16 +62,23 @@ def submit(client, demo_org, version) -> Dossier:
 
 # --- the reference --------------------------------------------------------------------------
 
+
 def lookup_api(client, code: str, number: str = "001090099999"):
-    return client.post("/api/v1/dossiers/lookup", json.dumps({"code": code, "identity_number": number}),
-                       content_type="application/json")
+    return client.post(
+        "/api/v1/dossiers/lookup",
+        json.dumps({"code": code, "identity_number": number}),
+        content_type="application/json",
+    )
 
 
 def test_online_dossier_gets_a_reference_the_lookup_answers_before_and_after_its_code(
-        client, demo_org, online_version, citizen):
+    client, demo_org, online_version, citizen
+):
     client.force_login(citizen)
     dossier = submit(client, demo_org, online_version)
-    assert dossier.code is None and re.fullmatch(r"TT-[2-9A-Z]{4}-[2-9A-Z]{4}", dossier.reference or "")
+    assert dossier.code is None and re.fullmatch(
+        r"TT-[2-9A-Z]{4}-[2-9A-Z]{4}", dossier.reference or ""
+    )
     # The citizen sees it on the dossier page and in the message after submitting.
     page = client.get(f"/dich-vu-cong/ho-so-cua-toi/{dossier.pk}/").content.decode()
     assert dossier.reference in page
@@ -76,11 +87,20 @@ def test_online_dossier_gets_a_reference_the_lookup_answers_before_and_after_its
     r = lookup_api(public, dossier.reference)
     assert r.status_code == 200, r.content
     body = r.json()
-    assert body["code"] is None and body["reference"] == dossier.reference and body["status"] == Status.NEW
+    assert (
+        body["code"] is None
+        and body["reference"] == dossier.reference
+        and body["status"] == Status.NEW
+    )
     # Typed loosely: lower case, without dashes, with spaces.
-    assert lookup_api(public, " " + dossier.reference.replace("-", "").lower() + " ").status_code == 200
+    assert (
+        lookup_api(public, " " + dossier.reference.replace("-", "").lower() + " ").status_code
+        == 200
+    )
     assert lookup_api(public, dossier.reference, "001090099998").status_code == 404  # wrong number
-    html = public.post("/tra-cuu/", {"ma": dossier.reference, "so_dinh_danh": "001090099999"}).content.decode()
+    html = public.post(
+        "/tra-cuu/", {"ma": dossier.reference, "so_dinh_danh": "001090099999"}
+    ).content.decode()
     assert dossier.reference in html and "Mới tiếp nhận trực tuyến" in html
 
     # Accepted: the code is issued; the reference keeps working and shows the code.
@@ -89,7 +109,9 @@ def test_online_dossier_gets_a_reference_the_lookup_answers_before_and_after_its
     body = lookup_api(public, dossier.reference).json()
     assert body["code"] == dossier.code and body["status"] == Status.ACCEPTED
     assert lookup_api(public, dossier.code).json()["reference"] == dossier.reference
-    html = public.post("/tra-cuu/", {"ma": dossier.reference, "so_dinh_danh": "001090099999"}).content.decode()
+    html = public.post(
+        "/tra-cuu/", {"ma": dossier.reference, "so_dinh_danh": "001090099999"}
+    ).content.decode()
     assert dossier.code in html and "Từ nay hãy dùng mã hồ sơ" in html
 
 
@@ -101,13 +123,18 @@ def test_reference_shape():
 
 # --- a refusal is told ----------------------------------------------------------------------
 
-def test_refusal_of_an_online_dossier_notifies_the_applicant(client, demo_org, online_version, citizen,
-                                                             django_capture_on_commit_callbacks):
+
+def test_refusal_of_an_online_dossier_notifies_the_applicant(
+    client, demo_org, online_version, citizen, django_capture_on_commit_callbacks
+):
     client.force_login(citizen)
     dossier = submit(client, demo_org, online_version)
     with django_capture_on_commit_callbacks(execute=True):
-        ds.dossier_refuse(dossier=dossier, by=demo_org.staff["motcua.tx"],
-                          reason="Thủ tục không thuộc thẩm quyền của quận")
+        ds.dossier_refuse(
+            dossier=dossier,
+            by=demo_org.staff["motcua.tx"],
+            reason="Thủ tục không thuộc thẩm quyền của quận",
+        )
     sent = Notification.objects.filter(event="dossier.refused")
     assert {n.recipient for n in sent} == {"binh@example.vn", "0912345678"}
     mail = sent.get(channel="email")
@@ -117,14 +144,22 @@ def test_refusal_of_an_online_dossier_notifies_the_applicant(client, demo_org, o
 
 # --- drafts keep every field ----------------------------------------------------------------
 
+
 def test_draft_keeps_the_applicant_block_as_typed(client, demo_org, online_version):
     # The account has no identity number and another address: what was typed must come back.
     someone = CitizenFactory(full_name="Trần Văn Cường")
     client.force_login(someone)
     draft = start_draft(client, demo_org, online_version)
-    post = form_post(online_version, str(uuid.uuid4()), submit=False, name="Trần Văn Cường",
-                     id_number="001095012345", address="Số 5 ngõ 12 Khương Trung", phone="0987654321",
-                     email="cuong@example.vn")
+    post = form_post(
+        online_version,
+        str(uuid.uuid4()),
+        submit=False,
+        name="Trần Văn Cường",
+        id_number="001095012345",
+        address="Số 5 ngõ 12 Khương Trung",
+        phone="0987654321",
+        email="cuong@example.vn",
+    )
     assert client.post(draft_url(draft), post).status_code == 302
     page = client.get(draft_url(draft)).content.decode()
     for value in ("001095012345", "Số 5 ngõ 12 Khương Trung", "0987654321", "cuong@example.vn"):
@@ -134,10 +169,13 @@ def test_draft_keeps_the_applicant_block_as_typed(client, demo_org, online_versi
     post.update(id_number="12345")
     assert client.post(draft_url(draft), post).status_code == 302
     html = client.get(draft_url(draft)).content.decode()
-    assert re.search(r"id_number[^>]*value=\"12345\"|value=\"12345\"[^>]*id_number", html), re.findall(r"<input[^>]*id_number[^>]*>", html)
+    assert re.search(r"id_number[^>]*value=\"12345\"|value=\"12345\"[^>]*id_number", html), (
+        re.findall(r"<input[^>]*id_number[^>]*>", html)
+    )
 
 
 # --- nothing left in storage by a failed attempt -------------------------------------------
+
 
 def test_refused_upload_writes_nothing(client, demo_org, online_version, citizen, settings):
     settings.CONGSO_VIRUS_SCANNER = "congso.core.uploads.EicarScanner"
@@ -145,18 +183,26 @@ def test_refused_upload_writes_nothing(client, demo_org, online_version, citizen
     draft = start_draft(client, demo_org, online_version)
     before = stored_files(settings)
     post = form_post(online_version, str(uuid.uuid4()))
-    post["paper_other"] = SimpleUploadedFile("virus.pdf", b"%PDF-1.4 X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-"
-                                             b"STANDARD-ANTIVIRUS-TEST-FILE!$H+H*")
+    post["paper_other"] = SimpleUploadedFile(
+        "virus.pdf",
+        b"%PDF-1.4 X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*",
+    )
     r = client.post(draft_url(draft), post)
     assert r.status_code == 200 and not Dossier.objects.exists()
     assert stored_files(settings) == before
 
 
-def test_exception_while_submitting_leaves_no_copied_files(client, demo_org, online_version, citizen,
-                                                           settings, monkeypatch):
+def test_exception_while_submitting_leaves_no_copied_files(
+    client, demo_org, online_version, citizen, settings, monkeypatch
+):
     client.force_login(citizen)
     draft = start_draft(client, demo_org, online_version)
-    assert client.post(draft_url(draft), form_post(online_version, str(uuid.uuid4()), submit=False)).status_code == 302
+    assert (
+        client.post(
+            draft_url(draft), form_post(online_version, str(uuid.uuid4()), submit=False)
+        ).status_code
+        == 302
+    )
     before = stored_files(settings)
     assert len(before) == 2  # the draft's two attachments
 
@@ -169,21 +215,30 @@ def test_exception_while_submitting_leaves_no_copied_files(client, demo_org, onl
 
     monkeypatch.setattr(submission, "audit_record", failing)
     with pytest.raises(RuntimeError):
-        submission.draft_submit(draft=draft, user=citizen, key=uuid.uuid4(), applicant={
-            "name": "Nguyễn Thị Bình", "id_number": "001090099999"})
+        submission.draft_submit(
+            draft=draft,
+            user=citizen,
+            key=uuid.uuid4(),
+            applicant={"name": "Nguyễn Thị Bình", "id_number": "001090099999"},
+        )
     assert not Dossier.objects.exists()
     assert stored_files(settings) == before  # the dossier's copies were removed again
 
 
-def test_exception_in_an_online_supplement_leaves_no_files(client, demo_org, online_version, citizen,
-                                                           settings, monkeypatch):
+def test_exception_in_an_online_supplement_leaves_no_files(
+    client, demo_org, online_version, citizen, settings, monkeypatch
+):
     client.force_login(citizen)
     dossier = submit(client, demo_org, online_version)
     org = demo_org
     ds.dossier_accept(dossier=dossier, by=org.staff["motcua.tx"])
     ds.dossier_hand_over(dossier=dossier, by=org.staff["motcua.tx"], to_unit=org.departments["TP"])
-    ds.dossier_assign(dossier=dossier, by=org.staff["truongphong.tp"], specialist=org.staff["chuyenvien.tp"])
-    ds.dossier_supplement_request(dossier=dossier, by=org.staff["chuyenvien.tp"], missing="Bản sao rõ hơn")
+    ds.dossier_assign(
+        dossier=dossier, by=org.staff["truongphong.tp"], specialist=org.staff["chuyenvien.tp"]
+    )
+    ds.dossier_supplement_request(
+        dossier=dossier, by=org.staff["chuyenvien.tp"], missing="Bản sao rõ hơn"
+    )
     before = stored_files(settings)
     real = submission.audit_record
 
@@ -194,16 +249,21 @@ def test_exception_in_an_online_supplement_leaves_no_files(client, demo_org, onl
 
     monkeypatch.setattr(submission, "audit_record", failing)
     with pytest.raises(RuntimeError):
-        submission.supplement_reply(dossier=dossier, user=citizen, note="",
-                                    files=[SimpleUploadedFile("moi.png", png_bytes())])
+        submission.supplement_reply(
+            dossier=dossier,
+            user=citizen,
+            note="",
+            files=[SimpleUploadedFile("moi.png", png_bytes())],
+        )
     assert stored_files(settings) == before
 
 
 # --- attachments seen and removed before submitting ---------------------------------------
 
-def test_citizen_sees_opens_and_removes_attachments_before_submitting(client, demo_org, online_version,
-                                                                      citizen, settings,
-                                                                      django_capture_on_commit_callbacks):
+
+def test_citizen_sees_opens_and_removes_attachments_before_submitting(
+    client, demo_org, online_version, citizen, settings, django_capture_on_commit_callbacks
+):
     client.force_login(citizen)
     draft = start_draft(client, demo_org, online_version)
     post = form_post(online_version, str(uuid.uuid4()), submit=False)
@@ -213,7 +273,11 @@ def test_citizen_sees_opens_and_removes_attachments_before_submitting(client, de
     assert len(atts) == 3
     page = client.get(draft_url(draft)).content.decode()
     for att in atts.values():
-        assert att.name in page and f"/tep/{att.pk}/" in page and f'name="delete" value="{att.pk}"' in page
+        assert (
+            att.name in page
+            and f"/tep/{att.pk}/" in page
+            and f'name="delete" value="{att.pk}"' in page
+        )
     other = next(a for a in atts.values() if a.paper_id is None)
     # The owner can open a file; nobody else can.
     r = client.get(f"{draft_url(draft)}tep/{other.pk}/")
@@ -226,12 +290,20 @@ def test_citizen_sees_opens_and_removes_attachments_before_submitting(client, de
     # "Xoá": the file goes (row and stored file), what was typed stays, nothing is submitted.
     files_before = stored_files(settings)
     with django_capture_on_commit_callbacks(execute=True):
-        r = client.post(draft_url(draft), {**form_post(online_version, str(uuid.uuid4())),
-                                           "ef_noi_dung": "Đã sửa nội dung", "delete": str(other.pk)})
+        r = client.post(
+            draft_url(draft),
+            {
+                **form_post(online_version, str(uuid.uuid4())),
+                "ef_noi_dung": "Đã sửa nội dung",
+                "delete": str(other.pk),
+            },
+        )
     assert r.status_code == 302 and not Dossier.objects.exists()
     assert not DraftAttachment.objects.filter(pk=other.pk).exists()
     assert other.file.name not in stored_files(settings)
-    assert len(stored_files(settings)) == len(files_before) - 1 + 2  # the two re-posted papers were added
+    assert (
+        len(stored_files(settings)) == len(files_before) - 1 + 2
+    )  # the two re-posted papers were added
     draft.refresh_from_db()
     assert draft.data["noi_dung"] == "Đã sửa nội dung"
     assert "Đã xoá tệp giay-uy-quyen.pdf" in client.get(draft_url(draft)).content.decode()

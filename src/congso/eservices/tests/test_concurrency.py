@@ -33,8 +33,12 @@ def test_parallel_submits_with_same_and_different_keys_make_one_dossier(demo_org
     citizen = CitizenFactory(profile__identity_number="001090099999")
     draft = submission.draft_create(user=citizen, version=version, unit=demo_org.district)
     papers = list(version.papers.filter(required=True))
-    submission.draft_save(draft=draft, user=citizen, data={}, uploads={
-        p.pk: [SimpleUploadedFile(f"p{p.pk}.pdf", pdf_bytes())] for p in papers})
+    submission.draft_save(
+        draft=draft,
+        user=citizen,
+        data={},
+        uploads={p.pk: [SimpleUploadedFile(f"p{p.pk}.pdf", pdf_bytes())] for p in papers},
+    )
     same = uuid.uuid4()
     keys = [same] * 6 + [uuid.uuid4() for _ in range(4)]
     barrier = threading.Barrier(len(keys))
@@ -44,7 +48,9 @@ def test_parallel_submits_with_same_and_different_keys_make_one_dossier(demo_org
     def work(key: uuid.UUID) -> None:
         try:
             barrier.wait()
-            results.append(submission.draft_submit(draft=draft, user=citizen, key=key, applicant={}).pk)
+            results.append(
+                submission.draft_submit(draft=draft, user=citizen, key=key, applicant={}).pk
+            )
         except BaseException as exc:
             errors.append(exc)
         finally:

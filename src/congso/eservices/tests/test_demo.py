@@ -22,7 +22,10 @@ def test_demo_is_idempotent_and_logs_in(client):
 
     r = client.post("/dich-vu-cong/dang-nhap/", {"username": demo.EMAIL, "password": DEMO_PASSWORD})
     assert r.status_code == 302
-    assert "Chờ thực hiện nghĩa vụ tài chính" in client.get("/dich-vu-cong/ho-so-cua-toi/").content.decode()
+    assert (
+        "Chờ thực hiện nghĩa vụ tài chính"
+        in client.get("/dich-vu-cong/ho-so-cua-toi/").content.decode()
+    )
 
 
 @pytest.mark.django_db

@@ -35,11 +35,18 @@ def test_form_from_schema_validates_in_vietnamese_and_round_trips():
     assert bad.errors["ef_ngay"] == ["Ngày không hợp lệ (dạng dd/mm/yyyy)."]
     assert bad.errors["ef_so"] == ["Nhập một số."]
     assert bad.errors["ef_loai"] == ["Lựa chọn không hợp lệ."]
-    good = form_class(data={"ef_ho_ten": "Lê Văn A", "ef_ngay": "01/05/1990", "ef_so": "2.50",
-                            "ef_loai": "B"})
+    good = form_class(
+        data={"ef_ho_ten": "Lê Văn A", "ef_ngay": "01/05/1990", "ef_so": "2.50", "ef_loai": "B"}
+    )
     assert good.is_valid(), good.errors
     data = eforms.cleaned_to_json(SCHEMA, good.cleaned_data)
-    assert data == {"ho_ten": "Lê Văn A", "ngay": "1990-05-01", "so": "2.5", "loai": "B", "ghi_chu": ""}
+    assert data == {
+        "ho_ten": "Lê Văn A",
+        "ngay": "1990-05-01",
+        "so": "2.5",
+        "loai": "B",
+        "ghi_chu": "",
+    }
     assert form_class(data=eforms.data_as_post(SCHEMA, data)).is_valid()
     rows = dict(eforms.display_rows(SCHEMA, data))
     assert rows["Ngày sinh"] == "01/05/1990" and rows["Loại"] == "B"
@@ -48,7 +55,9 @@ def test_form_from_schema_validates_in_vietnamese_and_round_trips():
 def test_admin_edits_schema_of_draft_versions_only_and_validates(client, demo_org):
     from congso.accounts.models import User
 
-    admin = User.objects.create_superuser("es-admin-test", "es-admin@example.vn", "Quan-tri-2026!", kind="staff")
+    admin = User.objects.create_superuser(
+        "es-admin-test", "es-admin@example.vn", "Quan-tri-2026!", kind="staff"
+    )
     login_verified(client, admin)
     draft = VersionFactory(is_published=False, number=2)
     published = VersionFactory()
@@ -58,7 +67,9 @@ def test_admin_edits_schema_of_draft_versions_only_and_validates(client, demo_or
     assert r.status_code == 200 and "errorlist" in r.content.decode()
     draft.refresh_from_db()
     assert draft.form_schema == []
-    r = client.post(url, {"form_schema": '[{"name": "ho_ten", "label": "Họ và tên", "type": "text"}]'})
+    r = client.post(
+        url, {"form_schema": '[{"name": "ho_ten", "label": "Họ và tên", "type": "text"}]'}
+    )
     assert r.status_code == 302
     draft.refresh_from_db()
     assert draft.form_schema[0]["name"] == "ho_ten"
@@ -96,9 +107,12 @@ def test_api_my_dossiers_scoped_and_flat(client, demo_org):
     me, other = CitizenFactory(), CitizenFactory()
 
     def submit(user):  # type: ignore[no-untyped-def]
-        return dossier_submit_online(version=version, agency=demo_org.district, applicant_user=user,
-                                     applicant=Applicant(kind="individual", name="X",
-                                                         id_number="001090099999"))
+        return dossier_submit_online(
+            version=version,
+            agency=demo_org.district,
+            applicant_user=user,
+            applicant=Applicant(kind="individual", name="X", id_number="001090099999"),
+        )
 
     assert client.get("/api/v1/eservices/my/dossiers").status_code == 401
     submit(other)

@@ -42,8 +42,9 @@ def test_full_code_flow_with_pkce_against_local_provider(live_server, settings):
         assert query["code_challenge_method"] == "S256" and query["state"] and query["nonce"]
         page = get(authorize).read().decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        body = urllib.parse.urlencode({**query, "csrfmiddlewaretoken": token,
-                                       "identity_number": identity, "name": name}).encode()
+        body = urllib.parse.urlencode(
+            {**query, "csrfmiddlewaretoken": token, "identity_number": identity, "name": name}
+        ).encode()
         answer = get(urllib.request.Request(authorize.split("?")[0], data=body))
         return answer.headers["Location"]
 
@@ -68,15 +69,27 @@ def test_full_code_flow_with_pkce_against_local_provider(live_server, settings):
 
 def _token(**over):  # type: ignore[no-untyped-def]
     now = int(time.time())
-    claims = {"iss": "https://eid.example", "aud": "congso", "sub": "s1", "iat": now, "exp": now + 60,
-              "nonce": "n1", "identity_number": "001190000001", "name": "A"}
+    claims = {
+        "iss": "https://eid.example",
+        "aud": "congso",
+        "sub": "s1",
+        "iat": now,
+        "exp": now + 60,
+        "nonce": "n1",
+        "identity_number": "001190000001",
+        "name": "A",
+    }
     claims.update(over)
     return claims
 
 
 def _check(token, **kw):  # type: ignore[no-untyped-def]
-    args = {"jwks": eid_provider.jwks_document(), "issuer": "https://eid.example",
-            "audience": "congso", "nonce": "n1"}
+    args = {
+        "jwks": eid_provider.jwks_document(),
+        "issuer": "https://eid.example",
+        "audience": "congso",
+        "nonce": "n1",
+    }
     args.update(kw)
     return oidc.verify_id_token(token, **args)
 
@@ -86,12 +99,12 @@ def test_id_token_checks():
     assert _check(good)["sub"] == "s1"
     other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     bad_tokens = [
-        eid_provider.sign_jwt(_token(), key=other_key),              # signed by someone else
-        eid_provider.sign_jwt(_token(nonce="replayed")),             # nonce of another login
+        eid_provider.sign_jwt(_token(), key=other_key),  # signed by someone else
+        eid_provider.sign_jwt(_token(nonce="replayed")),  # nonce of another login
         eid_provider.sign_jwt(_token(aud="other-client")),
         eid_provider.sign_jwt(_token(iss="https://evil.example")),
         eid_provider.sign_jwt(_token(exp=int(time.time()) - 3600)),  # expired
-        good[:-4] + "AAAA",                                           # broken signature
+        good[:-4] + "AAAA",  # broken signature
         oidc.b64url(b'{"alg":"none"}') + "." + good.split(".")[1] + ".",  # alg none
         "not-a-jwt",
     ]

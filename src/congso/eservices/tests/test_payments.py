@@ -25,16 +25,25 @@ def payment():
 
 def gateway_params(payment, *, success=True, amount=None, secret=None, **override):
     provider = payments.get_provider()
-    request_params = dict(parse_qsl(urlsplit(payment_redirect_url(
-        payment=payment, return_url="http://testserver/dich-vu-cong/thanh-toan/ket-qua/",
-        client_ip="127.0.0.1")).query))
+    request_params = dict(
+        parse_qsl(
+            urlsplit(
+                payment_redirect_url(
+                    payment=payment,
+                    return_url="http://testserver/dich-vu-cong/thanh-toan/ket-qua/",
+                    client_ip="127.0.0.1",
+                )
+            ).query
+        )
+    )
     if amount is not None:
         request_params["vnp_Amount"] = str(amount * 100)
     request_params.update(override)
     if secret:
         provider = payments.VnpayProvider(merchant=provider.merchant, secret=secret, gateway_url="")
-    return provider.gateway_result_params(request_params=request_params, success=success,
-                                          transaction_no="14000001")
+    return provider.gateway_result_params(
+        request_params=request_params, success=success, transaction_no="14000001"
+    )
 
 
 def test_redirect_url_is_sorted_and_signed(payment, settings):
@@ -48,7 +57,10 @@ def test_redirect_url_is_sorted_and_signed(payment, settings):
     assert len(params["vnp_SecureHash"]) == 128  # hex of SHA-512
     assert params["vnp_SecureHash"] == payments.sign_params(params, settings.CONGSO_PAYMENT_SECRET)
     # Known-answer: the canonical string is form-encoded (spaces as +) and HMAC-SHA512 signed.
-    assert payments._canonical_query({"vnp_B": "a b", "vnp_A": "x/y", "other": "z"}) == "vnp_A=x%2Fy&vnp_B=a+b"
+    assert (
+        payments._canonical_query({"vnp_B": "a b", "vnp_A": "x/y", "other": "z"})
+        == "vnp_A=x%2Fy&vnp_B=a+b"
+    )
 
 
 def test_success_then_replay_is_idempotent(client, payment):
@@ -114,7 +126,10 @@ def test_sandbox_gateway_pay_confirms_and_redirects_signed(client, payment, sett
     start = client.post(f"/dich-vu-cong/thanh-toan/{payment.order_ref}/")
     assert start.status_code == 302 and "/sandbox-thanh-toan/?" in start.url
     gateway_page = client.get(start.url)
-    assert "Thanh toán" in gateway_page.content.decode() and "50.000 đ" in gateway_page.content.decode()
+    assert (
+        "Thanh toán" in gateway_page.content.decode()
+        and "50.000 đ" in gateway_page.content.decode()
+    )
     form = dict(parse_qsl(urlsplit(start.url).query))
     back = client.post("/sandbox-thanh-toan/", {**form, "action": "pay"})
     assert back.status_code == 302
@@ -126,7 +141,9 @@ def test_sandbox_gateway_pay_confirms_and_redirects_signed(client, payment, sett
     assert receipt.status_code == 200 and receipt.content.startswith(b"%PDF")
     # Someone else cannot fetch it.
     client.force_login(CitizenFactory())
-    assert client.get(f"/dich-vu-cong/thanh-toan/{payment.order_ref}/bien-lai.pdf").status_code == 404
+    assert (
+        client.get(f"/dich-vu-cong/thanh-toan/{payment.order_ref}/bien-lai.pdf").status_code == 404
+    )
 
 
 def test_sandbox_refuses_a_forged_request_and_is_off_by_default(client, payment, settings):
@@ -159,8 +176,10 @@ def test_signed_payment_request_fed_to_the_ipn_changes_nothing(client, payment):
     result; sent to the IPN it used to answer 00 and mark the payment failed, so that the
     gateway's real "paid" then got 02 (citizen charged, dossier unpaid)."""
     request_url = payment_redirect_url(
-        payment=payment, return_url="http://testserver/dich-vu-cong/thanh-toan/ket-qua/",
-        client_ip="127.0.0.1")
+        payment=payment,
+        return_url="http://testserver/dich-vu-cong/thanh-toan/ket-qua/",
+        client_ip="127.0.0.1",
+    )
     request_params = dict(parse_qsl(urlsplit(request_url).query))
     assert payments.get_provider().verify(request_params) is None
     assert client.get(IPN, request_params).json()["RspCode"] == "97"
@@ -177,9 +196,17 @@ def test_signed_payment_request_fed_to_the_ipn_changes_nothing(client, payment):
 
 def test_result_missing_the_gateway_markers_is_not_a_result(client, payment):
     provider = payments.get_provider()
-    for missing in ("vnp_ResponseCode", "vnp_TransactionStatus", "vnp_TransactionNo", "vnp_PayDate"):
-        params = {k: v for k, v in gateway_params(payment, success=False).items()
-                  if k not in (missing, "vnp_SecureHash")}
+    for missing in (
+        "vnp_ResponseCode",
+        "vnp_TransactionStatus",
+        "vnp_TransactionNo",
+        "vnp_PayDate",
+    ):
+        params = {
+            k: v
+            for k, v in gateway_params(payment, success=False).items()
+            if k not in (missing, "vnp_SecureHash")
+        }
         params["vnp_SecureHash"] = payments.sign_params(params, provider.secret)
         assert client.get(IPN, params).json()["RspCode"] == "97", missing
     payment.refresh_from_db()

@@ -13,8 +13,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_email_and_sms_are_sent_and_recorded():
-    sent = notify_send(event="dossier.accepted", reference="H26.09-260302-0001", email="an@example.vn",
-                       phone="0912345678", subject="Hồ sơ đã được tiếp nhận", body="Nội dung có dấu: hẹn trả")
+    sent = notify_send(
+        event="dossier.accepted",
+        reference="H26.09-260302-0001",
+        email="an@example.vn",
+        phone="0912345678",
+        subject="Hồ sơ đã được tiếp nhận",
+        body="Nội dung có dấu: hẹn trả",
+    )
     assert [n.state for n in sent] == ["sent", "sent"]
     assert mail.outbox[0].subject == "Hồ sơ đã được tiếp nhận"
     assert SmsOutbox.objects.get().text == "Nội dung có dấu: hẹn trả"
@@ -24,7 +30,9 @@ def test_a_failing_gateway_is_recorded_not_raised(settings):
     settings.SMS_BACKEND = "congso.notify.backends.FailingSmsBackend"
     _backend.cache_clear()
     try:
-        (note,) = notify_send(event="dossier.result_ready", phone="0912345678", subject="", body="x")
+        (note,) = notify_send(
+            event="dossier.result_ready", phone="0912345678", subject="", body="x"
+        )
     finally:
         _backend.cache_clear()
     assert note.state == "failed" and "unavailable" in note.error
@@ -35,8 +43,14 @@ def test_queued_messages_go_out_after_commit_not_before(django_capture_on_commit
     from congso.notify.services import notify_queue
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        rows = notify_queue(event="dossier.accepted", reference="R1", email="an@example.vn", phone="0912345678",
-                            subject="Tiếp nhận", body="Hồ sơ đã được tiếp nhận")
+        rows = notify_queue(
+            event="dossier.accepted",
+            reference="R1",
+            email="an@example.vn",
+            phone="0912345678",
+            subject="Tiếp nhận",
+            body="Hồ sơ đã được tiếp nhận",
+        )
     assert [n.state for n in rows] == ["pending", "pending"] and not mail.outbox
     assert len(callbacks) == 1
     callbacks[0]()  # the commit
@@ -44,7 +58,9 @@ def test_queued_messages_go_out_after_commit_not_before(django_capture_on_commit
     assert mail.outbox[0].body == "Hồ sơ đã được tiếp nhận" and SmsOutbox.objects.count() == 1
 
 
-def test_without_inline_delivery_the_worker_sends_and_retries(settings, django_capture_on_commit_callbacks):
+def test_without_inline_delivery_the_worker_sends_and_retries(
+    settings, django_capture_on_commit_callbacks
+):
     import datetime as dt
 
     from django.core.management import call_command
@@ -54,15 +70,23 @@ def test_without_inline_delivery_the_worker_sends_and_retries(settings, django_c
 
     settings.NOTIFY_INLINE = False
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        notify_queue(event="dossier.result_ready", reference="R2", phone="0912345678", subject="",
-                     body="Đã có kết quả")
+        notify_queue(
+            event="dossier.result_ready",
+            reference="R2",
+            phone="0912345678",
+            subject="",
+            body="Đã có kết quả",
+        )
     assert not callbacks and Notification.objects.get().state == "pending"
     settings.SMS_BACKEND = "congso.notify.backends.FailingSmsBackend"
     _backend.cache_clear()
     try:
         call_command("notify_deliver", stdout=io.StringIO())
         note = Notification.objects.get()
-        assert (note.state, note.attempts) == ("failed", 1) and note.next_attempt_at > timezone.now()
+        assert (note.state, note.attempts) == (
+            "failed",
+            1,
+        ) and note.next_attempt_at > timezone.now()
         call_command("notify_deliver", stdout=io.StringIO())  # not due yet: untouched
         assert Notification.objects.get().attempts == 1
     finally:
@@ -74,7 +98,10 @@ def test_without_inline_delivery_the_worker_sends_and_retries(settings, django_c
     assert (note.state, note.attempts, note.error) == ("sent", 2, "") and note.sent_at is not None
     assert SmsOutbox.objects.get().text == "Đã có kết quả"
     # A message that failed MAX_ATTEMPTS times is left for a person to look at.
-    Notification.objects.update(state="failed", attempts=MAX_ATTEMPTS,
-                                next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
+    Notification.objects.update(
+        state="failed",
+        attempts=MAX_ATTEMPTS,
+        next_attempt_at=timezone.now() - dt.timedelta(seconds=1),
+    )
     call_command("notify_deliver", stdout=io.StringIO())
     assert Notification.objects.get().attempts == MAX_ATTEMPTS

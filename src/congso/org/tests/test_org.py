@@ -16,8 +16,21 @@ def test_agency_id_accepts_both_formats(code):
     validate_agency_id(code)
 
 
-@pytest.mark.parametrize("code", ["", "h26", "26.09", "H2", "H26..09", "H26.09.", "H26-09", "X" + "9" * 35,
-                                  "H26.09.34a", "00.00.31.H56"])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "",
+        "h26",
+        "26.09",
+        "H2",
+        "H26..09",
+        "H26.09.",
+        "H26-09",
+        "X" + "9" * 35,
+        "H26.09.34a",
+        "00.00.31.H56",
+    ],
+)
 def test_agency_id_rejects_malformed(code):
     with pytest.raises(ValidationError):
         validate_agency_id(code)
@@ -27,11 +40,17 @@ def test_demo_tree_is_thanh_xuan(demo_org):
     assert demo_org.district.parent == demo_org.city
     assert len(demo_org.wards) == 11
     assert {w.short_name for w in demo_org.wards.values() if w.has_farmland} == {
-        "Nhân Chính", "Khương Đình", "Phương Liệt"}
+        "Nhân Chính",
+        "Khương Đình",
+        "Phương Liệt",
+    }
     assert demo_org.wards["00343"].stats_code == "00343"
     assert demo_org.departments["TP"].agency() == demo_org.district
     assert demo_org.wards["00343"].agency() == demo_org.wards["00343"]
-    assert [u.pk for u in demo_org.wards["00343"].ancestors()] == [demo_org.city.pk, demo_org.district.pk]
+    assert [u.pk for u in demo_org.wards["00343"].ancestors()] == [
+        demo_org.city.pk,
+        demo_org.district.pk,
+    ]
 
 
 def test_demo_load_twice_creates_nothing(demo_org):
@@ -43,7 +62,9 @@ def test_demo_load_twice_creates_nothing(demo_org):
 
 
 def test_unit_tree_any_depth_and_path_follows_moves(demo_org):
-    school = Unit.objects.create(parent=demo_org.wards["00343"], kind=UnitKind.SCHOOL, name="Trường Mầm non A")
+    school = Unit.objects.create(
+        parent=demo_org.wards["00343"], kind=UnitKind.SCHOOL, name="Trường Mầm non A"
+    )
     room = Unit.objects.create(parent=school, kind=UnitKind.OTHER, name="Tổ văn phòng")
     assert room.path.startswith(demo_org.wards["00343"].path)
     school.parent = demo_org.wards["00352"]
@@ -73,7 +94,10 @@ def test_scopes_district_leader_oversees_subtree(demo_org):
 def test_one_person_holds_roles_in_several_units(demo_org):
     staff = demo_org.staff["chuyenvien.tp"]
     RoleAssignment.objects.create(staff=staff, unit=demo_org.wards["00346"], role="specialist")
-    assert role_unit_ids(staff.user, ["specialist"]) == {demo_org.departments["TP"].pk, demo_org.wards["00346"].pk}
+    assert role_unit_ids(staff.user, ["specialist"]) == {
+        demo_org.departments["TP"].pk,
+        demo_org.wards["00346"].pk,
+    }
 
 
 def test_unit_by_code_by_stats_code_or_agency_id(demo_org):
@@ -86,9 +110,12 @@ def test_merge_moves_staff_roles_children_and_keeps_history(demo_org):
     moved_by_handler = []
     register_merge_handler("test-handler", lambda s, t: moved_by_handler.append((s.pk, t.pk)) or 7)
     old = demo_org.wards["00343"]
-    new = Unit.objects.create(parent=demo_org.city, kind=UnitKind.WARD, name="UBND phường Thanh Xuân",
-                              agency_id="H26.360")
-    school = Unit.objects.create(parent=old, kind=UnitKind.SCHOOL, name="Trường Tiểu học Nhân Chính")
+    new = Unit.objects.create(
+        parent=demo_org.city, kind=UnitKind.WARD, name="UBND phường Thanh Xuân", agency_id="H26.360"
+    )
+    school = Unit.objects.create(
+        parent=old, kind=UnitKind.SCHOOL, name="Trường Tiểu học Nhân Chính"
+    )
     result = unit_merge(source=old, successor=new, by=demo_org.user("quantri"))
     old.refresh_from_db()
     school.refresh_from_db()
@@ -106,6 +133,7 @@ def test_merge_moves_staff_roles_children_and_keeps_history(demo_org):
     event = AuditEvent.objects.get(action="unit.merge")
     assert event.target_repr.startswith("UBND phường Nhân Chính")
     from congso.org import services
+
     services._merge_handlers.pop("test-handler")
 
 
@@ -120,7 +148,9 @@ def test_merge_refuses_cycles_and_repeats(demo_org):
 def test_dissolve_needs_successor_when_unit_has_staff(demo_org):
     with pytest.raises(ValidationError):
         unit_dissolve(unit=demo_org.wards["00343"])
-    empty = Unit.objects.create(parent=demo_org.district, kind=UnitKind.OTHER, name="Ban chỉ đạo tạm thời")
+    empty = Unit.objects.create(
+        parent=demo_org.district, kind=UnitKind.OTHER, name="Ban chỉ đạo tạm thời"
+    )
     unit_dissolve(unit=empty)
     empty.refresh_from_db()
     assert empty.dissolved_at is not None
@@ -149,8 +179,9 @@ def test_role_paths_read_once_and_refreshed_after_a_change(demo_org, django_asse
         role_unit_ids(user, ["specialist"])
         has_role(user, demo_org.departments["TP"], ["specialist"])
         user_roles(user)
-    RoleAssignment.objects.create(staff=demo_org.staff["chuyenvien.tp"], unit=demo_org.wards["00346"],
-                                  role="records_clerk")
+    RoleAssignment.objects.create(
+        staff=demo_org.staff["chuyenvien.tp"], unit=demo_org.wards["00346"], role="records_clerk"
+    )
     assert "records_clerk" in user_roles(user)
     assert has_role(user, demo_org.wards["00346"], ["records_clerk"])
 
@@ -168,7 +199,9 @@ def test_staff_for_keeps_the_callers_user_object(demo_org, django_assert_num_que
 
 
 @pytest.mark.django_db(transaction=True)  # entries are stored from committed data only
-def test_role_paths_shared_across_requests_until_the_organisation_changes(demo_org, django_assert_num_queries):
+def test_role_paths_shared_across_requests_until_the_organisation_changes(
+    demo_org, django_assert_num_queries
+):
     from django.core.cache import cache
 
     from congso.accounts.models import User
@@ -179,12 +212,17 @@ def test_role_paths_shared_across_requests_until_the_organisation_changes(demo_o
 
     user_roles(fresh())
     second = fresh()
-    with django_assert_num_queries(0):  # the staff row and the role paths come from the shared cache
+    with django_assert_num_queries(
+        0
+    ):  # the staff row and the role paths come from the shared cache
         assert user_roles(second) == {"specialist"}
-    RoleAssignment.objects.create(staff=demo_org.staff["chuyenvien.tp"], unit=demo_org.wards["00346"],
-                                  role="records_clerk")
+    RoleAssignment.objects.create(
+        staff=demo_org.staff["chuyenvien.tp"], unit=demo_org.wards["00346"], role="records_clerk"
+    )
     assert user_roles(fresh()) == {"specialist", "records_clerk"}
-    RoleAssignment.objects.filter(role="records_clerk", staff=demo_org.staff["chuyenvien.tp"]).delete()
+    RoleAssignment.objects.filter(
+        role="records_clerk", staff=demo_org.staff["chuyenvien.tp"]
+    ).delete()
     assert user_roles(fresh()) == {"specialist"}
     cache.clear()  # a flushed cache: read again, never an old entry
     assert user_roles(fresh()) == {"specialist"}

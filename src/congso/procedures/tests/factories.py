@@ -83,7 +83,9 @@ class StepFactory(factory.django.DjangoModelFactory):
     budget = Decimal(3)
 
 
-def complete(version: ProcedureVersion, budgets: tuple[str, ...] = ("0.5", "2", "0.5")) -> ProcedureVersion:
+def complete(
+    version: ProcedureVersion, budgets: tuple[str, ...] = ("0.5", "2", "0.5")
+) -> ProcedureVersion:
     """Give a version what publication needs: a paper and steps adding up to its duration."""
     PaperFactory(version=version, order=1, name="Tờ khai")
     for i, b in enumerate(budgets, start=1):
@@ -91,7 +93,9 @@ def complete(version: ProcedureVersion, budgets: tuple[str, ...] = ("0.5", "2", 
     return version
 
 
-def published_procedure(name: str = "Đăng ký khai sinh", *, unit=None, **version_values) -> Procedure:  # type: ignore[no-untyped-def]
+def published_procedure(
+    name: str = "Đăng ký khai sinh", *, unit=None, **version_values
+) -> Procedure:  # type: ignore[no-untyped-def]
     procedure = ProcedureFactory(name=name)
     version = VersionFactory(procedure=procedure, published=True, name=name, **version_values)
     complete(version, budgets=(str(version.duration),))

@@ -8,7 +8,9 @@ from congso.procedures import demo
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_visitor_finds_birth_registration_and_officer_reaches_home(live_server, page, phone_page, demo_org):
+def test_visitor_finds_birth_registration_and_officer_reaches_home(
+    live_server, page, phone_page, demo_org
+):
     demo.load("2015")
     # A visitor types without diacritics and finds the procedure.
     page.goto(f"{live_server.url}/thu-tuc/")

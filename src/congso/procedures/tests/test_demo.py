@@ -13,14 +13,21 @@ def test_demo_catalogue_is_real_sized_valid_and_idempotent(demo_org):
     assert demo.load("2015")
     procedures = Procedure.objects.count()
     assert procedures >= 40
-    counts = (procedures, ProcedureVersion.objects.count(), RequiredPaper.objects.count(),
-              UnitProcedure.objects.count(), AuditEvent.objects.count())
+    counts = (
+        procedures,
+        ProcedureVersion.objects.count(),
+        RequiredPaper.objects.count(),
+        UnitProcedure.objects.count(),
+        AuditEvent.objects.count(),
+    )
     # Every published version passes the publication rules; the national codes are exactly the
     # ones copied from the national database (ADR 0024), none invented.
     for version in ProcedureVersion.objects.filter(is_published=True):
         assert version_problems(version) == []
-    assert dict(Procedure.objects.exclude(national_code="").values_list("slug", "national_code")) == \
-        demo_data.NATIONAL_CODES
+    assert (
+        dict(Procedure.objects.exclude(national_code="").values_list("slug", "national_code"))
+        == demo_data.NATIONAL_CODES
+    )
     # Some have a second version from the two-tier reform; the first is closed the day before.
     v2 = ProcedureVersion.objects.filter(number=2)
     assert v2.count() >= 3
@@ -41,9 +48,13 @@ def test_demo_catalogue_is_real_sized_valid_and_idempotent(demo_org):
     # Online procedures carry an e-form.
     assert ProcedureVersion.objects.filter(via_online=True).exclude(form_schema=[]).count() >= 3
     assert demo.load("2015") is None
-    assert counts == (Procedure.objects.count(), ProcedureVersion.objects.count(),
-                      RequiredPaper.objects.count(), UnitProcedure.objects.count(),
-                      AuditEvent.objects.count())
+    assert counts == (
+        Procedure.objects.count(),
+        ProcedureVersion.objects.count(),
+        RequiredPaper.objects.count(),
+        UnitProcedure.objects.count(),
+        AuditEvent.objects.count(),
+    )
     birth = catalogue_search("dang ky khai sinh").first()
     assert birth.name == "Đăng ký khai sinh"
     assert version_current(birth).duration_kind == "same_day"
@@ -62,7 +73,11 @@ def test_two_tier_reform_moves_offers_to_new_wards(demo_org):
     assert {"dang-ky-khai-sinh", "chuyen-doi-co-cau-cay-trong-tren-dat-trong-lua"} <= offered
     assert not procedures_offered_by(demo_org.wards["00364"]).exists()
     # District procedures moved to the city with the abolished district.
-    assert procedures_offered_by(demo_org.city).filter(slug="cap-giay-phep-xay-dung-nha-o-rieng-le").exists()
+    assert (
+        procedures_offered_by(demo_org.city)
+        .filter(slug="cap-giay-phep-xay-dung-nha-o-rieng-le")
+        .exists()
+    )
 
 
 @pytest.mark.django_db

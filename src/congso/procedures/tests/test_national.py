@@ -25,12 +25,17 @@ from congso.procedures.services import (
 pytestmark = pytest.mark.django_db
 
 FIXTURE = Path(__file__).parent / "data" / "national_ward_district.csv"
-HEADER = "Mã thủ tục,Tên thủ tục,Lĩnh vực,Cấp thực hiện,Thời hạn giải quyết,\"Phí, lệ phí\",Thành phần hồ sơ\n"
+HEADER = 'Mã thủ tục,Tên thủ tục,Lĩnh vực,Cấp thực hiện,Thời hạn giải quyết,"Phí, lệ phí",Thành phần hồ sơ\n'
 
 
 def _counts():
-    return (Procedure.objects.count(), ProcedureVersion.objects.count(), Fee.objects.count(),
-            UnitProcedure.objects.count(), AuditEvent.objects.count())
+    return (
+        Procedure.objects.count(),
+        ProcedureVersion.objects.count(),
+        Fee.objects.count(),
+        UnitProcedure.objects.count(),
+        AuditEvent.objects.count(),
+    )
 
 
 def _csv(*rows: str) -> bytes:
@@ -42,18 +47,26 @@ def test_fixture_imports_in_one_pass_matches_demo_and_second_import_changes_noth
     demo_ids = dict(Procedure.objects.values_list("name", "pk"))
     before = _counts()
     data = FIXTURE.read_bytes()
-    dry = national_import(data, filename=FIXTURE.name, by=None, units=["00343", demo_org.district.stats_code])
+    dry = national_import(
+        data, filename=FIXTURE.name, by=None, units=["00343", demo_org.district.stats_code]
+    )
     assert dry.errors == [] and not dry.applied
     assert _counts() == before  # a dry run writes nothing, not even audit rows
     assert len(dry.entries) == 66
     assert dry.ignored_columns == ["Ghi chú"]
 
-    report = national_import(data, filename=FIXTURE.name, by=None,
-                             units=["00343", demo_org.district.stats_code], dry_run=False)
+    report = national_import(
+        data,
+        filename=FIXTURE.name,
+        by=None,
+        units=["00343", demo_org.district.stats_code],
+        dry_run=False,
+    )
     assert report.errors == [] and report.applied
     # The dry run said exactly what applying did.
-    assert [(e.line, e.action, e.published) for e in dry.entries] == \
-        [(e.line, e.action, e.published) for e in report.entries]
+    assert [(e.line, e.action, e.published) for e in dry.entries] == [
+        (e.line, e.action, e.published) for e in report.entries
+    ]
     # Demo procedures were matched by their codes (ADR 0024), those without a code by folded
     # name in their field (and got the file's code when it has one); none was duplicated.
     birth = Procedure.objects.get(pk=demo_ids["Đăng ký khai sinh"])
@@ -77,33 +90,48 @@ def test_fixture_imports_in_one_pass_matches_demo_and_second_import_changes_noth
     for entry in report.entries:
         if entry.flags:
             assert not entry.published
-    new_draft = ProcedureVersion.objects.get(procedure__national_code="1.000419", is_published=False)
+    new_draft = ProcedureVersion.objects.get(
+        procedure__national_code="1.000419", is_published=False
+    )
     assert new_draft.papers.count() == 2 and new_draft.internal_steps.count() == 0
     # Field names folded-equal to the demo's matched them ("Lĩnh vực Hộ tịch", "hộ tịch").
-    assert set(Procedure.objects.filter(national_code__in=["1.000656", "1.000894"])
-               .values_list("field__code", flat=True)) == {"ho-tich"}
+    assert set(
+        Procedure.objects.filter(national_code__in=["1.000656", "1.000894"]).values_list(
+            "field__code", flat=True
+        )
+    ) == {"ho-tich"}
     # Long legal texts are kept whole.
     assert "Thông tư số 85/2019/TT-BTC" in new_draft.legal_basis
 
     after = _counts()
-    again = national_import(data, filename=FIXTURE.name, by=None,
-                            units=["00343", demo_org.district.stats_code], dry_run=False)
+    again = national_import(
+        data,
+        filename=FIXTURE.name,
+        by=None,
+        units=["00343", demo_org.district.stats_code],
+        dry_run=False,
+    )
     assert again.errors == []
     assert {e.action for e in again.entries} == {"unchanged"}
     assert _counts()[:4] == after[:4]
 
 
 def test_flags_publish_and_one_click_default_steps():
-    data = _csv('1.004873,Cấp Giấy xác nhận tình trạng hôn nhân,Hộ tịch,Cấp xã,"03 ngày làm việc. Trường hợp '
-                'phải xác minh thì thời hạn giải quyết không quá 23 ngày.",3.000 đồng/trường hợp,Tờ khai cấp '
-                'Giấy xác nhận tình trạng hôn nhân theo mẫu',
-                '1.001731,Hỗ trợ chi phí mai táng cho đối tượng bảo trợ xã hội,Bảo trợ xã hội,Cấp xã,'
-                'Số ngày xử lý: 3,Không thu,Tờ khai đề nghị hỗ trợ chi phí mai táng')
+    data = _csv(
+        '1.004873,Cấp Giấy xác nhận tình trạng hôn nhân,Hộ tịch,Cấp xã,"03 ngày làm việc. Trường hợp '
+        'phải xác minh thì thời hạn giải quyết không quá 23 ngày.",3.000 đồng/trường hợp,Tờ khai cấp '
+        "Giấy xác nhận tình trạng hôn nhân theo mẫu",
+        "1.001731,Hỗ trợ chi phí mai táng cho đối tượng bảo trợ xã hội,Bảo trợ xã hội,Cấp xã,"
+        "Số ngày xử lý: 3,Không thu,Tờ khai đề nghị hỗ trợ chi phí mai táng",
+    )
     report = national_import(data, filename="ds.csv", by=None, dry_run=False)
     assert report.applied
     marital = ProcedureVersion.objects.get(procedure__national_code="1.004873")
     assert (marital.duration, marital.duration_kind) == (Decimal(23), "calendar_days")
-    assert [f["code"] for f in marital.review_flags] == ["deadline_several_cases", "deadline_calendar_days"]
+    assert [f["code"] for f in marital.review_flags] == [
+        "deadline_several_cases",
+        "deadline_calendar_days",
+    ]
     assert [(f.amount, f.per_unit) for f in marital.fees.all()] == [(3000, "trường hợp")]
     with pytest.raises(Exception, match="cần xem lại"):
         version_publish(by=None, version=marital)
@@ -124,7 +152,11 @@ def test_flags_publish_and_one_click_default_steps():
 
 
 def test_default_step_plan_adds_up_for_same_day_and_days():
-    for duration, kind in [(Decimal(1), "same_day"), (Decimal(15), "working_days"), (Decimal("1.5"), "working_days")]:
+    for duration, kind in [
+        (Decimal(1), "same_day"),
+        (Decimal(15), "working_days"),
+        (Decimal("1.5"), "working_days"),
+    ]:
         plan = default_step_plan(duration, kind)
         assert sum(s["budget"] for s in plan) == duration and all(s["budget"] > 0 for s in plan)
 
@@ -134,9 +166,11 @@ def test_unflagged_complete_row_for_a_published_procedure_is_published_as_new_ve
     signature = Procedure.objects.get(name="Chứng thực chữ ký trong các giấy tờ, văn bản")
     old = signature.versions.get(is_published=True, valid_to__isnull=True)
     # Matched by the demo's national code (ADR 0024), though the name lost its comma.
-    data = _csv('2.000884,Chứng thực chữ ký trong các giấy tờ văn bản,Chứng thực,Cấp xã,"Trong ngày cơ quan, tổ '
-                'chức tiếp nhận yêu cầu hoặc trong ngày làm việc tiếp theo, nếu tiếp nhận yêu cầu sau 15 giờ.",'
-                '10.000 đồng/trường hợp,Giấy tờ văn bản mà mình sẽ ký')
+    data = _csv(
+        '2.000884,Chứng thực chữ ký trong các giấy tờ văn bản,Chứng thực,Cấp xã,"Trong ngày cơ quan, tổ '
+        'chức tiếp nhận yêu cầu hoặc trong ngày làm việc tiếp theo, nếu tiếp nhận yêu cầu sau 15 giờ.",'
+        "10.000 đồng/trường hợp,Giấy tờ văn bản mà mình sẽ ký"
+    )
     report = national_import(data, filename="a.csv", by=None, dry_run=False)
     entry = report.entries[0]
     assert (entry.action, entry.published, entry.flags) == ("updated", True, [])
@@ -144,15 +178,21 @@ def test_unflagged_complete_row_for_a_published_procedure_is_published_as_new_ve
     assert Procedure.objects.filter(national_code="2.000884").get() == signature
     new = signature.versions.get(number=old.number + 1)
     assert new.is_published and new.duration_kind == "same_day"
-    assert [(f.amount, f.per_unit, f.condition) for f in new.fees.all()] == [(10000, "trường hợp", "")]
+    assert [(f.amount, f.per_unit, f.condition) for f in new.fees.all()] == [
+        (10000, "trường hợp", "")
+    ]
     old.refresh_from_db()
     assert old.valid_to == new.valid_from - __import__("datetime").timedelta(days=1)
 
 
 def test_duplicate_code_command_keeps_first_or_last_and_reports(tmp_path, capsys):
     path = tmp_path / "dup.csv"
-    path.write_bytes(_csv('1.000419,Đăng ký khai tử lưu động,Hộ tịch,Cấp xã,05 ngày làm việc,Miễn lệ phí,Tờ khai',
-                          '1.000419,Đăng ký khai tử lưu động,Hộ tịch,Cấp xã,07 ngày làm việc,Miễn lệ phí,Tờ khai'))
+    path.write_bytes(
+        _csv(
+            "1.000419,Đăng ký khai tử lưu động,Hộ tịch,Cấp xã,05 ngày làm việc,Miễn lệ phí,Tờ khai",
+            "1.000419,Đăng ký khai tử lưu động,Hộ tịch,Cấp xã,07 ngày làm việc,Miễn lệ phí,Tờ khai",
+        )
+    )
     call_command("catalogue_import_national", str(path), "--dry-run")
     out = capsys.readouterr().out
     assert "Mã 1.000419 có ở các dòng 2, 3 với nội dung khác nhau; giữ dòng 2." in out
@@ -164,10 +204,12 @@ def test_duplicate_code_command_keeps_first_or_last_and_reports(tmp_path, capsys
 def test_every_row_error_reported_in_one_pass_and_nothing_written(demo_org):
     demo.load("2015")
     before = _counts()
-    data = _csv('1.00419,Đăng ký khai tử lưu động,Hộ tịch,Cấp xã,05 ngày làm việc,Miễn lệ phí,Tờ khai',
-                ',,Hộ tịch,Cấp xã,05 ngày làm việc,Miễn lệ phí,Tờ khai',
-                '1.000593,Đăng ký kết hôn lưu động,Hộ tịch,Cấp thôn,05 ngày làm việc,Miễn lệ phí,Tờ khai',
-                '1.001193,Đăng ký khai sinh,Hộ tịch,Cấp xã,Trong ngày,Miễn lệ phí,Tờ khai')
+    data = _csv(
+        "1.00419,Đăng ký khai tử lưu động,Hộ tịch,Cấp xã,05 ngày làm việc,Miễn lệ phí,Tờ khai",
+        ",,Hộ tịch,Cấp xã,05 ngày làm việc,Miễn lệ phí,Tờ khai",
+        "1.000593,Đăng ký kết hôn lưu động,Hộ tịch,Cấp thôn,05 ngày làm việc,Miễn lệ phí,Tờ khai",
+        "1.001193,Đăng ký khai sinh,Hộ tịch,Cấp xã,Trong ngày,Miễn lệ phí,Tờ khai",
+    )
     report = national_import(data, filename="x.csv", by=None, dry_run=False)
     assert not report.applied
     text = "\n".join(report.errors)
@@ -185,9 +227,11 @@ def test_service_error_mid_file_rolls_everything_back(demo_org):
     ward.dissolved_at = __import__("django.utils.timezone").utils.timezone.now()
     ward.save()
     before = _counts()
-    data = _csv('1.000419,Đăng ký khai tử lưu động,Hộ tịch,Cấp huyện,05 ngày làm việc,Miễn lệ phí,Tờ khai',
-                '1.000593,Đăng ký kết hôn lưu động,Hộ tịch,Cấp xã,05 ngày làm việc,Miễn lệ phí,Tờ khai',
-                '1.004845,Đăng ký chấm dứt giám hộ,Hộ tịch,Cấp huyện,02 ngày làm việc,Miễn lệ phí,Tờ khai')
+    data = _csv(
+        "1.000419,Đăng ký khai tử lưu động,Hộ tịch,Cấp huyện,05 ngày làm việc,Miễn lệ phí,Tờ khai",
+        "1.000593,Đăng ký kết hôn lưu động,Hộ tịch,Cấp xã,05 ngày làm việc,Miễn lệ phí,Tờ khai",
+        "1.004845,Đăng ký chấm dứt giám hộ,Hộ tịch,Cấp huyện,02 ngày làm việc,Miễn lệ phí,Tờ khai",
+    )
     report = national_import(data, filename="x.csv", by=None, units=["00343"], dry_run=False)
     assert not report.applied
     assert any("Dòng 3" in e and "giải thể" in e for e in report.errors)
@@ -197,9 +241,12 @@ def test_service_error_mid_file_rolls_everything_back(demo_org):
 
 def test_version_date_rule_is_the_publishing_rule(demo_org):
     demo.load("2015")
-    data = _csv('1.001193,Đăng ký khai sinh,Hộ tịch,Cấp xã,Trong ngày,Miễn lệ phí,Tờ khai')
+    data = _csv("1.001193,Đăng ký khai sinh,Hộ tịch,Cấp xã,Trong ngày,Miễn lệ phí,Tờ khai")
     header = HEADER.strip() + ",Ngày hiệu lực\n"
-    old = (header + '1.001193,Đăng ký khai sinh,Hộ tịch,Cấp xã,Trong ngày,Miễn lệ phí,Tờ khai,01/01/2009\n').encode()
+    old = (
+        header
+        + "1.001193,Đăng ký khai sinh,Hộ tịch,Cấp xã,Trong ngày,Miễn lệ phí,Tờ khai,01/01/2009\n"
+    ).encode()
     report = national_import(old, filename="x.csv", by=None, dry_run=False)
     assert not report.applied
     assert any("phải sau ngày hiệu lực của phiên bản" in e for e in report.errors)
@@ -208,11 +255,16 @@ def test_version_date_rule_is_the_publishing_rule(demo_org):
 
 def test_missing_columns_and_unknown_headers_are_reported():
     with pytest.raises(NationalImportError, match="Thiếu cột: Cấp thực hiện"):
-        national_import("Mã thủ tục,Tên thủ tục,Lĩnh vực,Thời hạn giải quyết,Phí\n".encode(),
-                        filename="x.csv", by=None)
-    data = ("MÃ THỦ TỤC;ten thu tuc;Lĩnh Vực;Cấp thực hiện;Thời hạn giải quyết (Ngày làm việc);Phí, lệ phí;"
-            "Đối tượng thực hiện\n1.000419;Đăng ký khai tử lưu động;Hộ tịch;Cấp xã;Không quả 02 ngày;Miễn lệ phí;"
-            "Công dân\n").encode()
+        national_import(
+            "Mã thủ tục,Tên thủ tục,Lĩnh vực,Thời hạn giải quyết,Phí\n".encode(),
+            filename="x.csv",
+            by=None,
+        )
+    data = (
+        "MÃ THỦ TỤC;ten thu tuc;Lĩnh Vực;Cấp thực hiện;Thời hạn giải quyết (Ngày làm việc);Phí, lệ phí;"
+        "Đối tượng thực hiện\n1.000419;Đăng ký khai tử lưu động;Hộ tịch;Cấp xã;Không quả 02 ngày;Miễn lệ phí;"
+        "Công dân\n"
+    ).encode()
     report = national_import(data, filename="x.csv", by=None)
     assert report.ignored_columns == ["Đối tượng thực hiện"]
     assert any("ngày làm việc" in n for n in report.notes)
@@ -241,10 +293,16 @@ def test_hostile_xlsx_zip_bomb_and_huge_sheet_refused_in_vietnamese_nothing_writ
     assert len(bomb) < 1024 * 1024
     with pytest.raises(NationalImportError, match=r"giải nén quá lớn|nén bất thường"):
         national_import(bomb, filename="bomb.xlsx", by=None)
-    rows = "".join(f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>x</t></is></c></row>' for i in range(1, 6002))
+    rows = "".join(
+        f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>x</t></is></c></row>'
+        for i in range(1, 6002)
+    )
     huge = _xlsx_with_sheet_xml(
-        ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-         f"{rows}</sheetData></worksheet>").encode())
+        (
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            f"{rows}</sheetData></worksheet>"
+        ).encode()
+    )
     with pytest.raises(NationalImportError, match="quá nhiều dòng"):
         national_import(huge, filename="huge.xlsx", by=None)
     with pytest.raises(NationalImportError, match="không phải bảng tính"):
@@ -257,11 +315,29 @@ def test_xlsx_listing_reads_like_csv():
 
     wb = Workbook()
     ws = wb.active
-    ws.append(["STT", "Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Cấp thực hiện", "Thời hạn giải quyết", "Phí, lệ phí"])
-    ws.append([1, "2.000635", "Cấp bản sao trích lục hộ tịch", "Hộ tịch", "Cấp xã; Cấp huyện",
-               "Ngay trong ngày tiếp nhận yêu cầu, trường hợp nhận hồ sơ sau 15 giờ mà không giải quyết được ngay "
-               "thì trả kết quả trong ngày làm việc tiếp theo",
-               "8.000đồng/bản sao trích lục/sự kiện hộ tịch đã đăng ký"])
+    ws.append(
+        [
+            "STT",
+            "Mã thủ tục",
+            "Tên thủ tục",
+            "Lĩnh vực",
+            "Cấp thực hiện",
+            "Thời hạn giải quyết",
+            "Phí, lệ phí",
+        ]
+    )
+    ws.append(
+        [
+            1,
+            "2.000635",
+            "Cấp bản sao trích lục hộ tịch",
+            "Hộ tịch",
+            "Cấp xã; Cấp huyện",
+            "Ngay trong ngày tiếp nhận yêu cầu, trường hợp nhận hồ sơ sau 15 giờ mà không giải quyết được ngay "
+            "thì trả kết quả trong ngày làm việc tiếp theo",
+            "8.000đồng/bản sao trích lục/sự kiện hộ tịch đã đăng ký",
+        ]
+    )
     buffer = io.BytesIO()
     wb.save(buffer)
     report = national_import(buffer.getvalue(), filename="ds.xlsx", by=None, dry_run=False)
@@ -277,12 +353,21 @@ def test_a_column_the_file_lacks_leaves_the_procedure_text_alone(demo_org):
     demo.load("2015")
     birth = Procedure.objects.get(national_code="1.001193")
     old = birth.versions.get(valid_to__isnull=True)
-    data = _csv('1.001193,Đăng ký khai sinh,Hộ tịch,Cấp xã,05 ngày làm việc,Miễn lệ phí,Tờ khai đăng ký khai sinh')
+    data = _csv(
+        "1.001193,Đăng ký khai sinh,Hộ tịch,Cấp xã,05 ngày làm việc,Miễn lệ phí,Tờ khai đăng ký khai sinh"
+    )
     entry = national_import(data, filename="x.csv", by=None).entries[0]
     labels = [label for label, _old, _new in entry.diff]
-    assert "Cơ quan thực hiện" not in labels and "Căn cứ pháp lý" not in labels and "Trình tự thực hiện" not in labels
+    assert (
+        "Cơ quan thực hiện" not in labels
+        and "Căn cứ pháp lý" not in labels
+        and "Trình tự thực hiện" not in labels
+    )
     national_import(data, filename="x.csv", by=None, dry_run=False)
     draft = birth.versions.order_by("-number").first()
     assert draft.pk != old.pk
-    assert (draft.legal_basis, draft.implementing_agency, draft.steps) == (old.legal_basis, old.implementing_agency,
-                                                                          old.steps)
+    assert (draft.legal_basis, draft.implementing_agency, draft.steps) == (
+        old.legal_basis,
+        old.implementing_agency,
+        old.steps,
+    )

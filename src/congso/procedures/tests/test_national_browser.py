@@ -16,16 +16,53 @@ FIXTURE = Path(__file__).parent / "data" / "national_ward_district.csv"
 # As administrators paste them: semicolons, capitals, the header's unit, a typo ("Không quả"),
 # a duplicate code with other content, a bare number, a fee in two styles and in dollars.
 ODD_ROWS = [
-    ["MÃ THỦ TỤC", "ten thu tuc", "Lĩnh Vực", "Cấp thực hiện", "Thời hạn giải quyết (Ngày làm việc)", "Phí, lệ phí",
-     "Đối tượng thực hiện"],
-    ["1000419", "Đăng ký khai tử lưu động", "LĨNH VỰC HỘ TỊCH", "Cấp xã", "Không quả 02 ngày", "Miễn lệ phí", "Công dân"],
-    ["1.000419", "Đăng ký khai tử lưu động", "Hộ tịch", "Cấp xã", "Không quá 03 ngày", "Miễn lệ phí", "Công dân"],
-    ["1.001731.000.00.00.H37", "Hỗ trợ chi phí mai táng cho đối tượng bảo trợ xã hội", "Bảo trợ xã hội", "xã",
-     "Số ngày xử lý: 1", "Không thu", "Công dân"],
-    ["2.000815", "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan có thẩm quyền của Việt Nam cấp hoặc "
-     "chứng nhận", "Chứng thực", "Cấp xã; Cấp huyện", "Trong ngày",
-     "2,000 đồng/trang; từ trang thứ 3 trở lên thu 1.000 đồng/trang, tối đa thu không quá 200.000 đồng/bản; "
-     "tại cơ quan đại diện: 10 USD/bản", "Công dân"],
+    [
+        "MÃ THỦ TỤC",
+        "ten thu tuc",
+        "Lĩnh Vực",
+        "Cấp thực hiện",
+        "Thời hạn giải quyết (Ngày làm việc)",
+        "Phí, lệ phí",
+        "Đối tượng thực hiện",
+    ],
+    [
+        "1000419",
+        "Đăng ký khai tử lưu động",
+        "LĨNH VỰC HỘ TỊCH",
+        "Cấp xã",
+        "Không quả 02 ngày",
+        "Miễn lệ phí",
+        "Công dân",
+    ],
+    [
+        "1.000419",
+        "Đăng ký khai tử lưu động",
+        "Hộ tịch",
+        "Cấp xã",
+        "Không quá 03 ngày",
+        "Miễn lệ phí",
+        "Công dân",
+    ],
+    [
+        "1.001731.000.00.00.H37",
+        "Hỗ trợ chi phí mai táng cho đối tượng bảo trợ xã hội",
+        "Bảo trợ xã hội",
+        "xã",
+        "Số ngày xử lý: 1",
+        "Không thu",
+        "Công dân",
+    ],
+    [
+        "2.000815",
+        "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan có thẩm quyền của Việt Nam cấp hoặc "
+        "chứng nhận",
+        "Chứng thực",
+        "Cấp xã; Cấp huyện",
+        "Trong ngày",
+        "2,000 đồng/trang; từ trang thứ 3 trở lên thu 1.000 đồng/trang, tối đa thu không quá 200.000 đồng/bản; "
+        "tại cơ quan đại diện: 10 USD/bản",
+        "Công dân",
+    ],
 ]
 
 
@@ -44,14 +81,23 @@ def _login(page, url: str, user) -> None:  # type: ignore[no-untyped-def]
     client = Client()
     login_verified(client, user)
     host = url.split("//", 1)[1].split(":", 1)[0]
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                               "domain": host, "path": "/"}])
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "domain": host,
+                "path": "/",
+            }
+        ]
+    )
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_administrator_imports_the_national_listing(live_server, page, phone_page, demo_org, tmp_path):
+def test_administrator_imports_the_national_listing(
+    live_server, page, phone_page, demo_org, tmp_path
+):
     demo.load("2015")
     before = Procedure.objects.count()
     page.set_viewport_size({"width": 1366, "height": 900})

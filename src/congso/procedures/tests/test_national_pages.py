@@ -13,19 +13,21 @@ from congso.procedures.models import Procedure, ProcedureVersion, UnitProcedure
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "Mã thủ tục,Tên thủ tục,Lĩnh vực,Cấp thực hiện,Thời hạn giải quyết,\"Phí, lệ phí\",Thành phần hồ sơ\n"
+HEADER = 'Mã thủ tục,Tên thủ tục,Lĩnh vực,Cấp thực hiện,Thời hạn giải quyết,"Phí, lệ phí",Thành phần hồ sơ\n'
 ROWS = [
-    '1.000419,Đăng ký khai tử lưu động,Hộ tịch,Cấp xã,05 ngày làm việc,Miễn lệ phí,Tờ khai đăng ký khai tử',
-    '1.000419,Đăng ký khai tử lưu động,Hộ tịch,Cấp xã,07 ngày làm việc,Miễn lệ phí,Tờ khai đăng ký khai tử',
-    '1.001731,Hỗ trợ chi phí mai táng cho đối tượng bảo trợ xã hội,Bảo trợ xã hội,Cấp xã,Số ngày xử lý: 3,'
-    'Không thu,Tờ khai đề nghị hỗ trợ chi phí mai táng',
-    '1.004845,Đăng ký chấm dứt giám hộ,Hộ tịch,Cấp xã; Cấp huyện,Không quá 02 ngày,Miễn lệ phí,Tờ khai',
+    "1.000419,Đăng ký khai tử lưu động,Hộ tịch,Cấp xã,05 ngày làm việc,Miễn lệ phí,Tờ khai đăng ký khai tử",
+    "1.000419,Đăng ký khai tử lưu động,Hộ tịch,Cấp xã,07 ngày làm việc,Miễn lệ phí,Tờ khai đăng ký khai tử",
+    "1.001731,Hỗ trợ chi phí mai táng cho đối tượng bảo trợ xã hội,Bảo trợ xã hội,Cấp xã,Số ngày xử lý: 3,"
+    "Không thu,Tờ khai đề nghị hỗ trợ chi phí mai táng",
+    "1.004845,Đăng ký chấm dứt giám hộ,Hộ tịch,Cấp xã; Cấp huyện,Không quá 02 ngày,Miễn lệ phí,Tờ khai",
 ]
 URL = "/quan-ly/danh-muc-thu-tuc/nhap-quoc-gia/"
 
 
 def _upload(rows=ROWS, name="danh-sach.csv", **extra):
-    return SimpleUploadedFile(name, (HEADER + "\n".join(rows) + "\n").encode(), content_type="text/csv")
+    return SimpleUploadedFile(
+        name, (HEADER + "\n".join(rows) + "\n").encode(), content_type="text/csv"
+    )
 
 
 @pytest.fixture
@@ -77,17 +79,28 @@ def test_dry_run_duplicates_side_by_side_choice_then_one_click_apply(admin, demo
 def test_file_wide_default_unit_chosen_on_the_page(admin):
     html = admin.post(URL, {"file": _upload(ROWS[3:]), "default_unit": ""}).content.decode()
     assert "không ghi “ngày làm việc”" in html
-    html = admin.post(URL, {"file": _upload(ROWS[3:]), "default_unit": "working_days"}).content.decode()
+    html = admin.post(
+        URL, {"file": _upload(ROWS[3:]), "default_unit": "working_days"}
+    ).content.decode()
     assert "không ghi “ngày làm việc”" not in html
 
 
 def test_bad_files_are_refused_in_vietnamese_and_nothing_is_written(admin):
-    response = admin.post(URL, {"file": SimpleUploadedFile("a.csv", "Tên thủ tục,Lĩnh vực\nA,B\n".encode())})
+    response = admin.post(
+        URL, {"file": SimpleUploadedFile("a.csv", "Tên thủ tục,Lĩnh vực\nA,B\n".encode())}
+    )
     html = response.content.decode()
-    assert response.status_code == 400 and "Thiếu cột: Cấp thực hiện, Thời hạn giải quyết, Phí, lệ phí" in html
+    assert (
+        response.status_code == 400
+        and "Thiếu cột: Cấp thực hiện, Thời hạn giải quyết, Phí, lệ phí" in html
+    )
     response = admin.post(URL, {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4")})
-    assert response.status_code == 400 and "Chỉ nhận tệp .csv hoặc .xlsx." in response.content.decode()
-    bad_row = ['1.00419,Đăng ký khai tử lưu động,Hộ tịch,Cấp thôn,05 ngày làm việc,Miễn lệ phí,Tờ khai']
+    assert (
+        response.status_code == 400 and "Chỉ nhận tệp .csv hoặc .xlsx." in response.content.decode()
+    )
+    bad_row = [
+        "1.00419,Đăng ký khai tử lưu động,Hộ tịch,Cấp thôn,05 ngày làm việc,Miễn lệ phí,Tờ khai"
+    ]
     html = admin.post(URL, {"file": _upload(bad_row)}).content.decode()
     assert "Tệp có 2 lỗi" in html and "Nhập danh mục (một lần, toàn bộ)" not in html
     response = admin.post(URL, {"apply": "1", "token": "doan-bua"})
@@ -96,8 +109,10 @@ def test_bad_files_are_refused_in_vietnamese_and_nothing_is_written(admin):
 
 
 def test_review_page_confirm_default_steps_publish(admin):
-    token = re.search(r'name="token" value="([^"]+)"',
-                      admin.post(URL, {"file": _upload(ROWS[2:3])}).content.decode()).group(1)
+    token = re.search(
+        r'name="token" value="([^"]+)"',
+        admin.post(URL, {"file": _upload(ROWS[2:3])}).content.decode(),
+    ).group(1)
     admin.post(URL, {"apply": "1", "token": token})
     version = ProcedureVersion.objects.get(procedure__national_code="1.001731")
     review = reverse("procedures:national_review")
@@ -106,7 +121,9 @@ def test_review_page_confirm_default_steps_publish(admin):
     # Publishing before a person confirmed is refused with the reason.
     response = admin.post(review, {"version": version.pk, "action": "publish"}, follow=True)
     assert "cần xem lại" in response.content.decode()
-    admin.post(review, {"version": version.pk, "action": "confirm", "duration_kind": "working_days"})
+    admin.post(
+        review, {"version": version.pk, "action": "confirm", "duration_kind": "working_days"}
+    )
     admin.post(review, {"version": version.pk, "action": "default_steps"})
     version.refresh_from_db()
     assert version.review_flags == [] and version.duration_kind == "working_days"

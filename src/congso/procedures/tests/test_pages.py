@@ -47,10 +47,15 @@ def test_catalogue_search_without_diacritics_and_pagination(client):
 
 
 def test_detail_page_shows_what_a_citizen_needs(client, demo_org, settings):
-    procedure = published_procedure("Cấp giấy phép xây dựng nhà ở", unit=demo_org.district,
-                                    duration=Decimal(15), via_online=True, online_level="partial",
-                                    duration_note="Không kể thời gian bổ sung.",
-                                    legal_basis="Luật Xây dựng năm 2014")
+    procedure = published_procedure(
+        "Cấp giấy phép xây dựng nhà ở",
+        unit=demo_org.district,
+        duration=Decimal(15),
+        via_online=True,
+        online_level="partial",
+        duration_note="Không kể thời gian bổ sung.",
+        legal_basis="Luật Xây dựng năm 2014",
+    )
     version = procedure.versions.get()
     FeeFactory(version=version, name="Lệ phí cấp phép", amount=1500000)
     FeeFactory(version=version, name="Lệ phí khai sinh", amount=0)
@@ -58,9 +63,18 @@ def test_detail_page_shows_what_a_citizen_needs(client, demo_org, settings):
     paper.originals, paper.copies, paper.form_name = 1, 2, "Đơn đề nghị"
     paper.form_file.save("don.pdf", ContentFile(b"%PDF-1.4 test"))
     page = client.get(f"/thu-tuc/{procedure.slug}/").content.decode()
-    for text in ["Cấp giấy phép xây dựng nhà ở", "15 ngày làm việc", "Không kể thời gian bổ sung.",
-                 "1.500.000 đ", "Miễn", "Luật Xây dựng năm 2014", "UBND quận Thanh Xuân",
-                 "Nộp trực tuyến", "Tải mẫu: Đơn đề nghị", "Một phần"]:
+    for text in [
+        "Cấp giấy phép xây dựng nhà ở",
+        "15 ngày làm việc",
+        "Không kể thời gian bổ sung.",
+        "1.500.000 đ",
+        "Miễn",
+        "Luật Xây dựng năm 2014",
+        "UBND quận Thanh Xuân",
+        "Nộp trực tuyến",
+        "Tải mẫu: Đơn đề nghị",
+        "Một phần",
+    ]:
         assert text in page, text
     submit = online_submit_url(procedure.slug)
     assert (f'href="{submit}"' in page) if submit else ("sắp mở" in page)

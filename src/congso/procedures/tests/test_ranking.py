@@ -41,8 +41,11 @@ TARGETS = [
     ("Xác nhận thân nhân của người có công", "1.010833"),
     ("Đăng ký khai sinh có yếu tố nước ngoài", "2.000528"),
     ("Cấp giấy phép xây dựng mới đối với công trình cấp III, cấp IV và nhà ở riêng lẻ", "1.013225"),
-    ("Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan, tổ chức có thẩm quyền của Việt Nam cấp hoặc "
-     "chứng nhận", "2.000815"),
+    (
+        "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan, tổ chức có thẩm quyền của Việt Nam cấp hoặc "
+        "chứng nhận",
+        "2.000815",
+    ),
     ("Hỗ trợ chi phí mai táng cho đối tượng bảo trợ xã hội", "1.001731"),
     ("Công nhận hộ nghèo, hộ cận nghèo phát sinh trong năm", "1.011606"),
     # Names with the tone placements people mix (hòa/hoà, thủy/thuỷ, ủy/uỷ).
@@ -60,14 +63,30 @@ OTHERS = [
     ("Gia hạn giấy phép xây dựng đối với công trình cấp III, cấp IV và nhà ở riêng lẻ", "1.013227"),
     ("Cấp lại giấy phép xây dựng đối với công trình cấp III, cấp IV và nhà ở riêng lẻ", "1.013228"),
     ("Cấp thẻ Căn cước công dân khi đã có thông tin trong Cơ sở dữ liệu quốc gia về dân cư", ""),
-    ("Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất do chuyển nhượng, tặng cho, "
-     "thừa kế", ""),
-    ("Chứng thực hợp đồng, giao dịch liên quan đến thực hiện các quyền của người sử dụng đất, nhà ở", ""),
+    (
+        "Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất do chuyển nhượng, tặng cho, "
+        "thừa kế",
+        "",
+    ),
+    (
+        "Chứng thực hợp đồng, giao dịch liên quan đến thực hiện các quyền của người sử dụng đất, nhà ở",
+        "",
+    ),
     ("Xác nhận thông tin hộ tịch", ""),
 ]
 
-_OTHER_TONE = {"òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ", "ùy": "uỳ", "úy": "uý", "ủy": "uỷ",
-               "ũy": "uỹ", "ụy": "uỵ"}
+_OTHER_TONE = {
+    "òa": "oà",
+    "óa": "oá",
+    "ỏa": "oả",
+    "õa": "oã",
+    "ọa": "oạ",
+    "ùy": "uỳ",
+    "úy": "uý",
+    "ủy": "uỷ",
+    "ũy": "uỹ",
+    "ụy": "uỵ",
+}
 
 
 def other_tone(text: str) -> str:
@@ -94,7 +113,11 @@ def _first(q: str) -> str:
 @pytest.mark.parametrize(("name", "code"), TARGETS)
 def test_exact_title_first_in_every_form_people_type(catalogue, name, code):
     plain = unicodedata.normalize("NFD", name)
-    plain = "".join(c for c in plain if unicodedata.category(c) != "Mn").replace("Đ", "D").replace("đ", "d")
+    plain = (
+        "".join(c for c in plain if unicodedata.category(c) != "Mn")
+        .replace("Đ", "D")
+        .replace("đ", "d")
+    )
     forms = {
         "phrase": name,
         "lower": name.lower(),
@@ -114,16 +137,29 @@ def test_exact_title_first_in_every_form_people_type(catalogue, name, code):
 
 
 @pytest.mark.parametrize(("name", "code"), TARGETS)
-def test_exact_title_first_on_the_api_the_public_page_and_the_counter(catalogue, demo_org, client, name, code):
+def test_exact_title_first_on_the_api_the_public_page_and_the_counter(
+    catalogue, demo_org, client, name, code
+):
     from congso.dossiers.selectors import procedures_offered
 
     ward = demo_org.wards["00343"]
-    UnitProcedure.objects.bulk_create([UnitProcedure(unit=ward, procedure=p) for p in catalogue.values()])
-    queries = [name, other_tone(name).replace("ký", "kí"), *([code, code.replace(".", "")] if code else [])]
+    UnitProcedure.objects.bulk_create(
+        [UnitProcedure(unit=ward, procedure=p) for p in catalogue.values()]
+    )
+    queries = [
+        name,
+        other_tone(name).replace("ký", "kí"),
+        *([code, code.replace(".", "")] if code else []),
+    ]
     for query in queries:
-        assert client.get("/api/v1/procedures/", {"q": query}).json()["items"][0]["name"] == name, query
+        assert client.get("/api/v1/procedures/", {"q": query}).json()["items"][0]["name"] == name, (
+            query
+        )
         html = client.get("/thu-tuc/", {"q": query}).content.decode()
-        assert re.search(r'data-label="Tên thủ tục"><a href="[^"]+">([^<]+)</a>', html).group(1) == name, query
+        assert (
+            re.search(r'data-label="Tên thủ tục"><a href="[^"]+">([^<]+)</a>', html).group(1)
+            == name
+        ), query
         assert procedures_offered(ward, query)[0].name == name, query
 
 
@@ -134,24 +170,41 @@ def test_khai_tu_does_not_return_khai_sinh_first(catalogue):
     names = [p.name for p in catalogue_search("Đăng ký khai sinh")]
     assert names[0] == "Đăng ký khai sinh"
     # Phrase matches (the title starting with it) above scattered words.
-    assert names.index("Đăng ký khai sinh có yếu tố nước ngoài") < names.index("Đăng ký lại khai sinh")
+    assert names.index("Đăng ký khai sinh có yếu tố nước ngoài") < names.index(
+        "Đăng ký lại khai sinh"
+    )
 
 
-@pytest.mark.parametrize(("query", "first"), [
-    ("khaisinh", "Đăng ký khai sinh"),
-    ("dang ky khaisinh", "Đăng ký khai sinh"),
-    ("dangkikhaisinh", "Đăng ký khai sinh"),
-    ("dangkykhaitu", "Đăng ký khai tử"),
-    ("ketHon", "Đăng ký kết hôn"),
-    ("gia hạn GPXD", "Gia hạn giấy phép xây dựng đối với công trình cấp III, cấp IV và nhà ở riêng lẻ"),
-    ("cấp lại gpxd", "Cấp lại giấy phép xây dựng đối với công trình cấp III, cấp IV và nhà ở riêng lẻ"),
-    ("tạm ngừng HKD", "Tạm ngừng hoạt động hộ kinh doanh"),
-    ("thành lập hkd", "Đăng ký thành lập hộ kinh doanh"),
-    ("CCCD", "Cấp thẻ Căn cước công dân khi đã có thông tin trong Cơ sở dữ liệu quốc gia về dân cư"),
-    ("biến động QSDĐ", "Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất do chuyển "
-                       "nhượng, tặng cho, thừa kế"),
-    ("hoà giải", "Hòa giải tranh chấp đất đai"),
-])
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("khaisinh", "Đăng ký khai sinh"),
+        ("dang ky khaisinh", "Đăng ký khai sinh"),
+        ("dangkikhaisinh", "Đăng ký khai sinh"),
+        ("dangkykhaitu", "Đăng ký khai tử"),
+        ("ketHon", "Đăng ký kết hôn"),
+        (
+            "gia hạn GPXD",
+            "Gia hạn giấy phép xây dựng đối với công trình cấp III, cấp IV và nhà ở riêng lẻ",
+        ),
+        (
+            "cấp lại gpxd",
+            "Cấp lại giấy phép xây dựng đối với công trình cấp III, cấp IV và nhà ở riêng lẻ",
+        ),
+        ("tạm ngừng HKD", "Tạm ngừng hoạt động hộ kinh doanh"),
+        ("thành lập hkd", "Đăng ký thành lập hộ kinh doanh"),
+        (
+            "CCCD",
+            "Cấp thẻ Căn cước công dân khi đã có thông tin trong Cơ sở dữ liệu quốc gia về dân cư",
+        ),
+        (
+            "biến động QSDĐ",
+            "Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất do chuyển "
+            "nhượng, tặng cho, thừa kế",
+        ),
+        ("hoà giải", "Hòa giải tranh chấp đất đai"),
+    ],
+)
 def test_run_together_words_and_abbreviations(catalogue, query, first):
     assert _first(query) == first
 
@@ -163,7 +216,7 @@ def test_whole_words_above_substrings(catalogue):
     # "thông tin" and "hộ nghèo" run together ("hongheo") hold "hon" as a substring only:
     # they come after every title with the whole word.
     whole = [n for n in names if re.search(r"\bhôn\b", n)]
-    assert names[:len(whole)] == whole and len(names) > len(whole)
+    assert names[: len(whole)] == whole and len(names) > len(whole)
 
 
 def test_key_words_make_i_and_y_one_but_not_ay_and_ai():
@@ -203,11 +256,18 @@ def test_ties_broken_by_how_often_the_unit_receives_it(demo_org):
     ward = demo_org.wards["00343"]
     will = offered_procedure(ward, name="Chứng thực di chúc")
     deal = offered_procedure(ward, name="Chứng thực hợp đồng")  # same length, same tier
-    assert [v.procedure_id for v in procedures_offered(ward, "chứng thực")][:2] == [will.procedure_id,
-                                                                                    deal.procedure_id]
+    assert [v.procedure_id for v in procedures_offered(ward, "chứng thực")][:2] == [
+        will.procedure_id,
+        deal.procedure_id,
+    ]
     for _ in range(2):
-        dossier_receive(by=demo_org.staff["motcua.nc"], receiving_unit=ward, version=deal,
-                        applicant=person(), papers=all_papers(deal))
+        dossier_receive(
+            by=demo_org.staff["motcua.nc"],
+            receiving_unit=ward,
+            version=deal,
+            applicant=person(),
+            papers=all_papers(deal),
+        )
     ranked = procedures_offered(ward, "chứng thực")
     assert [v.procedure_id for v in ranked][:2] == [deal.procedure_id, will.procedure_id]
     assert catalogue_search("chứng thực", unit=ward).first().pk == deal.procedure_id
@@ -218,7 +278,11 @@ def test_intake_search_ranks_by_code_and_title(demo_org):
     from congso.dossiers.tests.factories import offered_procedure
 
     ward = demo_org.wards["00343"]
-    for name in ("Đăng ký khai sinh có yếu tố nước ngoài", "Đăng ký lại khai sinh", "Đăng ký khai sinh"):
+    for name in (
+        "Đăng ký khai sinh có yếu tố nước ngoài",
+        "Đăng ký lại khai sinh",
+        "Đăng ký khai sinh",
+    ):
         offered_procedure(ward, name=name)
     Procedure.objects.filter(name="Đăng ký khai sinh").update(national_code="1.001193")
     p = Procedure.objects.get(name="Đăng ký khai sinh")

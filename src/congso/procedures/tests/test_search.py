@@ -20,20 +20,23 @@ def catalogue():
     }
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("dang ky khai sinh", "khai_sinh"),
-    ("ĐĂNG KÝ KHAI SINH", "khai_sinh"),
-    ("Đăng ký khai sinh", "khai_sinh"),
-    (unicodedata.normalize("NFD", "Đăng ký khai sinh"), "khai_sinh"),
-    ("khai   sinh", "khai_sinh"),
-    ("hoà giải", "hoa_giai"),  # old tone placement
-    ("hòa giải", "hoa_giai"),  # new tone placement
-    (unicodedata.normalize("NFD", "hoà giải"), "hoa_giai"),
-    ("HOA GIAI", "hoa_giai"),
-    ("thuỷ sản", "thuy"),
-    ("thủy sản", "thuy"),
-    ("sinh khai", "khai_sinh"),  # every word, any order
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("dang ky khai sinh", "khai_sinh"),
+        ("ĐĂNG KÝ KHAI SINH", "khai_sinh"),
+        ("Đăng ký khai sinh", "khai_sinh"),
+        (unicodedata.normalize("NFD", "Đăng ký khai sinh"), "khai_sinh"),
+        ("khai   sinh", "khai_sinh"),
+        ("hoà giải", "hoa_giai"),  # old tone placement
+        ("hòa giải", "hoa_giai"),  # new tone placement
+        (unicodedata.normalize("NFD", "hoà giải"), "hoa_giai"),
+        ("HOA GIAI", "hoa_giai"),
+        ("thuỷ sản", "thuy"),
+        ("thủy sản", "thuy"),
+        ("sinh khai", "khai_sinh"),  # every word, any order
+    ],
+)
 def test_search_ignores_diacritics_case_tone_placement_and_normal_form(catalogue, query, expected):
     assert list(catalogue_search(query)) == [catalogue[expected]]
 
@@ -59,7 +62,9 @@ def test_filters(demo_org):
 
 
 def test_only_versions_in_force_are_listed():
-    published_procedure("Thủ tục cũ", valid_from=dt.date(2015, 1, 1), valid_to=dt.date(2019, 12, 31))
+    published_procedure(
+        "Thủ tục cũ", valid_from=dt.date(2015, 1, 1), valid_to=dt.date(2019, 12, 31)
+    )
     published_procedure("Thủ tục tương lai", valid_from=dt.date(2100, 1, 1))
     assert not catalogue_search().exists()
     assert catalogue_search(at=dt.date(2018, 5, 1)).count() == 1

@@ -45,18 +45,31 @@ def sysadmin(demo_org):
 
 
 def test_create_draft_publish_and_audit(sysadmin):
-    procedure = procedure_create(by=sysadmin, name="Đăng ký khai sinh", slug="dang-ky-khai-sinh",
-                                 field=FieldFactory(), level="ward")
-    draft = version_create_draft(by=sysadmin, procedure=procedure, valid_from=dt.date(2015, 1, 1),
-                                 duration=Decimal(1), duration_kind="same_day")
+    procedure = procedure_create(
+        by=sysadmin,
+        name="Đăng ký khai sinh",
+        slug="dang-ky-khai-sinh",
+        field=FieldFactory(),
+        level="ward",
+    )
+    draft = version_create_draft(
+        by=sysadmin,
+        procedure=procedure,
+        valid_from=dt.date(2015, 1, 1),
+        duration=Decimal(1),
+        duration_kind="same_day",
+    )
     assert (draft.number, draft.is_published) == (1, False)
     assert version_current(procedure) is None  # a draft is not shown
     complete(draft, budgets=("0.25", "0.75"))
     version_publish(by=sysadmin, version=draft)
     assert version_current(procedure) == draft
     actions = list(AuditEvent.objects.order_by("seq").values_list("action", flat=True))
-    assert actions[-3:] == ["procedure.create", "procedure.version_create_draft",
-                            "procedure.version_publish"]
+    assert actions[-3:] == [
+        "procedure.create",
+        "procedure.version_create_draft",
+        "procedure.version_publish",
+    ]
 
 
 def test_publish_requires_budgets_adding_up_to_duration(admin_user):
@@ -64,8 +77,10 @@ def test_publish_requires_budgets_adding_up_to_duration(admin_user):
     complete(version, budgets=("0.5", "12", "1"))
     with pytest.raises(ValidationError) as exc:
         version_publish(by=admin_user, version=version)
-    assert ("Tổng thời gian các bước quy trình nội bộ là 13,5, khác thời hạn giải quyết 15 "
-            "ngày làm việc.") in exc.value.messages
+    assert (
+        "Tổng thời gian các bước quy trình nội bộ là 13,5, khác thời hạn giải quyết 15 "
+        "ngày làm việc."
+    ) in exc.value.messages
     version.refresh_from_db()
     assert not version.is_published
 
@@ -82,8 +97,11 @@ def test_new_version_closes_previous_and_leaves_it_unchanged(admin_user):
     v1 = complete(VersionFactory(duration=Decimal(3)))
     FeeFactory(version=v1, amount=75000)
     version_publish(by=admin_user, version=v1)
-    before = (v1.duration, list(v1.papers.values_list("name", flat=True)),
-              list(v1.fees.values_list("amount", flat=True)))
+    before = (
+        v1.duration,
+        list(v1.papers.values_list("name", flat=True)),
+        list(v1.fees.values_list("amount", flat=True)),
+    )
     v2 = version_create_draft(by=admin_user, procedure=v1.procedure, valid_from=dt.date(2025, 7, 1))
     # The draft is a full copy with number + 1.
     assert v2.number == 2 and v2.papers.count() == 1 and v2.internal_steps.count() == 3
@@ -93,8 +111,11 @@ def test_new_version_closes_previous_and_leaves_it_unchanged(admin_user):
     version_publish(by=admin_user, version=v2)
     v1.refresh_from_db()
     assert v1.valid_to == dt.date(2025, 6, 30)
-    assert before == (v1.duration, list(v1.papers.values_list("name", flat=True)),
-                      list(v1.fees.values_list("amount", flat=True)))
+    assert before == (
+        v1.duration,
+        list(v1.papers.values_list("name", flat=True)),
+        list(v1.fees.values_list("amount", flat=True)),
+    )
     assert version_current(v1.procedure, at=dt.date(2020, 1, 1)) == v1
     assert version_current(v1.procedure, at=dt.date(2025, 7, 1)) == v2
     assert version_current(v1.procedure, at=dt.date(2014, 12, 31)) is None
@@ -111,7 +132,9 @@ def test_published_version_is_immutable(admin_user):
 
 def test_only_one_draft_at_a_time_and_valid_from_must_advance(admin_user):
     v1 = version_publish(by=admin_user, version=complete(VersionFactory()))
-    draft = version_create_draft(by=admin_user, procedure=v1.procedure, valid_from=dt.date(2015, 1, 1))
+    draft = version_create_draft(
+        by=admin_user, procedure=v1.procedure, valid_from=dt.date(2015, 1, 1)
+    )
     with pytest.raises(ValidationError, match="đã có bản nháp"):
         version_create_draft(by=admin_user, procedure=v1.procedure)
     with pytest.raises(ValidationError, match="phải sau ngày hiệu lực"):
@@ -121,8 +144,13 @@ def test_only_one_draft_at_a_time_and_valid_from_must_advance(admin_user):
 def test_bad_form_schema_is_rejected(admin_user):
     version = VersionFactory()
     with pytest.raises(ValidationError, match="kiểu select cần danh sách lựa chọn"):
-        version_update_draft(by=admin_user, version=version, form_schema=[
-            {"name": "gioi_tinh", "label": "Giới tính", "type": "select", "required": True}])
+        version_update_draft(
+            by=admin_user,
+            version=version,
+            form_schema=[
+                {"name": "gioi_tinh", "label": "Giới tính", "type": "select", "required": True}
+            ],
+        )
 
 
 def test_non_sysadmin_cannot_change_catalogue(demo_org):
@@ -167,7 +195,15 @@ def test_form_schema_accepts_checkbox_and_rejects_unknown_types():
 
     from congso.procedures.models import validate_form_schema
 
-    validate_form_schema([{"name": "cam_ket", "label": "Tôi cam kết thông tin là đúng", "type": "checkbox",
-                           "required": True}])
+    validate_form_schema(
+        [
+            {
+                "name": "cam_ket",
+                "label": "Tôi cam kết thông tin là đúng",
+                "type": "checkbox",
+                "required": True,
+            }
+        ]
+    )
     with pytest.raises(ValidationError):
         validate_form_schema([{"name": "x", "label": "X", "type": "file"}])

@@ -37,7 +37,10 @@ def _wipe():
 
 
 def _counts():
-    return tuple(m.objects.count() for m in (Procedure, ProcedureVersion, RequiredPaper, Fee, InternalStep, UnitProcedure))
+    return tuple(
+        m.objects.count()
+        for m in (Procedure, ProcedureVersion, RequiredPaper, Fee, InternalStep, UnitProcedure)
+    )
 
 
 def _edit(data: bytes, edits) -> bytes:
@@ -70,7 +73,11 @@ def test_round_trip_export_then_import_into_empty_catalogue(demo_org):
     assert catalogue_rows() == before_rows
     # Importing the same file again changes nothing.
     again = catalogue_import(demo_export, by=None)
-    assert (again.procedures_created, again.versions_created, again.versions_unchanged) == (0, 0, before_counts[1])
+    assert (again.procedures_created, again.versions_created, again.versions_unchanged) == (
+        0,
+        0,
+        before_counts[1],
+    )
     assert catalogue_rows() == before_rows
 
 
@@ -92,15 +99,18 @@ def test_import_good_file_creates_new_draft_version(demo_export):
 
 def test_bad_file_imports_nothing_and_names_every_row_and_column(demo_export):
     _wipe()
-    bad = _edit(demo_export, [
-        ("ThuTuc", "C2", None),            # name missing
-        ("ThuTuc", "F3", "Cấp thôn"),      # unknown level
-        ("ThuTuc", "K4", "mười"),          # duration not a number
-        ("GiayTo", "F7", -1),              # negative count
-        ("LePhi", "A2", "khong-ton-tai"),  # unknown procedure
-        ("QuyTrinh", "E5", "Bảo vệ"),      # unknown actor
-        ("DonVi", "B2", "99999"),          # unknown unit
-    ])
+    bad = _edit(
+        demo_export,
+        [
+            ("ThuTuc", "C2", None),  # name missing
+            ("ThuTuc", "F3", "Cấp thôn"),  # unknown level
+            ("ThuTuc", "K4", "mười"),  # duration not a number
+            ("GiayTo", "F7", -1),  # negative count
+            ("LePhi", "A2", "khong-ton-tai"),  # unknown procedure
+            ("QuyTrinh", "E5", "Bảo vệ"),  # unknown actor
+            ("DonVi", "B2", "99999"),  # unknown unit
+        ],
+    )
     with pytest.raises(CatalogueImportError) as exc:
         catalogue_import(bad, by=None)
     text = "\n".join(str(e) for e in exc.value.errors)
@@ -129,8 +139,10 @@ def test_published_version_in_file_must_add_up(demo_export):
     wb.save(out)
     with pytest.raises(CatalogueImportError) as exc:
         catalogue_import(out.getvalue(), by=None)
-    assert any("cột K" in str(e) and "Tổng thời gian các bước quy trình nội bộ là" in str(e)
-               for e in exc.value.errors)
+    assert any(
+        "cột K" in str(e) and "Tổng thời gian các bước quy trình nội bộ là" in str(e)
+        for e in exc.value.errors
+    )
     assert _counts()[0] == 0
 
 
@@ -186,7 +198,9 @@ def test_upload_page_reports_errors_and_rejects_other_files(client, demo_org, de
     bad = io.BytesIO(_edit(demo_export, [("ThuTuc", "C2", None)]))
     bad.name = "danh-muc.xlsx"
     response = client.post(url, {"file": bad})
-    assert "Sheet ThuTuc, dòng 2, cột C: Tên thủ tục không được để trống." in response.content.decode()
+    assert (
+        "Sheet ThuTuc, dòng 2, cột C: Tên thủ tục không được để trống." in response.content.decode()
+    )
     good = io.BytesIO(demo_export)
     good.name = "danh-muc.xlsx"
     response = client.post(url, {"file": good}, follow=True)

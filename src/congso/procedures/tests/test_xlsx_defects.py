@@ -48,6 +48,7 @@ def test_fee_amounts_in_both_thousands_styles(exported):
     def edit(wb):
         ws = wb["LePhi"]
         ws["E2"], ws["E3"], ws["E4"] = "2.000 đồng", "50,000 VNĐ", "1.000.000"
+
     data = _edit(exported, edit)
     _wipe()
     catalogue_import(data, by=None)
@@ -63,12 +64,14 @@ def test_ambiguous_amount_refused_with_message(exported):
 
 def test_version_two_starting_before_version_one_is_refused_naming_both(exported_v2):
     exported = exported_v2
+
     def edit(wb):
         ws = wb["ThuTuc"]
         for row in ws.iter_rows(min_row=2):
             if row[6].value == 2:
                 row[7].value = dt.datetime(2009, 1, 1)
                 return
+
     before = _counts()
     text = _errors(_edit(exported, edit))
     assert "có hiệu lực từ 01/01/2009, không sau phiên bản 1" in text
@@ -77,12 +80,14 @@ def test_version_two_starting_before_version_one_is_refused_naming_both(exported
 
 def test_version_two_before_one_refused_when_both_are_new(exported_v2):
     exported = exported_v2
+
     def edit(wb):
         ws = wb["ThuTuc"]
         for row in ws.iter_rows(min_row=2):
             if row[6].value == 2:
                 row[7].value = dt.datetime(2009, 1, 1)
                 return
+
     data = _edit(exported, edit)
     _wipe()
     text = _errors(data)
@@ -95,6 +100,7 @@ def _set_field_name(name):
         for row in wb["ThuTuc"].iter_rows(min_row=2):
             if row[3].value == "ho-tich":
                 row[4].value = name
+
     return edit
 
 
@@ -113,10 +119,16 @@ def test_unknown_header_and_blank_published_are_reported(exported):
     def edit(wb):
         wb["ThuTuc"]["B1"] = "Mã thủ tục"
         wb["ThuTuc"]["J3"] = None
+
     text = _errors(_edit(exported, edit))
-    assert "Sheet ThuTuc, dòng 1, cột B: cột “Mã thủ tục” không có trong mẫu nên sẽ bị bỏ qua; hãy đổi tên cột " \
-           "thành “Mã TTHC” hoặc xóa cột." in text
-    assert "Sheet ThuTuc, dòng 3, cột J: Đã công bố để trống: ghi “Có” (công bố) hoặc “Không” (bản nháp)." in text
+    assert (
+        "Sheet ThuTuc, dòng 1, cột B: cột “Mã thủ tục” không có trong mẫu nên sẽ bị bỏ qua; hãy đổi tên cột "
+        "thành “Mã TTHC” hoặc xóa cột." in text
+    )
+    assert (
+        "Sheet ThuTuc, dòng 3, cột J: Đã công bố để trống: ghi “Có” (công bố) hoặc “Không” (bản nháp)."
+        in text
+    )
 
 
 def test_all_errors_in_the_first_pass_and_conflicts_name_both_rows(exported):
@@ -129,6 +141,7 @@ def test_all_errors_in_the_first_pass_and_conflicts_name_both_rows(exported):
         ws[f"B{first}"], ws[f"B{second}"] = "1.001193", "1.001193"
         ws["C4"] = None  # a cell error too: used to stop before the code check
         ws["A5"] = "Khai sinh!"
+
     text = _errors(_edit(exported, edit))
     assert "Tên thủ tục không được để trống" in text
     assert "mã TTHC 1.001193 ở dòng 3" in text and "đã dùng ở dòng 2" in text

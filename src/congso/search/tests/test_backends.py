@@ -18,32 +18,58 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def indexed():
     backend = get_backend()
-    backend.bulk_index([
-        IndexItem("doc", 1, 10, ["Về việc hòa giải ở cơ sở phường Nhân Chính"], kind="1",
-                  sender="Phòng Tư pháp", date=dt.date(2026, 3, 1)),
-        IndexItem("doc", 2, 10, ["Kế hoạch phòng chống lụt bão, thuỷ lợi năm 2026"], kind="2",
-                  sender="UBND quận Thanh Xuân", date=dt.date(2026, 5, 1)),
-        IndexItem("doc", 3, 20, ["Báo cáo ĐẤT ĐAI khu Khương Đình", "12/BC-UBND"], kind="1",
-                  sender="UBND phường Khương Đình", date=dt.date(2026, 7, 1)),
-        IndexItem("other", 1, 10, ["hòa giải"]),
-    ])
+    backend.bulk_index(
+        [
+            IndexItem(
+                "doc",
+                1,
+                10,
+                ["Về việc hòa giải ở cơ sở phường Nhân Chính"],
+                kind="1",
+                sender="Phòng Tư pháp",
+                date=dt.date(2026, 3, 1),
+            ),
+            IndexItem(
+                "doc",
+                2,
+                10,
+                ["Kế hoạch phòng chống lụt bão, thuỷ lợi năm 2026"],
+                kind="2",
+                sender="UBND quận Thanh Xuân",
+                date=dt.date(2026, 5, 1),
+            ),
+            IndexItem(
+                "doc",
+                3,
+                20,
+                ["Báo cáo ĐẤT ĐAI khu Khương Đình", "12/BC-UBND"],
+                kind="1",
+                sender="UBND phường Khương Đình",
+                date=dt.date(2026, 7, 1),
+            ),
+            IndexItem("other", 1, 10, ["hòa giải"]),
+        ]
+    )
     return backend
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("hoà giải", [1]),  # old-style tone placement
-    ("hòa giải", [1]),
-    ("HÒA GIẢI", [1]),
-    ("hoa giai", [1]),  # no diacritics
-    (unicodedata.normalize("NFD", "hòa giải"), [1]),
-    ("thủy lợi", [2]),
-    ("thuỷ lợi", [2]),
-    ("đất đai", [3]),
-    ("dat dai khuong dinh", [3]),
-    ("12/BC-UBND", [3]),
-    ("hòa bão", []),  # every word must occur
-    ("", []),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("hoà giải", [1]),  # old-style tone placement
+        ("hòa giải", [1]),
+        ("HÒA GIẢI", [1]),
+        ("hoa giai", [1]),  # no diacritics
+        (unicodedata.normalize("NFD", "hòa giải"), [1]),
+        ("thủy lợi", [2]),
+        ("thuỷ lợi", [2]),
+        ("đất đai", [3]),
+        ("dat dai khuong dinh", [3]),
+        ("12/BC-UBND", [3]),
+        ("hòa bão", []),  # every word must occur
+        ("", []),
+    ],
+)
 def test_normalisation(indexed, query, expected):
     assert indexed.search(query, doc_type="doc") == expected
 
@@ -55,8 +81,10 @@ def test_filters(indexed):
     assert indexed.search("hòa giải", doc_type="doc", filters=Filters(unit_ids=[])) == []
     assert indexed.search("hoa giai", doc_type="doc", filters=Filters(kind="2")) == []
     assert indexed.search("kế hoạch", doc_type="doc", filters=Filters(sender="thanh xuân")) == [2]
-    assert indexed.search("kế hoạch", doc_type="doc",
-                          filters=Filters(date_from=dt.date(2026, 6, 1))) == []
+    assert (
+        indexed.search("kế hoạch", doc_type="doc", filters=Filters(date_from=dt.date(2026, 6, 1)))
+        == []
+    )
 
 
 def test_reindex_replaces(indexed):
@@ -74,8 +102,10 @@ def test_pdf_text_layer_is_searchable(indexed):
     assert indexed.search("mầm non hoa sữa", doc_type="doc") == [9]
 
 
-@pytest.mark.skipif(not tesseract_available(),
-                    reason="Tesseract với mô hình tiếng Việt (tesseract-ocr-vie) chưa cài: make system-deps")
+@pytest.mark.skipif(
+    not tesseract_available(),
+    reason="Tesseract với mô hình tiếng Việt (tesseract-ocr-vie) chưa cài: make system-deps",
+)
 def test_ocr_of_a_scanned_image(indexed):
     from PIL import Image, ImageDraw, ImageFont
 
@@ -91,8 +121,10 @@ def test_ocr_of_a_scanned_image(indexed):
     assert indexed.search("tiếp công dân", doc_type="doc") == [11], text
 
 
-@pytest.mark.skipif(not tesseract_available(),
-                    reason="Tesseract với mô hình tiếng Việt (tesseract-ocr-vie) chưa cài: make system-deps")
+@pytest.mark.skipif(
+    not tesseract_available(),
+    reason="Tesseract với mô hình tiếng Việt (tesseract-ocr-vie) chưa cài: make system-deps",
+)
 def test_ocr_of_an_image_only_pdf(indexed, tmp_path):
     from PIL import Image, ImageDraw, ImageFont
     from reportlab.lib.pagesizes import A4

@@ -18,11 +18,23 @@ def _pdf() -> bytes:
 
 
 def test_sign_then_countersign_both_valid_and_trusted(demo_org):
-    signed = sign_pdf(_pdf(), unit=demo_org.district, signer_name="Nguyễn Văn Hùng",
-                      reason="Ký ban hành", location="Thanh Xuân", field_name="NguoiKy",
-                      personal=True)
-    both = sign_pdf(signed, unit=demo_org.departments["VP"], signer_name="UBND quận Thanh Xuân",
-                    reason="Đóng dấu cơ quan", location="Thanh Xuân", field_name="CoQuan")
+    signed = sign_pdf(
+        _pdf(),
+        unit=demo_org.district,
+        signer_name="Nguyễn Văn Hùng",
+        reason="Ký ban hành",
+        location="Thanh Xuân",
+        field_name="NguoiKy",
+        personal=True,
+    )
+    both = sign_pdf(
+        signed,
+        unit=demo_org.departments["VP"],
+        signer_name="UBND quận Thanh Xuân",
+        reason="Đóng dấu cơ quan",
+        location="Thanh Xuân",
+        field_name="CoQuan",
+    )
     reports = verify_pdf(both)
     assert [r.field_name for r in reports] == ["NguoiKy", "CoQuan"]
     assert all(r.ok for r in reports), reports
@@ -33,19 +45,31 @@ def test_sign_then_countersign_both_valid_and_trusted(demo_org):
 
 
 def test_tampered_byte_is_detected(demo_org):
-    signed = sign_pdf(_pdf(), unit=demo_org.district, signer_name="UBND quận Thanh Xuân",
-                      reason="Ký", location="Thanh Xuân", field_name="CoQuan")
+    signed = sign_pdf(
+        _pdf(),
+        unit=demo_org.district,
+        signer_name="UBND quận Thanh Xuân",
+        reason="Ký",
+        location="Thanh Xuân",
+        field_name="CoQuan",
+    )
     # Flip one byte inside the signed range (the document title in the info dictionary).
     at = signed.index(b"/Title")
-    tampered = signed[:at + 8] + bytes([signed[at + 8] ^ 0x01]) + signed[at + 9:]
+    tampered = signed[: at + 8] + bytes([signed[at + 8] ^ 0x01]) + signed[at + 9 :]
     reports = verify_pdf(tampered)
     assert reports and not reports[0].ok
     assert not reports[0].intact or reports[0].error
 
 
 def test_untrusted_root_is_reported(demo_org, settings, tmp_path):
-    signed = sign_pdf(_pdf(), unit=demo_org.district, signer_name="X", reason="Ký",
-                      location="Hà Nội", field_name="CoQuan")
+    signed = sign_pdf(
+        _pdf(),
+        unit=demo_org.district,
+        signer_name="X",
+        reason="Ký",
+        location="Hà Nội",
+        field_name="CoQuan",
+    )
     settings.SIGNING_DIR = tmp_path / "other-root"  # a different demo root: not trusted
     [report] = verify_pdf(signed)
     assert report.intact and not report.trusted
@@ -54,11 +78,23 @@ def test_untrusted_root_is_reported(demo_org, settings, tmp_path):
 def test_same_field_twice_is_refused(demo_org):
     from django.core.exceptions import ValidationError
 
-    signed = sign_pdf(_pdf(), unit=demo_org.district, signer_name="X", reason="Ký",
-                      location="Hà Nội", field_name="CoQuan")
+    signed = sign_pdf(
+        _pdf(),
+        unit=demo_org.district,
+        signer_name="X",
+        reason="Ký",
+        location="Hà Nội",
+        field_name="CoQuan",
+    )
     with pytest.raises(ValidationError):
-        sign_pdf(signed, unit=demo_org.district, signer_name="X", reason="Ký",
-                 location="Hà Nội", field_name="CoQuan")
+        sign_pdf(
+            signed,
+            unit=demo_org.district,
+            signer_name="X",
+            reason="Ký",
+            location="Hà Nội",
+            field_name="CoQuan",
+        )
 
 
 def test_not_a_pdf():

@@ -11,4 +11,6 @@ class Command(BaseCommand):
             point = audit_checkpoint()
         except ValueError as exc:
             raise CommandError(f"Không ghi mốc: chuỗi nhật ký không toàn vẹn ({exc}).") from exc
-        self.stdout.write(f"Đã ghi mốc nhật ký kiểm toán: sự kiện #{point.seq}, mã băm {point.hash[:12]}….")
+        self.stdout.write(
+            f"Đã ghi mốc nhật ký kiểm toán: sự kiện #{point.seq}, mã băm {point.hash[:12]}…."
+        )

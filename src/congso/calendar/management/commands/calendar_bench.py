@@ -27,8 +27,15 @@ class Command(BaseCommand):
         units = list(Unit.objects.all()[:50]) or [Unit.objects.create(kind="ward", name="Bench")]
         rng = random.Random(seed)
         base = dt.datetime(2025, 1, 1, tzinfo=LOCAL_TZ)
-        jobs = [(rng.choice(units), base + dt.timedelta(minutes=rng.randrange(60 * 24 * 730)),
-                 Decimal(rng.randrange(0, 121)) / 4, rng.choice(KINDS)) for _ in range(calls)]
+        jobs = [
+            (
+                rng.choice(units),
+                base + dt.timedelta(minutes=rng.randrange(60 * 24 * 730)),
+                Decimal(rng.randrange(0, 121)) / 4,
+                rng.choice(KINDS),
+            )
+            for _ in range(calls)
+        ]
 
         calendar_cache_clear()
         started = time.perf_counter()
@@ -54,4 +61,6 @@ class Command(BaseCommand):
         self.stdout.write(f"lần gọi đầu tiên của tiến trình: {cold * 1000:.1f} ms")
         self.stdout.write(f"dựng lịch mỗi đơn vị: {warm_units / len(units) * 1000:.2f} ms")
         self.stdout.write(f"mỗi lần gọi, đọc token mỗi lần: {plain / calls * 1e6:.1f} µs")
-        self.stdout.write(f"mỗi lần gọi, trong calendar_batch / một request: {batch / calls * 1e6:.1f} µs")
+        self.stdout.write(
+            f"mỗi lần gọi, trong calendar_batch / một request: {batch / calls * 1e6:.1f} µs"
+        )

@@ -22,6 +22,8 @@ class Command(BaseCommand):
         if device is not None:
             self.stdout.write("Xác thực hai bước của quantri (bắt buộc cho /quan-tri/):")
             self.stdout.write(f"  khoá cho ứng dụng xác thực: {secret_text(device)}")
-            self.stdout.write(f"  mã hiện tại: {current_code(device)} (đổi sau 30 giây; chạy lại lệnh "
-                              "này để lấy mã mới)")
+            self.stdout.write(
+                f"  mã hiện tại: {current_code(device)} (đổi sau 30 giây; chạy lại lệnh "
+                "này để lấy mã mới)"
+            )
         self.stdout.write("")

@@ -5,7 +5,9 @@ from congso.org.selectors import roles_changed
 
 
 class Command(BaseCommand):
-    help = "Khôi phục cơ sở dữ liệu và tệp đã tải lên từ một tệp sao lưu (thay thế dữ liệu hiện có)."
+    help = (
+        "Khôi phục cơ sở dữ liệu và tệp đã tải lên từ một tệp sao lưu (thay thế dữ liệu hiện có)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("archive")
@@ -13,7 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, archive, yes=False, **options):
         if not yes:
-            answer = input("Khôi phục sẽ THAY THẾ toàn bộ dữ liệu hiện có. Gõ 'dong y' để tiếp tục: ")
+            answer = input(
+                "Khôi phục sẽ THAY THẾ toàn bộ dữ liệu hiện có. Gõ 'dong y' để tiếp tục: "
+            )
             if answer.strip().lower() not in ("dong y", "đồng ý"):
                 raise CommandError("Đã huỷ.")
         try:
@@ -22,4 +26,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc))
         # What the shared cache derived from the old organisation (roles, desks) no longer holds.
         roles_changed()
-        self.stdout.write(f"Đã khôi phục từ {info.path} ({info.engine}, {info.media_files} tệp đính kèm).")
+        self.stdout.write(
+            f"Đã khôi phục từ {info.path} ({info.engine}, {info.media_files} tệp đính kèm)."
+        )

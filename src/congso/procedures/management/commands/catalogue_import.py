@@ -6,8 +6,10 @@ from congso.procedures.xlsx import CatalogueImportError, catalogue_import
 
 
 class Command(BaseCommand):
-    help = ("Nhập danh mục thủ tục hành chính từ tệp XLSX. Tệp có lỗi thì không nhập gì "
-            "và liệt kê từng dòng, cột sai.")
+    help = (
+        "Nhập danh mục thủ tục hành chính từ tệp XLSX. Tệp có lỗi thì không nhập gì "
+        "và liệt kê từng dòng, cột sai."
+    )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("file", help="Tệp .xlsx theo bố cục trong docs/procedures.md.")
