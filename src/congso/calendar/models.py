@@ -7,6 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from congso.core import limits
+from congso.core.limits import LimitedTextField
+
 
 class OverrideKind(models.TextChoices):
     DAY_OFF = "day_off", _("Ngày nghỉ")
@@ -32,8 +35,11 @@ class CalendarOverride(models.Model):
     name = models.CharField(
         _("tên"), max_length=200, help_text=_("Ví dụ: Nghỉ bù dịp Quốc khánh 2/9/2026.")
     )
-    note = models.TextField(
-        _("căn cứ, ghi chú"), blank=True, help_text=_("Văn bản quyết định (số, ngày) hoặc ghi chú.")
+    note = LimitedTextField(
+        _("căn cứ, ghi chú"),
+        blank=True,
+        max_length=limits.NOTE,
+        help_text=_("Văn bản quyết định (số, ngày) hoặc ghi chú."),
     )
     unit = models.ForeignKey(
         "org.Unit",

@@ -1,5 +1,12 @@
 """PDF building blocks with Vietnamese fonts shipped in the repo (DejaVu, from the npm
-registry). Every printed form of CongSo (receipts, registers, slips) is built from these."""
+registry). Every printed form of CongSo (receipts, registers, slips) is built from these.
+
+Bounded (issue #11, finding 8; ADR 0106): a paragraph prints at most ``limit`` characters (by
+default ``PARAGRAPH_MAX``; a form passes its field's limit from ``congso.core.limits``), a
+table cell at most ``CELL_MAX`` (a row cannot break across pages), and ``build`` stops with
+``PdfTooLong`` past ``max_pages``. Text stored before the limits existed, or written around
+them, is cut with a visible note instead of costing minutes of CPU on every view.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext as _
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
@@ -21,7 +29,50 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from congso.core import limits
+
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
+
+PARAGRAPH_MAX = limits.REVIEW  # the longest text a form prints (a result summary)
+CELL_MAX = 3_000  # what fits one table cell on one page at 8.5 pt in a 110 mm column
+MAX_PAGES = 30  # a dossier's form or a receipt
+REGISTER_MAX_PAGES = 500  # a register for a period (≈ 10,000 rows); longer ones go to XLSX
+
+
+class PdfTooLong(Exception):
+    """The document would pass its page cap; ``message`` is for the user (Vietnamese)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.message = _(
+            "Tài liệu quá dài để in (hơn {limit} trang). Hãy thu hẹp khoảng thời gian hoặc "
+            "tải bản XLSX."
+        ).format(limit=limit)
+        super().__init__(self.message)
+
+
+def clip(text: Any, limit: int = PARAGRAPH_MAX) -> str:
+    """``text`` as a string of at most ``limit`` characters, with a note saying how much was
+    left out."""
+    value = str(text if text is not None else "")
+    if len(value) <= limit:
+        return value
+    left_out = len(value) - limit
+    note = _("[… đã lược bớt {n} ký tự]").format(n=f"{left_out:,}".replace(",", "."))
+    return value[:limit] + " " + note
+
+
+class _CappedDocTemplate(SimpleDocTemplate):
+    """Stops the build as soon as a page past the cap would begin."""
+
+    def __init__(self, max_pages: int, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_pages = max_pages
+
+    def handle_pageBegin(self) -> None:
+        if self.page >= self.max_pages:
+            raise PdfTooLong(self.max_pages)
+        super().handle_pageBegin()
 
 
 @cache
@@ -72,11 +123,10 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def p(text: Any, style: str = "base") -> Paragraph:
-    """A paragraph of plain text (escaped); use ``pm`` for trusted markup."""
-    return Paragraph(
-        escape(str(text if text is not None else "")).replace("\n", "<br/>"), styles()[style]
-    )
+def p(text: Any, style: str = "base", *, limit: int = PARAGRAPH_MAX) -> Paragraph:
+    """A paragraph of plain text (escaped, at most ``limit`` characters); use ``pm`` for
+    trusted markup."""
+    return Paragraph(escape(clip(text, limit)).replace("\n", "<br/>"), styles()[style])
 
 
 def pm(markup: str, style: str = "base") -> Paragraph:
@@ -120,9 +170,7 @@ def grid(
         style = st["cell_bold"] if i < header_rows else st["cell"]
         body.append(
             [
-                c
-                if isinstance(c, Flowable)
-                else Paragraph(escape(str(c if c is not None else "")), style)
+                c if isinstance(c, Flowable) else Paragraph(escape(clip(c, CELL_MAX)), style)
                 for c in row
             ]
         )
@@ -146,12 +194,15 @@ def build(
     title: str,
     landscape_page: bool = False,
     margins_mm: tuple[float, float, float, float] = (20, 15, 30, 15),
+    max_pages: int = MAX_PAGES,
 ) -> bytes:
-    """Render flowables to PDF bytes (top, right, bottom, left margins as the decree sets)."""
+    """Render flowables to PDF bytes (top, right, bottom, left margins as the decree sets);
+    PdfTooLong when the document would pass ``max_pages``."""
     register_fonts()
     buffer = io.BytesIO()
     top, right, bottom, left = margins_mm
-    doc = SimpleDocTemplate(
+    doc = _CappedDocTemplate(
+        max_pages,
         buffer,
         pagesize=landscape(A4) if landscape_page else A4,
         title=title,

@@ -182,7 +182,11 @@ def get_outgoing(request: HttpRequest, doc_id: int) -> Any:
     response={201: IncomingOut, 400: ErrorOut, 403: ErrorOut},
     summary="Nhận gói edXML (QCVN 102:2016) vào sổ văn bản đến",
 )
-def import_edxml(request: HttpRequest, unit: Form[str], package: File[UploadedFile]) -> Any:
+def import_edxml(
+    request: HttpRequest,
+    package: File[UploadedFile],
+    unit: str = Form(..., max_length=60),  # type: ignore[type-arg]
+) -> Any:
     agency = unit_by_code(unit)
     if agency is None:
         raise HttpError(400, _("Không tìm thấy cơ quan nhận có mã %(code)s.") % {"code": unit})

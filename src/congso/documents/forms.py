@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congso.core import limits
 from congso.org.models import Role, RoleAssignment, Unit
 
 from .models import (
@@ -81,6 +82,7 @@ class IncomingFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Tìm kiếm"),
         required=False,
+        max_length=limits.SEARCH,
         widget=forms.TextInput(
             attrs={"type": "search", "placeholder": _("trích yếu, số ký hiệu, nơi gửi…")}
         ),
@@ -91,7 +93,7 @@ class IncomingFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Trạng thái"), required=False, choices=[("", _("Tất cả")), *IncomingStatus.choices]
     )
-    sender = forms.CharField(label=_("Nơi gửi"), required=False)
+    sender = forms.CharField(label=_("Nơi gửi"), required=False, max_length=limits.SEARCH)
     date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DateInput())
     overdue = forms.BooleanField(label=_("Chỉ văn bản quá hạn"), required=False)
@@ -101,7 +103,7 @@ class OutgoingFilterForm(IncomingFilterForm):
     status = forms.ChoiceField(
         label=_("Trạng thái"), required=False, choices=[("", _("Tất cả")), *OutgoingStatus.choices]
     )
-    sender = forms.CharField(label=_("Đơn vị soạn thảo"), required=False)
+    sender = forms.CharField(label=_("Đơn vị soạn thảo"), required=False, max_length=limits.SEARCH)
     overdue = None  # type: ignore[assignment]
 
 
@@ -119,8 +121,8 @@ class IncomingRegisterForm(forms.Form):
     kind = forms.ModelChoiceField(
         label=_("Loại văn bản"), queryset=DocumentKind.objects.all(), required=False
     )
-    abstract = forms.CharField(
-        label=_("Trích yếu nội dung"), widget=forms.Textarea(attrs={"rows": 3})
+    abstract = limits.text_field(
+        limits.ABSTRACT, label=_("Trích yếu nội dung"), widget=forms.Textarea(attrs={"rows": 3})
     )
     signer_name = forms.CharField(label=_("Người ký"), max_length=200, required=False)
     urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, initial=Urgency.NORMAL)
@@ -167,8 +169,8 @@ class PresentForm(forms.Form):
 
 
 class DirectForm(forms.Form):
-    instruction = forms.CharField(
-        label=_("Ý kiến chỉ đạo"), widget=forms.Textarea(attrs={"rows": 3})
+    instruction = limits.text_field(
+        limits.INSTRUCTION, label=_("Ý kiến chỉ đạo"), widget=forms.Textarea(attrs={"rows": 3})
     )
     receiver = UserChoiceField(
         label=_("Người nhận xử lý"), queryset=User.objects.none(), required=False
@@ -192,11 +194,11 @@ class DirectForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = limits.text_field(limits.NOTE, label=_("Nội dung"))
 
 
 class CompleteForm(forms.Form):
-    text = forms.CharField(label=_("Kết quả xử lý"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = limits.text_field(limits.NOTE, label=_("Kết quả xử lý"))
     reply = forms.ModelChoiceField(
         label=_("Văn bản trả lời"), queryset=OutgoingDocument.objects.none(), required=False
     )
@@ -235,8 +237,8 @@ class OutgoingDraftForm(forms.Form):
         label=_("Đơn vị soạn thảo"), queryset=Unit.objects.none()
     )
     kind = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentKind.objects.all())
-    abstract = forms.CharField(
-        label=_("Trích yếu nội dung"), widget=forms.Textarea(attrs={"rows": 3})
+    abstract = limits.text_field(
+        limits.ABSTRACT, label=_("Trích yếu nội dung"), widget=forms.Textarea(attrs={"rows": 3})
     )
     urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, initial=Urgency.NORMAL)
     secrecy = forms.ChoiceField(label=_("Độ mật"), choices=Secrecy.choices, initial=Secrecy.NORMAL)
@@ -280,6 +282,7 @@ class IssueForm(forms.Form):
     external = forms.CharField(
         label=_("Nơi nhận bên ngoài (mỗi dòng: tên | mã định danh)"),
         required=False,
+        max_length=limits.NOTE,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Sở Tư pháp Hà Nội | G01.30"}),
     )
 

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from congso.core import limits
+from congso.core.limits import LimitedTextField
 from congso.search.normalize import fold
 
 
@@ -135,7 +137,7 @@ class IncomingDocument(models.Model):
         blank=True,
         verbose_name=_("loại văn bản"),
     )
-    abstract = models.TextField(_("trích yếu"))
+    abstract = LimitedTextField(_("trích yếu"), max_length=limits.ABSTRACT)
     signer_name = models.CharField(_("người ký"), max_length=200, blank=True)
     urgency = models.CharField(
         _("độ khẩn"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL
@@ -296,7 +298,7 @@ class Assignment(models.Model):
     supporting_units = models.ManyToManyField(
         "org.Unit", blank=True, related_name="+", verbose_name=_("đơn vị phối hợp")
     )
-    instruction = models.TextField(_("ý kiến chỉ đạo"))
+    instruction = LimitedTextField(_("ý kiến chỉ đạo"), max_length=limits.INSTRUCTION)
     deadline_days = models.PositiveSmallIntegerField(
         _("thời hạn (ngày làm việc)"), null=True, blank=True
     )
@@ -318,7 +320,7 @@ class HandlingNote(models.Model):
     incoming = models.ForeignKey(IncomingDocument, on_delete=models.CASCADE, related_name="notes")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=12, choices=IncomingStatus.choices)
-    text = models.TextField(_("nội dung"))
+    text = LimitedTextField(_("nội dung"), max_length=limits.NOTE)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -351,7 +353,7 @@ class OutgoingDocument(models.Model):
         "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị soạn thảo")
     )
     kind = models.ForeignKey(DocumentKind, on_delete=models.PROTECT, verbose_name=_("loại văn bản"))
-    abstract = models.TextField(_("trích yếu"))
+    abstract = LimitedTextField(_("trích yếu"), max_length=limits.ABSTRACT)
     urgency = models.CharField(
         _("độ khẩn"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL
     )
@@ -456,7 +458,7 @@ class ReviewStep(models.Model):
     decision = models.CharField(
         max_length=10, choices=ReviewDecision.choices, default=ReviewDecision.PENDING
     )
-    note = models.TextField(_("ý kiến"), blank=True)
+    note = LimitedTextField(_("ý kiến"), blank=True, max_length=limits.NOTE)
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

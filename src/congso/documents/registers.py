@@ -229,7 +229,13 @@ def to_pdf(reg: Register) -> bytes:
     story.append(pdf.grid(rows, [w * mm for w in reg.widths_mm], header_rows=2))
     if not reg.rows:
         story.append(pdf.p(_("Không có văn bản trong kỳ."), "center_italic"))
-    return pdf.build(story, title=reg.title, landscape_page=True, margins_mm=(15, 10, 15, 10))
+    return pdf.build(
+        story,
+        title=reg.title,
+        landscape_page=True,
+        margins_mm=(15, 10, 15, 10),
+        max_pages=pdf.REGISTER_MAX_PAGES,
+    )
 
 
 def to_xlsx(reg: Register) -> bytes:

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congso.core.inputs import refusal
+from congso.core.pdf import PdfTooLong
 from congso.org.models import Unit
 from congso.search.backends import Filters, get_backend
 
@@ -688,8 +690,12 @@ def register_view(request: HttpRequest) -> HttpResponse:
         )
         stem = f"so-{d['kind']}-{d['date_from']:%Y%m%d}-{d['date_to']:%Y%m%d}"
         if d["format"] == "pdf":
+            try:
+                data = registers.to_pdf(reg)
+            except PdfTooLong as exc:
+                return refusal(request, exc.message)
             return HttpResponse(
-                registers.to_pdf(reg),
+                data,
                 content_type="application/pdf",
                 headers={"Content-Disposition": f'inline; filename="{stem}.pdf"'},
             )

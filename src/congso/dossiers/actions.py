@@ -26,6 +26,7 @@ from ninja import Schema
 from pydantic import Field
 from pydantic import ValidationError as SchemaError
 
+from congso.core import limits
 from congso.org.models import Role, Staff, Unit, UnitKind
 from congso.org.selectors import acts_at
 
@@ -72,19 +73,19 @@ class ActionIn(Schema):
 
 
 class NoteIn(ActionIn):
-    note: str = Field("", title="Ghi chú", max_length=4000)
+    note: str = Field("", title="Ghi chú", max_length=limits.NOTE)
 
 
 class ReasonIn(ActionIn):
-    reason: str = Field("", title="Lý do", max_length=4000)
+    reason: str = Field("", title="Lý do", max_length=limits.REASON)
 
 
 class MissingIn(ActionIn):
-    missing: str = Field("", title="Giấy tờ cần bổ sung", max_length=4000)
+    missing: str = Field("", title="Giấy tờ cần bổ sung", max_length=limits.MISSING)
 
 
 class SupplementRequestIn(MissingIn):
-    reason: str = Field("", title="Lý do", max_length=4000)
+    reason: str = Field("", title="Lý do", max_length=limits.REASON)
 
 
 class ApologiseIn(ReasonIn):
@@ -104,21 +105,23 @@ class AssignIn(NoteIn):
 
 
 class SubmitIn(NoteIn):
-    findings: str = Field("", title="Kết quả thẩm định", max_length=20000)
-    result_draft: str = Field("", title="Dự thảo kết quả", max_length=20000)
+    findings: str = Field("", title="Kết quả thẩm định", max_length=limits.REVIEW)
+    result_draft: str = Field("", title="Dự thảo kết quả", max_length=limits.REVIEW)
 
 
 class RecordResultIn(ActionIn):
     result_number: str = Field("", title="Số, ký hiệu kết quả", max_length=60)
-    result_summary: str = Field("", title="Kết quả giải quyết (in cho người nộp)", max_length=20000)
+    result_summary: str = Field(
+        "", title="Kết quả giải quyết (in cho người nộp)", max_length=limits.REVIEW
+    )
     include_findings: bool = Field(
         False, title="In kèm kết quả thẩm định trong kết quả trả người nộp"
     )
 
 
 class ReturnResultIn(ActionIn):
-    method: str = Field(ReturnMethod.COUNTER, title="Hình thức trả")
-    collected_by: str = Field("", title="Người nhận kết quả", max_length=200)
+    method: str = Field(ReturnMethod.COUNTER, title="Hình thức trả", max_length=20)
+    collected_by: str = Field("", title="Người nhận kết quả", max_length=limits.NAME)
 
 
 class RequestPaymentIn(NoteIn):

@@ -15,7 +15,9 @@ from ninja import File, Form, Header, Query, Router, Schema, Status, UploadedFil
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import Field
 
+from congso.core import limits
 from congso.core.paging import Pages
 from congso.org.models import Staff, Unit
 from congso.org.selectors import shared_value, staff_for
@@ -110,15 +112,15 @@ class PaperIn(Schema):
 class DossierIn(Schema):
     procedure_version_id: int
     receiving_unit_id: int | None = None
-    applicant_kind: str = "individual"
-    applicant_name: str
-    applicant_id_number: str
-    applicant_address: str = ""
-    applicant_phone: str = ""
-    applicant_email: str = ""
-    proxy_name: str = ""
-    proxy_id_number: str = ""
-    request_summary: str = ""
+    applicant_kind: str = Field("individual", max_length=20)
+    applicant_name: str = Field(max_length=limits.NAME)
+    applicant_id_number: str = Field(max_length=20)
+    applicant_address: str = Field("", max_length=limits.ADDRESS)
+    applicant_phone: str = Field("", max_length=20)
+    applicant_email: str = Field("", max_length=254)
+    proxy_name: str = Field("", max_length=limits.NAME)
+    proxy_id_number: str = Field("", max_length=20)
+    request_summary: str = Field("", max_length=limits.SUMMARY)
     channel: int = 1
     papers: list[PaperIn] = []
 
@@ -306,8 +308,9 @@ def stats(request: HttpRequest, tu: str = "", den: str = "") -> Any:
 
 
 class LookupIn(Schema):
-    code: str  # the dossier code, or the reference (TT-XXXX-XXXX) of an online submission
-    identity_number: str
+    # the dossier code, or the reference (TT-XXXX-XXXX) of an online submission
+    code: str = Field(max_length=60)
+    identity_number: str = Field(max_length=20)
 
 
 class LookupStepOut(Schema):

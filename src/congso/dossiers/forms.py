@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from congso.core import limits
 from congso.procedures.models import ProcedureVersion
 
 from .identity import FEMALE, MALE, CccdCard, birth_date_problem, identity_problem, parse_cccd_qr
@@ -65,9 +66,7 @@ class IntakeForm(forms.Form):
     proxy_id_number = forms.CharField(
         label=_("Số CCCD người nộp thay"), max_length=12, required=False
     )
-    request_summary = forms.CharField(
-        label=_("Nội dung yêu cầu"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    request_summary = limits.text_field(limits.SUMMARY, label=_("Nội dung yêu cầu"), required=False)
     channel = forms.TypedChoiceField(
         label=_("Hình thức nộp"),
         coerce=int,
@@ -77,10 +76,8 @@ class IntakeForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Quyết định"), choices=DECISIONS, initial="accept", widget=forms.RadioSelect
     )
-    reason = forms.CharField(
-        label=_("Lý do từ chối / nội dung cần bổ sung"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    reason = limits.text_field(
+        limits.MISSING, label=_("Lý do từ chối / nội dung cần bổ sung"), required=False
     )
 
     def __init__(self, *args, version: ProcedureVersion, **kwargs):  # type: ignore[no-untyped-def]

@@ -14,7 +14,18 @@ from django.utils.translation import gettext_lazy
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
-from congso.core.pdf import build, grid, national_header, p, pm, qr
+from congso.core import limits
+from congso.core.pdf import (
+    PARAGRAPH_MAX,
+    REGISTER_MAX_PAGES,
+    build,
+    clip,
+    grid,
+    national_header,
+    p,
+    pm,
+    qr,
+)
 from congso.core.templatetags.congso import vnd, vndate
 
 from .models import Dossier, ReturnMethod, Timeliness
@@ -46,8 +57,8 @@ def lookup_url(dossier: Dossier) -> str:
     return f"{settings.PUBLIC_URL}/tra-cuu/?ma={dossier.code or ''}"
 
 
-def _e(text: Any) -> str:
-    return escape(str(text or ""))
+def _e(text: Any, limit: int = PARAGRAPH_MAX) -> str:
+    return escape(clip(text or "", limit))
 
 
 def _header(dossier: Dossier, form_no: int) -> list[Any]:
@@ -112,7 +123,7 @@ def receipt_pdf(dossier: Dossier, officer_name: str = "") -> bytes:
     story += _applicant(dossier)
     story.append(pm(_("Nội dung yêu cầu giải quyết: <b>%(name)s</b>") % {"name": _e(version.name)}))
     if dossier.request_summary:
-        story.append(p(dossier.request_summary))
+        story.append(p(dossier.request_summary, limit=limits.SUMMARY))
     story += [Spacer(1, 2 * mm), p(_("1. Thành phần hồ sơ và số lượng mỗi loại giấy tờ gồm:"))]
     rows: list[list[Any]] = [[_("TT"), _("Tên giấy tờ"), _("Bản chính"), _("Bản sao")]]
     for i, paper in enumerate(dossier.papers.all(), start=1):
@@ -186,11 +197,11 @@ def supplement_pdf(dossier: Dossier) -> bytes:
     for i, sup in enumerate(dossier.supplements.all(), start=1):
         line = _("%(i)s. %(missing)s (ngày %(day)s)") % {
             "i": i,
-            "missing": sup.missing,
+            "missing": clip(sup.missing, limits.MISSING),
             "day": vndate(sup.requested_at),
         }
         if sup.reason:
-            line += " — " + _("Lý do: %(reason)s") % {"reason": sup.reason}
+            line += " — " + _("Lý do: %(reason)s") % {"reason": clip(sup.reason, limits.REASON)}
         story.append(p(line))
     unit = dossier.receiving_unit
     contact = unit.name + (
@@ -240,7 +251,7 @@ def refusal_pdf(dossier: Dossier) -> bytes:
             % {"name": _e(dossier.procedure_version.name)}
         ),
         p(_("Cơ quan, đơn vị từ chối tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:")),
-        pm(f"<b>{_e(dossier.refusal_reason)}</b>"),
+        pm(f"<b>{_e(dossier.refusal_reason, limits.REASON)}</b>"),
         p(_("Xin thông báo để ông/bà được biết và thực hiện.")),
         Spacer(1, 4 * mm),
         _signatures("", _("NGƯỜI TIẾP NHẬN HỒ SƠ"), _refusing_officer(dossier)),
@@ -262,7 +273,7 @@ def apology_pdf(dossier: Dossier) -> bytes:
         p(_("Thời gian hẹn trả kết quả: %(t)s") % {"t": hm_date(apology.old_due_at)}),
         p(
             _("Đến nay, cơ quan chưa trả kết quả giải quyết hồ sơ với lý do: %(reason)s")
-            % {"reason": apology.reason}
+            % {"reason": clip(apology.reason, limits.REASON)}
         ),
         p(_("Sự chậm trễ này đã gây phiền hà cho ông/bà. Chúng tôi xin lỗi ông/bà và hẹn lại:")),
         pm(_("Thời gian trả kết quả: <b>%(t)s</b>") % {"t": hm_date(apology.new_due_at)}),
@@ -344,7 +355,13 @@ def register_pdf(agency_name: str, rows: Iterable[Dossier], period: str) -> byte
             font_size=7.5,
         )
     )
-    return build(story, title=str(FORM_TITLES[6]), landscape_page=True, margins_mm=(15, 10, 15, 10))
+    return build(
+        story,
+        title=str(FORM_TITLES[6]),
+        landscape_page=True,
+        margins_mm=(15, 10, 15, 10),
+        max_pages=REGISTER_MAX_PAGES,
+    )
 
 
 def register_header() -> list[str]:

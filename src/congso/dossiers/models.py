@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from congso.core import limits
+from congso.core.limits import LimitedTextField
 from congso.org.models import Staff, Unit
 from congso.procedures.models import ProcedureVersion
 from congso.search.fields import FoldedField
@@ -133,7 +135,7 @@ class Dossier(models.Model):
         related_name="dossiers",
         verbose_name=_("tài khoản công dân"),
     )
-    request_summary = models.TextField(_("nội dung yêu cầu"), blank=True)
+    request_summary = LimitedTextField(_("nội dung yêu cầu"), blank=True, max_length=limits.SUMMARY)
     form_data = models.JSONField(_("dữ liệu tờ khai điện tử"), default=dict, blank=True)
 
     channel = models.PositiveSmallIntegerField(
@@ -162,11 +164,13 @@ class Dossier(models.Model):
         _("hình thức trả"), max_length=8, choices=ReturnMethod.choices, blank=True
     )
     collected_by = models.CharField(_("người nhận kết quả"), max_length=200, blank=True)
-    refusal_reason = models.TextField(_("lý do từ chối / dừng"), blank=True)
+    refusal_reason = LimitedTextField(
+        _("lý do từ chối / dừng"), blank=True, max_length=limits.REASON
+    )
     fee_total = models.PositiveIntegerField(_("phí, lệ phí (đồng)"), default=0)
     fee_paid = models.BooleanField(_("đã nộp phí"), default=False)
     result_number = models.CharField(_("số, ký hiệu kết quả"), max_length=60, blank=True)
-    result_summary = models.TextField(_("kết quả giải quyết"), blank=True)
+    result_summary = LimitedTextField(_("kết quả giải quyết"), blank=True, max_length=limits.REVIEW)
     result_file = models.FileField(
         _("tệp kết quả"), upload_to="dossiers/results/%Y/%m/", blank=True
     )
@@ -174,8 +178,8 @@ class Dossier(models.Model):
     # The specialist's review (kết quả thẩm định) and the draft result submitted to the leader:
     # internal, shown to the head, the leader and the clerk; never printed for the applicant
     # unless the officer issuing the result chooses to (dossier_record_result).
-    findings = models.TextField(_("kết quả thẩm định"), blank=True)
-    result_draft = models.TextField(_("dự thảo kết quả"), blank=True)
+    findings = LimitedTextField(_("kết quả thẩm định"), blank=True, max_length=limits.REVIEW)
+    result_draft = LimitedTextField(_("dự thảo kết quả"), blank=True, max_length=limits.REVIEW)
     # When the applicant last answered a supplement or completion request online, until an
     # officer next acts on the dossier: the queue flags such dossiers.
     supplement_answered_at = models.DateTimeField(
@@ -325,7 +329,7 @@ class StatusHistory(models.Model):
         Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     actor_name = models.CharField(max_length=200, blank=True)
-    note = models.TextField(blank=True)
+    note = LimitedTextField(blank=True, max_length=limits.NOTE)
     at = models.DateTimeField(db_index=True)
 
     class Meta:
@@ -386,7 +390,7 @@ class Handover(models.Model):
     received_at = models.DateTimeField(null=True, blank=True)
     step_due_at = models.DateTimeField(null=True, blank=True)
     timeliness = models.CharField(max_length=8, choices=Timeliness.choices, blank=True)
-    note = models.TextField(blank=True)
+    note = LimitedTextField(blank=True, max_length=limits.NOTE)
 
     class Meta:
         ordering = ["sent_at", "pk"]
@@ -402,8 +406,8 @@ class Supplement(models.Model):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="supplements")
     during_processing = models.BooleanField(default=True)
-    missing = models.TextField(_("nội dung cần bổ sung"))
-    reason = models.TextField(_("lý do"), blank=True)
+    missing = LimitedTextField(_("nội dung cần bổ sung"), max_length=limits.MISSING)
+    reason = LimitedTextField(_("lý do"), blank=True, max_length=limits.REASON)
     requested_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
     received_at = models.DateTimeField(null=True, blank=True)
@@ -422,7 +426,7 @@ class Apology(models.Model):
     """Form 4: the apology with a new date, signed by the head of the agency, once."""
 
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="apology")
-    reason = models.TextField(_("lý do chậm"))
+    reason = LimitedTextField(_("lý do chậm"), max_length=limits.REASON)
     old_due_at = models.DateTimeField()
     new_due_at = models.DateTimeField(_("ngày hẹn mới"))
     signed_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
@@ -448,7 +452,7 @@ class Rating(models.Model):
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
     level = models.PositiveSmallIntegerField(_("mức độ hài lòng"), choices=Satisfaction.choices)
     source = models.CharField(max_length=8, choices=Source.choices)
-    comment = models.TextField(_("góp ý"), blank=True)
+    comment = LimitedTextField(_("góp ý"), blank=True, max_length=limits.NOTE)
     rated_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

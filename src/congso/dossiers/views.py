@@ -30,6 +30,8 @@ from congso.accounts.models import User
 from congso.calendar.services import MAX_YEAR, MIN_YEAR
 from congso.core import http, ratelimit
 from congso.core.exports import text_cells
+from congso.core.inputs import refusal
+from congso.core.pdf import PdfTooLong
 from congso.org.models import Staff, Unit, UnitKind
 from congso.org.selectors import role_units, staff_for
 from congso.procedures.models import Field
@@ -560,9 +562,11 @@ def register(request: HttpRequest) -> HttpResponse:
     if fmt == "xlsx":
         return _register_xlsx(agency, rows, period, start, end)
     if fmt == "pdf":
-        return _pdf(
-            forms_pdf.register_pdf(agency.name, rows, period), f"so-theo-doi-{start}-{end}.pdf"
-        )
+        try:
+            data = forms_pdf.register_pdf(agency.name, rows, period)
+        except PdfTooLong as exc:
+            return refusal(request, exc.message)
+        return _pdf(data, f"so-theo-doi-{start}-{end}.pdf")
     # Pages by position (ADR 0055): next/previous from a row, the first or last page of the
     # period, or the first row received on a chosen day; no page numbers, no count.
     day = parse_date_or_none(request.GET.get("ngay", ""))

@@ -9,6 +9,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from congso.core import limits
+from congso.core.limits import LimitedTextField
 from congso.procedures.models import ProcedureVersion
 
 tax_code_validator = RegexValidator(
@@ -253,7 +255,7 @@ class SupplementReply(models.Model):
         "dossiers.Supplement", on_delete=models.CASCADE, related_name="online_replies"
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    note = models.TextField(_("ghi chú"), blank=True)
+    note = LimitedTextField(_("ghi chú"), blank=True, max_length=limits.NOTE)
     submitted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

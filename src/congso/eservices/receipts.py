@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from reportlab.lib.units import mm
 
-from congso.core import pdf
+from congso.core import limits, pdf
 from congso.core.templatetags.congso import vnd
 
 from .models import Payment
@@ -54,13 +54,23 @@ def result_notice_pdf(dossier: Any) -> bytes:
         ["Thủ tục", dossier.procedure_version.name],
         ["Chủ hồ sơ", dossier.applicant_name],
         ["Số, ký hiệu kết quả", dossier.result_number or "—"],
-        ["Kết quả giải quyết", dossier.result_summary or "—"],
     ]
+    summary = dossier.result_summary or "—"
+    # A table row cannot break across pages: a summary longer than a cell is printed below.
+    long_summary = len(summary) > pdf.CELL_MAX
+    rows.append(["Kết quả giải quyết", "(xem dưới bảng)" if long_summary else summary])
     flowables = [
         pdf.national_header(parent, agency.name),
         pdf.p("THÔNG BÁO KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", "title"),
         pdf.grid(rows, [55 * mm, 115 * mm]),
         pdf.p(" "),
+    ]
+    if long_summary:
+        flowables += [
+            pdf.p("Kết quả giải quyết:", "center_bold"),
+            pdf.p(summary, limit=limits.REVIEW),
+        ]
+    flowables += [
         pdf.p("Văn bản điện tử được ký số bởi cơ quan giải quyết."),
     ]
     return pdf.build(flowables, title=f"Kết quả hồ sơ {dossier.code or dossier.pk}")

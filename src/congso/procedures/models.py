@@ -8,6 +8,8 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from congso.core import limits
+from congso.core.limits import LimitedTextField
 from congso.org.models import Unit
 
 national_code_validator = RegexValidator(
@@ -210,7 +212,7 @@ class ProcedureVersion(models.Model):
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     is_published = models.BooleanField(_("đã công bố"), default=False)
     name = models.CharField(_("tên thủ tục"), max_length=500)
-    steps = models.TextField(_("trình tự thực hiện"), blank=True)
+    steps = LimitedTextField(_("trình tự thực hiện"), blank=True, max_length=limits.CATALOGUE)
     via_counter = models.BooleanField(_("nộp trực tiếp"), default=True)
     via_post = models.BooleanField(_("nộp qua bưu chính"), default=True)
     via_online = models.BooleanField(_("nộp trực tuyến"), default=False)
@@ -227,16 +229,18 @@ class ProcedureVersion(models.Model):
         choices=DurationKind.choices,
         default=DurationKind.WORKING_DAYS,
     )
-    duration_note = models.TextField(_("ghi chú thời hạn"), blank=True)
+    duration_note = LimitedTextField(_("ghi chú thời hạn"), blank=True, max_length=limits.CATALOGUE)
     # Things a person must look at before publishing ([{"code", "message"}], docs/procedures.md
     # "Flags"); emptied by version_confirm_flags.
     review_flags = models.JSONField(_("cần xem lại"), default=list, blank=True)
-    applicants = models.TextField(_("đối tượng thực hiện"), blank=True)
-    implementing_agency = models.TextField(_("cơ quan thực hiện"), blank=True)
-    result = models.TextField(_("kết quả thực hiện"), blank=True)
-    fee_note = models.TextField(_("phí, lệ phí (mô tả)"), blank=True)
-    conditions = models.TextField(_("yêu cầu, điều kiện"), blank=True)
-    legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
+    applicants = LimitedTextField(_("đối tượng thực hiện"), blank=True, max_length=limits.CATALOGUE)
+    implementing_agency = LimitedTextField(
+        _("cơ quan thực hiện"), blank=True, max_length=limits.CATALOGUE
+    )
+    result = LimitedTextField(_("kết quả thực hiện"), blank=True, max_length=limits.CATALOGUE)
+    fee_note = LimitedTextField(_("phí, lệ phí (mô tả)"), blank=True, max_length=limits.CATALOGUE)
+    conditions = LimitedTextField(_("yêu cầu, điều kiện"), blank=True, max_length=limits.CATALOGUE)
+    legal_basis = LimitedTextField(_("căn cứ pháp lý"), blank=True, max_length=limits.CATALOGUE)
     online_level_2015 = models.PositiveSmallIntegerField(
         _("mức độ DVC (NĐ 43/2011)"), choices=[(1, "1"), (2, "2"), (3, "3"), (4, "4")], default=2
     )
@@ -283,7 +287,7 @@ class RequiredPaper(models.Model):
 
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="papers")
     order = models.PositiveSmallIntegerField(_("thứ tự"))
-    name = models.TextField(_("tên giấy tờ"))
+    name = LimitedTextField(_("tên giấy tờ"), max_length=limits.CATALOGUE_SHORT)
     form_name = models.CharField(_("mẫu đơn, tờ khai"), max_length=200, blank=True)
     form_file = models.FileField(_("tệp mẫu"), upload_to="procedures/forms/", blank=True)
     originals = models.PositiveSmallIntegerField(_("số bản chính"), default=1)
@@ -308,7 +312,7 @@ class Fee(models.Model):
     kind = models.CharField(_("loại"), max_length=8, choices=Kind.choices, default=Kind.CHARGE)
     name = models.CharField(_("tên khoản thu"), max_length=300)
     amount = models.PositiveIntegerField(_("số tiền (đồng)"))
-    note = models.TextField(_("ghi chú"), blank=True)
+    note = LimitedTextField(_("ghi chú"), blank=True, max_length=limits.CATALOGUE_SHORT)
     # "trang", "bản", "trường hợp", "hợp đồng": the amount is per that unit (empty: per dossier).
     per_unit = models.CharField(_("tính theo"), max_length=60, blank=True, default="")
     # A tier: from which unit on this rate applies ("từ trang thứ 3 trở lên" → 3).
@@ -317,7 +321,9 @@ class Fee(models.Model):
     max_amount = models.PositiveIntegerField(_("mức thu tối đa (đồng)"), null=True, blank=True)
     # A conditional row ("đối với … không đúng hạn"): the officer picks the row that applies at
     # intake; conditional rows are never added together (VersionContent.fee_total).
-    condition = models.TextField(_("áp dụng khi"), blank=True, default="")
+    condition = LimitedTextField(
+        _("áp dụng khi"), blank=True, default="", max_length=limits.CATALOGUE_SHORT
+    )
 
     class Meta:
         verbose_name = _("phí, lệ phí")
