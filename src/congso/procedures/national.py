@@ -16,6 +16,7 @@ import io
 import logging
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -131,7 +132,43 @@ def check_zip(data: bytes) -> str:
             info.compress_size, 1
         ):
             return _("Tệp XLSX bị nén bất thường (có thể là tệp độc hại); không mở tệp này.")
+    for info in infos:
+        if _declares_dtd(archive, info):
+            return _(
+                "Tệp XLSX chứa khai báo DOCTYPE hoặc ENTITY (bảng tính thật không có); "
+                "không mở tệp này."
+            )
     return ""
+
+
+_DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
+_CHUNK = 64 * 1024
+_XML_PARTS = (".xml", ".rels", ".vml")
+
+
+def _declares_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether a part of the XLSX holds a DTD (whose entities openpyxl's parsers would expand
+    or fetch), anywhere in it; or is XML in another encoding than UTF-8 (Excel writes UTF-8
+    only; UTF-16 would hide the declaration from a byte search). Streams the part: its declared
+    size, which the directory checks bounded, is all zipfile reads (issue #11, finding 7)."""
+    if info.is_dir() or not info.filename.lower().endswith(_XML_PARTS):
+        return False  # images and other binary parts: openpyxl does not parse them as XML
+    tail = b""
+    try:
+        with archive.open(info) as member:
+            first = True
+            while chunk := member.read(_CHUNK):
+                if first:
+                    first = False
+                    if chunk.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in chunk[:4]:
+                        return True
+                window = tail + chunk
+                if any(marker in window for marker in _DTD_MARKERS):
+                    return True
+                tail = window[-16:]
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, NotImplementedError, EOFError):
+        return False  # damaged: openpyxl refuses it with its own message
+    return False
 
 
 def _cell_text(value: Any) -> str:

@@ -46,7 +46,7 @@ from .models import (
     StepActor,
     UnitProcedure,
 )
-from .national import _field_key, check_zip
+from .national import MAX_COLUMNS, _field_key, check_zip
 from .parsing import AmountError, parse_amount
 from .services import (
     VERSION_COPY_FIELDS,
@@ -513,7 +513,9 @@ def _read_sheet(wb: Any, name: str, columns: list[Column], errors: list[RowError
             errors.append(RowError(name, 0, "", _("thiếu sheet này trong tệp.")))
         return []
     ws = wb[name]
-    rows_iter = ws.iter_rows(values_only=True)
+    # The sheet's declared dimension is the sender's: without max_col, read-only openpyxl pads
+    # every row to it (16,384 columns for "A1:XFD…").
+    rows_iter = ws.iter_rows(max_col=MAX_COLUMNS, values_only=True)
     header = next(rows_iter, None) or ()
     positions: dict[str, int] = {}
     by_header = {fold(str(h)): i for i, h in enumerate(header) if h is not None}

@@ -18,6 +18,15 @@ from .test_flows import draft
 
 pytestmark = pytest.mark.django_db
 
+PAD = b"<!--" + b" " * (70 * 1024) + b"-->"  # past the first 64 KiB
+DOCTYPE_SUBJECT = '<!DOCTYPE edXMLEnvelope [<!ENTITY a "Nội dung chèn từ DTD">]>'.encode()
+LAUGHS = (
+    b'<!DOCTYPE lolz [<!ENTITY lol0 "lol">'
+    + b"".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">'.encode() for i in range(1, 10))
+    + b"]>"
+)  # a billion "lol"s from a few hundred bytes
+EXTERNAL = b'<!DOCTYPE x [<!ENTITY ext SYSTEM "file:///etc/passwd">]>'
+
 
 @pytest.fixture
 def package(org, kinds, django_capture_on_commit_callbacks):
@@ -91,6 +100,27 @@ def _break(data: bytes, pattern: bytes, replacement: bytes) -> bytes:
             "Priority",
         ),
         (lambda d: d.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY a "b">]>', 1), "DOCTYPE"),
+        # Issue #11, finding 7: the old filter read only the first 64 KiB; a comment pushes the
+        # declaration past it, and the parser expanded the entity.
+        (
+            lambda d: d.replace(b"?>", b"?>" + PAD + DOCTYPE_SUBJECT, 1).replace(
+                b"<edXML:Subject>", b"<edXML:Subject>&a;", 1
+            ),
+            "DOCTYPE",
+        ),
+        (
+            lambda d: d.replace(b"?>", b"?>" + PAD + LAUGHS, 1).replace(
+                b"<edXML:Subject>", b"<edXML:Subject>&lol9;", 1
+            ),
+            "DOCTYPE",
+        ),
+        (
+            lambda d: d.replace(b"?>", b"?>" + PAD + EXTERNAL, 1).replace(
+                b"<edXML:Subject>", b"<edXML:Subject>&ext;", 1
+            ),
+            "DOCTYPE",
+        ),
+        (lambda d: d.replace(b"<edXML:Subject>", b"<edXML:Subject>&a;", 1), "không phải XML"),
     ],
 )
 def test_malformed_packages_import_nothing(org, package, mutation, message):

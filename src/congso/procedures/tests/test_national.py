@@ -371,3 +371,39 @@ def test_a_column_the_file_lacks_leaves_the_procedure_text_alone(demo_org):
         old.implementing_agency,
         old.steps,
     )
+
+
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">'
+    + b"".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">'.encode() for i in range(1, 10))
+    + b"]>"
+)
+SHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        # A billion "lol"s from a few hundred bytes (issue #11, finding 7).
+        LAUGHS + SHEET + b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;'
+        b"</t></is></c></row></sheetData></worksheet>",
+        # An external entity, and a declaration pushed far down the part.
+        b'<?xml version="1.0"?><!--' + b" " * 200_000 + b"--><!DOCTYPE x [<!ENTITY e SYSTEM "
+        b'"file:///etc/passwd">]>' + SHEET + b"<sheetData/></worksheet>",
+        # The same in UTF-16, which a byte search for "<!DOCTYPE" would not see.
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY e "x">]><worksheet/>'.encode(
+            "utf-16"
+        ),
+    ],
+    ids=["billion-laughs", "external-entity-far-down", "utf-16"],
+)
+def test_xlsx_with_a_dtd_is_refused_before_openpyxl_reads_it(xml):
+    from congso.procedures.xlsx import CatalogueImportError, catalogue_import
+
+    before = _counts()
+    book = _xlsx_with_sheet_xml(xml)
+    with pytest.raises(NationalImportError, match="DOCTYPE"):
+        national_import(book, filename="dtd.xlsx", by=None)
+    with pytest.raises(CatalogueImportError, match="DOCTYPE"):
+        catalogue_import(book, by=None)
+    assert _counts() == before
