@@ -56,6 +56,7 @@ LISTINGS = {
     "dossiers:queue",
     "dossiers:register",
     "dossiers:stats",
+    "dossiers:stats_dossiers",
     "api:list_dossiers",
     "api:stats",
     "api:list_incoming",
@@ -388,6 +389,15 @@ def _requests(w) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
                 (
                     "dossiers:register",
                     f"/mot-cua/so-theo-doi/?don_vi={unit}&tu={week_ago}&den={tomorrow}&dinh_dang={fmt}",
+                )
+            )
+    # The dossiers behind each figure of the statistics, per agency and for the total row.
+    for key in ("to_handle", "received_counter", "in_progress", "progress_not_due"):
+        for unit in (d, km, nc, ""):
+            out.append(
+                (
+                    "dossiers:stats_dossiers",
+                    f"/mot-cua/thong-ke/ho-so/?chi_so={key}&don_vi={unit}&tu={week_ago}&den={tomorrow}",
                 )
             )
     out += [

@@ -23,7 +23,7 @@ from congso.org.models import Staff, Unit
 from congso.org.selectors import shared_value, staff_for
 from congso.procedures.selectors import version_content
 
-from . import selectors, services, views
+from . import selectors, services, stats_views
 from .actions import REGISTRY, ActionIn, DossierAction, StaleDossier
 from .lookup import respond as lookup_respond
 from .models import ApiToken, Dossier
@@ -302,9 +302,10 @@ class StatsResult(Schema):
 
 @router.get("/stats", auth=STAFF_AUTH, response=StatsResult, summary="Thống kê theo đơn vị và kỳ")
 def stats(request: HttpRequest, tu: str = "", den: str = "") -> Any:
-    """Query parameters ``tu`` and ``den`` (YYYY-MM-DD), default: this month to today."""
+    """Query parameters ``tu`` and ``den`` (YYYY-MM-DD), default: this month to today; a date
+    that is not one, or ``tu`` after ``den``, is answered 400 with the Vietnamese message."""
     _staff(request)
-    return views.stats_for_request(request, {"tu": tu, "den": den})
+    return stats_views.stats_for_request(request, {"tu": tu, "den": den})
 
 
 class LookupIn(Schema):

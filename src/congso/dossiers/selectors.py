@@ -11,7 +11,6 @@ from typing import Any, overload
 from django.db import connections, router
 from django.db.models import (
     Case,
-    Count,
     Exists,
     F,
     Func,
@@ -33,7 +32,7 @@ from congso.procedures.models import Procedure, ProcedureVersion
 from congso.search.normalize import fold
 
 from . import deadlines
-from .models import OPEN_STATUSES, Channel, Dossier, Handover, Stage, Status, Timeliness
+from .models import OPEN_STATUSES, Dossier, Handover, Stage, Status
 
 WORK_ROLES = [
     Role.ONESTOP_OFFICER,
@@ -794,91 +793,6 @@ def desk_search(
         .values(*QUEUE_ROW_VALUES)
     )
     return SearchPage(found[:size], found[size - 1]["pk"] if len(found) > size else None)
-
-
-STAT_KEYS = [
-    "received",
-    "received_counter",
-    "received_online",
-    "received_post",
-    "backlog",
-    "to_handle",
-    "finished",
-    "finished_early",
-    "finished_on_time",
-    "finished_late",
-    "in_progress",
-    "progress_late",
-    "progress_soon",
-    "progress_not_due",
-]
-
-
-def statistics(
-    agencies: QuerySet[Unit],
-    start: dt.datetime,
-    end: dt.datetime,
-    now: dt.datetime | None = None,
-    soon: dt.datetime | None = None,
-) -> list[dict[str, Any]]:
-    """Figures of DOMAIN §4 per deciding agency for the period [start, end), in one grouped
-    query with conditional counts (no loop over dossiers)."""
-    now = now or timezone.now()
-    ref = min(end, now)
-    soon = soon or ref + dt.timedelta(days=1)
-    accepted = Q(received_at__isnull=False)
-    in_period = Q(received_at__gte=start, received_at__lt=end)
-    unfinished_at_start = Q(received_at__lt=start) & (
-        Q(finished_at__isnull=True) | Q(finished_at__gte=start)
-    )
-    finished = Q(finished_at__gte=start, finished_at__lt=end)
-    open_at_end = Q(received_at__lt=end) & (Q(finished_at__isnull=True) | Q(finished_at__gte=end))
-    rows = (
-        Dossier.objects.filter(accepted, processing_agency__in=agencies)
-        .filter(in_period | unfinished_at_start)
-        .values("processing_agency", "processing_agency__name")
-        .annotate(
-            received=Count("pk", filter=in_period),
-            received_counter=Count("pk", filter=in_period & Q(channel=Channel.COUNTER)),
-            received_online=Count("pk", filter=in_period & Q(channel=Channel.ONLINE)),
-            received_post=Count("pk", filter=in_period & Q(channel=Channel.POST)),
-            backlog=Count("pk", filter=unfinished_at_start),
-            finished=Count("pk", filter=finished),
-            finished_early=Count("pk", filter=finished & Q(timeliness=Timeliness.EARLY)),
-            finished_on_time=Count("pk", filter=finished & Q(timeliness=Timeliness.ON_TIME)),
-            finished_late=Count("pk", filter=finished & Q(timeliness=Timeliness.LATE)),
-            in_progress=Count("pk", filter=open_at_end),
-            progress_late=Count("pk", filter=open_at_end & Q(due_at__lt=ref)),
-            progress_soon=Count("pk", filter=open_at_end & Q(due_at__gte=ref, due_at__lt=soon)),
-            progress_not_due=Count("pk", filter=open_at_end & Q(due_at__gte=soon)),
-        )
-        .order_by("processing_agency__name")
-    )
-    out = []
-    for row in rows:
-        values: dict[str, Any] = dict(row)
-        item = {
-            "unit_id": values["processing_agency"],
-            "unit": values["processing_agency__name"],
-            **{k: values[k] for k in STAT_KEYS if k in values},
-        }
-        out.append(_rates(item))
-    return out
-
-
-def _rates(item: dict[str, Any]) -> dict[str, Any]:
-    item["to_handle"] = item["received"] + item["backlog"]
-    late = item["progress_late"] + item["finished_late"]
-    item["late_rate"] = round(100 * late / item["to_handle"], 1) if item["to_handle"] else 0.0
-    item["on_time_rate"] = round(100 - item["late_rate"], 1) if item["to_handle"] else 0.0
-    return item
-
-
-def statistics_total(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    total: dict[str, Any] = {"unit_id": None, "unit": str(_("Tổng cộng"))}
-    for key in STAT_KEYS:
-        total[key] = sum(r[key] for r in rows)
-    return _rates(total)
 
 
 def form_rows(dossier: Dossier) -> list[tuple[str, str]]:

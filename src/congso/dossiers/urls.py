@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import stats_views, views
 
 app_name = "dossiers"
 
@@ -10,7 +10,8 @@ urlpatterns = [
     path("mot-cua/tiep-nhan/nguoi-nop/", views.intake_applicant, name="intake_applicant"),
     path("mot-cua/hang-doi/", views.queue, name="queue"),
     path("mot-cua/so-theo-doi/", views.register, name="register"),
-    path("mot-cua/thong-ke/", views.stats, name="stats"),
+    path("mot-cua/thong-ke/", stats_views.stats_page, name="stats"),
+    path("mot-cua/thong-ke/ho-so/", stats_views.stats_dossiers, name="stats_dossiers"),
     path("mot-cua/ho-so/<str:ref>/", views.detail, name="detail"),
     path("mot-cua/ho-so/<str:ref>/mau-<int:number>.pdf", views.form_pdf, name="form_pdf"),
     path("mot-cua/ho-so/<str:ref>/danh-gia/", views.rate_counter, name="rate_counter"),

@@ -18,7 +18,6 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.html import escape
 from django.utils.http import RFC3986_SUBDELIMS
@@ -27,7 +26,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congso.accounts.models import User
-from congso.calendar.services import MAX_YEAR, MIN_YEAR
 from congso.core import http, ratelimit
 from congso.core.exports import text_cells
 from congso.core.inputs import refusal
@@ -36,7 +34,7 @@ from congso.org.models import Staff, Unit, UnitKind
 from congso.org.selectors import role_units, staff_for
 from congso.procedures.models import Field
 
-from . import forms_pdf, selectors, services
+from . import forms_pdf, selectors, services, stats
 from .actions import REGISTRY, StaleDossier, holds_role, needs_forward
 from .forms import IntakeForm, read_cccd_line
 from .models import Dossier, Rating, Satisfaction, Status
@@ -498,20 +496,8 @@ def _queue_rows(rows: Iterable[selectors.QueueRow]) -> list[dict[str, Any]]:
     return out
 
 
-def _period(request: HttpRequest, params: dict[str, str] | None = None) -> tuple[dt.date, dt.date]:
-    params = params if params is not None else request.GET  # type: ignore[assignment]
-    today = timezone.localdate()
-    try:
-        start = parse_date(params.get("tu") or "") or today.replace(day=1)  # type: ignore[union-attr]
-        end = parse_date(params.get("den") or "") or today  # type: ignore[union-attr]
-    except ValueError:
-        start, end = today.replace(day=1), today
-    if end < start:
-        start, end = end, start
-    # The working calendar knows MIN_YEAR..MAX_YEAR only; year 1 or 9999 would overflow it
-    # (issue #11): a period beyond them is cut to them.
-    first, last = dt.date(MIN_YEAR, 1, 1), dt.date(MAX_YEAR, 12, 30)
-    return min(max(start, first), last), min(max(end, first), last)
+def _typed(request: HttpRequest) -> dict[str, str]:
+    return {"tu": request.GET.get("tu", ""), "den": request.GET.get("den", "")}
 
 
 def parse_date_or_none(value: str) -> dt.date | None:
@@ -519,10 +505,6 @@ def parse_date_or_none(value: str) -> dt.date | None:
         return parse_date(value or "")
     except ValueError:
         return None
-
-
-def _aware(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(0, 0)))
 
 
 def _agencies(request: HttpRequest) -> list[Unit]:
@@ -550,7 +532,15 @@ def register(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     chosen = request.GET.get("don_vi")
     agency = next((a for a in agencies if str(a.pk) == chosen), agencies[0])
-    start, end = _period(request)
+    try:
+        start, end = stats.period(request.GET)
+    except ValidationError as exc:  # a reversed or impossible period: say so, show nothing
+        return render(
+            request,
+            "dossiers/register.html",
+            {"agencies": agencies, "agency": agency, "error": _error_text(exc), **_typed(request)},
+            status=400,
+        )
     field = request.GET.get("field", "")
     text = request.GET.get("q", "").strip()
     rows = selectors.register_rows(request.user, agency, start, end, field, text)
@@ -593,6 +583,8 @@ def register(request: HttpRequest) -> HttpResponse:
             "agency": agency,
             "start": start,
             "end": end,
+            "tu": start.isoformat(),
+            "den": end.isoformat(),
             "page": page,
             "field": field,
             "q": text,
@@ -659,30 +651,6 @@ def _register_xlsx(
     )
     response["Content-Disposition"] = f'attachment; filename="so-theo-doi-{start}-{end}.xlsx"'
     return response
-
-
-def stats_for_request(request: HttpRequest, params: dict[str, str] | None = None) -> dict[str, Any]:
-    agencies = _agencies(request)
-    if not agencies:
-        raise PermissionDenied(_("Bạn không có quyền xem thống kê."))
-    start, end = _period(request, params)
-    start_at, end_at = _aware(start), _aware(end + dt.timedelta(days=1))
-    now = timezone.now()
-    from . import deadlines
-
-    ref = min(end_at, now)
-    soon = deadlines.one_working_day_from(agencies[0], ref)
-    ids = [a.pk for a in agencies]
-    rows = selectors.statistics(
-        Unit.objects.filter(pk__in=ids), start_at, end_at, now=now, soon=soon
-    )
-    return {"rows": rows, "total": selectors.statistics_total(rows), "start": start, "end": end}
-
-
-@login_required
-def stats(request: HttpRequest) -> HttpResponse:
-    _staff(request)
-    return render(request, "dossiers/stats.html", stats_for_request(request))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from congso.audit.models import AuditEvent
 from congso.audit.services import audit_verify
 from congso.dossiers import services as s
 from congso.dossiers.models import Dossier, Status, SyncJob
-from congso.dossiers.selectors import statistics
+from congso.dossiers.stats import statistics
 from congso.dossiers.sync import FailingTransport, OutboxFolderTransport, sync_run
 from congso.org.models import Unit
 from congso.org.services import unit_merge
