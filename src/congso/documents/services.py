@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congso.audit.services import audit_record
+from congso.core import numbering
 from congso.core.tasks import enqueue
 from congso.core.uploads import (
     DRAFT_KINDS,
@@ -77,21 +78,13 @@ def _series(secrecy: str) -> str:
 
 
 def next_number(unit: Unit, year: int, register: str, series: str) -> int:
-    """The next number of a register; must run inside the caller's transaction. The counter
-    row is locked, so two registrations never get the same number (the unique constraints on
-    the documents are the second line of defence)."""
-    lookup = {"unit": unit, "year": year, "direction": register, "series": series}
-    counter = NumberCounter.objects.select_for_update().filter(**lookup).first()
-    if counter is None:
-        try:
-            with transaction.atomic():
-                NumberCounter.objects.create(**lookup, last=0)
-        except IntegrityError:
-            pass  # another transaction created it first; lock theirs
-        counter = NumberCounter.objects.select_for_update().get(**lookup)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
+    """The next number of a register (unit, year, incoming/outgoing, series) from the one
+    numbering helper (congso.core.numbering); must run inside the caller's transaction. The
+    counter row stays locked until commit, so two registrations never get the same number (the
+    unique constraints on the documents are the second line of defence)."""
+    return numbering.next_number(
+        NumberCounter, unit=unit, year=year, direction=register, series=series
+    )
 
 
 @dataclass

@@ -14,13 +14,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congso.audit.services import audit_record
 from congso.core.files import file_written
+from congso.core.numbering import next_numbers
 from congso.core.rows import insert_rows, pipelined, update_columns
 from congso.core.uploads import CheckedUpload, validate_upload
 from congso.org.models import Staff, Unit, UnitKind
@@ -94,44 +95,6 @@ def _now(at: dt.datetime | None) -> dt.datetime:
 # Codes and register rows
 
 
-def _bump_counters(*counters: tuple[Any, dict[str, Any]]) -> list[int]:
-    """Add one to each counter row (model, key) and return the new values. Each is an
-    ``UPDATE … RETURNING`` that locks its row until the intake commits, so two intakes of one
-    agency queue there exactly as with SELECT … FOR UPDATE; all are sent before any answer is
-    read (one round trip inside rows.pipelined). A missing row is created on first use
-    (``ON CONFLICT DO NOTHING``: a concurrent intake creating it too is no error)."""
-    statements = []
-    for model, key in counters:
-        table = model._meta.db_table
-        columns = [model._meta.get_field(name).column for name in key]
-        where = " AND ".join(f'"{column}" = %s' for column in columns)
-        sql = f'UPDATE "{table}" SET "last" = "last" + 1 WHERE {where} RETURNING "last"'  # noqa: S608
-        params = [
-            connection.ops.adapt_datefield_value(v) if isinstance(v, dt.date) else v
-            for v in key.values()
-        ]
-        statements.append((sql, params))
-    values: list[int | None] = [None] * len(counters)
-    for _attempt in range(2):
-        cursors = []
-        for i, (sql, params) in enumerate(statements):
-            if values[i] is None:
-                cursor = connection.cursor()
-                cursor.execute(sql, params)
-                cursors.append((i, cursor))
-        for i, cursor in cursors:
-            with cursor:
-                row = cursor.fetchone()
-            if row is not None:
-                values[i] = int(row[0])
-            else:
-                model, key = counters[i]
-                model.objects.bulk_create([model(**key, last=0)], ignore_conflicts=True)
-        if all(v is not None for v in values):
-            return [int(v) for v in values if v is not None]
-    raise RuntimeError(f"counters {counters} could not be created")
-
-
 def _number(dossier: Dossier, at: dt.datetime) -> RegisterEntry:
     """Give an accepted dossier its code, ``<agency e-ID>-yyMMdd-NNNN`` (per agency,
     restarting daily), and its register row (form 6, per agency and year). The two counter
@@ -140,7 +103,7 @@ def _number(dossier: Dossier, at: dt.datetime) -> RegisterEntry:
     guard."""
     day = timezone.localdate(at)
     agency = dossier.agency
-    last, number = _bump_counters(
+    last, number = next_numbers(
         (DossierCodeCounter, {"agency_id": agency.pk, "day": day}),
         (RegisterCounter, {"agency_id": agency.pk, "year": day.year}),
     )

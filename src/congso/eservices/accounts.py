@@ -22,8 +22,8 @@ from congso.accounts.logins import PHONE_RE, normalise_phone
 from congso.accounts.models import AccountKind, User
 from congso.accounts.services import password_changed_notify
 from congso.audit.services import audit_record
+from congso.notify.services import notify_queue
 
-from .messaging import send_email, send_sms
 from .models import Channel, CitizenProfile, CodePurpose, VerificationCode
 
 
@@ -136,14 +136,21 @@ def _send_code(user: User, *, purpose: str, channel: str, destination: str) -> V
     else:
         text = _g("Mã đặt lại mật khẩu Công sở số của bạn là %(code)s (hiệu lực %(m)s phút).")
     message = text % {"code": code, "m": minutes}
-
-    def deliver() -> None:
-        if channel == Channel.EMAIL:
-            send_email(destination, _g("Mã xác thực Công sở số"), message)
-        else:
-            send_sms(destination, message)
-
-    transaction.on_commit(deliver)
+    # Through the notification outbox like every other message, in this transaction: sent
+    # after the commit (at once, as an urgent task, when a worker delivers), retried with
+    # backoff on a gateway failure, never after the code expired, and the code blanked out of
+    # the stored copy once sent.
+    notify_queue(
+        event=f"account.code_{purpose}",
+        reference=str(user.pk),
+        email=destination if channel == Channel.EMAIL else "",
+        phone=destination if channel == Channel.SMS else "",
+        subject=_g("Mã xác thực Công sở số"),
+        body=message,
+        urgent=True,
+        expires_at=row.expires_at,
+        secret=code,
+    )
     return row
 
 

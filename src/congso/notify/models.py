@@ -11,6 +11,9 @@ class Channel(models.TextChoices):
     SMS = "sms", _("Tin nhắn SMS")
 
 
+REDACTED = "••••••"
+
+
 class Notification(models.Model):
     """One message to one recipient, with its outcome. Written as pending inside the
     transaction of the change it reports (an outbox), then delivered after commit or by the
@@ -34,6 +37,11 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
     next_attempt_at = models.DateTimeField(_("gửi lại lúc"), null=True, blank=True)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    # A message worth nothing after a moment (a verification code) is not sent after it.
+    expires_at = models.DateTimeField(_("hết hạn lúc"), null=True, blank=True)
+    # Text inside the body that must not outlive the delivery (the code itself): replaced by
+    # REDACTED once the message is sent or expired, so the table keeps no usable code.
+    secret = models.CharField(_("phần bí mật"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("thông báo")

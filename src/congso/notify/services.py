@@ -2,11 +2,16 @@
 transaction (``notify_queue``), so a message exists exactly when the change it reports was
 committed; delivery happens after commit, never inside the transaction, so a slow or failing
 gateway cannot roll back a dossier. With ``NOTIFY_INLINE`` (the default) the request that
-committed delivers its own messages right after commit; in production the ``notify_deliver``
-worker does it (``NOTIFY_INLINE=false``) and retries failures with backoff."""
+committed delivers its own messages right after commit; in production the task worker does it
+(``NOTIFY_INLINE=false``): an ``urgent`` message (a verification code somebody is waiting for)
+as its own task enqueued in the same transaction, the others by the periodic drain
+(``congso.notify.tasks``), which also retries failures with backoff. A message with
+``expires_at`` is not sent after that moment, and its ``secret`` (the code) is blanked out of
+the stored body once the message is sent or expired."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Sequence
 
@@ -17,9 +22,11 @@ from django.utils import timezone
 
 from congso.core.outbox import backoff
 from congso.core.rows import insert_rows
+from congso.core.tasks import enqueue
 
 from .backends import get_sms_backend
-from .models import Channel, Notification
+from .models import REDACTED, Channel, Notification
+from .tasks import deliver
 
 log = logging.getLogger("congso.notify")
 
@@ -36,6 +43,8 @@ def _create(
     body: str,
     sms_text: str,
     keys: bool = True,
+    expires_at: dt.datetime | None = None,
+    secret: str = "",
 ) -> list[Notification]:
     now = timezone.now()
     rows = []
@@ -50,6 +59,8 @@ def _create(
                 reference=reference,
                 state=Notification.State.PENDING,
                 next_attempt_at=now,
+                expires_at=expires_at,
+                secret=secret,
             )
         )
     if phone:
@@ -63,6 +74,8 @@ def _create(
                 reference=reference,
                 state=Notification.State.PENDING,
                 next_attempt_at=now,
+                expires_at=expires_at,
+                secret=secret,
             )
         )
     # Without ``keys`` the INSERT returns nothing, so a pipelined transaction sends it without
@@ -80,10 +93,15 @@ def notify_queue(
     subject: str,
     body: str,
     sms_text: str = "",
+    urgent: bool = False,
+    expires_at: dt.datetime | None = None,
+    secret: str = "",
 ) -> list[Notification]:
     """Record ``body`` for e-mail and ``sms_text`` (or body) for SMS to whichever contacts are
     given, as pending messages in the caller's transaction (one INSERT). They are delivered
-    after commit when NOTIFY_INLINE is on, else by the ``notify_deliver`` worker."""
+    after commit when NOTIFY_INLINE is on, else by the task worker: at once as their own task
+    when ``urgent``, otherwise by its periodic drain. ``expires_at``: not sent after it;
+    ``secret``: the part of the text blanked out of the stored copy once sent or expired."""
     inline = getattr(settings, "NOTIFY_INLINE", True)
     rows = _create(
         event=event,
@@ -93,11 +111,15 @@ def notify_queue(
         subject=subject,
         body=body,
         sms_text=sms_text,
-        keys=inline,
+        keys=inline or urgent,
+        expires_at=expires_at,
+        secret=secret,
     )
     if rows and inline:
         ids = [n.pk for n in rows]
         transaction.on_commit(lambda: notify_deliver(ids=ids))
+    elif rows and urgent:
+        enqueue(deliver, [n.pk for n in rows])
     return rows
 
 
@@ -135,6 +157,12 @@ def _deliver_one(note: Notification) -> None:
         get_sms_backend().send(note.recipient, note.body)
 
 
+def _redact(note: Notification) -> None:
+    if note.secret:
+        note.body = note.body.replace(note.secret, REDACTED)
+        note.secret = ""
+
+
 def notify_deliver(*, ids: Sequence[int] | None = None, limit: int = 100) -> tuple[int, int]:
     """Deliver due messages (the given ones, or any pending or failed one whose retry time has
     come), each claimed in its own transaction with SKIP LOCKED on PostgreSQL so that several
@@ -156,6 +184,25 @@ def notify_deliver(*, ids: Sequence[int] | None = None, limit: int = 100) -> tup
             note = qs.order_by("pk").first()
             if note is None:
                 break
+            if note.expires_at is not None and note.expires_at <= timezone.now():
+                log.warning("notification %s to %s expired unsent", note.channel, note.recipient)
+                note.state = Notification.State.FAILED
+                note.error = "expired"
+                note.attempts = MAX_ATTEMPTS  # never tried again
+                note.next_attempt_at = None
+                _redact(note)
+                note.save(
+                    update_fields=[
+                        "attempts",
+                        "state",
+                        "error",
+                        "next_attempt_at",
+                        "body",
+                        "secret",
+                    ]
+                )
+                failed += 1
+                continue
             note.attempts += 1
             try:
                 _deliver_one(note)
@@ -175,8 +222,19 @@ def notify_deliver(*, ids: Sequence[int] | None = None, limit: int = 100) -> tup
                 note.state = Notification.State.SENT
                 note.error = ""
                 note.sent_at = timezone.now()
+                _redact(note)
                 sent += 1
-            note.save(update_fields=["attempts", "state", "error", "next_attempt_at", "sent_at"])
+            note.save(
+                update_fields=[
+                    "attempts",
+                    "state",
+                    "error",
+                    "next_attempt_at",
+                    "sent_at",
+                    "body",
+                    "secret",
+                ]
+            )
         if ids is not None and sent + failed >= len(ids):
             break
     return sent, failed

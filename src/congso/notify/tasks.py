@@ -16,3 +16,13 @@ def deliver_due() -> tuple[int, int]:
     from .services import notify_deliver
 
     return notify_deliver(limit=500)
+
+
+@job(retries=0, priority=20)
+def deliver(ids: list[int]) -> tuple[int, int]:
+    """Send the given messages now (an urgent message: a verification code somebody waits
+    for). A failure is recorded on the message and retried by ``deliver_due`` with backoff,
+    not by re-running this job; a message already sent is skipped (idempotent)."""
+    from .services import notify_deliver
+
+    return notify_deliver(ids=ids)

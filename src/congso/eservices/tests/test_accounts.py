@@ -202,3 +202,39 @@ def test_codes_are_rate_limited(django_capture_on_commit_callbacks):
         accounts.citizen_resend_code(user=user)
     assert accounts.password_reset_request(login="d@example.vn") is None  # silently, no 6th code
     assert VerificationCode.objects.filter(user=user).count() == accounts.CODES_PER_HOUR
+
+
+def test_verification_code_goes_through_the_outbox_and_is_retried(settings):
+    """The code is a notification like any other (issue 14): queued in the registration's
+    transaction, sent by the task worker, retried with backoff after a gateway failure, and
+    not kept readable in the table once sent."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from congso.notify.backends import _backend
+    from congso.notify.models import Notification, SmsOutbox
+    from congso.notify.tasks import deliver_due
+
+    settings.NOTIFY_INLINE = False
+    settings.SMS_BACKEND = "congso.notify.backends.FailingSmsBackend"
+    _backend.cache_clear()
+    try:
+        user = accounts.citizen_register(login="0912000222", password=GOOD, full_name="Lê Văn Em")
+        note = Notification.objects.get(event="account.code_register")
+        assert note.recipient == "0912000222" and note.reference == str(user.pk)
+        assert note.expires_at == user.verification_codes.get().expires_at
+        deliver_due.call()
+        note.refresh_from_db()
+        assert note.state == "failed" and note.attempts == 1
+    finally:
+        settings.SMS_BACKEND = "congso.notify.backends.LogSmsBackend"
+        _backend.cache_clear()
+    Notification.objects.update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
+    deliver_due.call()
+    note.refresh_from_db()
+    assert note.state == "sent" and note.attempts == 2
+    code = re.search(r"\b(\d{6})\b", SmsOutbox.objects.get(phone="0912000222").text).group(1)
+    assert code not in note.body and not note.secret
+    accounts.citizen_verify(user=user, code=code)
+    assert CitizenProfile.objects.get(user=user).phone_verified

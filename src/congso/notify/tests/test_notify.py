@@ -105,3 +105,71 @@ def test_without_inline_delivery_the_worker_sends_and_retries(
     )
     call_command("notify_deliver", stdout=io.StringIO())
     assert Notification.objects.get().attempts == MAX_ATTEMPTS
+
+
+def test_urgent_message_is_its_own_task_and_its_secret_is_blanked_once_sent(
+    settings, django_capture_on_commit_callbacks
+):
+    """Worker mode (NOTIFY_INLINE off): an urgent message is not left for the periodic drain but
+    enqueued as a task in the caller's transaction (run at the commit on the immediate backend,
+    by a worker otherwise); once sent, the stored copy no longer holds the secret."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from congso.notify.models import REDACTED
+    from congso.notify.services import notify_queue
+
+    settings.NOTIFY_INLINE = False
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        notify_queue(
+            event="account.code_register",
+            phone="0912345678",
+            subject="Mã",
+            body="Mã xác thực là 424242",
+            urgent=True,
+            expires_at=timezone.now() + dt.timedelta(minutes=10),
+            secret="424242",
+        )
+    assert Notification.objects.get().state == "pending" and len(callbacks) == 1
+    callbacks[0]()  # the commit: the task runs
+    note = Notification.objects.get()
+    assert note.state == "sent" and note.body == f"Mã xác thực là {REDACTED}" and not note.secret
+    assert SmsOutbox.objects.get().text == "Mã xác thực là 424242"
+
+
+def test_an_expired_message_is_never_sent_and_its_secret_is_blanked(settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from congso.notify.services import notify_deliver, notify_queue
+
+    settings.NOTIFY_INLINE = False
+    settings.SMS_BACKEND = "congso.notify.backends.FailingSmsBackend"
+    _backend.cache_clear()
+    try:
+        notify_queue(
+            event="account.code_reset",
+            phone="0912345678",
+            subject="",
+            body="Mã 777111",
+            urgent=True,
+            expires_at=timezone.now() + dt.timedelta(minutes=10),
+            secret="777111",
+        )
+        notify_deliver()
+        note = Notification.objects.get()
+        assert note.state == "failed" and note.secret == "777111"  # kept for the retry
+    finally:
+        settings.SMS_BACKEND = "congso.notify.backends.LogSmsBackend"
+        _backend.cache_clear()
+    Notification.objects.update(
+        next_attempt_at=timezone.now() - dt.timedelta(seconds=1),
+        expires_at=timezone.now() - dt.timedelta(seconds=1),
+    )
+    assert notify_deliver() == (0, 1)
+    note = Notification.objects.get()
+    assert (note.state, note.error, note.secret) == ("failed", "expired", "")
+    assert "777111" not in note.body and not SmsOutbox.objects.exists()
+    assert notify_deliver() == (0, 0)  # never picked again
