@@ -54,6 +54,7 @@ LISTINGS = {
     "documents:outgoing_detail",
     "documents:outgoing_create",
     "dossiers:queue",
+    "dossiers:forwarded",
     "dossiers:register",
     "dossiers:stats",
     "dossiers:stats_dossiers",
@@ -383,6 +384,9 @@ def _requests(w) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     for tab in ("receive", "assign", "process", "approve", "return"):
         out.append(("dossiers:queue", f"/mot-cua/hang-doi/?tab={tab}"))
         out.append(("dossiers:queue", f"/mot-cua/hang-doi/?tab={tab}&q=Kín"))
+    for direction in ("di", "den"):
+        for where in ("", "o-cap-tren", "da-ve"):
+            out.append(("dossiers:forwarded", f"/mot-cua/lien-thong/?huong={direction}&o={where}"))
     for unit in (d, km, nc):
         for fmt in ("", "xlsx", "pdf"):
             out.append(

@@ -212,6 +212,18 @@ class Dossier(models.Model):
                 condition=models.Q(status__in=OPEN_STATUSES),
                 name="dossier_open_handler_idx",
             ),
+            # Liên thông (desk.forwarded): open forwarded dossiers of the agency that received
+            # them and of the one deciding them, in due order; a few rows per agency.
+            models.Index(
+                fields=["agency", "due_at", "id"],
+                condition=models.Q(forwarded=True, status__in=OPEN_STATUSES),
+                name="dossier_fwd_out_idx",
+            ),
+            models.Index(
+                fields=["processing_agency", "due_at", "id"],
+                condition=models.Q(forwarded=True, status__in=OPEN_STATUSES),
+                name="dossier_fwd_in_idx",
+            ),
             # Statistics: one agency's dossiers by receipt and by finish time.
             models.Index(
                 fields=["processing_agency", "received_at"], name="dossier_stats_recv_idx"

@@ -9,9 +9,51 @@ from django.utils.translation import gettext as _
 from congso.core.templatetags.congso import vndatetime
 from congso.notify.services import notify_queue
 
-from .models import Dossier, Supplement
+from .models import Channel, Dossier, ReturnMethod, Supplement
 
-EVENTS = {"accepted", "supplement", "apology", "result_ready", "payment", "refused"}
+EVENTS = {
+    "accepted",
+    "supplement",
+    "apology",
+    "result_ready",
+    "result_posted",
+    "payment",
+    "refused",
+}
+
+# An online dossier of a procedure offered fully online ("toàn trình", or level 4 of 2015) gets
+# its result online; a dossier sent by post gets it back by post; everyone else collects it at
+# the desk that received the dossier (ADR 0060).
+_FULLY_ONLINE = "full"
+
+
+def collect_method(channel: int, online_level: str, online_level_2015: int = 0) -> str:
+    """How the applicant receives the result (ReturnMethod), from the channel the dossier came
+    by and the procedure's online level: the rule the result message and the desk's liên thông
+    list follow until the desk records how it was really returned."""
+    if channel == Channel.ONLINE and (online_level == _FULLY_ONLINE or online_level_2015 == 4):
+        return ReturnMethod.ONLINE
+    if channel == Channel.POST:
+        return ReturnMethod.POST
+    return ReturnMethod.COUNTER
+
+
+def dossier_collect_method(dossier: Dossier) -> str:
+    version = dossier.procedure_version
+    return collect_method(dossier.channel, version.online_level, version.online_level_2015)
+
+
+def result_message_due(dossier: Dossier, action: str) -> bool:
+    """Whether ``action`` is the moment to tell the applicant the result is ready: an online
+    result as soon as it is issued; a paper one only once it is at the desk where it is handed
+    over — the receiving unit, so a liên thông dossier's result waits for its way back from the
+    deciding agency (issue #12 §3)."""
+    online = dossier_collect_method(dossier) == ReturnMethod.ONLINE
+    if action == "record_result":
+        return online
+    if action in ("return_to_desk", "return_forwarded"):
+        return not online and dossier.handling_unit_id == dossier.receiving_unit_id
+    return False
 
 
 def notify_dossier(dossier: Dossier, event: str) -> None:
@@ -64,8 +106,41 @@ def notify_dossier(dossier: Dossier, event: str) -> None:
             % values
         )
     elif event == "result_ready":
+        values["desk"] = dossier.receiving_unit.name
+        values["address"] = dossier.applicant_address
+        method = dossier_collect_method(dossier)
         subject = _("Hồ sơ %(code)s đã có kết quả") % values
-        body = _("Hồ sơ %(code)s đã có kết quả. Mời ông/bà đến nhận hoặc tra cứu: %(url)s") % values
+        if method == ReturnMethod.ONLINE:
+            body = (
+                _(
+                    "Hồ sơ %(code)s (%(name)s) đã có kết quả điện tử. Mời ông/bà tải kết quả tại "
+                    "mục Hồ sơ của tôi trên Cổng dịch vụ công hoặc tra cứu: %(url)s"
+                )
+                % values
+            )
+        elif method == ReturnMethod.POST:
+            body = (
+                _(
+                    "Hồ sơ %(code)s (%(name)s) đã có kết quả. %(desk)s sẽ gửi kết quả qua bưu chính "
+                    "công ích đến địa chỉ %(address)s. Tra cứu: %(url)s"
+                )
+                % values
+            )
+        else:
+            body = (
+                _(
+                    "Hồ sơ %(code)s (%(name)s) đã có kết quả tại %(desk)s. Mời ông/bà đến nhận, "
+                    "mang theo giấy tiếp nhận và hẹn trả kết quả. Tra cứu: %(url)s"
+                )
+                % values
+            )
+    elif event == "result_posted":
+        values["address"] = dossier.applicant_address
+        subject = _("Hồ sơ %(code)s: kết quả đã gửi qua bưu chính") % values
+        body = (
+            _("Kết quả hồ sơ %(code)s đã được gửi qua bưu chính công ích đến địa chỉ %(address)s.")
+            % values
+        )
     else:
         return
     notify_queue(

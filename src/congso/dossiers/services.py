@@ -59,7 +59,7 @@ from .models import (
     Supplement,
     validate_identity,
 )
-from .notifications import notify_desk_supplement, notify_dossier
+from .notifications import notify_desk_supplement, notify_dossier, result_message_due
 from .references import new_reference
 from .sync import sync_enqueue
 from .workflow import next_status
@@ -898,7 +898,8 @@ def dossier_record_result(
     dossier.finished_at = at
     dossier.timeliness = deadlines.judge(at, dossier.due_at)
     _finish(dossier, "record_result", by, old, at, result_number)
-    notify_dossier(dossier, "result_ready")
+    if result_message_due(dossier, "record_result"):
+        notify_dossier(dossier, "result_ready")
     return dossier
 
 
@@ -921,6 +922,8 @@ def dossier_return_to_desk(
     dossier.handler = None
     dossier.stage = Stage.RETURN
     _finish(dossier, "return_to_desk", by, old, at, note, unit=handover.from_unit)
+    if result_message_due(dossier, "return_to_desk"):
+        notify_dossier(dossier, "result_ready")
     return handover
 
 
@@ -973,6 +976,8 @@ def dossier_return_forwarded(
     )
     dossier.handling_unit = dossier.receiving_unit
     _finish(dossier, "return_forwarded", by, old, at, note, unit=from_unit)
+    if result_message_due(dossier, "return_forwarded"):
+        notify_dossier(dossier, "result_ready")
     return handover
 
 
@@ -1001,7 +1006,10 @@ def dossier_return_result(
     dossier.collected_by = collected_by.strip()
     dossier.stage = Stage.CLOSED
     dossier.handler = None
-    return _finish(dossier, "return_result", by, old, at, collected_by)
+    done = _finish(dossier, "return_result", by, old, at, collected_by)
+    if method == ReturnMethod.POST:
+        notify_dossier(dossier, "result_posted")
+    return done
 
 
 @REGISTRY.implements("supplement_request")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import stats_views, views
+from . import desk_views, stats_views, views
 
 app_name = "dossiers"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("mot-cua/tiep-nhan/tim-thu-tuc/", views.intake_search, name="intake_search"),
     path("mot-cua/tiep-nhan/nguoi-nop/", views.intake_applicant, name="intake_applicant"),
     path("mot-cua/hang-doi/", views.queue, name="queue"),
+    path("mot-cua/lien-thong/", desk_views.forwarded, name="forwarded"),
     path("mot-cua/so-theo-doi/", views.register, name="register"),
     path("mot-cua/thong-ke/", stats_views.stats_page, name="stats"),
     path("mot-cua/thong-ke/ho-so/", stats_views.stats_dossiers, name="stats_dossiers"),
