@@ -86,6 +86,9 @@ MIDDLEWARE = [
     "congso.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CSP with a per-request nonce, Permissions-Policy, no-store (ADR 0101); after WhiteNoise
+    # so that static files stay cacheable.
+    "congso.core.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -123,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "congso.core.context_processors.site",
+                "congso.core.headers.csp_nonce",
             ],
         },
     }
@@ -377,3 +381,41 @@ CONGSO_CLAMD_TIMEOUT = env.float("CONGSO_CLAMD_TIMEOUT", default=30.0)
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # django-axes locks out by (username, address): give it the same real client address.
 AXES_CLIENT_IP_CALLABLE = "congso.core.http.client_ip"
+
+
+# --- security headers (issue #11, finding 11; ADR 0101) --------------------------------------
+# SECURE_CSP: the Content-Security-Policy of HTML pages (congso.core.headers; the name and
+# shape of Django 6.0's built-in setting). "'nonce'" becomes the request's nonce. No
+# 'unsafe-inline': inline styles and scripts live in static files. Forms may post to CongSo
+# and be redirected to the payment gateway and the e-ID provider (form-action).
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'nonce'"],
+    "style-src": ["'self'", "'nonce'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": [
+        "'self'",
+        *sorted(
+            {o for o in (_origin(CONGSO_PAYMENT_GATEWAY_URL), _origin(CONGSO_EID_ISSUER)) if o}
+        ),
+    ],
+}
+# CONGSO_PERMISSIONS_POLICY: browser features pages may use; none of these is needed (the CCCD
+# QR code at the desk is read by a scanner that types, not the camera: ADR 0063).
+PERMISSIONS_POLICY = env.str(
+    "CONGSO_PERMISSIONS_POLICY",
+    default="accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), serial=(), hid=()",
+)

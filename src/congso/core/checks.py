@@ -133,3 +133,45 @@ def shared_cache(app_configs: Any = None, **kwargs: Any) -> list[CheckWarning]:
             )
         ]
     return []
+
+
+# --- sec-web (ADR 0101): security headers -----------------------------------------------------
+HEADERS_MIDDLEWARE = "congso.core.headers.SecurityHeadersMiddleware"
+UNSAFE_SOURCES = ("'unsafe-inline'", "'unsafe-eval'", "*", "http:", "https:", "data:")
+
+
+@register(Tags.security, deploy=True)
+def security_headers(app_configs: Any = None, **kwargs: Any) -> list[CheckWarning]:
+    """Warn when pages would go out without the CSP / Permissions-Policy / no-store middleware,
+    or when the policy lets inline or foreign scripts and styles run."""
+    if HEADERS_MIDDLEWARE not in settings.MIDDLEWARE:
+        return [
+            CheckWarning(
+                "The security headers middleware is not installed: pages go out without a "
+                "Content-Security-Policy, Permissions-Policy and Cache-Control: no-store.",
+                hint=f"Add {HEADERS_MIDDLEWARE!r} to MIDDLEWARE, after WhiteNoise.",
+                id="congso.W101",
+            )
+        ]
+    warnings = []
+    policy = getattr(settings, "SECURE_CSP", {}) or {}
+    for directive in ("script-src", "style-src", "object-src", "base-uri", "frame-ancestors"):
+        sources = policy.get(directive, policy.get("default-src"))
+        if sources is None or any(s in UNSAFE_SOURCES for s in sources):
+            warnings.append(
+                CheckWarning(
+                    f"SECURE_CSP {directive} is missing or allows {sources!r}: injected markup "
+                    "could run scripts or load styles.",
+                    hint="Keep 'self' and the nonce only (congso.core.headers.DEFAULT_CSP).",
+                    id="congso.W102",
+                )
+            )
+    if not getattr(settings, "PERMISSIONS_POLICY", ""):
+        warnings.append(
+            CheckWarning(
+                "PERMISSIONS_POLICY is empty: pages may use the camera, microphone, location …",
+                hint="Unset CONGSO_PERMISSIONS_POLICY to get the default.",
+                id="congso.W103",
+            )
+        )
+    return warnings

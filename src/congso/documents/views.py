@@ -11,12 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congso.core.downloads import XLSX, file_response, generated_response
 from congso.core.inputs import refusal
 from congso.core.pdf import PdfTooLong
 from congso.org.models import Unit
@@ -374,7 +375,7 @@ def incoming_file_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     att = Attachment.objects.filter(pk=pk).first()
     if att is None:
         raise Http404
@@ -383,7 +384,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
         incoming_get_for(user=request.user, pk=att.incoming_id)
     else:
         outgoing_get_for(user=request.user, pk=att.outgoing_id or 0)
-    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)
+    return file_response(att.file.open("rb"), filename=att.name, content_type=att.content_type)
 
 
 # ---------------------------------------------------------------- outgoing
@@ -572,25 +573,26 @@ def outgoing_recall_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def outgoing_file(request: HttpRequest, pk: int, which: str) -> FileResponse:
+def outgoing_file(request: HttpRequest, pk: int, which: str) -> StreamingHttpResponse:
     doc = outgoing_get_for(user=request.user, pk=pk)
     field = doc.final_pdf if which == "ban-ky" else doc.draft
     if not field:
         raise Http404
-    return FileResponse(
-        field.open("rb"), as_attachment=True, filename=(field.name or "van-ban").rsplit("/", 1)[-1]
+    return file_response(
+        field.open("rb"),
+        filename=(field.name or "van-ban").rsplit("/", 1)[-1],
+        content_type="application/pdf",
     )
 
 
 @login_required
-def outgoing_edxml(request: HttpRequest, pk: int, recipient_pk: int) -> FileResponse:
+def outgoing_edxml(request: HttpRequest, pk: int, recipient_pk: int) -> StreamingHttpResponse:
     doc = outgoing_get_for(user=request.user, pk=pk)
     recipient = doc.recipients.filter(pk=recipient_pk).first()
     if recipient is None or not recipient.package:
         raise Http404
-    return FileResponse(
+    return file_response(
         recipient.package.open("rb"),
-        as_attachment=True,
         filename=(recipient.package.name or "edxml.xml").rsplit("/", 1)[-1],
         content_type="application/xml",
     )
@@ -694,15 +696,14 @@ def register_view(request: HttpRequest) -> HttpResponse:
                 data = registers.to_pdf(reg)
             except PdfTooLong as exc:
                 return refusal(request, exc.message)
-            return HttpResponse(
+            return generated_response(
                 data,
+                filename=f"{stem}.pdf",
                 content_type="application/pdf",
-                headers={"Content-Disposition": f'inline; filename="{stem}.pdf"'},
+                inline=True,
             )
         if d["format"] == "xlsx":
-            return HttpResponse(
-                registers.to_xlsx(reg),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'},
+            return generated_response(
+                registers.to_xlsx(reg), filename=f"{stem}.xlsx", content_type=XLSX
             )
     return render(request, "documents/registers.html", {"form": form, "reg": reg})

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congso.core.downloads import XLSX, generated_response
 from congso.core.exports import text_cells
 from congso.org.models import Unit
 
@@ -187,12 +188,9 @@ def _stats_xlsx(context: dict[str, Any]) -> HttpResponse:
     ws.append(total)
     buffer = io.BytesIO()
     wb.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return generated_response(
+        buffer.getvalue(), filename=f"thong-ke-{start}-{end}.xlsx", content_type=XLSX
     )
-    response["Content-Disposition"] = f'attachment; filename="thong-ke-{start}-{end}.xlsx"'
-    return response
 
 
 @login_required

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from congso.accounts.models import User
 from congso.core import http, ratelimit
+from congso.core.downloads import XLSX, file_response, generated_response
 from congso.core.exports import text_cells
 from congso.core.inputs import refusal
 from congso.core.pdf import PdfTooLong
@@ -50,9 +51,7 @@ def _staff(request: HttpRequest) -> Staff:
 
 
 def _pdf(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+    return generated_response(data, filename=name, content_type="application/pdf", inline=True)
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -370,13 +369,13 @@ def form_pdf(request: HttpRequest, ref: str, number: int) -> HttpResponse:
 
 
 @login_required
-def attachment(request: HttpRequest, ref: str, pk: int) -> FileResponse:
+def attachment(request: HttpRequest, ref: str, pk: int) -> StreamingHttpResponse:
     """A scanned paper or the result file, only for officers who may see the dossier."""
     dossier = selectors.dossier_get_for(request.user, ref)
     if pk == 0:
         if not dossier.result_file:
             raise Http404
-        return FileResponse(
+        return file_response(
             dossier.result_file.open("rb"),
             content_type="application/pdf",
             filename=f"ket-qua-{dossier.ref}.pdf",
@@ -384,20 +383,20 @@ def attachment(request: HttpRequest, ref: str, pk: int) -> FileResponse:
     att = dossier.attachments.filter(pk=pk).first()
     if att is None:
         raise Http404
-    return FileResponse(
-        att.file.open("rb"), content_type=att.content_type, filename=att.original_name
+    return file_response(
+        att.file.open("rb"), content_type=att.content_type, filename=att.original_name, inline=True
     )
 
 
 @login_required
-def reply_file(request: HttpRequest, ref: str, pk: int) -> FileResponse:
+def reply_file(request: HttpRequest, ref: str, pk: int) -> StreamingHttpResponse:
     """A file the applicant sent online in answer to a completion request at intake (kept by
     e-services until the desk accepts), only for officers who may see the dossier."""
     dossier = selectors.dossier_get_for(request.user, ref)
     row = selectors.supplement_reply_file(dossier, pk)
     if row is None:
         raise Http404
-    return FileResponse(row.file.open("rb"), filename=row.name)
+    return file_response(row.file.open("rb"), filename=row.name)
 
 
 def _receiver_name(dossier: Dossier) -> str:
@@ -645,12 +644,9 @@ def _register_xlsx(
         ws.append(text_cells(ws, forms_pdf.register_row(d)))  # user text as text (ADR 0091)
     buffer = io.BytesIO()
     wb.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return generated_response(
+        buffer.getvalue(), filename=f"so-theo-doi-{start}-{end}.xlsx", content_type=XLSX
     )
-    response["Content-Disposition"] = f'attachment; filename="so-theo-doi-{start}-{end}.xlsx"'
-    return response
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,7 +10,13 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from congso.accounts.models import AccountKind, User
 from congso.accounts.views import LoginView
 from congso.core import http
+from congso.core.downloads import file_response, generated_response
 from congso.core.uploads import ACCEPT_ATTR
 from congso.dossiers.models import Status
 from congso.dossiers.transitions import ACTION_LABELS
@@ -248,9 +255,12 @@ def payment_receipt(request: HttpRequest, order_ref: str) -> HttpResponse:
     payment = selectors.payment_for(user=request.user, order_ref=order_ref)
     if payment is None or payment.status != PaymentStatus.PAID:
         raise Http404
-    response = HttpResponse(receipt_pdf(payment), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="bien-lai-{payment.order_ref}.pdf"'
-    return response
+    return generated_response(
+        receipt_pdf(payment),
+        filename=f"bien-lai-{payment.order_ref}.pdf",
+        content_type="application/pdf",
+        inline=True,
+    )
 
 
 # --- the sandbox gateway ------------------------------------------------------------------
@@ -474,7 +484,7 @@ _INLINE_TYPES = {
 
 
 @login_required(login_url="eservices:login")
-def draft_attachment(request: HttpRequest, public_id: str, pk: int) -> FileResponse:
+def draft_attachment(request: HttpRequest, public_id: str, pk: int) -> StreamingHttpResponse:
     """A file attached to the caller's own draft, to check it before submitting. PDF and
     images open in the browser, anything else downloads."""
     the_draft = selectors.draft_for(user=request.user, public_id=_uuid_or_404(public_id))
@@ -483,14 +493,12 @@ def draft_attachment(request: HttpRequest, public_id: str, pk: int) -> FileRespo
         raise Http404
     extension = "." + att.name.rsplit(".", 1)[-1].lower() if "." in att.name else ""
     inline = extension in _INLINE_TYPES
-    response = FileResponse(
+    return file_response(
         att.file.open("rb"),
-        as_attachment=not inline,
         filename=att.name,
         content_type=_INLINE_TYPES.get(extension, "application/octet-stream"),
+        inline=inline,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _uuid_or_404(value: str) -> uuid.UUID:
@@ -591,8 +599,6 @@ def result_download(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("eservices:my_dossier", dossier.pk)
     with result.file.open("rb") as f:
         data = f.read()
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="ket-qua-{dossier.code or dossier.pk}.pdf"'
+    return generated_response(
+        data, filename=f"ket-qua-{dossier.code or dossier.pk}.pdf", content_type="application/pdf"
     )
-    return response

@@ -12,12 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from congso.core.downloads import XLSX, file_response, generated_response
 
 from .forms import CatalogueFilterForm, CatalogueUploadForm, DraftReviewForm, NationalUploadForm
 from .models import ProcedureVersion
@@ -93,14 +95,14 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def form_download(request: HttpRequest, slug: str, paper_id: int) -> FileResponse:
+def form_download(request: HttpRequest, slug: str, paper_id: int) -> StreamingHttpResponse:
     paper = form_paper(slug, paper_id)
     if paper is None:
         raise Http404(_("Không tìm thấy biểu mẫu."))
     stored = paper.form_file.name or ""
     extension = stored.rsplit(".", 1)[-1].lower() if "." in stored else "pdf"
     filename = f"{slug}-{paper.order}.{extension}"
-    return FileResponse(paper.form_file.open("rb"), as_attachment=True, filename=filename)
+    return file_response(paper.form_file.open("rb"), filename=filename)
 
 
 def _ensure_admin(request: HttpRequest) -> None:
@@ -141,12 +143,8 @@ def catalogue_admin(request: HttpRequest) -> HttpResponse:
 def catalogue_download(request: HttpRequest) -> HttpResponse:
     _ensure_admin(request)
     data = catalogue_export(by=request.user)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
     stamp = timezone.localdate().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="danh-muc-thu-tuc-{stamp}.xlsx"'
-    return response
+    return generated_response(data, filename=f"danh-muc-thu-tuc-{stamp}.xlsx", content_type=XLSX)
 
 
 # ---------------------------------------------------------------- national import

@@ -1,0 +1,153 @@
+"""The Content-Security-Policy in Chromium (issue #11, finding 11; ADR 0101): the main pages of
+the desk, the citizen portal, the catalogue, the lookup and the API docs load with no
+``securitypolicyviolation`` and no CSP console error, styles applied, scripts running, htmx
+working. Screenshots ``csp-*`` at 390 and 1366 px in var/screenshots/."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import screenshot
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from congso.dossiers import services as s
+from congso.dossiers.tests.conftest import all_papers, person
+from congso.dossiers.tests.factories import offered_procedure
+from congso.org.demo import DEMO_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+
+# Runs before any page script (through the DevTools protocol, not a <script> tag the policy
+# would itself refuse) and keeps every violation the page reports.
+RECORD_VIOLATIONS = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+
+class Recorder:
+    def __init__(self, page):
+        self.page = page
+        self.console: list[str] = []
+        page.on("console", self._console)
+
+    def _console(self, msg) -> None:
+        if "Content Security Policy" in msg.text or "Content-Security-Policy" in msg.text:
+            self.console.append(msg.text)
+
+    def check(self, where: str) -> list[str]:
+        found = self.page.evaluate("() => window.__csp || []")
+        problems = [f"{where}: {v}" for v in found] + [f"{where}: {c}" for c in self.console]
+        self.console.clear()
+        return problems
+
+
+def _styled(page, where: str) -> None:
+    """The page's style sheets loaded (none refused) and site.css applied: the header has the
+    brand colour, not the browser's default."""
+    sheets = page.evaluate("() => [...document.styleSheets].map(s => [s.href, s.cssRules.length])")
+    assert sheets and all(n > 0 for _, n in sheets), (where, sheets)
+    colour = page.evaluate(
+        "() => { const h = document.querySelector('.site-header');"
+        " return h ? getComputedStyle(h).backgroundColor : 'rgb(163, 22, 26)'; }"
+    )
+    assert colour == "rgb(163, 22, 26)", (where, colour)
+
+
+def _login(page, base: str, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/tai-khoan/dang-nhap/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(DEMO_PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(lambda url: "dang-nhap" not in url)
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_main_pages_have_no_csp_violation(browser, live_server, demo_org, width):
+    version = offered_procedure(demo_org.desk, name="Cấp bản sao trích lục hộ tịch")
+    dossier = s.dossier_receive(
+        by=demo_org.staff["motcua.tx"],
+        receiving_unit=demo_org.desk,
+        version=version,
+        applicant=person(),
+        papers=all_papers(version),
+        attachments=[SimpleUploadedFile("to-khai.pdf", PDF_BYTES, "application/pdf")],
+    )
+    context = browser.new_context(
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+        viewport={"width": width, "height": 900},
+        is_mobile=width < 500,
+    )
+    context.set_default_timeout(15000)
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    recorder = Recorder(page)
+    base = live_server.url
+    size = "phone" if width < 500 else "desktop"
+    problems: list[str] = []
+    try:
+        # Anonymous pages.
+        for name, path in [
+            ("index", "/"),
+            ("login", "/tai-khoan/dang-nhap/"),
+            ("catalogue", "/thu-tuc/"),
+            ("procedure", f"/thu-tuc/{version.procedure.slug}/"),
+            ("lookup", "/tra-cuu/"),
+            ("citizen-home", "/dich-vu-cong/"),
+            ("citizen-login", "/dich-vu-cong/dang-nhap/"),
+            ("citizen-register", "/dich-vu-cong/dang-ky/"),
+        ]:
+            response = page.goto(base + path)
+            assert response is not None and response.status == 200, path
+            assert "nonce-" in (response.headers.get("content-security-policy") or "")
+            _styled(page, path)
+            problems += recorder.check(path)
+            screenshot(page, f"csp-{name}-{size}")
+
+        # The API docs: the vendored Swagger UI renders the operations.
+        page.goto(base + "/api/v1/docs")
+        page.wait_for_selector(".opblock", timeout=30000)
+        problems += recorder.check("/api/v1/docs")
+        screenshot(page, f"csp-api-docs-{size}")
+
+        # The desk: queue, intake with its live (htmx) search, a dossier.
+        _login(page, base, "motcua.tx")
+        for name, path in [
+            ("home", "/lam-viec/"),
+            ("queue", "/mot-cua/hang-doi/"),
+            ("stats", "/mot-cua/thong-ke/"),
+            ("register", "/mot-cua/so-theo-doi/"),
+            ("detail", f"/mot-cua/ho-so/{dossier.code}/"),
+            ("sessions", "/tai-khoan/phien-dang-nhap/"),
+            ("password", "/tai-khoan/doi-mat-khau/"),
+        ]:
+            response = page.goto(base + path)
+            assert response is not None and response.status == 200, path
+            _styled(page, path)
+            if name == "detail":  # the page's own CSS file (moved out of the template) applies
+                grid = "() => getComputedStyle(document.querySelector('.two-col')).display"
+                assert page.evaluate(grid) == "grid"
+            problems += recorder.check(path)
+            screenshot(page, f"csp-desk-{name}-{size}")
+        page.goto(base + "/mot-cua/tiep-nhan/")
+        page.get_by_label("Tìm thủ tục").fill("trich luc")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('#procedure-results a.result')]"
+            ".some(a => a.textContent.includes('trích lục'))"
+        )
+        problems += recorder.check("/mot-cua/tiep-nhan/ (htmx)")
+        screenshot(page, f"csp-desk-intake-{size}")
+        # htmx injected no <style> of its own (it would be refused).
+        assert page.evaluate("() => document.querySelectorAll('style').length") == 0
+        # The recorder works: an injected style attribute is refused and reported.
+        page.evaluate("() => document.body.setAttribute('style', 'color: red')")
+        page.wait_for_function("() => window.__csp.length > 0")
+        assert "style-src" in recorder.check("control")[0]
+    finally:
+        context.close()
+    assert problems == []
