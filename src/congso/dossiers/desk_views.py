@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congso.core.downloads import XLSX, generated_response
 from congso.core.exports import text_cells
 from congso.core.templatetags.congso import vndatetime
 
@@ -200,9 +201,4 @@ def work_xlsx(rows: Iterable[dict[str, Any]], title: str, filename: str) -> Http
         )
     buffer = io.BytesIO()
     wb.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return generated_response(buffer.getvalue(), filename=filename, content_type=XLSX)
