@@ -24,6 +24,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from congso.audit.services import audit_record
+from congso.core.inputs import ascii_digits_only
 from congso.org.models import Role
 from congso.org.selectors import user_roles
 
@@ -101,7 +102,7 @@ def enrol_confirm(*, request: HttpRequest, user: User, code: str) -> list[str] |
     ``None`` (nothing changed) when the code is wrong."""
     device = pending_device(user)
     token = _clean(code)
-    if not token.isdigit() or not device.verify_token(token):
+    if not ascii_digits_only(token) or not device.verify_token(token):
         security.event("otp.enrol_failed", request, user=user.pk)
         return None
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
@@ -119,7 +120,7 @@ def verify(*, request: HttpRequest, user: User, code: str) -> bool:
     session is verified. django-otp slows repeated failures per device."""
     token = _clean(code)
     devices: list[Any] = list(TOTPDevice.objects.filter(user=user, confirmed=True))
-    if not token.isdigit():
+    if not ascii_digits_only(token):
         devices = list(StaticDevice.objects.filter(user=user, confirmed=True))
     for device in devices:
         with transaction.atomic():

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congso.core.downloads import XLSX, file_response, generated_response
-from congso.core.inputs import refusal
+from congso.core.inputs import ascii_digits_only, refusal
 from congso.core.pdf import PdfTooLong
 from congso.org.models import Unit
 from congso.search.backends import Filters, get_backend
@@ -427,7 +427,7 @@ def outgoing_create_view(request: HttpRequest) -> HttpResponse:
     agencies = _member_agencies(request.user)
     agency = agencies.first() if agencies.count() == 1 else None
     unit_id = request.POST.get("drafting_unit")
-    if unit_id and str(unit_id).isdigit():
+    if unit_id and ascii_digits_only(str(unit_id)):
         chosen = units.filter(pk=unit_id).first()
         agency = chosen.agency() if chosen else agency
     form = f.OutgoingDraftForm(
@@ -435,7 +435,7 @@ def outgoing_create_view(request: HttpRequest) -> HttpResponse:
     )
     reply_to = None
     reply_id = request.GET.get("tra-loi") or request.POST.get("reply_to")
-    if reply_id and str(reply_id).isdigit():
+    if reply_id and ascii_digits_only(str(reply_id)):
         reply_to = incoming_get_for(user=request.user, pk=int(reply_id))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -622,7 +622,7 @@ def work_file_list(request: HttpRequest) -> HttpResponse:
         )
     year = request.GET.get("nam")
     files = work_files_visible(request.user)
-    if year and year.isdigit():
+    if year and ascii_digits_only(year):
         files = files.filter(year=int(year))
     today = timezone.localdate()
     # Closed files are handed to the agency archive within a year of closing (Luật Lưu trữ).

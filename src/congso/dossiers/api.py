@@ -18,6 +18,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from pydantic import Field
 
 from congso.core import limits
+from congso.core.inputs import ascii_digits_only
 from congso.core.paging import Pages
 from congso.org.models import Staff, Unit
 from congso.org.selectors import shared_value, staff_for
@@ -422,7 +423,7 @@ def _if_match(value: str | None) -> int | None:
     if text.startswith("W/"):
         text = text[2:]
     text = text.strip('"')
-    if not text.isdigit():
+    if not ascii_digits_only(text):
         raise HttpError(400, _('Header If-Match không hợp lệ: cần ETag của hồ sơ (ví dụ "3").'))
     return int(text)
 

@@ -200,4 +200,4 @@ def read_cccd_line(data: Any) -> tuple[Any, CccdCard | None]:
     return data, None
 
 
-_QR_START = re.compile(r"\d{12}\|")
+_QR_START = re.compile(r"[0-9]{12}\|")

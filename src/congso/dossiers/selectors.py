@@ -25,6 +25,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congso.core.inputs import ascii_digits_only
 from congso.core.rows import CompiledQuery
 from congso.org.models import Role, Unit, UnitKind
 from congso.org.selectors import role_unit_ids, role_units, staff_cached, staff_for
@@ -94,7 +95,7 @@ def dossier_get_for(user: Any, code: str) -> Dossier:
         "handler__user",
     )
     code = (code or "").strip()
-    if code.startswith("id-") and code[3:].isdigit():
+    if code.startswith("id-") and ascii_digits_only(code[3:]):
         dossier = qs.filter(pk=int(code[3:]), code__isnull=True).first()
     else:
         dossier = qs.filter(code=code).first() if code else None
@@ -300,7 +301,7 @@ def apply_filters(qs: QuerySet[Dossier], filters: dict[str, str]) -> QuerySet[Do
     if urgency in {"0", "1", "2"}:
         qs = qs.filter(**{"urgency": int(urgency)})  # the annotation added by queue()
     status = filters.get("status")
-    if status and status.isdigit():
+    if status and ascii_digits_only(status):
         qs = qs.filter(status=int(status))
     return qs
 
@@ -463,7 +464,7 @@ def _dossiers_of_person(user: Any, id_number: str) -> QuerySet[Dossier]:
 def returning_applicant(user: Any, id_number: str) -> dict[str, Any] | None:
     """What the latest earlier dossier of this identity number at the user's units says of
     the applicant (name, birth date, address, phone, e-mail), or None for a first visit."""
-    if not re.fullmatch(r"\d{12}", id_number or ""):
+    if not re.fullmatch(r"[0-9]{12}", id_number or ""):
         return None
     row = (
         _dossiers_of_person(user, id_number)
@@ -483,7 +484,7 @@ def returning_applicant(user: Any, id_number: str) -> dict[str, Any] | None:
 def open_same_procedure(user: Any, id_number: str, procedure_id: int) -> list[str]:
     """Codes (or ``id-<pk>``) of this person's open dossiers of the same procedure, any
     version, at the user's units: the desk warns before receiving another."""
-    if not re.fullmatch(r"\d{12}", id_number or ""):
+    if not re.fullmatch(r"[0-9]{12}", id_number or ""):
         return []
     rows = (
         _dossiers_of_person(user, id_number)
@@ -626,7 +627,7 @@ def register_cursor(dossier: Dossier) -> str:
 
 def _parse_cursor(value: str) -> tuple[dt.datetime, int] | None:
     micros, _sep, pk = (value or "").partition("_")
-    if not (micros.isdigit() and pk.isdigit()) or len(micros) > 18:
+    if not (ascii_digits_only(micros) and ascii_digits_only(pk)) or len(micros) > 18:
         return None
     try:
         at = dt.datetime.fromtimestamp(int(micros) / 1_000_000, tz=dt.UTC)
@@ -713,11 +714,11 @@ def search_condition(text: str) -> Q | None:
     if not text:
         return None
     digits = _NUMBER_MARKS.sub("", text)
-    if digits.startswith("+84") and digits[3:].isdigit():
+    if digits.startswith("+84") and ascii_digits_only(digits[3:]):
         digits = "0" + digits[3:]
-    if digits.isdigit():
+    if ascii_digits_only(digits):
         return Q(applicant_id_number=digits) | Q(applicant_phone=digits) | Q(applicant_phone=text)
-    if any(c.isdigit() for c in text):
+    if any(ascii_digits_only(c) for c in text):
         return Q(code=text.upper()) | Q(code=text)
     folded = fold(text)
     # Text that folds to nothing ("_", "%", punctuation only) asks for no name: it matches
@@ -781,9 +782,9 @@ def desk_search(
             Q(agency_id__in=agencies)
             | (Q(processing_agency_id__in=agencies) & ~Q(processing_agency=F("agency")))
         ).filter(scope)
-    if after.isdigit():
+    if ascii_digits_only(after):
         ids = ids.filter(pk__lt=int(after))
-    if status.isdigit():
+    if ascii_digits_only(status):
         ids = ids.filter(status=int(status))
     now = now or timezone.now()
     found = list(

@@ -29,7 +29,7 @@ from congso.accounts.models import User
 from congso.core import http, ratelimit
 from congso.core.downloads import XLSX, file_response, generated_response
 from congso.core.exports import text_cells
-from congso.core.inputs import refusal
+from congso.core.inputs import ascii_digits_only, refusal
 from congso.core.pdf import PdfTooLong
 from congso.org.models import Staff, Unit, UnitKind
 from congso.org.selectors import role_units, staff_for
@@ -73,7 +73,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     unit = next((u for u in units if str(u.pk) == chosen), units[0])
     version = None
     version_id = request.GET.get("thu_tuc") or request.POST.get("thu_tuc")
-    if version_id and str(version_id).isdigit():
+    if version_id and ascii_digits_only(str(version_id)):
         version = selectors.version_for_unit(unit, int(version_id))
     form = None
     duplicates: list[str] = []
@@ -119,7 +119,7 @@ def intake(request: HttpRequest) -> HttpResponse:
 
 
 def _page_number(value: str | None) -> int:
-    return int(value) if value and value.isdigit() and len(value) < 6 else 1
+    return int(value) if value and ascii_digits_only(value) and len(value) < 6 else 1
 
 
 def _fill_returning(user: Any, data: Any) -> Any:
@@ -164,7 +164,7 @@ def intake_applicant(request: HttpRequest) -> JsonResponse:
             ),
         )
     version_id = request.GET.get("thu_tuc") or ""
-    if version_id.isdigit():
+    if ascii_digits_only(version_id):
         chosen = request.GET.get("don_vi")
         unit = next((u for u in units if str(u.pk) == chosen), units[0])
         version = selectors.version_for_unit(unit, int(version_id))

@@ -22,6 +22,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 
+from congso.core.inputs import ascii_digits_only
+
 from .oidc import b64url, pkce_challenge
 
 KID = "congso-test-1"
@@ -87,7 +89,7 @@ def authorize(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         identity = request.POST.get("identity_number", "").strip()
         name = request.POST.get("name", "").strip()
-        if len(identity) == 12 and identity.isdigit() and name:
+        if len(identity) == 12 and ascii_digits_only(identity) and name:
             code = secrets.token_urlsafe(24)
             cache.set(
                 f"eid-test-code:{code}",

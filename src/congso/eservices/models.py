@@ -13,11 +13,12 @@ from congso.core import limits
 from congso.core.limits import LimitedTextField
 from congso.procedures.models import ProcedureVersion
 
+# [0-9], not \d: \d also matches ０-９, ٠-٩ and other scripts' digits (issue #11, finding 13).
 tax_code_validator = RegexValidator(
-    r"^\d{10}(\d{3})?$", _("Mã số thuế gồm 10 hoặc 13 chữ số."), code="tax_code"
+    r"^[0-9]{10}([0-9]{3})?$", _("Mã số thuế gồm 10 hoặc 13 chữ số."), code="tax_code"
 )
 identity_number_validator = RegexValidator(
-    r"^\d{12}$", _("Số định danh cá nhân (CCCD) gồm 12 chữ số."), code="identity_number"
+    r"^[0-9]{12}$", _("Số định danh cá nhân (CCCD) gồm 12 chữ số."), code="identity_number"
 )
 
 

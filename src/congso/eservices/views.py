@@ -27,6 +27,7 @@ from congso.accounts.models import AccountKind, User
 from congso.accounts.views import LoginView
 from congso.core import http
 from congso.core.downloads import file_response, generated_response
+from congso.core.inputs import ascii_digits_only
 from congso.core.uploads import ACCEPT_ATTR
 from congso.dossiers.models import Status
 from congso.dossiers.transitions import ACTION_LABELS
@@ -401,7 +402,7 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
     if request.method == "POST":
         form = form_class(request.POST)
         # "Xoá" next to an attachment saves what was typed and drops that one file.
-        deleting = [int(x) for x in request.POST.getlist("delete") if x.isdigit()]
+        deleting = [int(x) for x in request.POST.getlist("delete") if ascii_digits_only(x)]
         submit = "submit" in request.POST and not deleting
         form.is_valid()
         data = (
@@ -409,7 +410,7 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
             if not form.errors
             else {**the_draft.data, **eforms.raw_values(schema, request.POST)}
         )
-        remove = [int(x) for x in request.POST.getlist("remove") if x.isdigit()] + deleting
+        remove = [int(x) for x in request.POST.getlist("remove") if ascii_digits_only(x)] + deleting
         removed = [a.name for a in the_draft.attachments.filter(pk__in=deleting)]
         try:
             submission.draft_save(

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 # QĐ 20/2020/QĐ-TTg: up to 35 characters of A-Z, 0-9 and ".", dot-separated groups read left
 # to right, the first group a letter and two digits. QCVN 102:2016 codes look like
 # 000.00.31.H56 (13 characters); both are accepted because live systems still carry the old ones.
-AGENCY_ID_NEW = re.compile(r"^[A-Z]\d{2}(\.[A-Z0-9]+)*$")
-AGENCY_ID_OLD = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
+# ASCII only: \d also matches ０-９, ٠-٩ … (issue #11, finding 13).
+AGENCY_ID_NEW = re.compile(r"^[A-Z][0-9]{2}(\.[A-Z0-9]+)*$")
+AGENCY_ID_OLD = re.compile(r"^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}$")
 
 
 def validate_agency_id(value: str) -> None:
@@ -27,7 +28,7 @@ def validate_agency_id(value: str) -> None:
 
 
 def validate_stats_code(value: str) -> None:
-    if not re.fullmatch(r"\d{2}|\d{3}|\d{5}", value):
+    if not re.fullmatch(r"[0-9]{2}|[0-9]{3}|[0-9]{5}", value):
         raise ValidationError(
             _("Mã đơn vị hành chính gồm 2 (tỉnh), 3 (huyện) hoặc 5 (xã) chữ số."), code="stats_code"
         )

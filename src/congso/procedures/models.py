@@ -13,7 +13,7 @@ from congso.core.limits import LimitedTextField
 from congso.org.models import Unit
 
 national_code_validator = RegexValidator(
-    r"^\d\.\d{6}$", _("Mã thủ tục theo CSDL quốc gia có dạng d.dddddd (ví dụ 1.004227).")
+    r"^[0-9]\.[0-9]{6}$", _("Mã thủ tục theo CSDL quốc gia có dạng d.dddddd (ví dụ 1.004227).")
 )
 
 

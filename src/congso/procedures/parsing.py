@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from congso.core.inputs import ascii_digits_only
 from congso.search.normalize import fold
 
 # ---------------------------------------------------------------- flags
@@ -32,7 +33,7 @@ class Flag:
 
 # ---------------------------------------------------------------- national codes
 
-_CODE = re.compile(r"^\s*(\d)\.?(\d{6})((?:\.\d{3}\.\d{2}\.\d{2}\.[A-Za-z]\d{2}))?\s*$")
+_CODE = re.compile(r"^\s*(\d)\.?(\d{6})((?:\.\d{3}\.\d{2}\.\d{2}\.[A-Za-z]\d{2}))?\s*$", re.ASCII)
 
 
 def national_code(text: str | None) -> tuple[str, str]:
@@ -113,7 +114,7 @@ def parse_amount(text: str | int | float | Decimal | None) -> int:
         if value != value.to_integral():
             raise AmountError(_("số tiền “%(v)s” có phần lẻ dưới một đồng.") % {"v": raw})
         return int(value)
-    if digits.isdigit():
+    if ascii_digits_only(digits):
         return int(digits)
     if "." in digits and "," in digits:
         raise AmountError(
@@ -422,7 +423,7 @@ def parse_fees(text: str | None, default_kind: str = "charge") -> FeeReading:
             from_unit = None
             if from_match:
                 token = from_match.group(1).lower()
-                from_unit = int(token) if token.isdigit() else _WORD_NUMBERS.get(token)
+                from_unit = int(token) if ascii_digits_only(token) else _WORD_NUMBERS.get(token)
             head = clause[: match.start()].strip(" :,-")
             name = (
                 head

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from congso.core.downloads import XLSX, file_response, generated_response
+from congso.core.inputs import ascii_digits_only
 
 from .forms import CatalogueFilterForm, CatalogueUploadForm, DraftReviewForm, NationalUploadForm
 from .models import ProcedureVersion
@@ -184,7 +185,7 @@ def national_upload(request: HttpRequest) -> HttpResponse:
             choices = {
                 k[4:]: int(str(v))
                 for k, v in request.POST.items()
-                if k.startswith("dup_") and str(v).isdigit()
+                if k.startswith("dup_") and ascii_digits_only(str(v))
             }
             try:
                 report = national_import(

@@ -31,7 +31,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
 }
 
 _CODE_QUERY = re.compile(
-    r"^\s*(\d)\.?(\d{6})(?:\.\d{3}\.\d{2}\.\d{2}\.[a-z]\d{2})?\s*$", re.IGNORECASE
+    r"^\s*(\d)\.?(\d{6})(?:\.\d{3}\.\d{2}\.\d{2}\.[a-z]\d{2})?\s*$", re.IGNORECASE | re.ASCII
 )
 _FINAL_Y = re.compile(r"(?<=[bcdghklmnpqrstvx])y$|(?<=qu)y$")
 

@@ -25,7 +25,7 @@ from congso.audit.services import audit_record
 
 from .models import SignerPin
 
-PIN_RE = re.compile(r"^\d{6,8}$")
+PIN_RE = re.compile(r"^[0-9]{6,8}$")  # ASCII digits only (\d matches ０-９ too)
 _RUNS = "01234567890123456789", "98765432109876543210"
 
 

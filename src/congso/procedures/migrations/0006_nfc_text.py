@@ -1,0 +1,11 @@
+"""Text stored before input was normalised, put into NFC (issue #11, finding 13; ADR 0108)."""
+
+from django.db import migrations
+
+from congso.core.nfc import nfc_migration
+
+
+class Migration(migrations.Migration):
+    dependencies = [("procedures", "0005_ascii_digits")]
+
+    operations = [nfc_migration("procedures")]
