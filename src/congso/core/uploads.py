@@ -23,6 +23,7 @@ from typing import IO, Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +59,7 @@ SCAN_KINDS = (PDF, JPEG, PNG, TIFF)
 # Drafts of outgoing documents; the signed original is a PDF.
 DRAFT_KINDS = (PDF, DOCX)
 SIGNED_KINDS = (PDF,)
+KINDS = {kind.code: kind for kind in (PDF, JPEG, PNG, TIFF, DOCX)}
 ACCEPT_ATTR = ",".join(ext for kind in ALLOWED_KINDS for ext in kind.extensions)
 
 
@@ -256,6 +258,31 @@ def validate_upload(upload: Any, *, kinds: Sequence[FileKind] = ALLOWED_KINDS) -
     data = upload.read()
     upload.seek(0)
     return validate_content(original, data, kinds=kinds)
+
+
+@deconstructible
+class UploadValidator:
+    """``validate_upload`` as a model field validator, for files uploaded through forms this
+    project does not write itself — the admin (/quan-tri/), ModelForms (issue #11, finding 9).
+    A file already stored (committed) was checked when it came in and is not read again."""
+
+    def __init__(self, kinds: Sequence[str] = ("pdf", "docx")) -> None:
+        # Kind codes, not FileKind objects: they go into migrations.
+        self.kinds = tuple(kinds)
+
+    def __call__(self, value: Any) -> None:
+        if not value or getattr(value, "_committed", True):
+            return
+        upload = getattr(value, "file", value)
+        if getattr(upload, "name", None) is None:
+            upload.name = value.name
+        validate_upload(upload, kinds=[KINDS[code] for code in self.kinds])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, UploadValidator) and other.kinds == self.kinds
+
+    def __hash__(self) -> int:
+        return hash(self.kinds)
 
 
 def _check_size(original: str, size: int) -> None:

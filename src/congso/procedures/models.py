@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congso.core import limits
 from congso.core.limits import LimitedTextField
+from congso.core.uploads import UploadValidator
 from congso.org.models import Unit
 
 national_code_validator = RegexValidator(
@@ -289,7 +290,13 @@ class RequiredPaper(models.Model):
     order = models.PositiveSmallIntegerField(_("thứ tự"))
     name = LimitedTextField(_("tên giấy tờ"), max_length=limits.CATALOGUE_SHORT)
     form_name = models.CharField(_("mẫu đơn, tờ khai"), max_length=200, blank=True)
-    form_file = models.FileField(_("tệp mẫu"), upload_to="procedures/forms/", blank=True)
+    # Uploaded in /quan-tri/: through the project's one upload validator (ADR 0100, 0109).
+    form_file = models.FileField(
+        _("tệp mẫu"),
+        upload_to="procedures/forms/",
+        blank=True,
+        validators=[UploadValidator(kinds=("pdf", "docx"))],
+    )
     originals = models.PositiveSmallIntegerField(_("số bản chính"), default=1)
     copies = models.PositiveSmallIntegerField(_("số bản sao"), default=0)
     required = models.BooleanField(_("bắt buộc"), default=True)
