@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import time
 from pathlib import Path
 
@@ -216,3 +217,17 @@ def test_the_page_cap_stops_any_document():
     with pytest.raises(pdf.PdfTooLong) as caught:
         pdf.build(story, title="thử", max_pages=5)
     assert "5 trang" in caught.value.message
+
+
+def test_every_hand_written_textarea_says_its_limit():
+    """Form widgets carry ``maxlength`` from the field; a textarea written in a template must
+    say it too (``{% text_limit "NOTE" %}``), so the browser stops typing where the server
+    would refuse."""
+    root = Path(__file__).resolve().parents[1] / "src" / "congso"
+    missing = [
+        f"{path.relative_to(root)}: {tag[:60]}"
+        for path in root.rglob("templates/**/*.html")
+        for tag in re.findall(r"<textarea[^>]*>", path.read_text())
+        if "maxlength" not in tag
+    ]
+    assert missing == []

@@ -30,6 +30,8 @@ STRING_SHAPES = {
     "esc": '"\\u001b[31mđỏ"',
     "deep": DEEP,
     "huge-int": "9" * 5000,
+    # A million characters (finding 8): refused by the schema's maxLength, never stored or printed.
+    "million-chars": '"' + "Xin cấp bản sao. " * 58_824 + '"',
 }
 INT_SHAPES = {
     "huge": HUGE,

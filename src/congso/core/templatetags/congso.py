@@ -8,7 +8,15 @@ from decimal import Decimal
 from django import template
 from django.utils import timezone
 
+from congso.core import limits
+
 register = template.Library()
+
+
+@register.simple_tag
+def text_limit(name: str) -> int:
+    """The length limit ``congso.core.limits.<name>``, for a textarea's ``maxlength``."""
+    return int(getattr(limits, name))
 
 
 @register.filter
