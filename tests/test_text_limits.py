@@ -231,3 +231,26 @@ def test_every_hand_written_textarea_says_its_limit():
         if "maxlength" not in tag
     ]
     assert missing == []
+
+
+@pytest.mark.django_db
+def test_a_row_holding_older_over_long_text_can_still_be_saved(demo_org):
+    """Text stored before the limits (the probe's million characters) must not block the
+    dossier's work: saving the row unchanged in that field passes; changing the field to
+    another over-long value does not."""
+    version = offered_procedure(demo_org.desk)
+    dossier = services.dossier_receive(
+        by=demo_org.staff["motcua.tx"],
+        receiving_unit=demo_org.desk,
+        version=version,
+        applicant=person(),
+        papers=all_papers(version),
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(request_summary=HUGE)
+    dossier.refresh_from_db()
+    dossier.result_number = "12/QĐ"
+    dossier.save()
+    assert Dossier.objects.get(pk=dossier.pk).result_number == "12/QĐ"
+    dossier.request_summary = HUGE + "!"
+    with pytest.raises(ValidationError), transaction.atomic():
+        dossier.save()

@@ -8,7 +8,8 @@ a name fits a line, a reason a paragraph, the catalogue's legal texts several pa
 ``LimitedTextField`` enforces its limit in three places: model validation (``full_clean``, the
 admin, ModelForms), the widget's ``maxlength`` attribute, and ``pre_save`` — every ``save()``,
 ``create()``, ``bulk_create`` and ``core.rows.insert_rows`` — so a service that skips
-``full_clean`` still writes nothing too long (only ``QuerySet.update`` goes around it).
+``full_clean`` still writes nothing too long (only ``QuerySet.update`` goes around it). A row
+that already holds longer text from before the limit saves as long as that text is unchanged.
 """
 
 from __future__ import annotations
@@ -82,11 +83,25 @@ class LimitedTextField(models.TextField):  # type: ignore[type-arg]
 
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
         value = super().pre_save(model_instance, add)
-        if isinstance(value, str) and self.max_length is not None and len(value) > self.max_length:
+        if (
+            isinstance(value, str)
+            and self.max_length is not None
+            and len(value) > self.max_length
+            and not (not add and self._stored_as(model_instance, value))
+        ):
             raise ValidationError(
                 {self.name: too_long_message(self.max_length, len(value))}, code="max_length"
             )
         return value
+
+    def _stored_as(self, instance: models.Model, value: str) -> bool:
+        """Whether the row already holds exactly this text: stored before the limit (or through
+        ``QuerySet.update``), it must not stop the row's other changes. One query, only on
+        this rare path."""
+        manager = type(instance)._base_manager.db_manager(instance._state.db or "default")
+        return (
+            bool(instance.pk) and manager.filter(pk=instance.pk, **{self.attname: value}).exists()
+        )
 
 
 def text_field(limit: int, **kwargs: Any) -> forms.CharField:
