@@ -164,6 +164,18 @@ NOT_LISTINGS = {
         ],
         "the procedure catalogue",
     ),
+    # The public portal (issue 15): live, non-private pages of one site; the documents page and
+    # its downloads list only issued, non-secret outgoing documents their agency made public
+    # (congso/portal/tests/test_sites.py: drafts, private pages, secret and unpublished documents).
+    **dict.fromkeys(
+        ["portal:home", "portal:page", "portal:document_file"],
+        "public portal pages: only what the agency published",
+    ),
+    # Wagtail's password form of a protected page; its login name redirects to ours.
+    **dict.fromkeys(
+        ["wagtailcore_authenticate_with_password", "wagtailcore_login"],
+        "no document or dossier content",
+    ),
     # Accounts, gateways, health, schema: no documents or dossiers.
     **dict.fromkeys(
         [
@@ -203,8 +215,11 @@ NOT_LISTINGS = {
     ),
 }
 # The Django admin (quan-tri/) is for superusers and sysadmins with model permissions; it is
-# not a scoped staff page and is left out by prefix.
-EXCLUDED_PREFIXES = ("quan-tri/",)
+# not a scoped staff page and is left out by prefix. So is the portal's editorial admin
+# (bien-tap/, Wagtail): it holds portal pages and media only, under Wagtail's page and
+# collection permissions per site (congso/portal/tests/test_board.py), and Wagtail's document
+# downloads (tai-lieu-cong/), which serve only the portal's own uploaded files.
+EXCLUDED_PREFIXES = ("quan-tri/", "bien-tap/", "tai-lieu-cong/")
 
 
 def _named_patterns() -> dict[str, str]:

@@ -79,6 +79,21 @@ INSTALLED_APPS = [
     "congso.documents",
     "congso.signing",
     "congso.api",
+    # The public portal (issue 15): Wagtail and what it needs. No wagtail.embeds (editors cannot
+    # embed third-party HTML) and no wagtail.contrib.forms.
+    "congso.portal",
+    "wagtail.contrib.redirects",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django_filters",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +116,8 @@ MIDDLEWARE = [
     "congso.core.inputs.InputTextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A request for a portal site's own host name is answered by that site (congso.portal, ADR 0110).
+    "congso.portal.middleware.PortalHostMiddleware",
     "congso.accounts.middleware.SessionActivityMiddleware",
     "congso.accounts.middleware.SecondFactorMiddleware",
     "congso.accounts.middleware.RefusalLogMiddleware",
@@ -316,6 +333,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING"},  # a line per page edit; the audit log keeps publishes
     },  # a line per job state is noise; failures show
 }
 
@@ -419,3 +437,33 @@ PERMISSIONS_POLICY = env.str(
     default="accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
     "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), serial=(), hid=()",
 )
+
+# --- public portal (Wagtail, issue 15, ADR 0110) ---------------------------------------------
+WAGTAIL_SITE_NAME = "Cổng thông tin điện tử"
+WAGTAILADMIN_BASE_URL = PUBLIC_URL
+# Editors sign in through CongSo's own login (lock-out, sessions, second factor).
+WAGTAILADMIN_LOGIN_URL = "accounts:login"
+WAGTAIL_FRONTEND_LOGIN_URL = "/tai-khoan/dang-nhap/"
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAILUSERS_PASSWORD_ENABLED = False
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("vi", "Tiếng Việt")]
+WAGTAIL_I18N_ENABLED = False
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # tests and closed networks never call out
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
+WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
+WAGTAILEMBEDS_RESPONSIVE_HTML = False
+# CONGSO_PORTAL_URL_MODE: "path" (default: every site under /cong/<site>/ on this server, no
+# host names needed) or "host" (links use each site's own host name, set in the Wagtail Sites
+# admin, e.g. phuongnhanchinh.thanhxuan.gov.vn; the server must answer to those names).
+PORTAL_URL_MODE = env.str("CONGSO_PORTAL_URL_MODE", default="path")
+# CONGSO_PORTAL_HOST_SUFFIX: host names given to new sites, "<site>.<suffix>" (".localhost"
+# names reach 127.0.0.1 in browsers without editing hosts).
+PORTAL_HOST_SUFFIX = env.str("CONGSO_PORTAL_HOST_SUFFIX", default="localhost")

@@ -3,7 +3,11 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
+from django.views.generic import RedirectView
 from django.views.static import serve
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
 
 from congso.api.api import api
 from congso.dossiers import lookup as dossiers_lookup
@@ -19,6 +23,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("congso.core.urls")),
     path("tai-khoan/", include("congso.accounts.urls")),
     path("quan-tri/", admin.site.urls),
+    # The portal's editorial admin (Wagtail, issue 15) and its document downloads.
+    path("bien-tap/", include(wagtailadmin_urls)),
+    path("tai-lieu-cong/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
 ]
 
@@ -31,6 +38,7 @@ APP_URLS = [
     ("congso.calendar.urls", ""),
     ("congso.org.urls", ""),
     ("congso.signing.urls", ""),
+    ("congso.portal.urls", ""),
 ]
 for module_name, prefix in APP_URLS:
     try:
@@ -40,6 +48,26 @@ for module_name, prefix in APP_URLS:
             raise
         continue
     urlpatterns.append(path(prefix, include(module_name)))
+
+# Wagtail's password form for a protected page; its own login and its catch-all page server are not
+# mounted: portal pages are served under /cong/<site>/ (congso.portal.urls, ADR 0110).
+urlpatterns += [
+    path(
+        "_wagtail/",
+        include(
+            [
+                p
+                for p in wagtail_urls.urlpatterns
+                if p.name == "wagtailcore_authenticate_with_password"
+            ]  # type: ignore[union-attr]
+        ),
+    ),
+    path(
+        "_wagtail/dang-nhap/",
+        RedirectView.as_view(pattern_name="accounts:login", query_string=True),
+        name="wagtailcore_login",
+    ),
+]
 
 if settings.DEBUG:
     urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

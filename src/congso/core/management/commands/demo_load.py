@@ -10,6 +10,7 @@ DEMO_MODULES = [
     "congso.dossiers.demo",
     "congso.eservices.demo",
     "congso.documents.demo",
+    "congso.portal.demo",
 ]
 
 

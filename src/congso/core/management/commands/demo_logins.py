@@ -17,6 +17,7 @@ class Command(BaseCommand):
         for username, full_name, position, _unit, _roles in STAFF:
             self.stdout.write(f"  {username:<20} {full_name} — {position}")
         self.stdout.write("  công dân: congdan@congso.local (nếu đã nạp dịch vụ công trực tuyến)")
+        self._portal(url)
         admin = User.objects.filter(username="quantri").first()
         device = demo_device(admin) if admin is not None else None
         if device is not None:
@@ -27,3 +28,22 @@ class Command(BaseCommand):
                 "này để lấy mã mới)"
             )
         self.stdout.write("")
+
+    def _portal(self, url: str) -> None:
+        """The portal's editorial board (issue 15), if the portal is installed and loaded."""
+        try:
+            from congso.portal.demo import PORTAL_STAFF
+            from congso.portal.models import HomePage
+        except ImportError:
+            return
+        homes = list(HomePage.objects.live().order_by("path").values_list("title", "url_path"))
+        if not homes:
+            return
+        self.stdout.write(f"Cổng thông tin: {url}/cong/<trang>/ — biên tập tại {url}/bien-tap/")
+        for title, url_path in homes:
+            self.stdout.write(f"  {title:<20} {url}/cong{url_path}")
+        self.stdout.write("Ban biên tập (biên tập viên gửi duyệt, trưởng ban duyệt và xuất bản):")
+        self.stdout.write("  bientap.tx           Trịnh Thu Hà — biên tập viên, cổng quận")
+        self.stdout.write("  tongbientap.tx       Lương Văn Khánh — trưởng ban biên tập, cổng quận")
+        for username, full_name, position, _code, _role in PORTAL_STAFF:
+            self.stdout.write(f"  {username:<20} {full_name} — {position}")

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "congso.portal"
+    label = "portal"
+    verbose_name = "Cổng thông tin điện tử"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -1,0 +1,54 @@
+"""A request for a portal site's own host name (production: each site under its own domain)
+is answered by that site; every other host goes to CongSo as before (ADR 0110)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+
+from .chrome import generation
+
+# Paths that stay CongSo's own on a portal host (assets, the editors' admin, logins).
+OWN_PREFIXES = ("/static/", "/media/", "/bien-tap/", "/tai-khoan/", "/cong/", "/thu-tuc/")
+
+
+def _site_by_host() -> dict[str, str]:
+    key = f"congso:portal:hosts:{generation()}"
+    hosts = cache.get(key)
+    if hosts is None:
+        from wagtail.models import Site
+
+        hosts = {
+            s.hostname.lower(): s.root_page.slug
+            for s in Site.objects.select_related("root_page").filter(root_page__depth=2)
+        }
+        cache.set(key, hosts, 600)
+    return hosts
+
+
+class PortalHostMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        host = request.get_host().rsplit(":", 1)[0].lower()
+        if host not in ("127.0.0.1", "localhost", "testserver", "[::1]") and not (
+            request.path.startswith(OWN_PREFIXES)
+        ):
+            site = _site_by_host().get(host)
+            if site is not None:
+                from django.http import Http404
+
+                from .views import serve
+
+                try:
+                    response = serve(request, site, request.path.lstrip("/"))
+                except Http404:
+                    pass
+                else:
+                    # Outside the URL resolver, so the handler does not render it.
+                    render = getattr(response, "render", None)
+                    return render() if callable(render) else response
+        return self.get_response(request)

@@ -1,0 +1,366 @@
+"""The portal's page types (Wagtail) and the register of outgoing documents made public.
+
+The page tree: Wagtail's root → one ``HomePage`` per unit with a portal (the root of that
+unit's Wagtail Site) → sections, content pages, the documents page and the procedures page →
+articles under sections. ``url_path`` of every page starts with its home page's slug, which is
+also the site's key in path mode (``/cong/<slug>/…``, ADR 0110).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .richtext import FEATURES, sanitise
+
+PATH_PREFIX = "/cong"
+
+
+class PortalPageForm(WagtailAdminPageForm):
+    """Every portal page's admin form. Publishing from the form (not through the board's
+    approval) is open only to the editor-in-chief (page permission) and needs a reason, kept
+    in the audit log (congso.portal.hooks)."""
+
+    publish_reason = forms.CharField(
+        label=_("Lý do xuất bản không qua duyệt"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Chỉ Trưởng ban biên tập được xuất bản ngay mà không gửi duyệt; khi đó phải ghi lý do."
+        ),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.data.get("action-publish") and not (cleaned.get("publish_reason") or "").strip():
+            self.add_error(
+                "publish_reason",
+                _("Xuất bản không qua quy trình duyệt cần ghi lý do."),
+            )
+        return cleaned
+
+
+PUBLISH_PANEL = MultiFieldPanel(
+    [FieldPanel("publish_reason")], heading=_("Xuất bản ngay (Trưởng ban biên tập)")
+)
+
+
+class PortalPage(Page):
+    """What all portal pages share: their public address and the site chrome in context."""
+
+    base_form_class = PortalPageForm
+
+    class Meta:
+        abstract = True
+
+    # --- addresses ----------------------------------------------------------------------------
+    def get_url_parts(self, request: HttpRequest | None = None) -> Any:
+        if settings.PORTAL_URL_MODE == "host":
+            return super().get_url_parts(request)
+        if not self.url_path or self.depth is None or self.depth < 2:
+            return None
+        return (None, "", PATH_PREFIX + self.url_path)
+
+    def get_url(self, request: HttpRequest | None = None, current_site: Any = None) -> Any:
+        if settings.PORTAL_URL_MODE == "host":
+            return super().get_url(request, current_site)
+        parts = self.get_url_parts(request)
+        return parts[2] if parts else None
+
+    def get_full_url(self, request: HttpRequest | None = None) -> Any:
+        if settings.PORTAL_URL_MODE == "host":
+            return super().get_full_url(request)
+        url = self.get_url(request)
+        return settings.PUBLIC_URL + url if url else None
+
+    url = property(get_url)  # type: ignore[assignment]
+    full_url = property(get_full_url)  # type: ignore[assignment]
+
+    def relative_url(self, current_site: Any, request: HttpRequest | None = None) -> Any:
+        return self.get_url(request, current_site)
+
+    # --- rendering ----------------------------------------------------------------------------
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from .chrome import chrome_for_page
+
+        context = super().get_context(request, *args, **kwargs)
+        context["portal"] = getattr(request, "portal_chrome", None) or chrome_for_page(self)
+        return context
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        for field in self._meta.get_fields():
+            if isinstance(field, RichTextField):
+                setattr(self, field.attname, sanitise(getattr(self, field.attname) or ""))
+        super().save(*args, **kwargs)
+
+
+class HomePage(PortalPage):
+    """The home page of one unit's site (district: Cổng thông tin điện tử; ward: Trang thông
+    tin điện tử). Its unit is fixed when the site is created (congso.portal.services)."""
+
+    unit = models.OneToOneField(
+        "org.Unit", on_delete=models.PROTECT, related_name="portal_home", verbose_name=_("đơn vị")
+    )
+    site_kind = models.CharField(_("loại cổng"), max_length=100, default="Trang thông tin điện tử")
+    intro = RichTextField(_("giới thiệu ngắn"), blank=True, features=FEATURES)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("biểu trưng"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    responsible = models.CharField(
+        _("chịu trách nhiệm nội dung"),
+        max_length=300,
+        blank=True,
+        help_text=_("Ví dụ: Trưởng ban biên tập, họ tên, chức vụ."),
+    )
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "portal.SectionPage",
+        "portal.ContentPage",
+        "portal.DocumentsPage",
+        "portal.ProceduresPage",
+    ]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("site_kind"),
+        FieldPanel("intro"),
+        FieldPanel("logo"),
+        MultiFieldPanel(
+            [
+                FieldPanel("address"),
+                FieldPanel("phone"),
+                FieldPanel("email"),
+                FieldPanel("responsible"),
+            ],
+            heading=_("Liên hệ"),
+        ),
+        PUBLISH_PANEL,
+    ]
+    template = "portal/home_page.html"
+
+    class Meta:
+        verbose_name = _("trang chủ cổng thông tin")
+        verbose_name_plural = _("trang chủ cổng thông tin")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from .selectors import latest_articles, public_documents
+
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = latest_articles(self, limit=7)
+        context["documents"] = public_documents(self.unit_id, limit=5)
+        return context
+
+
+class SectionPage(PortalPage):
+    """A section (chuyên mục): Tin tức, Thông tin chỉ đạo điều hành, … Lists its articles."""
+
+    intro = RichTextField(_("giới thiệu"), blank=True, features=FEATURES)
+
+    parent_page_types = ["portal.HomePage", "portal.SectionPage"]
+    subpage_types = ["portal.ArticlePage", "portal.SectionPage", "portal.ContentPage"]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), PUBLISH_PANEL]
+    template = "portal/section_page.html"
+    PER_PAGE = 20
+
+    class Meta:
+        verbose_name = _("chuyên mục")
+        verbose_name_plural = _("chuyên mục")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from .selectors import section_articles
+
+        context = super().get_context(request, *args, **kwargs)
+        try:
+            number = max(1, min(int(request.GET.get("trang", "1")), 10_000))
+        except ValueError:
+            number = 1
+        articles, has_next = section_articles(self, page=number, per_page=self.PER_PAGE)
+        context.update(articles=articles, page_number=number, has_next=has_next)
+        return context
+
+
+class ContentPage(PortalPage):
+    """A plain page: Giới thiệu, Chức năng nhiệm vụ, Liên hệ, …"""
+
+    body = RichTextField(_("nội dung"), blank=True, features=FEATURES)
+
+    parent_page_types = ["portal.HomePage", "portal.SectionPage", "portal.ContentPage"]
+    subpage_types = ["portal.ContentPage"]
+    content_panels = [*Page.content_panels, FieldPanel("body"), PUBLISH_PANEL]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    template = "portal/content_page.html"
+
+    class Meta:
+        verbose_name = _("trang nội dung")
+        verbose_name_plural = _("trang nội dung")
+
+
+class ArticlePage(PortalPage):
+    """A news article (tin, bài). Its image needs alternative text."""
+
+    date = models.DateTimeField(_("ngày đăng"), default=timezone.now)
+    summary = models.TextField(_("tóm tắt"), max_length=500, blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("ảnh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    image_alt = models.CharField(
+        _("mô tả ảnh (văn bản thay thế)"),
+        max_length=250,
+        blank=True,
+        help_text=_("Bắt buộc khi có ảnh: mô tả nội dung ảnh cho người dùng trình đọc màn hình."),
+    )
+    body = RichTextField(_("nội dung"), features=FEATURES)
+    author = models.CharField(_("tác giả / nguồn"), max_length=200, blank=True)
+
+    parent_page_types = ["portal.SectionPage"]
+    subpage_types: list[str] = []
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("summary"),
+        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading=_("Ảnh")),
+        FieldPanel("body"),
+        FieldPanel("author"),
+        HelpPanel(
+            content=_(
+                "Biên tập viên lưu nháp và gửi duyệt; Trưởng ban biên tập duyệt để xuất bản. "
+                "Có thể hẹn giờ xuất bản ở thẻ Lịch xuất bản."
+            )
+        ),
+        PUBLISH_PANEL,
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+    template = "portal/article_page.html"
+
+    class Meta:
+        verbose_name = _("tin, bài")
+        verbose_name_plural = _("tin, bài")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.image_id and not self.image_alt.strip():
+            raise ValidationError(
+                {"image_alt": _("Ảnh cần có văn bản thay thế (mô tả nội dung ảnh).")}
+            )
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from .selectors import related_articles
+
+        context = super().get_context(request, *args, **kwargs)
+        context["related"] = related_articles(self, limit=5)
+        return context
+
+
+class DocumentsPage(PortalPage):
+    """Văn bản: the unit's outgoing documents made public, live from the documents module."""
+
+    intro = RichTextField(_("giới thiệu"), blank=True, features=FEATURES)
+
+    parent_page_types = ["portal.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+    content_panels = [*Page.content_panels, FieldPanel("intro"), PUBLISH_PANEL]
+    template = "portal/documents_page.html"
+    PER_PAGE = 20
+
+    class Meta:
+        verbose_name = _("trang văn bản")
+        verbose_name_plural = _("trang văn bản")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from .selectors import document_search
+
+        context = super().get_context(request, *args, **kwargs)
+        portal = context["portal"]
+        q = (request.GET.get("q") or "").strip()[:200]
+        year = (request.GET.get("nam") or "").strip()
+        context.update(q=q, year=year)
+        context["documents"], context["has_next"] = document_search(
+            portal.unit_id if portal else None, q=q, year=year, limit=self.PER_PAGE
+        )
+        return context
+
+
+class ProceduresPage(PortalPage):
+    """Thủ tục hành chính: the unit's live catalogue (congso.procedures)."""
+
+    intro = RichTextField(_("giới thiệu"), blank=True, features=FEATURES)
+
+    parent_page_types = ["portal.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+    content_panels = [*Page.content_panels, FieldPanel("intro"), PUBLISH_PANEL]
+    template = "portal/procedures_page.html"
+
+    class Meta:
+        verbose_name = _("trang thủ tục hành chính")
+        verbose_name_plural = _("trang thủ tục hành chính")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from .selectors import unit_procedures
+
+        context = super().get_context(request, *args, **kwargs)
+        portal = context["portal"]
+        context["procedures"] = unit_procedures(portal.unit_id) if portal else []
+        return context
+
+
+class PublicDocument(models.Model):
+    """An outgoing document its agency has made public on its portal (number, date, abstract
+    and signed PDF come from the document itself, never retyped)."""
+
+    outgoing = models.OneToOneField(
+        "documents.OutgoingDocument",
+        on_delete=models.CASCADE,
+        related_name="portal_public",
+        verbose_name=_("văn bản đi"),
+    )
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("cơ quan")
+    )
+    published_at = models.DateTimeField(_("công khai lúc"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người công khai"),
+    )
+
+    class Meta:
+        verbose_name = _("văn bản công khai")
+        verbose_name_plural = _("văn bản công khai")
+        indexes = [models.Index(fields=["unit", "-published_at"], name="portal_pubdoc_unit_idx")]
+
+    def __str__(self) -> str:
+        return str(self.outgoing)

@@ -1,0 +1,116 @@
+"""Public reads of the portal. Everything here is what an anonymous visitor may see: live,
+non-private pages of one site, and documents their agency made public. Each list costs a fixed
+number of queries whatever its length (tests/test_portal_queries.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from wagtail.images.models import Rendition
+from wagtail.models import Page
+
+from congso.documents.models import OutgoingStatus, Secrecy
+
+from .chrome import chrome_for_page
+from .models import ArticlePage, PublicDocument
+
+THUMB = "fill-480x270"
+
+
+def _public(qs: QuerySet[Any], page: Page) -> QuerySet[Any]:
+    """Live pages of ``qs`` outside every private subtree of ``page``'s site."""
+    qs = qs.live()  # type: ignore[attr-defined]
+    chrome = chrome_for_page(page)
+    for path in chrome.restricted if chrome else ():
+        qs = qs.exclude(path__startswith=path)
+    return qs
+
+
+def _articles(root: Page) -> QuerySet[ArticlePage]:
+    qs = ArticlePage.objects.descendant_of(root)  # type: ignore[attr-defined]
+    return (
+        _public(qs, root)
+        .select_related("image")
+        .prefetch_related(
+            Prefetch(
+                "image__renditions",
+                queryset=Rendition.objects.filter(filter_spec=THUMB),
+                to_attr="prefetched_renditions",
+            )
+        )
+        .order_by("-date", "-pk")
+    )
+
+
+def latest_articles(home: Page, *, limit: int) -> list[ArticlePage]:
+    return list(_articles(home)[:limit])
+
+
+def section_articles(section: Page, *, page: int, per_page: int) -> tuple[list[ArticlePage], bool]:
+    """One page of a section's articles (its subsections' too), and whether a next page exists
+    (one query more than the page is read instead of counting them all)."""
+    start = (page - 1) * per_page
+    rows = list(_articles(section)[start : start + per_page + 1])
+    return rows[:per_page], len(rows) > per_page
+
+
+def related_articles(article: ArticlePage, *, limit: int) -> list[ArticlePage]:
+    parent_path = article.path[: -article.steplen]
+    qs = ArticlePage.objects.filter(path__startswith=parent_path, depth=article.depth).exclude(
+        pk=article.pk
+    )
+    return list(
+        _public(qs, article)
+        .order_by("-date", "-pk")
+        .only("title", "url_path", "date", "depth", "path")[:limit]
+    )
+
+
+def _public_documents(unit_id: int | None) -> QuerySet[PublicDocument]:
+    # Only issued, non-secret documents are ever listed, even if a register row says public.
+    if unit_id is None:
+        return PublicDocument.objects.none()
+    return (
+        PublicDocument.objects.filter(
+            unit_id=unit_id,
+            outgoing__status=OutgoingStatus.ISSUED,
+            outgoing__secrecy=Secrecy.NORMAL,
+        )
+        .select_related("outgoing", "outgoing__kind", "outgoing__signer")
+        .order_by("-outgoing__issued_at", "-pk")
+    )
+
+
+def public_documents(unit_id: int | None, *, limit: int) -> list[PublicDocument]:
+    return list(_public_documents(unit_id)[:limit])
+
+
+def document_search(
+    unit_id: int | None, *, q: str = "", year: str = "", limit: int = 20
+) -> tuple[list[PublicDocument], bool]:
+    """Public documents of a unit matching the words of ``q`` (number, symbol, abstract,
+    signer) and ``year``."""
+    qs = _public_documents(unit_id)
+    if year.isdigit() and len(year) == 4:
+        qs = qs.filter(outgoing__year=int(year))
+    for word in q.split()[:8]:
+        cond = (
+            Q(outgoing__abstract__icontains=word)
+            | Q(outgoing__notation__icontains=word)
+            | Q(outgoing__signer__full_name__icontains=word)
+            | Q(outgoing__kind__name__icontains=word)
+        )
+        if word.isdigit():
+            cond |= Q(outgoing__number=int(word[:9]))
+        qs = qs.filter(cond)
+    rows = list(qs[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+def unit_procedures(unit_id: int) -> list[Any]:
+    from congso.org.models import Unit
+    from congso.procedures.selectors import catalogue_search
+
+    unit = Unit(pk=unit_id)
+    return list(catalogue_search(unit=unit))

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+urlpatterns = [
+    path("cong/<slug:site>/van-ban/<int:pk>/tep/", views.document_file, name="document_file"),
+    path("cong/<slug:site>/", views.serve, name="home"),
+    path("cong/<slug:site>/<path:path>", views.serve, name="page"),
+]
