@@ -104,6 +104,8 @@ MIDDLEWARE = [
     # CSP with a per-request nonce, Permissions-Policy, no-store (ADR 0101); after WhiteNoise
     # so that static files stay cacheable.
     "congso.core.headers.SecurityHeadersMiddleware",
+    # The portal's editorial admin (Wagtail) gets its own policy (ADR 0111).
+    "congso.portal.middleware.PortalAdminPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -452,6 +454,7 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # tests and closed networks never call out
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatar requests to a third party
 WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
 WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -459,6 +462,7 @@ WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []  # uploaded documents are always attachments
 WAGTAILEMBEDS_RESPONSIVE_HTML = False
 # CONGSO_PORTAL_URL_MODE: "path" (default: every site under /cong/<site>/ on this server, no
 # host names needed) or "host" (links use each site's own host name, set in the Wagtail Sites

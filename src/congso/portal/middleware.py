@@ -52,3 +52,39 @@ class PortalHostMiddleware:
                     render = getattr(response, "render", None)
                     return render() if callable(render) else response
         return self.get_response(request)
+
+
+# The editors' admin (Wagtail) still runs a few inline scripts and style attributes of its own
+# and frames its preview: it gets its own policy, set before congso.core.headers (which keeps
+# a policy an answer already has). Public portal pages keep the strict nonce policy.
+ADMIN_PREFIX = "/bien-tap/"
+
+
+def admin_policy() -> str:
+    from django.conf import settings
+
+    from congso.core.headers import DEFAULT_CSP, build_policy
+
+    directives = {k: list(v) for k, v in getattr(settings, "SECURE_CSP", DEFAULT_CSP).items()}
+    directives["script-src"] = ["'self'", "'unsafe-inline'"]
+    directives["style-src"] = ["'self'", "'unsafe-inline'"]
+    directives["img-src"] = ["'self'", "data:", "blob:"]
+    directives["frame-ancestors"] = ["'self'"]
+    directives["frame-src"] = ["'self'"]
+    return build_policy(directives, "")
+
+
+class PortalAdminPolicyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.policy = admin_policy()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith(ADMIN_PREFIX)
+            and "Content-Security-Policy" not in response
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            response["Content-Security-Policy"] = self.policy
+        return response

@@ -76,8 +76,9 @@ def portal_site_ensure(*, unit: Unit, by: Any = None, title: str = "") -> HomePa
     if home is None:
         root = Page.get_first_root_node()
         is_ward = unit.kind == UnitKind.WARD
+        name = unit.name.replace("UBND ", "")
         home = HomePage(
-            title=title or unit.name.replace("UBND ", ""),
+            title=title or name[:1].upper() + name[1:],
             slug=site_slug(unit),
             unit=unit,
             site_kind="Trang thông tin điện tử" if is_ward else "Cổng thông tin điện tử",

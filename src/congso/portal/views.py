@@ -3,9 +3,12 @@ PortalHostMiddleware) to the live page of that site, in a fixed handful of queri
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from wagtail import hooks
 from wagtail.models import Page
+
+from congso.core.downloads import file_response
 
 from .chrome import Chrome, chrome_for_slug
 from .models import PublicDocument
@@ -47,14 +50,13 @@ def _serve_chain(page: Page, request: HttpRequest, args: tuple, kwargs: dict) ->
     return page.serve(request, *args, **kwargs)
 
 
-def document_file(request: HttpRequest, site: str, pk: int) -> FileResponse:
-    """The signed PDF of a document the site's agency made public (404 otherwise)."""
+def document_file(request: HttpRequest, site: str, pk: int) -> HttpResponseBase:
+    """The signed PDF of a document the site's agency made public (404 otherwise), as an
+    attachment like every stored file (congso.core.downloads)."""
     chrome = _chrome(site)
     public: PublicDocument | None = _public_documents(chrome.unit_id).filter(pk=pk).first()
     if public is None or not public.outgoing.final_pdf:
         raise Http404
     doc = public.outgoing
     name = f"{doc.number_symbol or doc.pk}.pdf".replace("/", "-")
-    return FileResponse(
-        doc.final_pdf.open("rb"), as_attachment=False, filename=name, content_type="application/pdf"
-    )
+    return file_response(doc.final_pdf.open("rb"), filename=name, content_type="application/pdf")

@@ -162,3 +162,11 @@ def test_site_host_name_routing(client, sites):
     response = client.get("/tin-tuc/ten-mien/", HTTP_HOST="nhan-chinh.localhost")
     assert response.status_code == 200
     assert "Tin theo tên miền" in response.content.decode()
+
+
+def test_public_pages_strict_policy_admin_its_own(client, sites):
+    public = client.get("/cong/nhan-chinh/")["Content-Security-Policy"]
+    assert "'nonce-" in public and "unsafe-inline" not in public
+    client.force_login(sites.board["bientap.nc"])
+    admin = client.get("/bien-tap/")["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in admin
