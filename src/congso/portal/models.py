@@ -23,7 +23,17 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from congso.core import limits
+
 from .richtext import FEATURES, sanitise
+
+
+class LimitedRichTextField(limits.LimitedTextField, RichTextField):  # type: ignore[misc]
+    """Wagtail's rich text with the project's length limit (core.limits, ADR 0106)."""
+
+    def __init__(self, *args: Any, max_length: int = limits.PAGE_BODY, **kwargs: Any) -> None:
+        super().__init__(*args, max_length=max_length, **kwargs)
+
 
 PATH_PREFIX = "/cong"
 
@@ -102,7 +112,7 @@ class PortalPage(Page):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         for field in self._meta.get_fields():
-            if isinstance(field, RichTextField):
+            if isinstance(field, RichTextField):  # LimitedRichTextField included
                 setattr(self, field.attname, sanitise(getattr(self, field.attname) or ""))
         super().save(*args, **kwargs)
 
@@ -115,7 +125,7 @@ class HomePage(PortalPage):
         "org.Unit", on_delete=models.PROTECT, related_name="portal_home", verbose_name=_("đơn vị")
     )
     site_kind = models.CharField(_("loại cổng"), max_length=100, default="Trang thông tin điện tử")
-    intro = RichTextField(_("giới thiệu ngắn"), blank=True, features=FEATURES)
+    intro = LimitedRichTextField(_("giới thiệu ngắn"), blank=True, features=FEATURES)
     logo = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("biểu trưng"),
@@ -175,7 +185,7 @@ class HomePage(PortalPage):
 class SectionPage(PortalPage):
     """A section (chuyên mục): Tin tức, Thông tin chỉ đạo điều hành, … Lists its articles."""
 
-    intro = RichTextField(_("giới thiệu"), blank=True, features=FEATURES)
+    intro = LimitedRichTextField(_("giới thiệu"), blank=True, features=FEATURES)
 
     parent_page_types = ["portal.HomePage", "portal.SectionPage"]
     subpage_types = ["portal.ArticlePage", "portal.SectionPage", "portal.ContentPage"]
@@ -203,7 +213,7 @@ class SectionPage(PortalPage):
 class ContentPage(PortalPage):
     """A plain page: Giới thiệu, Chức năng nhiệm vụ, Liên hệ, …"""
 
-    body = RichTextField(_("nội dung"), blank=True, features=FEATURES)
+    body = LimitedRichTextField(_("nội dung"), blank=True, features=FEATURES)
 
     parent_page_types = ["portal.HomePage", "portal.SectionPage", "portal.ContentPage"]
     subpage_types = ["portal.ContentPage"]
@@ -220,7 +230,7 @@ class ArticlePage(PortalPage):
     """A news article (tin, bài). Its image needs alternative text."""
 
     date = models.DateTimeField(_("ngày đăng"), default=timezone.now)
-    summary = models.TextField(_("tóm tắt"), max_length=500, blank=True)
+    summary = limits.LimitedTextField(_("tóm tắt"), max_length=500, blank=True)
     image = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("ảnh"),
@@ -235,7 +245,7 @@ class ArticlePage(PortalPage):
         blank=True,
         help_text=_("Bắt buộc khi có ảnh: mô tả nội dung ảnh cho người dùng trình đọc màn hình."),
     )
-    body = RichTextField(_("nội dung"), features=FEATURES)
+    body = LimitedRichTextField(_("nội dung"), features=FEATURES)
     author = models.CharField(_("tác giả / nguồn"), max_length=200, blank=True)
 
     parent_page_types = ["portal.SectionPage"]
@@ -285,7 +295,7 @@ class ArticlePage(PortalPage):
 class DocumentsPage(PortalPage):
     """Văn bản: the unit's outgoing documents made public, live from the documents module."""
 
-    intro = RichTextField(_("giới thiệu"), blank=True, features=FEATURES)
+    intro = LimitedRichTextField(_("giới thiệu"), blank=True, features=FEATURES)
 
     parent_page_types = ["portal.HomePage"]
     subpage_types: list[str] = []
@@ -315,7 +325,7 @@ class DocumentsPage(PortalPage):
 class ProceduresPage(PortalPage):
     """Thủ tục hành chính: the unit's live catalogue (congso.procedures)."""
 
-    intro = RichTextField(_("giới thiệu"), blank=True, features=FEATURES)
+    intro = LimitedRichTextField(_("giới thiệu"), blank=True, features=FEATURES)
 
     parent_page_types = ["portal.HomePage"]
     subpage_types: list[str] = []
