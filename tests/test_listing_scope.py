@@ -173,7 +173,7 @@ NOT_LISTINGS = {
     ),
     # Wagtail's password form of a protected page; its login name redirects to ours.
     **dict.fromkeys(
-        ["wagtailcore_authenticate_with_password", "wagtailcore_login"],
+        ["wagtailcore_authenticate_with_password", "wagtailcore_login", "portal:admin_login"],
         "no document or dossier content",
     ),
     # Accounts, gateways, health, schema: no documents or dossiers.

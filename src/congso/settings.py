@@ -444,7 +444,7 @@ PERMISSIONS_POLICY = env.str(
 WAGTAIL_SITE_NAME = "Cổng thông tin điện tử"
 WAGTAILADMIN_BASE_URL = PUBLIC_URL
 # Editors sign in through CongSo's own login (lock-out, sessions, second factor).
-WAGTAILADMIN_LOGIN_URL = "accounts:login"
+WAGTAILADMIN_LOGIN_URL = "portal:admin_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "/tai-khoan/dang-nhap/"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False

@@ -12,7 +12,7 @@ from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
 from wagtail.images.models import Image
-from wagtail.models import Collection, Page
+from wagtail.models import Page
 
 from congso.accounts.models import AccountKind, User
 from congso.documents.models import OutgoingDocument, OutgoingStatus, Secrecy
@@ -27,7 +27,7 @@ from .models import (
     ProceduresPage,
     SectionPage,
 )
-from .services import document_make_public, portal_site_ensure
+from .services import document_make_public, portal_site_ensure, shared_collection
 
 # Ward boards (the seed: "do một đồng chí Lãnh đạo UBND phường làm Trưởng ban"); the district's
 # editor and chief (bientap.tx, tongbientap.tx) come with the organisation demo.
@@ -363,7 +363,7 @@ def load(variant: str = "") -> str | None:
     # Wagtail's own welcome page is not a portal site.
     Page.objects.filter(depth=2, content_type__model="page", slug="home").delete()
     images: list[Image] = []
-    collection = Collection.get_first_root_node()
+    collection = shared_collection()
     for n, hue in enumerate((0, 60, 120)):
         title = f"Ảnh minh họa {n + 1}"
         image = Image.objects.filter(title=title).first()

@@ -63,6 +63,31 @@ def _perm(app_label: str, codename: str) -> Permission:
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
+SHARED_COLLECTION = "Ảnh dùng chung"
+
+
+def _wagtail_roots() -> tuple[Page, Collection]:
+    """Wagtail's root page and root collection (made by its data migrations; made again here
+    when a flushed test database lost them)."""
+    from wagtail.models import Locale
+
+    root = Page.get_first_root_node()
+    if root is None:
+        locale, _c = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+        root = Page.add_root(title="Root", slug="root", locale=locale, live=True)
+    collection = Collection.get_first_root_node()
+    if collection is None:
+        collection = Collection.add_root(name="Root")
+    return root, collection
+
+
+def shared_collection() -> Collection:
+    """The collection of illustrations every site's board may choose from."""
+    _page, root = _wagtail_roots()
+    found = Collection.objects.filter(name=SHARED_COLLECTION, depth=2).first()
+    return found or root.add_child(name=SHARED_COLLECTION)
+
+
 @transaction.atomic
 def portal_site_ensure(*, unit: Unit, by: Any = None, title: str = "") -> HomePage:
     """The unit's site, created if missing: its home page under Wagtail's root, its Wagtail
@@ -74,7 +99,7 @@ def portal_site_ensure(*, unit: Unit, by: Any = None, title: str = "") -> HomePa
     home = HomePage.objects.filter(unit=unit).first()
     created = home is None
     if home is None:
-        root = Page.get_first_root_node()
+        root, _collection = _wagtail_roots()
         is_ward = unit.kind == UnitKind.WARD
         name = unit.name.replace("UBND ", "")
         home = HomePage(
@@ -94,10 +119,11 @@ def portal_site_ensure(*, unit: Unit, by: Any = None, title: str = "") -> HomePa
         root_page=home,
         defaults={"hostname": hostname, "port": 80, "site_name": home.title},
     )
-    root_collection = Collection.get_first_root_node()
+    root_collection = _wagtail_roots()[1]
     collection = Collection.objects.filter(name=home.title, depth=2).first()
     if collection is None:
         collection = root_collection.add_child(name=home.title)
+    shared = shared_collection()
     editors_name, chief_name = _group_names(unit)
     editors, _c = Group.objects.get_or_create(name=editors_name)
     chief, _c = Group.objects.get_or_create(name=chief_name)
@@ -107,6 +133,14 @@ def portal_site_ensure(*, unit: Unit, by: Any = None, title: str = "") -> HomePa
         for codename in page_perms:
             GroupPagePermission.objects.get_or_create(
                 group=group, page=home, permission=_perm("wagtailcore", codename)
+            )
+        # Every board may use (not change) the shared illustrations.
+        for app_label, codename in (
+            ("wagtailimages", "choose_image"),
+            ("wagtaildocs", "choose_document"),
+        ):
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=shared, permission=_perm(app_label, codename)
             )
         for app_label, codenames in MEDIA_PERMISSIONS.items():
             for codename in codenames:

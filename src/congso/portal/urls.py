@@ -4,6 +4,7 @@ from . import views
 
 app_name = "portal"
 urlpatterns = [
+    path("bien-tap-dang-nhap/", views.admin_login, name="admin_login"),
     path("cong/<slug:site>/van-ban/<int:pk>/tep/", views.document_file, name="document_file"),
     path("cong/<slug:site>/", views.serve, name="home"),
     path("cong/<slug:site>/<path:path>", views.serve, name="page"),

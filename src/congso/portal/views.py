@@ -3,8 +3,10 @@ PortalHostMiddleware) to the live page of that site, in a fixed handful of queri
 
 from __future__ import annotations
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.shortcuts import render
 from wagtail import hooks
 from wagtail.models import Page
 
@@ -60,3 +62,12 @@ def document_file(request: HttpRequest, site: str, pk: int) -> HttpResponseBase:
     doc = public.outgoing
     name = f"{doc.number_symbol or doc.pk}.pdf".replace("/", "-")
     return file_response(doc.final_pdf.open("rb"), filename=name, content_type="application/pdf")
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """Where Wagtail sends a request for its admin without access: a visitor goes to CongSo's
+    login; a signed-in officer who is on no editorial board is told so (CongSo's login would
+    send them straight back, in a loop)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.GET.get("next", "/bien-tap/"))
+    return render(request, "portal/no_board.html", status=403)

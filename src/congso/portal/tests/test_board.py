@@ -185,3 +185,14 @@ def test_bulk_publish_refused(client, sites):
     )
     page.refresh_from_db()
     assert not page.live
+
+
+def test_admin_without_board_role_is_told_not_looped(client, sites):
+    assert client.get("/bien-tap/").url.startswith("/bien-tap-dang-nhap/")
+    assert client.get("/bien-tap-dang-nhap/?next=/bien-tap/").url.startswith(
+        "/tai-khoan/dang-nhap/"
+    )
+    client.force_login(sites.org.user("motcua.nc"))  # a ward officer on no board
+    response = client.get("/bien-tap/", follow=True)
+    assert response.status_code == 403
+    assert "chưa thuộc ban biên tập" in response.content.decode()
