@@ -168,7 +168,7 @@ NOT_LISTINGS = {
     # its downloads list only issued, non-secret outgoing documents their agency made public
     # (congso/portal/tests/test_sites.py: drafts, private pages, secret and unpublished documents).
     **dict.fromkeys(
-        ["portal:home", "portal:page", "portal:document_file"],
+        ["portal:home", "portal:page", "portal:document_file", "portal:rss", "portal:sitemap"],
         "public portal pages: only what the agency published",
     ),
     # Wagtail's password form of a protected page; its login name redirects to ours.

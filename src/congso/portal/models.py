@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -207,6 +208,11 @@ class SectionPage(PortalPage):
             number = 1
         articles, has_next = section_articles(self, page=number, per_page=self.PER_PAGE)
         context.update(articles=articles, page_number=number, has_next=has_next)
+        portal = context["portal"]
+        if portal is not None and self.url_path.startswith(portal.url_path):
+            context["rss_url"] = reverse(
+                "portal:rss", args=[portal.slug, self.url_path[len(portal.url_path) :]]
+            )
         return context
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import screenshot
+from tests.a11y import assert_no_serious_a11y_violations
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 
@@ -84,3 +85,58 @@ def test_editor_drafts_chief_approves_ward_site_only(browser, live_server, sites
         context.close()
     event = AuditEvent.objects.filter(action="portal.page_publish", target_id=str(article.pk)).get()
     assert event.data["via"] == "workflow"
+
+
+RECORD_VIOLATIONS = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_every_page_template_accessible_and_within_the_policy(browser, live_server, sites, width):
+    """axe-core finds no serious or critical violation and the strict CSP refuses nothing on
+    each page type of the portal (issue 15, Done when)."""
+    from congso.documents.tests.factories import OutgoingFactory
+    from congso.portal.models import ContentPage
+    from congso.portal.services import document_make_public
+
+    from .conftest import add, article
+
+    image = Image.objects.create(
+        title="Ảnh", file=get_test_image_file(), collection=shared_collection()
+    )
+    article(sites.nc_news, "Tin có ảnh", slug="tin-co-anh", image=image, image_alt="Lễ ra quân")
+    article(sites.nc_news, "Tin không ảnh", slug="tin-khong-anh")
+    add(
+        sites.nc,
+        ContentPage(title="Giới thiệu", slug="gioi-thieu", body="<h2>Chức năng</h2><p>…</p>"),
+    )
+    doc = OutgoingFactory(
+        agency=sites.org.wards["00343"], signer=sites.org.user("lanhdao.nc"), issued=True
+    )
+    document_make_public(outgoing=doc, by=sites.org.user("vanthu.nc"))
+    context = browser.new_context(
+        locale="vi-VN", viewport={"width": width, "height": 900}, is_mobile=width < 500
+    )
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    size = "phone" if width < 500 else "desktop"
+    try:
+        for name, path in [
+            ("home", "/cong/nhan-chinh/"),
+            ("section", "/cong/nhan-chinh/tin-tuc/"),
+            ("article", "/cong/nhan-chinh/tin-tuc/tin-co-anh/"),
+            ("content", "/cong/nhan-chinh/gioi-thieu/"),
+            ("documents", "/cong/nhan-chinh/van-ban/"),
+            ("procedures", "/cong/nhan-chinh/thu-tuc-hanh-chinh/"),
+        ]:
+            response = page.goto(live_server.url + path)
+            assert response is not None and response.status == 200, path
+            assert_no_serious_a11y_violations(page)
+            assert page.evaluate("() => window.__csp") == [], path
+            screenshot(page, f"portal-{name}-{size}")
+    finally:
+        context.close()

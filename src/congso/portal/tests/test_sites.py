@@ -170,3 +170,18 @@ def test_public_pages_strict_policy_admin_its_own(client, sites):
     client.force_login(sites.board["bientap.nc"])
     admin = client.get("/bien-tap/")["Content-Security-Policy"]
     assert "frame-ancestors 'self'" in admin
+
+
+def test_section_rss_and_sitemap_public_only(client, sites):
+    article(sites.nc_news, "Tin có trong RSS", slug="co-rss")
+    article(sites.nc_news, "Nháp không có trong RSS", slug="nhap-rss", live=False)
+    page = client.get("/cong/nhan-chinh/tin-tuc/").content.decode()
+    assert 'href="/cong/nhan-chinh/rss/tin-tuc/"' in page
+    feed = client.get("/cong/nhan-chinh/rss/tin-tuc/")
+    assert feed.status_code == 200 and feed["Content-Type"].startswith("application/rss+xml")
+    body = feed.content.decode()
+    assert "Tin có trong RSS" in body and "Nháp không có" not in body
+    assert client.get("/cong/nhan-chinh/rss/van-ban/").status_code == 404  # not a section
+    sitemap = client.get("/cong/nhan-chinh/sitemap.xml").content.decode()
+    assert "/cong/nhan-chinh/tin-tuc/co-rss/" in sitemap
+    assert "nhap-rss" not in sitemap and "/cong/thanh-xuan/" not in sitemap
