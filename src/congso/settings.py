@@ -225,14 +225,56 @@ STATICFILES_DIRS = [SRC_DIR / "static"]
 # MEDIA_ROOT: where uploaded files live with the default local storage.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
-# FILE_STORAGE: "local" (MEDIA_ROOT) or "s3" (django-storages, configured by AWS_* variables).
+# FILE_STORAGE: "local" (MEDIA_ROOT, the default) or "s3" (an S3-compatible object store through
+# django-storages; every app node then reads and writes the same files, ADR 0084).
 FILE_STORAGE = env.str("FILE_STORAGE", default="local")
+# FILE_DOWNLOADS: how a permitted download reaches the browser. "app" (default): the app streams
+# the file after its permission check. "signed" (S3 only): a redirect to a signed URL of the
+# private bucket, valid FILE_URL_SECONDS, issued after the same check.
+FILE_DOWNLOADS = env.str("FILE_DOWNLOADS", default="app")
+# FILE_URL_SECONDS: life of a signed download URL.
+FILE_URL_SECONDS = env.int("FILE_URL_SECONDS", default=60)
+_default_storage: dict[str, object] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if FILE_STORAGE == "s3":
+    from botocore.config import Config as _BotoConfig
+
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            # AWS_STORAGE_BUCKET_NAME: the bucket (private: no public ACL, no bucket policy).
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME", default="congso"),
+            # AWS_S3_ENDPOINT_URL: the store's address (MinIO, Ceph, a cloud's S3); empty = AWS.
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            # AWS_S3_REGION_NAME: the bucket's region (any value for most S3-compatible stores).
+            "region_name": env.str("AWS_S3_REGION_NAME", default="us-east-1"),
+            # AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY: the app's key; empty = boto3's own chain
+            # (instance role, ~/.aws).
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            # AWS_LOCATION: a key prefix inside the bucket (several sites sharing one bucket).
+            "location": env.str("AWS_LOCATION", default=""),
+            "default_acl": None,  # objects inherit the bucket's private default
+            "querystring_auth": True,  # every URL the storage gives out is signed ...
+            "querystring_expire": FILE_URL_SECONDS,  # ... and short-lived
+            "file_overwrite": False,  # a second upload of a name gets a new name, as on disk
+            "max_memory_size": 2 * 1024 * 1024,  # a file being read spills to disk past 2 MB
+            # (a client_config replaces django-storages' own: signature and addressing go here)
+            "client_config": _BotoConfig(
+                signature_version="s3v4",
+                # AWS_S3_ADDRESSING_STYLE: "path" for most self-hosted stores, "virtual" for AWS.
+                s3={"addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="path")},
+                connect_timeout=5,
+                read_timeout=30,
+                retries={"max_attempts": 3, "mode": "standard"},
+            ),
+        },
+    }
+elif FILE_STORAGE != "local":
+    raise ValueError(f"FILE_STORAGE must be 'local' or 's3', not {FILE_STORAGE!r}")
+if FILE_DOWNLOADS not in ("app", "signed"):
+    raise ValueError(f"FILE_DOWNLOADS must be 'app' or 'signed', not {FILE_DOWNLOADS!r}")
 STORAGES = {
-    "default": {
-        "BACKEND": "storages.backends.s3.S3Storage"
-        if FILE_STORAGE == "s3"
-        else "django.core.files.storage.FileSystemStorage"
-    },
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or env.bool("CONGSO_TESTING", default=False)

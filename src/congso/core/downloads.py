@@ -9,6 +9,11 @@ PDF with scripts it would run with the officer's session. So:
   our origin), with the content type the validator decided, never the one the sender claimed;
 - always ``X-Content-Type-Options: nosniff`` and ``Cache-Control: no-store, private``.
 
+A stored file is given as its ``FieldFile``: streamed by the app (opened here), or with
+``FILE_DOWNLOADS=signed`` on S3 storage a redirect to a signed URL of the private bucket that
+lives ``FILE_URL_SECONDS`` and makes the store answer with the same disposition and type
+(ADR 0084). Either way only after the view's permission check.
+
 Files CongSo builds itself (receipts, forms, registers, exports) use ``generated_response``:
 inline or attachment as the caller asks, with nosniff and no-store, under the non-HTML policy
 of ``congso.core.headers``.
@@ -16,9 +21,10 @@ of ``congso.core.headers``.
 
 from __future__ import annotations
 
-from typing import IO
+from typing import Any
 
-from django.http import FileResponse, HttpResponse
+from django.conf import settings
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 
@@ -33,16 +39,38 @@ def _secure(response: HttpResponseBase) -> None:
     response["Cache-Control"] = "no-store, private"
 
 
+def _signs_urls(storage: Any) -> bool:
+    """Storage that hands out signed, expiring URLs (django-storages' S3 backend)."""
+    return bool(getattr(storage, "querystring_auth", False)) and hasattr(storage, "bucket_name")
+
+
 def file_response(
-    handle: IO[bytes],
+    handle: Any,
     *,
     filename: str,
     content_type: str = "application/octet-stream",
     inline: bool = False,
-) -> FileResponse:
+) -> HttpResponseBase:
     """An uploaded (untrusted) file: inline only for images, under the sandbox; otherwise an
-    attachment."""
+    attachment. ``handle``: a stored file (``FieldFile``) or an open file."""
     show = inline and content_type in INLINE_TYPES
+    storage = getattr(handle, "storage", None)
+    if storage is not None and settings.FILE_DOWNLOADS == "signed" and _signs_urls(storage):
+        url = storage.url(
+            handle.name,
+            parameters={
+                "ResponseContentDisposition": content_disposition_header(not show, filename)
+                or "attachment",
+                "ResponseContentType": content_type,
+            },
+            expire=settings.FILE_URL_SECONDS,
+        )
+        redirect = HttpResponseRedirect(url)
+        redirect["Referrer-Policy"] = "no-referrer"
+        _secure(redirect)
+        return redirect
+    if storage is not None:
+        handle = handle.open("rb")
     response = FileResponse(
         handle, as_attachment=not show, filename=filename, content_type=content_type
     )

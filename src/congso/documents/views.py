@@ -11,7 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -375,7 +376,7 @@ def incoming_file_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     att = Attachment.objects.filter(pk=pk).first()
     if att is None:
         raise Http404
@@ -384,7 +385,7 @@ def attachment_download(request: HttpRequest, pk: int) -> StreamingHttpResponse:
         incoming_get_for(user=request.user, pk=att.incoming_id)
     else:
         outgoing_get_for(user=request.user, pk=att.outgoing_id or 0)
-    return file_response(att.file.open("rb"), filename=att.name, content_type=att.content_type)
+    return file_response(att.file, filename=att.name, content_type=att.content_type)
 
 
 # ---------------------------------------------------------------- outgoing
@@ -573,26 +574,26 @@ def outgoing_recall_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def outgoing_file(request: HttpRequest, pk: int, which: str) -> StreamingHttpResponse:
+def outgoing_file(request: HttpRequest, pk: int, which: str) -> HttpResponseBase:
     doc = outgoing_get_for(user=request.user, pk=pk)
     field = doc.final_pdf if which == "ban-ky" else doc.draft
     if not field:
         raise Http404
     return file_response(
-        field.open("rb"),
+        field,
         filename=(field.name or "van-ban").rsplit("/", 1)[-1],
         content_type="application/pdf",
     )
 
 
 @login_required
-def outgoing_edxml(request: HttpRequest, pk: int, recipient_pk: int) -> StreamingHttpResponse:
+def outgoing_edxml(request: HttpRequest, pk: int, recipient_pk: int) -> HttpResponseBase:
     doc = outgoing_get_for(user=request.user, pk=pk)
     recipient = doc.recipients.filter(pk=recipient_pk).first()
     if recipient is None or not recipient.package:
         raise Http404
     return file_response(
-        recipient.package.open("rb"),
+        recipient.package,
         filename=(recipient.package.name or "edxml.xml").rsplit("/", 1)[-1],
         content_type="application/xml",
     )

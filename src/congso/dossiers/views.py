@@ -15,7 +15,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
@@ -369,14 +370,14 @@ def form_pdf(request: HttpRequest, ref: str, number: int) -> HttpResponse:
 
 
 @login_required
-def attachment(request: HttpRequest, ref: str, pk: int) -> StreamingHttpResponse:
+def attachment(request: HttpRequest, ref: str, pk: int) -> HttpResponseBase:
     """A scanned paper or the result file, only for officers who may see the dossier."""
     dossier = selectors.dossier_get_for(request.user, ref)
     if pk == 0:
         if not dossier.result_file:
             raise Http404
         return file_response(
-            dossier.result_file.open("rb"),
+            dossier.result_file,
             content_type="application/pdf",
             filename=f"ket-qua-{dossier.ref}.pdf",
         )
@@ -384,19 +385,19 @@ def attachment(request: HttpRequest, ref: str, pk: int) -> StreamingHttpResponse
     if att is None:
         raise Http404
     return file_response(
-        att.file.open("rb"), content_type=att.content_type, filename=att.original_name, inline=True
+        att.file, content_type=att.content_type, filename=att.original_name, inline=True
     )
 
 
 @login_required
-def reply_file(request: HttpRequest, ref: str, pk: int) -> StreamingHttpResponse:
+def reply_file(request: HttpRequest, ref: str, pk: int) -> HttpResponseBase:
     """A file the applicant sent online in answer to a completion request at intake (kept by
     e-services until the desk accepts), only for officers who may see the dossier."""
     dossier = selectors.dossier_get_for(request.user, ref)
     row = selectors.supplement_reply_file(dossier, pk)
     if row is None:
         raise Http404
-    return file_response(row.file.open("rb"), filename=row.name)
+    return file_response(row.file, filename=row.name)
 
 
 def _receiver_name(dossier: Dossier) -> str:

@@ -15,8 +15,8 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
-    StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -485,7 +485,7 @@ _INLINE_TYPES = {
 
 
 @login_required(login_url="eservices:login")
-def draft_attachment(request: HttpRequest, public_id: str, pk: int) -> StreamingHttpResponse:
+def draft_attachment(request: HttpRequest, public_id: str, pk: int) -> HttpResponseBase:
     """A file attached to the caller's own draft, to check it before submitting. PDF and
     images open in the browser, anything else downloads."""
     the_draft = selectors.draft_for(user=request.user, public_id=_uuid_or_404(public_id))
@@ -495,7 +495,7 @@ def draft_attachment(request: HttpRequest, public_id: str, pk: int) -> Streaming
     extension = "." + att.name.rsplit(".", 1)[-1].lower() if "." in att.name else ""
     inline = extension in _INLINE_TYPES
     return file_response(
-        att.file.open("rb"),
+        att.file,
         filename=att.name,
         content_type=_INLINE_TYPES.get(extension, "application/octet-stream"),
         inline=inline,

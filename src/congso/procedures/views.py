@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -96,14 +97,14 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def form_download(request: HttpRequest, slug: str, paper_id: int) -> StreamingHttpResponse:
+def form_download(request: HttpRequest, slug: str, paper_id: int) -> HttpResponseBase:
     paper = form_paper(slug, paper_id)
     if paper is None:
         raise Http404(_("Không tìm thấy biểu mẫu."))
     stored = paper.form_file.name or ""
     extension = stored.rsplit(".", 1)[-1].lower() if "." in stored else "pdf"
     filename = f"{slug}-{paper.order}.{extension}"
-    return file_response(paper.form_file.open("rb"), filename=filename)
+    return file_response(paper.form_file, filename=filename)
 
 
 def _ensure_admin(request: HttpRequest) -> None:
