@@ -14,15 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from congso.accounts import security
 from congso.dossiers.selectors import visible_dossiers
-from congso.org.models import Role, RoleAssignment, Unit
-from congso.org.selectors import staff_for
+from congso.org import policy
+from congso.org.models import Role, Unit
 
 from .models import (
     Assignment,
@@ -60,16 +59,12 @@ def scope_for(user: Any) -> DocumentScope:
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     scope = DocumentScope(user=user, superuser=bool(getattr(user, "is_superuser", False)))
-    staff = staff_for(user)
-    if staff is not None:
-        for ra in RoleAssignment.objects.filter(staff=staff).select_related("unit", "unit__parent"):
-            agency = ra.unit.agency()
-            scope.unit_ids.add(ra.unit_id)
-            scope.member_of.add(agency.pk)
-            if ra.role == Role.RECORDS_CLERK:
-                scope.clerk_of.add(agency.pk)
-            if ra.role == Role.UNIT_LEADER:
-                scope.leader_of.add(agency.pk)
+    # The agencies come from the permission policy (congso.org.policy): the same rows its
+    # ``document.*`` rules answer with.
+    scope.unit_ids = {unit for _role, unit, _agency in policy.assignments(user)}
+    scope.member_of = policy.agencies(user, "document.draft")
+    scope.clerk_of = policy.agencies(user, "document.register")
+    scope.leader_of = policy.agencies(user, "document.direct")
     if getattr(user, "is_authenticated", False):
         user._congso_doc_scope = scope
     return scope
@@ -255,22 +250,12 @@ def agencies_for_clerk(user: Any) -> QuerySet[Unit]:
 
 
 def ensure_clerk(user: Any, agency: Unit) -> None:
-    scope = scope_for(user)
-    if not (scope.superuser or agency.pk in scope.clerk_of):
-        raise PermissionDenied(
-            _("Chỉ văn thư của %(unit)s được thực hiện thao tác này.") % {"unit": agency.name}
-        )
+    policy.ensure(user, "document.register", agency)
 
 
 def ensure_leader(user: Any, agency: Unit) -> None:
-    scope = scope_for(user)
-    if not (scope.superuser or agency.pk in scope.leader_of):
-        raise PermissionDenied(
-            _("Chỉ lãnh đạo %(unit)s được thực hiện thao tác này.") % {"unit": agency.name}
-        )
+    policy.ensure(user, "document.direct", agency)
 
 
 def ensure_member(user: Any, agency: Unit) -> None:
-    scope = scope_for(user)
-    if not (scope.superuser or agency.pk in scope.member_of):
-        raise PermissionDenied(_("Bạn không công tác tại %(unit)s.") % {"unit": agency.name})
+    policy.ensure(user, "document.draft", agency)

@@ -27,8 +27,8 @@ from pydantic import Field
 from pydantic import ValidationError as SchemaError
 
 from congso.core import limits
+from congso.org import policy
 from congso.org.models import Role, Staff, Unit, UnitKind
-from congso.org.selectors import acts_at
 
 from . import deadlines
 from .models import Apology, Dossier, Handover, ReturnMethod, Supplement
@@ -187,12 +187,6 @@ def refuse_place(dossier: Dossier) -> list[Place]:
     return receiving_place(dossier) if dossier.status == Status.NEW else deciding_place(dossier)
 
 
-def holds_role(user: Any, places: list[Place], roles: frozenset[str]) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
-    return any(acts_at(user, unit, roles, agency=agency) for unit, agency in places)
-
-
 # ---------------------------------------------------------------------------------------------
 # Conditions beyond status, stage and role: each raises the service's own refusal.
 
@@ -228,11 +222,10 @@ def _assigned_to_caller(dossier: Dossier, by: Staff, at: dt.datetime) -> None:
     if (
         dossier.handler_id
         and dossier.handler_id != by.pk
-        and not by.user.is_superuser
-        and not acts_at(
+        and not policy.may(
             by.user,
+            "dossier.take_over",
             dossier.handling_unit,
-            {R.DEPARTMENT_HEAD},
             agency=_agency_of(dossier, dossier.handling_unit),
         )
     ):
@@ -410,6 +403,11 @@ class DossierAction:
         return ACTION_LABELS[self.name]
 
     @property
+    def permission(self) -> str:
+        """Its row in the permission policy (congso.org.policy): ``dossier.<name>``."""
+        return f"dossier.{self.name}"
+
+    @property
     def slug(self) -> str:
         return self.name.replace("_", "-")
 
@@ -431,13 +429,7 @@ class DossierAction:
         the locked row; ``available`` on the row the page shows."""
         next_status(dossier.status, self.name, previous=dossier.status_before_payment)
         ensure_stage(dossier.stage, self.name)
-        places = self.places(dossier)
-        if not holds_role(by.user, places, self.roles):
-            unit = places[0][0]
-            raise PermissionDenied(
-                _("Bạn không có quyền thực hiện thao tác này tại đơn vị %(unit)s.")
-                % {"unit": unit.name}
-            )
+        policy.ensure_at(by.user, self.permission, self.places(dossier))
         if self.condition is not None:
             self.condition(dossier, by, at or timezone.now())
 
@@ -498,6 +490,7 @@ class ActionRegistry:
         if action.name not in ACTION_STAGES:
             raise ValueError(f"action {action.name} is not in workflow.TRANSITIONS")
         self._actions[action.name] = action
+        policy.define(action.permission, action.roles, policy.Reach.ACT)
         return action
 
     def implements(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -532,6 +525,10 @@ class ActionRegistry:
 
 REGISTRY = ActionRegistry()
 ONESTOP = frozenset({R.ONESTOP_OFFICER})
+# Beyond the registry's actions: receiving a new dossier at a desk (the intake services), and a
+# department head taking over a dossier assigned to somebody else.
+policy.define("dossier.receive", ONESTOP, policy.Reach.ACT)
+policy.define("dossier.take_over", {R.DEPARTMENT_HEAD}, policy.Reach.ACT)
 T = "dossiers/actions/"
 
 
@@ -698,11 +695,7 @@ def default_department(dossier: Dossier) -> Unit | None:
 # The refusal reasons of the intake services, which are not registry actions (they create the
 # dossier): the receiving desk's one-stop officers.
 def ensure_receives(by: Staff, unit: Unit) -> None:
-    if not holds_role(by.user, [(unit, unit.agency())], ONESTOP):
-        raise PermissionDenied(
-            _("Bạn không có quyền thực hiện thao tác này tại đơn vị %(unit)s.")
-            % {"unit": unit.name}
-        )
+    policy.ensure(by.user, "dossier.receive", unit, agency=unit.agency())
 
 
 __all__ = ["PREVIOUS", "REGISTRY", "ActionRegistry", "DossierAction", "Stage", "StaleDossier"]

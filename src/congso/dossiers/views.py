@@ -32,12 +32,13 @@ from congso.core.downloads import XLSX, file_response, generated_response
 from congso.core.exports import text_cells
 from congso.core.inputs import ascii_digits_only, refusal
 from congso.core.pdf import PdfTooLong
+from congso.org import policy
 from congso.org.models import Staff, Unit, UnitKind
 from congso.org.selectors import role_units, staff_for
 from congso.procedures.models import Field
 
 from . import forms_pdf, selectors, services, stats
-from .actions import REGISTRY, StaleDossier, holds_role, needs_forward
+from .actions import REGISTRY, StaleDossier, needs_forward
 from .forms import IntakeForm, read_cccd_line
 from .models import Dossier, Rating, Satisfaction, Status
 from .references import parse_reference
@@ -744,7 +745,7 @@ def rate_counter(request: HttpRequest, ref: str) -> HttpResponse:
     the screen to the applicant, who taps one of three big buttons."""
     dossier = selectors.dossier_get_for(request.user, ref)
     desk = REGISTRY["return_result"]
-    if not holds_role(request.user, desk.places(dossier), desk.roles):
+    if not policy.may_at(request.user, desk.permission, desk.places(dossier)):
         raise PermissionDenied
     rated = Rating.objects.filter(dossier=dossier).first()
     error = ""

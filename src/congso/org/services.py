@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from congso.audit.services import audit_record
 
+from . import policy
 from .models import RoleAssignment, Staff, Unit, UnitName
 from .selectors import roles_changed
 
@@ -28,7 +29,11 @@ def register_merge_handler(name: str, handler: MergeHandler) -> None:
 def unit_merge(*, source: Unit, successor: Unit, by=None) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """Merge ``source`` into ``successor``: its staff, roles and everything other apps own move
     to the successor; the source stays, dissolved, pointing at its successor, so its history is
-    readable under its old name and its old codes still resolve."""
+    readable under its old name and its old codes still resolve. ``by`` (None: the system, a
+    command or the demo) must hold ``org.unit_merge`` over both units (congso.org.policy)."""
+    if by is not None:
+        policy.ensure(by, "org.unit_merge", source)
+        policy.ensure(by, "org.unit_merge", successor)
     source = Unit.objects.select_for_update().get(pk=source.pk)
     if source.pk == successor.pk or successor.path.startswith(source.path):
         raise ValidationError(
@@ -80,6 +85,8 @@ def unit_dissolve(*, unit: Unit, by=None, successor: Unit | None = None) -> dict
     sub-units needs a successor; an empty unit can be dissolved alone."""
     if successor is not None:
         return unit_merge(source=unit, successor=successor, by=by)
+    if by is not None:
+        policy.ensure(by, "org.unit_merge", unit)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if (
         Staff.objects.filter(unit=unit).exists()

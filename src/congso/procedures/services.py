@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from congso.audit.services import audit_record
+from congso.org import policy
 from congso.org.models import Role, Unit
-from congso.org.selectors import ensure_role, user_roles
 
 from .models import (
     DurationKind,
@@ -77,9 +77,7 @@ def can_manage_catalogue(user: Any) -> bool:
         return True
     if not getattr(user, "is_authenticated", False):
         return False
-    if getattr(user, "is_superuser", False):
-        return True
-    return bool(user_roles(user) & CATALOGUE_ROLES)
+    return policy.may(user, "catalogue.manage")
 
 
 def ensure_catalogue_admin(user: Any) -> None:
@@ -370,7 +368,7 @@ def unit_offer(*, by: Any, unit: Unit, procedure: Procedure) -> UnitProcedure:
     """Let ``unit`` receive ``procedure`` (idempotent: re-activates a withdrawn offer)."""
     if by is not None:
         ensure_catalogue_admin(by)
-        ensure_role(by, unit, CATALOGUE_ROLES)
+        policy.ensure(by, "catalogue.offer", unit)
     if not unit.is_active:
         raise ValidationError(_("Đơn vị %(unit)s đã giải thể hoặc sáp nhập.") % {"unit": unit.name})
     offer, created = UnitProcedure.objects.get_or_create(unit=unit, procedure=procedure)
@@ -394,7 +392,7 @@ def unit_withdraw(*, by: Any, unit: Unit, procedure: Procedure) -> UnitProcedure
     """Stop ``unit`` receiving ``procedure``. The row stays (inactive) so history reads."""
     if by is not None:
         ensure_catalogue_admin(by)
-        ensure_role(by, unit, CATALOGUE_ROLES)
+        policy.ensure(by, "catalogue.offer", unit)
     offer = UnitProcedure.objects.select_for_update().filter(unit=unit, procedure=procedure).first()
     if offer is None or not offer.is_active:
         return offer

@@ -1,0 +1,201 @@
+"""The one permission policy (issue #14 §1, ADR 0046): "may this user do this in this unit".
+
+Every permission is a row of ``RULES``: the roles that carry it and how far a role reaches
+from the unit it is granted at (``Reach``). Services refuse with ``ensure``, views show buttons
+and the API lists operations with ``may`` — the same question, so they agree by construction.
+Rules of the whole platform are written below; a workflow registry adds the rows of its
+actions when it registers them (``define``), e.g. every dossier action is ``dossier.<name>``.
+A superuser may everything. Reads are scoped by the selectors with the same data
+(``role_unit_ids`` for OVERSEE, ``agencies`` for AGENCY).
+
+What is not a role question stays with its owner and is named here so nobody looks for it:
+ownership of a citizen's drafts and payments (``eservices.selectors``, always by the owner),
+named readers of secret documents (``documents.selectors``), the working calendar (Django
+model permissions on ``CalendarOverride``, granted in the admin).
+
+Missing and forbidden give the same answer to the user: a selector that does not find an
+object within the caller's scope raises 404, never 403 (Zulip's ``access_*`` rule); ``ensure``
+is for objects the caller may already see.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+
+from .models import Role, RoleAssignment, Unit
+from .selectors import acts_at, has_role, staff_for, user_roles
+
+
+class Reach(enum.StrEnum):
+    """How far a role reaches from the unit it is held at."""
+
+    ACT = "act"  # at that unit and below, but only within the target's own agency (ADR 0059)
+    OVERSEE = "oversee"  # at that unit and everything below it, any level
+    AGENCY = "agency"  # the whole agency the unit belongs to (the target is an agency)
+    ANYWHERE = "anywhere"  # a right of the whole system, wherever the role is held
+
+
+DEFAULT_MESSAGE = gettext_lazy("Bạn không có quyền thực hiện thao tác này tại đơn vị %(unit)s.")
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    roles: frozenset[str]
+    reach: Reach
+    message: str | Promise = DEFAULT_MESSAGE  # the refusal; %(unit)s is the target's name
+
+
+RULES: dict[str, Rule] = {}
+
+
+def define(
+    name: str,
+    roles: Iterable[str],
+    reach: Reach,
+    message: str | Promise = DEFAULT_MESSAGE,
+) -> Rule:
+    """Add a permission (once; a second definition must say the same)."""
+    rule = Rule(name, frozenset(str(r) for r in roles), reach, message)
+    known = RULES.get(name)
+    if known is not None and known != rule:
+        raise ValueError(f"permission {name} defined twice, differently")
+    RULES[name] = rule
+    return rule
+
+
+R = Role
+ANY_ROLE = [r.value for r in Role]
+
+# --- the platform's own rules ----------------------------------------------------------------
+# Documents and records (NĐ 30/2020): the agency's clerk registers, numbers and files, its
+# leaders direct; any officer of the agency drafts and sees its open documents.
+define(
+    "document.register",
+    [R.RECORDS_CLERK],
+    Reach.AGENCY,
+    gettext_lazy("Chỉ văn thư của %(unit)s được thực hiện thao tác này."),
+)
+define(
+    "document.direct",
+    [R.UNIT_LEADER],
+    Reach.AGENCY,
+    gettext_lazy("Chỉ lãnh đạo %(unit)s được thực hiện thao tác này."),
+)
+define("document.draft", ANY_ROLE, Reach.AGENCY, gettext_lazy("Bạn không công tác tại %(unit)s."))
+# The procedure catalogue: the system administrators, for the units under them.
+define("catalogue.manage", [R.SYSADMIN], Reach.ANYWHERE)
+define("catalogue.offer", [R.SYSADMIN], Reach.OVERSEE)
+# The organisation itself: merging units (NĐ 118/2025 reorganisations).
+define("org.unit_merge", [R.SYSADMIN], Reach.OVERSEE)
+
+
+# --- answers ---------------------------------------------------------------------------------
+
+
+def _superuser(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False))
+
+
+def _rule(permission: str) -> Rule:
+    try:
+        return RULES[permission]
+    except KeyError:
+        raise KeyError(f"unknown permission {permission!r} (congso.org.policy.RULES)") from None
+
+
+def _assignments(user: Any) -> list[tuple[str, int, int]]:
+    """(role, unit id, agency id) of every role the user holds, read once per request."""
+    cached = getattr(user, "_congso_policy_assignments", None)
+    if cached is not None and cached[0] == _current_version():
+        return cached[1]  # type: ignore[no-any-return]
+    rows: list[tuple[str, int, int]] = []
+    staff = staff_for(user)
+    if staff is not None:
+        for ra in RoleAssignment.objects.filter(staff=staff).select_related("unit", "unit__parent"):
+            rows.append((ra.role, ra.unit_id, ra.unit.agency().pk))
+    if getattr(user, "is_authenticated", False):
+        user._congso_policy_assignments = (_current_version(), rows)
+    return rows
+
+
+def _current_version() -> int:
+    from . import selectors
+
+    return selectors._roles_version
+
+
+def assignments(user: Any) -> list[tuple[str, int, int]]:
+    """(role, unit id, agency id) of the user's roles (for scoped reads)."""
+    return list(_assignments(user))
+
+
+def agencies(user: Any, permission: str) -> set[int]:
+    """The agencies where ``permission`` (an AGENCY rule) holds for the user."""
+    rule = _rule(permission)
+    return {agency for role, _unit, agency in _assignments(user) if role in rule.roles}
+
+
+def may(
+    user: Any, permission: str, unit: Unit | None = None, *, agency: Unit | None = None
+) -> bool:
+    """Whether ``user`` may ``permission`` at ``unit`` (``agency``: the agency the unit counts
+    in, for ACT rules, when the caller knows it better than ``unit.agency()``)."""
+    rule = _rule(permission)
+    if _superuser(user):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if rule.reach == Reach.ANYWHERE:
+        return bool(user_roles(user) & rule.roles)
+    if unit is None:
+        raise ValueError(f"permission {permission} needs a unit")
+    if rule.reach == Reach.ACT:
+        return acts_at(user, unit, rule.roles, agency=agency)
+    if rule.reach == Reach.OVERSEE:
+        return has_role(user, unit, rule.roles)
+    return unit.pk in agencies(user, permission)
+
+
+def may_at(user: Any, permission: str, places: Sequence[tuple[Unit, Unit]]) -> bool:
+    """``may`` at any of ``places`` ((unit, its agency) pairs: where a dossier may be acted on)."""
+    return any(may(user, permission, unit, agency=agency) for unit, agency in places)
+
+
+def refusal(permission: str, unit: Unit | None) -> PermissionDenied:
+    rule = _rule(permission)
+    return PermissionDenied(str(rule.message) % {"unit": unit.name if unit else ""})
+
+
+def ensure(
+    user: Any, permission: str, unit: Unit | None = None, *, agency: Unit | None = None
+) -> None:
+    """Raise the rule's PermissionDenied unless ``may(user, permission, unit)``."""
+    if not may(user, permission, unit, agency=agency):
+        raise refusal(permission, unit)
+
+
+def ensure_at(user: Any, permission: str, places: Sequence[tuple[Unit, Unit]]) -> None:
+    if not may_at(user, permission, places):
+        raise refusal(permission, places[0][0] if places else None)
+
+
+__all__ = [
+    "RULES",
+    "Reach",
+    "Rule",
+    "agencies",
+    "assignments",
+    "define",
+    "ensure",
+    "ensure_at",
+    "may",
+    "may_at",
+]
