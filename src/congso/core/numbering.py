@@ -6,14 +6,14 @@ constraint over its key columns, e.g. ``DossierCodeCounter(agency, day)`` for do
 direction, series)`` for incoming and outgoing document numbers. ``next_numbers`` bumps one or
 more series and returns the new values:
 
-- each bump is one ``UPDATE … SET last = last + 1 … RETURNING last``: it takes the row's lock
-  until the caller's transaction ends, so two transactions numbering the same series queue
-  there exactly as with ``SELECT … FOR UPDATE``; a rollback gives the number back (no gaps
-  from failed changes);
-- the statements of several series are all sent before any answer is read (one round trip
+- each bump is one upsert, ``INSERT … ON CONFLICT (key) DO UPDATE SET last = last + 1 …
+  RETURNING last``: it creates the row on first use and takes its lock until the caller's
+  transaction ends, so two transactions numbering the same series queue there exactly as
+  with ``SELECT … FOR UPDATE``; a rollback gives the number back (no gaps from failed
+  changes);
+- several series are taken in one fixed order (no deadlock between two transactions that
+  need the same two), and all statements are sent before any answer is read (one round trip
   inside ``congso.core.rows.pipelined``);
-- a missing row is created on first use with ``INSERT … ON CONFLICT DO NOTHING`` (a concurrent
-  creator is no error; the second one then waits on the first one's row);
 - on SQLite, which has no row locks, the IMMEDIATE transactions of ADR 0003 serialise writers.
 
 Call it inside the transaction of the change that uses the number, as late as the change
@@ -52,41 +52,42 @@ def _key(model: type[Model], key: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def next_numbers(*series: Series) -> list[int]:
-    """Add one to each series and return the new values, in order. Must run inside a
-    transaction (the caller's): the rows stay locked until it ends."""
+    """Add one to each series and return the new values, in the caller's order. Must run
+    inside a transaction (the caller's): the rows stay locked until it ends.
+
+    Each series is one upsert (``INSERT … ON CONFLICT (key) DO UPDATE SET last = last + 1
+    RETURNING last``), taken in one fixed order (table, then key) whatever the caller's order:
+    a transaction never holds one series while waiting to create another that a second
+    transaction holds the other way round (an UPDATE-then-create pair deadlocked on a new
+    day's first intakes)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_numbers must run inside the caller's transaction")
+    quote = connection.ops.quote_name
     statements = []
-    keys = []
-    for model, key in series:
+    for index, (model, key) in enumerate(series):
         attrs = _key(model, key)
-        keys.append(attrs)
-        table = model._meta.db_table
-        columns = [model._meta.get_field(name).column for name in attrs]  # type: ignore[union-attr]
-        where = " AND ".join(f'"{column}" = %s' for column in columns)
-        sql = f'UPDATE "{table}" SET "last" = "last" + 1 WHERE {where} RETURNING "last"'  # noqa: S608
-        statements.append((sql, [_column_value(v) for v in attrs.values()]))
-    values: list[int | None] = [None] * len(series)
-    for _attempt in range(2):
-        cursors = []
-        for i, (sql, params) in enumerate(statements):
-            if values[i] is None:
-                cursor = connection.cursor()
-                cursor.execute(sql, params)
-                cursors.append((i, cursor))
-        for i, cursor in cursors:
-            with cursor:
-                row = cursor.fetchone()
-            if row is not None:
-                values[i] = int(row[0])
-            else:
-                model = series[i][0]
-                model._default_manager.bulk_create(
-                    [model(**keys[i], last=0)], ignore_conflicts=True
-                )
-        if all(v is not None for v in values):
-            return [int(v) for v in values if v is not None]
-    raise RuntimeError(f"counters {series} could not be created")
+        table = quote(model._meta.db_table)
+        columns = [quote(model._meta.get_field(name).column) for name in attrs]  # type: ignore[union-attr, arg-type]
+        names = ", ".join(columns)
+        sql = (
+            f"INSERT INTO {table} ({names}, {quote('last')}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(columns))}, 1) "
+            f"ON CONFLICT ({names}) DO UPDATE SET {quote('last')} = {table}.{quote('last')} + 1 "
+            f"RETURNING {quote('last')}"
+        )
+        params = [_column_value(v) for v in attrs.values()]
+        statements.append(((model._meta.db_table, [str(p) for p in params]), index, sql, params))
+    values: list[int] = [0] * len(series)
+    cursors = []
+    for _order, index, sql, params in sorted(statements, key=lambda s: s[0]):
+        cursor = connection.cursor()
+        cursor.execute(sql, params)
+        cursors.append((index, cursor))
+    for index, cursor in cursors:
+        with cursor:
+            row = cursor.fetchone()
+        values[index] = int(row[0])
+    return values
 
 
 def next_number(model: type[Model], **key: Any) -> int:
