@@ -41,7 +41,18 @@ WRITTEN_BY_INSERT_ROWS = [
 @pytest.mark.parametrize("model", WRITTEN_BY_INSERT_ROWS, ids=lambda m: m.__name__)
 def test_models_written_by_insert_rows_have_no_save_override_or_signal(model):
     assert model.save is Model.save
-    assert not pre_save.has_listeners(model) and not post_save.has_listeners(model)
+    assert not _receivers(pre_save, model) and not _receivers(post_save, model)
+
+
+# Receivers connected for every model that act only on other kinds of instance: Wagtail's sets
+# the locale of a new TranslatableMixin instance and returns at once for anything else.
+NO_OP_FOR_OURS = {"wagtail.models.i18n.set_locale_on_new_instance"}
+
+
+def _receivers(signal, model) -> list[str]:
+    sync, async_ = signal._live_receivers(model)
+    names = [f"{f.__module__}.{f.__qualname__}" for f in [*sync, *async_]]
+    return [n for n in names if n not in NO_OP_FOR_OURS]
 
 
 AT = timezone.now()
