@@ -29,8 +29,11 @@ def login(page, base, username):
 
 
 def act(page, action, fields=None, select=None):
-    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
     form = page.locator(f"form:has(button[data-action={action}])")
+    # A click on a link may still be navigating: open the page's <details> only once the page
+    # holding the action's form is there (on a loaded machine the old page got them opened).
+    form.locator(f"button[data-action={action}]").wait_for(state="attached")
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
     for name, value in (fields or {}).items():
         form.locator(f"[name={name}]").fill(value)
     for name, label in (select or {}).items():
