@@ -5,20 +5,13 @@ services (one call per dossier)."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-from congso.core.downloads import XLSX, generated_response
-from congso.core.exports import text_cells
-from congso.core.templatetags.congso import vndatetime
 
 from . import desk
 from .models import ReturnMethod, Stage, Status
@@ -37,6 +30,9 @@ WHERE = {
     desk.WHERE_ABOVE: gettext_lazy("Đang ở cơ quan giải quyết"),
     desk.WHERE_BACK: gettext_lazy("Đã có kết quả về, chờ trả"),
 }
+
+# The key of each filter's figure in desk.forwarded's counts.
+_COUNT_OF_WHERE = {"": "all", desk.WHERE_ABOVE: "above", desk.WHERE_BACK: "back"}
 
 _COLLECT = {
     ReturnMethod.COUNTER: gettext_lazy(
@@ -138,67 +134,9 @@ def forwarded(request: HttpRequest) -> HttpResponse:
             ],
             "where": where,
             "wheres": [
-                (key, label, found.counts[{"": "all", "o-cap-tren": "above", "da-ve": "back"}[key]])
-                for key, label in WHERE.items()
+                (key, label, found.counts[_COUNT_OF_WHERE[key]]) for key, label in WHERE.items()
             ],
             "rows": _forwarded_rows(found.rows, direction),
             "has_more": found.has_more,
         },
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# XLSX of the work list
-
-
-def work_xlsx(rows: Iterable[dict[str, Any]], title: str, filename: str) -> HttpResponse:
-    """Rows of a queue or of the home's work list as a workbook; user text written as text
-    (ADR 0091)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Ho so")
-    for col, width in zip("ABCDEFGH", [26, 44, 26, 26, 30, 17, 16, 12], strict=True):
-        ws.column_dimensions[col].width = width
-    ws.append(text_cells(ws, [title]))
-    ws.append([_("Xuất lúc %(at)s") % {"at": vndatetime(timezone.now())}])
-    header = [
-        _("Mã hồ sơ"),
-        _("Thủ tục"),
-        _("Chủ hồ sơ"),
-        _("Trạng thái"),
-        _("Đang ở"),
-        _("Hạn trả"),
-        _("Tiến độ"),
-        _("Mới bổ sung"),
-    ]
-    from openpyxl.cell import WriteOnlyCell
-
-    bold = Font(bold=True)
-    cells = []
-    for text in header:
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font = bold
-        cells.append(cell)
-    ws.append(cells)
-    progress = {0: _("Quá hạn"), 1: _("Sắp đến hạn"), 2: _("Trong hạn"), 3: ""}
-    for row in rows:
-        ws.append(
-            text_cells(
-                ws,
-                [
-                    row["code"] or _("(chưa cấp mã)"),
-                    row["procedure"],
-                    row["applicant"],
-                    row["status"],
-                    row["where"],
-                    vndatetime(row["due_at"]),
-                    progress.get(row["urgency"], ""),
-                    _("Có") if row["new_supplement"] else "",
-                ],
-            )
-        )
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return generated_response(buffer.getvalue(), filename=filename, content_type=XLSX)

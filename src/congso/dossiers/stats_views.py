@@ -6,7 +6,6 @@ figures; the list uses the condition each figure is counted with (``stats.figure
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congso.core.downloads import XLSX, generated_response
-from congso.core.exports import text_cells
+from congso.core.exports import xlsx_table
 from congso.org.models import Unit
 
 from . import selectors, stats
@@ -144,31 +143,7 @@ def stats_page(request: HttpRequest) -> HttpResponse:
 
 def _stats_xlsx(context: dict[str, Any]) -> HttpResponse:
     """The page's table as a workbook: the same rows and total, figures as numbers."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-
     start, end = context["start"], context["end"]
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Thong ke")
-    ws.column_dimensions["A"].width = 36
-    for i in range(len(stats.FIGURES) + 2):
-        ws.column_dimensions[chr(ord("B") + i)].width = 14
-    ws.append([_("TÌNH HÌNH GIẢI QUYẾT HỒ SƠ")])
-    ws.append([_period_text(start, end)])
-    ws.append([])
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-    titles = [
-        _("Cơ quan"),
-        *(str(f.label) for f in stats.FIGURES),
-        *(_("%(rate)s (%%)") % {"rate": label} for label in stats.RATE_LABELS),
-    ]
-    header = []
-    for title in titles:
-        cell = WriteOnlyCell(ws, value=title)
-        cell.font, cell.alignment = bold, wrap
-        header.append(cell)
-    ws.append(header)
 
     def figures(row: dict[str, Any]) -> list[Any]:
         return [
@@ -178,19 +153,19 @@ def _stats_xlsx(context: dict[str, Any]) -> HttpResponse:
             row["on_time_rate"],
         ]
 
-    for row in context["rows"]:
-        ws.append(text_cells(ws, figures(row)))  # agency names as text (ADR 0091)
-    total = []
-    for value in figures(context["total"]):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.font = bold
-        total.append(cell)
-    ws.append(total)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return generated_response(
-        buffer.getvalue(), filename=f"thong-ke-{start}-{end}.xlsx", content_type=XLSX
+    content = xlsx_table(
+        sheet="Thong ke",
+        widths=[36] + [14] * (len(stats.FIGURES) + 2),
+        preamble=[[_("TÌNH HÌNH GIẢI QUYẾT HỒ SƠ")], [_period_text(start, end)], []],
+        header=[
+            _("Cơ quan"),
+            *(str(f.label) for f in stats.FIGURES),
+            *(_("%(rate)s (%%)") % {"rate": label} for label in stats.RATE_LABELS),
+        ],
+        rows=(figures(row) for row in context["rows"]),  # agency names as text (ADR 0091)
+        total=figures(context["total"]),
     )
+    return generated_response(content, filename=f"thong-ke-{start}-{end}.xlsx", content_type=XLSX)
 
 
 @login_required

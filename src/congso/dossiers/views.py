@@ -4,7 +4,6 @@ statistics, public lookup and rating. Views parse and render; services decide.""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -29,7 +28,7 @@ from django.views.decorators.http import require_POST
 from congso.accounts.models import User
 from congso.core import http, ratelimit
 from congso.core.downloads import XLSX, file_response, generated_response
-from congso.core.exports import text_cells
+from congso.core.exports import xlsx_table
 from congso.core.inputs import ascii_digits_only, refusal
 from congso.core.pdf import PdfTooLong
 from congso.org import policy
@@ -622,32 +621,17 @@ def _register_rows_html(rows: Iterable[Dossier]) -> SafeString:
 def _register_xlsx(
     agency: Unit, rows: Any, period: str, start: dt.date, end: dt.date
 ) -> HttpResponse:
-    """Form 6 as a workbook, written row by row (openpyxl's write-only mode: a month of a
-    district is thousands of rows, and the ordinary mode keeps a cell object for each)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("So theo doi")
-    for col, width in zip("ABCDEFGHIJ", [8, 24, 40, 26, 30, 26, 17, 17, 17, 24], strict=True):
-        ws.column_dimensions[col].width = width
-    ws.append(text_cells(ws, [agency.name]))
-    ws.append([str(forms_pdf.FORM_TITLES[6])])
-    ws.append([period])
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-    header = []
-    for title in forms_pdf.register_header():
-        cell = WriteOnlyCell(ws, value=title)
-        cell.font, cell.alignment = bold, wrap
-        header.append(cell)
-    ws.append(header)
-    for d in rows.iterator(chunk_size=2000):
-        ws.append(text_cells(ws, forms_pdf.register_row(d)))  # user text as text (ADR 0091)
-    buffer = io.BytesIO()
-    wb.save(buffer)
+    """Form 6 as a workbook, written row by row."""
+    content = xlsx_table(
+        sheet="So theo doi",
+        widths=[8, 24, 40, 26, 30, 26, 17, 17, 17, 24],
+        preamble=[[agency.name], [str(forms_pdf.FORM_TITLES[6])], [period]],
+        header=forms_pdf.register_header(),
+        # user text as text (ADR 0091)
+        rows=(forms_pdf.register_row(d) for d in rows.iterator(chunk_size=2000)),
+    )
     return generated_response(
-        buffer.getvalue(), filename=f"so-theo-doi-{start}-{end}.xlsx", content_type=XLSX
+        content, filename=f"so-theo-doi-{start}-{end}.xlsx", content_type=XLSX
     )
 
 
