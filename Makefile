@@ -6,8 +6,9 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
 # Debian packages the test suite needs: Chromium for browser tests, Tesseract (Vietnamese) for OCR,
-# poppler-utils (pdftoppm) to render signed PDFs in the signing tests.
-APT_PACKAGES := chromium tesseract-ocr tesseract-ocr-vie poppler-utils
+# poppler-utils (pdftoppm) to render signed PDFs in the signing tests; espeak-ng (Vietnamese voice)
+# for the display boards' call clips.
+APT_PACKAGES := chromium tesseract-ocr tesseract-ocr-vie poppler-utils espeak-ng
 PYTEST_WORKERS ?= 2
 export PYTHONDONTWRITEBYTECODE := 1
 

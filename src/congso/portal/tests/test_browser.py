@@ -75,6 +75,8 @@ def test_editor_drafts_chief_approves_ward_site_only(browser, live_server, sites
         page.goto(f"{base}/cong/nhan-chinh/tin-tuc/")
         assert TITLE in page.content()
         page.click(f"text={TITLE}")
+        # count() does not wait: under load it ran on the section page before the article came.
+        page.wait_for_selector("article.p-article h1")
         assert page.locator("img[alt='Đoàn viên thanh niên quét dọn đường phố']").count() == 1
         screenshot(page, "portal-article-published")
         page.goto(f"{base}/cong/thanh-xuan/tin-tuc/")
