@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "congso.eservices",
     "congso.documents",
     "congso.signing",
+    "congso.counters",
     "congso.api",
     # The public portal (issue 15): Wagtail and what it needs. No wagtail.embeds (editors cannot
     # embed third-party HTML) and no wagtail.contrib.forms.
