@@ -11,3 +11,8 @@ class PortalConfig(AppConfig):
         from . import signals
 
         signals.connect()
+        from congso.org.services import register_merge_handler
+
+        from .services import portal_on_merge
+
+        register_merge_handler("portal", portal_on_merge)

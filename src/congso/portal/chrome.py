@@ -41,6 +41,8 @@ class Chrome:
     menu: tuple[MenuItem, ...] = field(default_factory=tuple)
     # Tree paths of pages with a view restriction (their subtrees are private).
     restricted: tuple[str, ...] = field(default_factory=tuple)
+    # The unit was merged (2025 reform): its addresses redirect to the successor's home.
+    moved_to: str = ""
 
     def is_private(self, page_path: str) -> bool:
         return any(page_path.startswith(p) for p in self.restricted)
@@ -79,7 +81,13 @@ def _build(home: Any) -> Chrome:
     logo_url = ""
     if home.logo_id:
         logo_url = home.logo.get_rendition("max-160x160").url  # type: ignore[union-attr]
+    moved_to = ""
+    if home.unit.dissolved_at is not None:
+        successor = HomePage.objects.live().filter(unit=home.unit.current()).first()
+        if successor is not None and successor.pk != home.pk:
+            moved_to = successor.get_url() or ""
     return Chrome(
+        moved_to=moved_to,
         home_id=home.pk,
         slug=home.slug,
         url_path=home.url_path,

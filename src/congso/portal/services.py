@@ -36,6 +36,7 @@ from congso.org.models import Role, RoleAssignment, Staff, Unit, UnitKind
 from congso.org.selectors import has_role
 from congso.search.normalize import fold
 
+from . import chrome
 from .models import HomePage, PublicDocument
 
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
@@ -50,6 +51,33 @@ PORTAL_ROLES = (Role.PORTAL_EDITOR, Role.EDITOR_IN_CHIEF)
 def site_slug(unit: Unit) -> str:
     """The site's key: the unit's short name, folded ("Thanh Xuân Bắc" → thanh-xuan-bac)."""
     return slugify(fold(unit.short_name or unit.name))[:60].strip("-") or f"don-vi-{unit.pk}"
+
+
+def _free_slug(unit: Unit) -> str:
+    """The site slug, made unique among sites: after the 2025 merges a new ward may carry the
+    name of the abolished district ("Thanh Xuân")."""
+    base = site_slug(unit)
+    taken = set(HomePage.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    if base not in taken:
+        return base
+    prefix: dict[str, str] = {
+        UnitKind.WARD: "phuong",
+        UnitKind.DISTRICT: "quan",
+        UnitKind.PROVINCE: "tinh",
+    }
+    candidate = f"{prefix.get(str(unit.kind), 'don-vi')}-{base}"
+    return candidate if candidate not in taken else f"{base}-{unit.pk}"
+
+
+def portal_on_merge(source: Unit, successor: Unit) -> int:
+    """Merge handler (org.unit_merge): a merged unit's site makes sure its successor has one;
+    the old site's addresses then redirect to the successor's home (views.serve)."""
+    if not HomePage.objects.filter(unit=source).exists():
+        return 0
+    portal_site_ensure(unit=successor)
+    chrome.bump()
+    transaction.on_commit(chrome.bump)
+    return 1
 
 
 def _group_names(unit: Unit) -> tuple[str, str]:
@@ -104,7 +132,7 @@ def portal_site_ensure(*, unit: Unit, by: Any = None, title: str = "") -> HomePa
         name = unit.name.replace("UBND ", "")
         home = HomePage(
             title=title or name[:1].upper() + name[1:],
-            slug=site_slug(unit),
+            slug=_free_slug(unit),
             unit=unit,
             site_kind="Trang thông tin điện tử" if is_ward else "Cổng thông tin điện tử",
             address=unit.address,

@@ -4,7 +4,7 @@ PortalHostMiddleware) to the live page of that site, in a fixed handful of queri
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from wagtail import hooks
@@ -28,6 +28,8 @@ def serve(request: HttpRequest, site: str, path: str = "") -> HttpResponse:
     """The live page at ``path`` of the site ``site``. Private pages (a Wagtail view
     restriction on them or above) go through Wagtail's own checks (login or password)."""
     chrome = _chrome(site)
+    if chrome.moved_to:
+        return HttpResponsePermanentRedirect(chrome.moved_to)
     components = [c for c in path.split("/") if c]
     url_path = chrome.url_path + "".join(f"{c}/" for c in components)
     page = Page.objects.live().filter(url_path=url_path).specific().first()

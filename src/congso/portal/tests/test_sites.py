@@ -185,3 +185,25 @@ def test_section_rss_and_sitemap_public_only(client, sites):
     sitemap = client.get("/cong/nhan-chinh/sitemap.xml").content.decode()
     assert "/cong/nhan-chinh/tin-tuc/co-rss/" in sitemap
     assert "nhap-rss" not in sitemap and "/cong/thanh-xuan/" not in sitemap
+
+
+def test_merged_units_site_redirects_to_successor(client, sites):
+    """The 2025 reform: Nhân Chính merges into a new ward 'Thanh Xuân' (the district's name);
+    the new ward gets a site with a slug of its own, the old addresses redirect to it."""
+    from congso.org.models import Unit, UnitKind
+    from congso.org.services import unit_merge
+
+    new_ward = Unit.objects.create(
+        parent=sites.org.city,
+        kind=UnitKind.WARD,
+        name="UBND phường Thanh Xuân",
+        short_name="Thanh Xuân",
+    )
+    unit_merge(source=sites.org.wards["00343"], successor=new_ward)
+    home = HomePage.objects.get(unit=new_ward)
+    assert home.slug == "phuong-thanh-xuan"
+    for old in ("/cong/nhan-chinh/", "/cong/nhan-chinh/tin-tuc/"):
+        response = client.get(old)
+        assert response.status_code == 301 and response.url == "/cong/phuong-thanh-xuan/"
+    assert client.get("/cong/phuong-thanh-xuan/").status_code == 200
+    assert client.get("/cong/thanh-xuan/").status_code == 200  # the district's own site
