@@ -18,6 +18,7 @@ from congso.portal.services import shared_collection
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TITLE = "Phường Nhân Chính ra quân làm sạch đường phố"
+SLUG = "phuong-nhan-chinh-ra-quan-lam-sach-duong-pho"
 
 
 def _login(page, base: str, username: str) -> None:
@@ -47,6 +48,9 @@ def test_editor_drafts_chief_approves_ward_site_only(browser, live_server, sites
         page.click("text=Chọn một hình ảnh")
         page.locator("a[data-chooser-modal-choice]").first.click()
         page.fill("#id_image_alt", "Đoàn viên thanh niên quét dọn đường phố")
+        # The editor's script made an ASCII slug of the Vietnamese title (congso.portal.slugs),
+        # not Wagtail's "phng-nhan-chinh-ra-quan-lam-sch-djng-ph".
+        assert page.input_value("#id_slug") == SLUG
         screenshot(page, "portal-editor-draft")
         page.locator("[data-w-dropdown-target=toggle]").last.click()
         page.click("button[name=action-submit]")
@@ -74,6 +78,7 @@ def test_editor_drafts_chief_approves_ward_site_only(browser, live_server, sites
         context.clear_cookies()
         page.goto(f"{base}/cong/nhan-chinh/tin-tuc/")
         assert TITLE in page.content()
+        assert page.locator(f"a[href='/cong/nhan-chinh/tin-tuc/{SLUG}/']").count() >= 1
         page.click(f"text={TITLE}")
         # count() does not wait: under load it ran on the section page before the article came.
         page.wait_for_selector("article.p-article h1")
