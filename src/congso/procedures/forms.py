@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from congso.org.models import Unit
 
 from .models import DurationKind, Field, Level, OnlineLevel
-from .selectors import fields_in_use, offering_units
+from .selectors import fields_in_use, offering_units, receiving_unit_groups
 from .xlsx import IMPORT_MAX_BYTES
 
 
@@ -81,11 +81,14 @@ class NationalUploadForm(forms.Form):
         label=_("Tệp danh sách thủ tục (.csv hoặc .xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
-    units = forms.CharField(
-        label=_("Mã đơn vị tiếp nhận (tùy chọn, cách nhau bởi dấu cách)"),
+    units = forms.MultipleChoiceField(
+        label=_("Đơn vị tiếp nhận (tùy chọn)"),
         required=False,
-        max_length=500,
-        help_text=_("Mã định danh hoặc mã TCTK; mỗi đơn vị nhận các thủ tục đúng cấp của mình."),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Mỗi đơn vị được đánh dấu nhận các thủ tục đúng cấp của mình: phường, xã nhận "
+            "thủ tục cấp xã; quận, huyện nhận thủ tục cấp huyện."
+        ),
     )
     default_unit = forms.ChoiceField(
         label=_("Thời hạn chỉ ghi “N ngày” hoặc chỉ có con số được hiểu là"),
@@ -107,8 +110,27 @@ class NationalUploadForm(forms.Form):
             )
         return upload
 
-    def clean_units(self) -> list[str]:
-        return [u for u in self.cleaned_data["units"].replace(",", " ").split() if u][:50]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Grouped (district, then its wards) for the template; the choices are what the
+        # server accepts: a unit id not in the list is refused with a message.
+        self.unit_groups = receiving_unit_groups()
+        self.fields["units"].choices = [  # type: ignore[attr-defined]
+            (str(u.pk), u.name) for head, wards in self.unit_groups for u in (head, *wards)
+        ]
+        self.fields["units"].error_messages["invalid_choice"] = _(
+            "Đơn vị đã chọn không còn trong danh sách (có thể vừa sáp nhập hoặc giải thể); "
+            "hãy tải lại trang và chọn lại."
+        )
+
+    def clean_units(self) -> list[int]:
+        return sorted({int(pk) for pk in self.cleaned_data["units"]})
+
+    def selected(self) -> set[str]:
+        """The ticked ids, to redraw the boxes after a refused upload."""
+        if not self.is_bound:
+            return set()
+        return set(self.data.getlist("units")) if hasattr(self.data, "getlist") else set()
 
 
 class DraftReviewForm(forms.Form):

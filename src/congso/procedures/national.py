@@ -385,6 +385,8 @@ class Entry:
     flags: list[dict[str, str]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # "cần bổ sung": what publishing still needs
     published: bool = False
+    # A complete, unflagged draft of a published procedure: waits for a person's approval.
+    awaiting_approval: bool = False
     procedure_slug: str = ""
 
     @property
@@ -411,6 +413,8 @@ class NationalReport:
     ignored_columns: list[str] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # (unit, how many of the file's procedures it receives), in the order chosen.
+    offers: list[tuple[Unit, int]] = field(default_factory=list)
     applied: bool = False
 
     def count(self, action: str) -> int:
@@ -419,6 +423,10 @@ class NationalReport:
     @property
     def flagged(self) -> list[Entry]:
         return [e for e in self.entries if e.flags or e.missing]
+
+    @property
+    def awaiting_approval(self) -> list[Entry]:
+        return [e for e in self.entries if e.awaiting_approval]
 
     def summary(self) -> str:
         text = _(
@@ -429,6 +437,10 @@ class NationalReport:
             "same": self.count("unchanged"),
             "flag": len(self.flagged),
         }
+        if self.awaiting_approval:
+            text += " " + _(
+                "%(n)s bản cập nhật của thủ tục đang áp dụng chờ duyệt (bản đang áp dụng giữ nguyên đến khi duyệt)."
+            ) % {"n": len(self.awaiting_approval)}
         if self.applied:
             return _("Đã nhập: %(t)s") % {"t": text}
         if self.errors:
@@ -597,7 +609,7 @@ def national_import(
     *,
     filename: str,
     by: Any,
-    units: Iterable[str] = (),
+    units: Iterable[str | Unit] = (),
     default_unit: str = "",
     on_duplicate: str = "first",
     choices: dict[str, int] | None = None,
@@ -618,10 +630,17 @@ def national_import(
     specs = _resolve_duplicates(specs, report, on_duplicate, choices or {})
     offer_units: list[Unit] = []
     for code in units:
-        unit = unit_by_code(code)
+        unit = code if isinstance(code, Unit) else unit_by_code(code)
         if unit is None:
             report.errors.append(_("Không tìm thấy đơn vị có mã “%(code)s”.") % {"code": code})
-        else:
+        elif unit.dissolved_at is not None or unit.kind not in Level.values:
+            report.errors.append(
+                _(
+                    "Đơn vị “%(name)s” không nhận thủ tục (đã giải thể hoặc không phải tỉnh, huyện, xã)."
+                )
+                % {"name": unit.name}
+            )
+        elif unit not in offer_units:
             offer_units.append(unit)
     try:
         with transaction.atomic():
@@ -640,6 +659,7 @@ def national_import(
                     report.errors.append(
                         _("Dòng %(row)s: %(msg)s") % {"row": spec.line, "msg": str(exc)}
                     )
+            report.offers = [(u, applier.offers.get(u.pk, 0)) for u in offer_units]
             if report.errors or dry_run:
                 raise _Rollback
             audit_record(
@@ -666,6 +686,7 @@ class _Applier:
     def __init__(self, by: Any, units: list[Unit]) -> None:
         self.by = by
         self.units = units
+        self.offers: dict[int, int] = {}  # unit id → procedures it receives from this file
         self.fields = {_field_key(f.name): f for f in Field.objects.all()}
         self.today = timezone.localdate()
 
@@ -822,6 +843,9 @@ class _Applier:
                 if latest is not None:
                     entry.flags = list(latest.review_flags)
                     entry.missing = [] if latest.is_published else structure_problems(latest)
+                    entry.awaiting_approval = not (
+                        latest.is_published or review_problems(latest) or entry.missing
+                    )
                 self.offer(procedure, spec)
                 return entry
             entry.action = "updated"
@@ -877,34 +901,86 @@ class _Applier:
         entry.flags = list(version.review_flags)
         if not version.is_published:
             entry.missing = structure_problems(version)
-            if not review_problems(version) and not entry.missing:
+            if (
+                not review_problems(version)
+                and not entry.missing
+                and not self.has_published(procedure)
+            ):
+                # Only a procedure nobody has published yet goes live from the file. A change
+                # to a published one is a draft a person approves (issue #13: "a new draft
+                # version"); until then the version in force stays live.
                 version_publish(by=self.by, version=version)
                 entry.published = True
+            elif not review_problems(version) and not entry.missing:
+                entry.awaiting_approval = True
         else:
             entry.published = True
         self.offer(procedure, spec)
         return entry
 
+    @staticmethod
+    def has_published(procedure: Procedure) -> bool:
+        return procedure.versions.filter(is_published=True).exists()
+
     def offer(self, procedure: Procedure, spec: RowSpec) -> None:
         for unit in self.units:
             if unit.kind in spec.levels:
                 unit_offer(by=self.by, unit=unit, procedure=procedure)
+                self.offers[unit.pk] = self.offers.get(unit.pk, 0) + 1
+
+
+def version_changes(
+    in_force: ProcedureVersion, draft: ProcedureVersion
+) -> list[tuple[str, str, str]]:
+    """What a draft changes in the version in force, as (label, old, new), for the person who
+    approves it. Both versions need ``papers`` prefetched."""
+    changes: list[tuple[str, str, str]] = []
+
+    def add(label: str, old: Any, new: Any) -> None:
+        if (old or "") != (new or ""):
+            changes.append((label, str(old or ""), str(new or "")))
+
+    add(_("Tên thủ tục"), in_force.name, draft.name)
+    add(_("Thời hạn giải quyết"), in_force.duration_display, draft.duration_display)
+    add(_("Ghi chú thời hạn"), in_force.duration_note, draft.duration_note)
+    add(_("Phí, lệ phí"), in_force.fee_note, draft.fee_note)
+    add(_("Cơ quan thực hiện"), in_force.implementing_agency, draft.implementing_agency)
+    add(_("Căn cứ pháp lý"), in_force.legal_basis, draft.legal_basis)
+    add(_("Trình tự thực hiện"), in_force.steps, draft.steps)
+    add(
+        _("Thành phần hồ sơ"),
+        "\n".join(p.name for p in in_force.papers.all()),
+        "\n".join(p.name for p in draft.papers.all()),
+    )
+    return changes
 
 
 def needs_review() -> list[ProcedureVersion]:
-    """Drafts the imports left for a person: flagged, or missing papers or internal steps."""
-    drafts = (
+    """Drafts the imports left for a person: flagged, missing papers or internal steps, or a
+    change to a published procedure waiting for approval (``in_force`` and ``changes`` set).
+    A fixed number of queries, whatever the number of drafts."""
+    drafts = list(
         ProcedureVersion.objects.filter(is_published=False)
         .select_related("procedure__field")
         .prefetch_related("papers", "internal_steps")
         .order_by("procedure__field__name", "name")
     )
-    out = []
+    in_force: dict[int, ProcedureVersion] = {}
+    for version in (
+        ProcedureVersion.objects.filter(
+            is_published=True, procedure_id__in={d.procedure_id for d in drafts}
+        )
+        .prefetch_related("papers")
+        .order_by("procedure_id", "-number")
+    ):
+        in_force.setdefault(version.procedure_id, version)
     for draft in drafts:
         draft.problems = version_problems(  # type: ignore[attr-defined]
             draft,
             papers=len(draft.papers.all()),
             budgets=[s.budget for s in draft.internal_steps.all()],
         )
-        out.append(draft)
-    return out
+        current = in_force.get(draft.procedure_id)
+        draft.in_force = current  # type: ignore[attr-defined]
+        draft.changes = version_changes(current, draft) if current else []  # type: ignore[attr-defined]
+    return drafts

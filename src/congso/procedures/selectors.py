@@ -245,6 +245,36 @@ def offering_units() -> QuerySet[Unit]:
     )
 
 
+RECEIVING_KINDS = [UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.WARD]
+
+
+def receiving_units() -> QuerySet[Unit]:
+    """Units that may receive procedures (province, districts, wards in being), tree order:
+    the choices of the national import's tick list, and the set its answer is checked
+    against."""
+    return Unit.objects.active().filter(kind__in=RECEIVING_KINDS).order_by("path", "name")
+
+
+def receiving_unit_groups() -> list[tuple[Unit, list[Unit]]]:
+    """``receiving_units`` grouped for a tick list: each province or district followed by
+    the wards under it (a ward directly under a province, as after 07/2025, goes with the
+    province). One query."""
+    units = list(receiving_units())
+    heads = {u.pk: u for u in units if u.kind != UnitKind.WARD}
+    groups: dict[int, tuple[Unit, list[Unit]]] = {}
+    loose: list[Unit] = []
+    for unit in units:
+        if unit.kind != UnitKind.WARD:
+            groups.setdefault(unit.pk, (unit, []))
+        elif unit.parent_id in heads:
+            groups.setdefault(unit.parent_id, (heads[unit.parent_id], []))[1].append(unit)
+        else:
+            loose.append(unit)
+    out = list(groups.values())
+    out.extend((ward, []) for ward in loose)
+    return out
+
+
 def fields_in_use() -> QuerySet[Field]:
     return Field.objects.filter(procedures__isnull=False).distinct().order_by("name")
 

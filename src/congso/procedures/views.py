@@ -26,7 +26,7 @@ from congso.core.inputs import ascii_digits_only
 from .forms import CatalogueFilterForm, CatalogueUploadForm, DraftReviewForm, NationalUploadForm
 from .models import ProcedureVersion
 from .national import NationalImportError, national_import, needs_review
-from .selectors import catalogue_search, form_paper, procedure_detail
+from .selectors import catalogue_search, form_paper, procedure_detail, receiving_units
 from .services import (
     can_manage_catalogue,
     version_accept_default_steps,
@@ -188,18 +188,29 @@ def national_upload(request: HttpRequest) -> HttpResponse:
                 for k, v in request.POST.items()
                 if k.startswith("dup_") and ascii_digits_only(str(v))
             }
-            try:
-                report = national_import(
-                    data,
-                    filename=pending["name"],
-                    by=request.user,
-                    units=pending.get("units", []),
-                    default_unit=pending.get("default_unit", ""),
-                    choices=choices,
-                    dry_run=False,
-                )
-            except NationalImportError as exc:
-                errors = list(exc.errors)
+            # The ticked units are checked again: one may have been merged since the dry run.
+            unit_ids = {int(pk) for pk in pending.get("units", []) if str(pk).isdigit()}
+            units = list(receiving_units().filter(pk__in=unit_ids))
+            if len(units) != len(pending.get("units", [])):
+                errors = [
+                    _(
+                        "Một đơn vị đã chọn không còn nhận thủ tục (vừa sáp nhập hoặc giải thể); "
+                        "hãy tải tệp lên và chạy thử lại."
+                    )
+                ]
+            else:
+                try:
+                    report = national_import(
+                        data,
+                        filename=pending["name"],
+                        by=request.user,
+                        units=units,
+                        default_unit=pending.get("default_unit", ""),
+                        choices=choices,
+                        dry_run=False,
+                    )
+                except NationalImportError as exc:
+                    errors = list(exc.errors)
             if report is not None and report.applied:
                 default_storage.delete(_pending_path(token))
                 request.session.pop(_SESSION_KEY, None)
@@ -211,14 +222,14 @@ def national_upload(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             data = upload.read()
-            units = form.cleaned_data["units"]
+            unit_ids = form.cleaned_data["units"]
             default_unit = form.cleaned_data["default_unit"]
             try:
                 report = national_import(
                     data,
                     filename=upload.name,
                     by=request.user,
-                    units=units,
+                    units=list(receiving_units().filter(pk__in=unit_ids)),
                     default_unit=default_unit,
                     dry_run=True,
                 )
@@ -234,7 +245,7 @@ def national_upload(request: HttpRequest) -> HttpResponse:
                 request.session[_SESSION_KEY] = {
                     "token": token,
                     "name": upload.name[:200],
-                    "units": units,
+                    "units": unit_ids,
                     "default_unit": default_unit,
                 }
         else:

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from congso.audit.models import AuditEvent
 from congso.procedures import demo
 from congso.procedures.models import Fee, Procedure, ProcedureVersion, UnitProcedure
-from congso.procedures.national import NationalImportError, national_import
+from congso.procedures.national import NationalImportError, national_import, needs_review
+from congso.procedures.selectors import version_current
 from congso.procedures.services import (
     default_step_plan,
     version_accept_default_steps,
@@ -161,7 +163,10 @@ def test_default_step_plan_adds_up_for_same_day_and_days():
         assert sum(s["budget"] for s in plan) == duration and all(s["budget"] > 0 for s in plan)
 
 
-def test_unflagged_complete_row_for_a_published_procedure_is_published_as_new_version(demo_org):
+def test_changed_published_procedure_becomes_a_draft_the_version_in_force_stays(demo_org):
+    """Issue #13: a row whose code exists makes "a new draft version when its content
+    differs" — even unflagged and complete, it is not published by the file; the version in
+    force stays live until a person approves the draft."""
     demo.load("2015")
     signature = Procedure.objects.get(name="Chứng thực chữ ký trong các giấy tờ, văn bản")
     old = signature.versions.get(is_published=True, valid_to__isnull=True)
@@ -171,18 +176,57 @@ def test_unflagged_complete_row_for_a_published_procedure_is_published_as_new_ve
         'chức tiếp nhận yêu cầu hoặc trong ngày làm việc tiếp theo, nếu tiếp nhận yêu cầu sau 15 giờ.",'
         "10.000 đồng/trường hợp,Giấy tờ văn bản mà mình sẽ ký"
     )
+    dry = national_import(data, filename="a.csv", by=None)
     report = national_import(data, filename="a.csv", by=None, dry_run=False)
     entry = report.entries[0]
-    assert (entry.action, entry.published, entry.flags) == ("updated", True, [])
+    assert (entry.action, entry.published, entry.flags, entry.missing) == ("updated", False, [], [])
+    assert entry.awaiting_approval and dry.entries[0].awaiting_approval
+    assert "chờ duyệt" in report.summary()
     assert "Mã thủ tục" not in [label for label, _old, _new in entry.diff]
     assert Procedure.objects.filter(national_code="2.000884").get() == signature
     new = signature.versions.get(number=old.number + 1)
-    assert new.is_published and new.duration_kind == "same_day"
+    assert not new.is_published and new.duration_kind == "same_day"
     assert [(f.amount, f.per_unit, f.condition) for f in new.fees.all()] == [
         (10000, "trường hợp", "")
     ]
+    # The version in force is untouched and still the one the public and the counter read.
+    old.refresh_from_db()
+    assert old.valid_to is None
+    assert version_current(signature, at=new.valid_from) == old
+    # The same file again changes nothing (the draft already says it) and still waits.
+    again = national_import(data, filename="a.csv", by=None, dry_run=False)
+    assert again.entries[0].action == "unchanged" and again.entries[0].awaiting_approval
+    assert signature.versions.count() == old.number + 1
+    # The review list shows it with what it changes in the version in force.
+    draft = next(d for d in needs_review() if d.pk == new.pk)
+    assert draft.in_force == old and not draft.problems
+    assert ("Tên thủ tục", old.name, new.name) in draft.changes
+    # Approving publishes it and closes the old one the day before.
+    version_publish(by=None, version=new)
     old.refresh_from_db()
     assert old.valid_to == new.valid_from - __import__("datetime").timedelta(days=1)
+    assert version_current(signature, at=new.valid_from) == new
+
+
+def test_draft_of_a_published_procedure_updated_again_is_not_published(demo_org):
+    demo.load("2015")
+    procedure = Procedure.objects.get(national_code="2.000884")
+    row = (
+        '2.000884,Chứng thực chữ ký trong các giấy tờ văn bản,Chứng thực,Cấp xã,"Trong ngày cơ quan, tổ '
+        'chức tiếp nhận yêu cầu hoặc trong ngày làm việc tiếp theo, nếu tiếp nhận yêu cầu sau 15 giờ.",'
+        "{fee},Giấy tờ văn bản mà mình sẽ ký"
+    )
+    national_import(
+        _csv(row.format(fee="10.000 đồng/trường hợp")), filename="a.csv", by=None, dry_run=False
+    )
+    report = national_import(
+        _csv(row.format(fee="20.000 đồng/trường hợp")), filename="a.csv", by=None, dry_run=False
+    )
+    entry = report.entries[0]
+    assert (entry.action, entry.published, entry.awaiting_approval) == ("updated", False, True)
+    draft = procedure.versions.get(is_published=False)
+    assert [f.amount for f in draft.fees.all()] == [20000]
+    assert procedure.versions.filter(is_published=True, valid_to__isnull=True).count() == 1
 
 
 def test_duplicate_code_command_keeps_first_or_last_and_reports(tmp_path, capsys):
@@ -220,23 +264,40 @@ def test_every_row_error_reported_in_one_pass_and_nothing_written(demo_org):
 
 
 def test_service_error_mid_file_rolls_everything_back(demo_org):
-    """A unit that was dissolved is refused by unit_offer at row 3; rows 2 and 4 were already
-    applied in the same transaction and are rolled back."""
+    """Row 3 changes a published procedure with a date before its version in force: the
+    version-date rule refuses it inside the apply pass; rows 2 and 4 were already applied in
+    the same transaction and are rolled back."""
+    demo.load("2015")
+    before = _counts()
+    header = HEADER.rstrip("\n") + ",Ngày hiệu lực\n"
+    data = (
+        header
+        + "1.000419,Đăng ký khai tử lưu động,Hộ tịch,Cấp huyện,05 ngày làm việc,Miễn lệ phí,Tờ khai,\n"
+        + "2.000884,Chứng thực chữ ký,Chứng thực,Cấp xã,Trong ngày,10.000 đồng,Giấy tờ,01/01/2009\n"
+        + "1.004845,Đăng ký chấm dứt giám hộ,Hộ tịch,Cấp huyện,02 ngày làm việc,Miễn lệ phí,Tờ khai,\n"
+    ).encode()
+    report = national_import(data, filename="x.csv", by=None, dry_run=False)
+    assert not report.applied
+    assert [e for e in report.errors if e.startswith("Dòng 3")] and all(
+        "01/01/2009" in e for e in report.errors
+    )
+    assert _counts() == before
+    assert not Procedure.objects.filter(national_code="1.000419").exists()
+
+
+def test_a_dissolved_unit_is_refused_before_any_row(demo_org):
     demo.load("2015")
     ward = demo_org.wards["00343"]
-    ward.dissolved_at = __import__("django.utils.timezone").utils.timezone.now()
+    ward.dissolved_at = timezone.now()
     ward.save()
     before = _counts()
     data = _csv(
-        "1.000419,Đăng ký khai tử lưu động,Hộ tịch,Cấp huyện,05 ngày làm việc,Miễn lệ phí,Tờ khai",
-        "1.000593,Đăng ký kết hôn lưu động,Hộ tịch,Cấp xã,05 ngày làm việc,Miễn lệ phí,Tờ khai",
-        "1.004845,Đăng ký chấm dứt giám hộ,Hộ tịch,Cấp huyện,02 ngày làm việc,Miễn lệ phí,Tờ khai",
+        "1.000593,Đăng ký kết hôn lưu động,Hộ tịch,Cấp xã,05 ngày làm việc,Miễn lệ phí,Tờ khai"
     )
-    report = national_import(data, filename="x.csv", by=None, units=["00343"], dry_run=False)
-    assert not report.applied
-    assert any("Dòng 3" in e and "giải thể" in e for e in report.errors)
+    for units in (["00343"], [ward], [demo_org.district.children.exclude(kind="ward").first()]):
+        report = national_import(data, filename="x.csv", by=None, units=units, dry_run=False)
+        assert not report.applied and "không nhận thủ tục" in report.errors[0], units
     assert _counts() == before
-    assert not Procedure.objects.filter(national_code="1.000419").exists()
 
 
 def test_version_date_rule_is_the_publishing_rule(demo_org):

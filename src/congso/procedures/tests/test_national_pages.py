@@ -2,14 +2,19 @@
 written) → duplicate rows side by side, one chosen → apply in one transaction → the review
 page (confirm the flags, accept the default step plan in one click, publish)."""
 
+import datetime as dt
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from congso.accounts.testing import login_verified
+from congso.procedures import demo
 from congso.procedures.models import Procedure, ProcedureVersion, UnitProcedure
+from congso.procedures.selectors import receiving_units
+from congso.procedures.services import version_create_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +55,8 @@ def test_only_the_administrator_reaches_the_pages(client, demo_org):
 
 
 def test_dry_run_duplicates_side_by_side_choice_then_one_click_apply(admin, demo_org):
-    response = admin.post(URL, {"file": _upload(), "units": "00343", "default_unit": ""})
+    ward = demo_org.wards["00343"]
+    response = admin.post(URL, {"file": _upload(), "units": [ward.pk], "default_unit": ""})
     html = response.content.decode()
     assert response.status_code == 200
     assert not Procedure.objects.exists()  # the dry run wrote nothing
@@ -60,6 +66,8 @@ def test_dry_run_duplicates_side_by_side_choice_then_one_click_apply(admin, demo
     assert 'name="dup_1.000419" value="2" checked' in html
     assert 'name="dup_1.000419" value="3"' in html
     assert "05 ngày làm việc" in html and "07 ngày làm việc" in html
+    # The ticked ward and what it will receive (the ward procedures of the file).
+    assert f"{ward.name}: 3 thủ tục" in html
     # Flags and "cần bổ sung" are shown before anything is written.
     assert "chỉ có con số" in html and "Cần bổ sung:" in html
     token = re.search(r'name="token" value="([^"]+)"', html).group(1)
@@ -133,3 +141,101 @@ def test_review_page_confirm_default_steps_publish(admin):
     version.refresh_from_db()
     assert version.is_published
     assert "Không còn bản nháp nào." in admin.get(review).content.decode()
+
+
+def test_receiving_units_are_a_tick_list_grouped_district_then_wards(admin, demo_org):
+    html = admin.get(URL).content.decode()
+    district, ward = demo_org.district, demo_org.wards["00343"]
+    # No code to type: one box per district and per ward, the wards inside their district.
+    assert f'name="units" value="{district.pk}"' in html
+    assert html.count('type="checkbox" name="units"') == receiving_units().count()
+    group = html[html.index(f'value="{district.pk}"') :]
+    group = group[: group.index("</fieldset>")]
+    for w in demo_org.wards.values():
+        assert f'value="{w.pk}"' in group and w.name in group
+    assert 'name="units"' in html and 'type="text" name="units"' not in html
+    # Departments and desks receive nothing: not offered.
+    department = district.children.exclude(kind__in=["ward"]).first()
+    if department is not None:
+        assert f'name="units" value="{department.pk}"' not in html
+    # Ticking the district and a ward: each receives the procedures of its level.
+    token = re.search(
+        r'name="token" value="([^"]+)"',
+        admin.post(
+            URL, {"file": _upload(ROWS[2:]), "units": [district.pk, ward.pk]}
+        ).content.decode(),
+    ).group(1)
+    admin.post(URL, {"apply": "1", "token": token})
+    guardian = Procedure.objects.get(national_code="1.004845")  # Cấp xã; Cấp huyện
+    burial = Procedure.objects.get(national_code="1.001731")  # Cấp xã
+    assert set(UnitProcedure.objects.filter(procedure=guardian).values_list("unit", flat=True)) == {
+        district.pk,
+        ward.pk,
+    }
+    assert list(UnitProcedure.objects.filter(procedure=burial).values_list("unit", flat=True)) == [
+        ward.pk
+    ]
+
+
+def test_a_unit_id_not_in_the_list_is_refused_server_side(admin, demo_org):
+    department = demo_org.district.children.exclude(kind="ward").first()
+    for bad in ["999999", "00343", str(department.pk)]:
+        response = admin.post(URL, {"file": _upload(ROWS[2:3]), "units": [bad]})
+        html = response.content.decode()
+        assert response.status_code == 400, bad
+        assert "không còn trong danh sách" in html
+    assert not Procedure.objects.exists()
+
+
+def test_a_unit_merged_between_dry_run_and_apply_is_refused(admin, demo_org):
+    ward = demo_org.wards["00346"]
+    html = admin.post(URL, {"file": _upload(ROWS[2:3]), "units": [ward.pk]}).content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    type(ward).objects.filter(pk=ward.pk).update(dissolved_at=timezone.now())
+    response = admin.post(URL, {"apply": "1", "token": token})
+    assert response.status_code == 400
+    assert "không còn nhận thủ tục" in response.content.decode()
+    assert not Procedure.objects.exists()
+
+
+def test_review_page_shows_a_change_to_a_published_procedure_for_approval(
+    admin, django_assert_max_num_queries
+):
+    demo.load("2015")
+    signature = Procedure.objects.get(national_code="2.000884")
+    old = signature.versions.get(is_published=True, valid_to__isnull=True)
+    rows = [
+        '2.000884,"Chứng thực chữ ký trong các giấy tờ, văn bản",Chứng thực,Cấp xã,"Trong ngày cơ '
+        "quan, tổ chức tiếp nhận yêu cầu hoặc trong ngày làm việc tiếp theo, nếu tiếp nhận yêu cầu "
+        'sau 15 giờ.",20.000 đồng/trường hợp,Giấy tờ văn bản mà mình sẽ ký'
+    ]
+    html = admin.post(URL, {"file": _upload(rows)}).content.decode()
+    assert "chờ duyệt" in html and "bản đang áp dụng giữ nguyên đến khi duyệt" in html
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    admin.post(URL, {"apply": "1", "token": token})
+    draft = signature.versions.get(is_published=False)
+    # The public page still shows the version in force.
+    assert "10.000" in admin.get(f"/thu-tuc/{signature.slug}/").content.decode()
+    review = reverse("procedures:national_review")
+    html = admin.get(review).content.decode()
+    assert f"Đang áp dụng: phiên bản {old.number}" in html
+    assert "<ins>20.000 đồng/trường hợp</ins>" in html
+    assert "Duyệt và công bố</button>" in html
+    # The list costs the same whatever the number of drafts (here: one, then many).
+    with django_assert_max_num_queries(25) as one:
+        admin.get(review)
+    ProcedureVersion.objects.filter(pk=draft.pk).update(review_flags=[])
+    for procedure in Procedure.objects.exclude(pk=signature.pk)[:10]:
+        version_create_draft(
+            by=None,
+            procedure=procedure,
+            valid_from=procedure.versions.order_by("-number").first().valid_from
+            + dt.timedelta(days=1),
+        )
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        html = admin.get(review).content.decode()
+    assert html.count("Duyệt và công bố</button>") == 11
+    admin.post(review, {"version": draft.pk, "action": "publish"})
+    old.refresh_from_db()
+    assert old.valid_to == draft.valid_from - dt.timedelta(days=1)
+    assert "20.000" in admin.get(f"/thu-tuc/{signature.slug}/").content.decode()

@@ -78,6 +78,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"    Cần xem lại: {flag['message']}")
             for missing in entry.missing:
                 self.stdout.write(f"    Cần bổ sung: {missing}")
+            if entry.awaiting_approval:
+                self.stdout.write("    Chờ duyệt: bản đang áp dụng giữ nguyên đến khi duyệt.")
         for error in report.errors:
             self.stderr.write(error)
         self.stdout.write(report.summary())
