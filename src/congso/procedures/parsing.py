@@ -152,6 +152,9 @@ _AFTER_15 = re.compile(
     r"sau\s*15\s*(gio|h)\b[^;]*?(ngay lam viec tiep theo|ngay tiep theo|hom sau)"
 )
 _BARE = re.compile(r"^(so ngay xu ly|thoi han|so ngay)?\s*:?\s*" + _NUMBER + r"\s*\.?$")
+_SPELLED = re.compile(
+    r"(\d)\s*\((?:(?:mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi|muoi|mot|tram|le)\s*)+\)\s*"
+)
 _MISSING = {"", "khong co thong tin", "chua co thong tin", "khong co", "khong quy dinh"}
 
 
@@ -177,6 +180,8 @@ def parse_deadline(text: str | None, default_unit: str = "") -> Deadline:
     original = (text or "").strip()
     folded = fold(original).replace("\u00a0", " ")
     folded = re.sub(r"\s+", " ", folded).strip(" .;:")
+    # "03 (ba) ngày làm việc", "02 (hai) ngày": the legal style spells the number out again.
+    folded = _SPELLED.sub(r"\1 ", folded)
     if folded in _MISSING:
         return Deadline(
             original,
@@ -346,9 +351,60 @@ def _kind_of(folded: str, default: str) -> str:
     return default
 
 
+# The national portal (dichvucong.gov.vn) prints each fee row as "Lệ phí : 8000 Đồng" and its
+# description in brackets on the next line: "(Lệ phí cấp bản sao trích lục hộ tịch)".
+_PORTAL_HEAD = re.compile(
+    r"(?:^|(?<=[\n)]))\s*(Phí|Lệ phí|Phí, lệ phí)\s*:\s*(\d[\d.,]*)\s*(?:Đồng|đồng|VNĐ|đ)\b(?=[ \t]*(?:\n|\(|$))",
+    re.IGNORECASE,
+)
+
+
+def _parse_portal_rows(original: str) -> FeeReading | None:
+    """The portal's rows, or None when the text is not in that form. A row whose description
+    has amounts of its own (tiers: "2.000 đồng/trang … từ trang thứ 3 …") is read from the
+    description, the head amount being its first tier; several rows of one kind are
+    alternatives (conditional rows the officer picks), never one sum."""
+    heads = list(_PORTAL_HEAD.finditer(original))
+    if not heads or original[: heads[0].start()].strip():
+        return None
+    fees: list[FeeSpec] = []
+    flags: list[Flag] = []
+    for index, head in enumerate(heads):
+        end = heads[index + 1].start() if index + 1 < len(heads) else len(original)
+        description = original[head.end() : end].strip()
+        if description.startswith("(") and description.endswith(")"):
+            description = description[1:-1].strip()
+        kind = "charge" if "le phi" in fold(head.group(1)) else "fee"
+        if _AMOUNT.search(description):
+            inner = parse_fees(description, default_kind=kind)
+            fees.extend(inner.fees)
+            flags.extend(inner.flags)
+            continue
+        try:
+            value = parse_amount(head.group(2))
+        except AmountError as exc:
+            flags.append(Flag("fee_ambiguous", str(exc)))
+            continue
+        name = description if description and len(description) <= 300 else ""
+        fees.append(
+            FeeSpec(kind, name or str(_("Lệ phí") if kind == "charge" else _("Phí")), value)
+        )
+    if fees and all(f.amount == 0 for f in fees) and not flags:
+        return FeeReading(original, [], True)
+    for kind in ("fee", "charge"):
+        flat = [f for f in fees if f.kind == kind and not f.from_unit and not f.condition]
+        if len(flat) > 1:
+            for fee in flat:
+                fee.condition = fee.name
+    return FeeReading(original, fees, False, flags)
+
+
 def parse_fees(text: str | None, default_kind: str = "charge") -> FeeReading:
     """Read a published fee text into fee rows; see docs/procedures.md for the forms read."""
     original = (text or "").strip()
+    portal = _parse_portal_rows(original)
+    if portal is not None:
+        return portal
     folded_all = re.sub(r"\s+", " ", fold(original)).strip(" .;:")
     folded_all = re.sub(r"^(phi|le phi|phi, le phi|phi le phi)\s*:\s*", "", folded_all)
     if (
@@ -380,6 +436,8 @@ def parse_fees(text: str | None, default_kind: str = "charge") -> FeeReading:
         folded = fold(clause)
         # "/trường hợp" is a unit of charge, not a condition.
         plain = re.sub(r"/\s*truong hop", " ", folded)
+        # "đối với trang thứ nhất, trang thứ hai" says which pages, not when.
+        plain = re.sub(r"doi voi (cac )?trang( thu \w+,?)+( trang thu \w+)*", " ", plain)
         cap = _CAP.search(clause)
         amounts = list(_AMOUNT.finditer(clause))
         if cap:
@@ -419,7 +477,13 @@ def parse_fees(text: str | None, default_kind: str = "charge") -> FeeReading:
                 flags.append(Flag("fee_ambiguous", str(exc)))
                 continue
             per = _PER.match(clause[match.end() :])
-            from_match = _FROM.search(clause)
+            # "2.000 đồng/trang đối với trang thứ nhất, trang thứ hai. từ trang thứ 3 trở lên
+            # thu 1.000 đồng/trang" in one clause: each amount takes the start written
+            # between the previous amount and itself.
+            previous_end = amounts[amounts.index(match) - 1].end() if amounts.index(match) else 0
+            from_match = _FROM.search(clause[previous_end : match.start()])
+            if from_match is None and len(amounts) == 1:
+                from_match = _FROM.search(clause)
             from_unit = None
             if from_match:
                 token = from_match.group(1).lower()

@@ -300,3 +300,33 @@ def test_several_cases_take_the_larger_base_flagged(text, duration, kind):
     deadline = parse_deadline(text)
     assert (deadline.duration, deadline.kind) == (Decimal(duration), kind)
     assert "deadline_several_cases" in [f.code for f in deadline.flags]
+
+
+# Texts as the national portal (dichvucong.gov.vn) renders them: "Phí : 2000 Đồng" and the
+# description in brackets; a number spelled out in brackets after the digits.
+@pytest.mark.parametrize(
+    ("text", "rows"),
+    [
+        (
+            "Phí : 2000 Đồng\n(2.000 đồng/trang đối với trang thứ nhất, trang thứ hai. từ trang thứ 3 "
+            "trở lên thu 1.000 đồng/trang nhưng mức thu tối đa thu không quá 200.000 đồng/bản.)",
+            [(2000, "trang", 1, 200000, ""), (1000, "trang", 3, 200000, "")],
+        ),
+        (
+            "Lệ phí : 8000 Đồng\n(Lệ phí cấp bản sao trích lục hộ tịch)",
+            [(8000, "", None, None, "")],
+        ),
+    ],
+)
+def test_portal_rendered_fee_rows(text, rows):
+    reading = parse_fees(text)
+    assert reading.flags == [] and not reading.free
+    assert [
+        (f.amount, f.per_unit, f.from_unit, f.max_amount, f.condition) for f in reading.fees
+    ] == rows
+
+
+def test_portal_zero_fee_is_free_and_spelled_out_numbers_are_read():
+    assert parse_fees("Lệ phí : 0 Đồng\n(Miễn lệ phí)").free
+    reading = parse_deadline("Không quá 03 (ba) ngày làm việc")
+    assert (reading.duration, reading.kind, reading.flags) == (3, "working_days", [])
