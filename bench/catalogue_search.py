@@ -228,25 +228,102 @@ def _percentile(values: list[float], p: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def _timed(fn: Any, n: int, rng: random.Random, make_args: Any) -> dict[str, float]:
-    """Wall time, and this process's CPU time (on a shared machine the wall time of a short
-    call mostly measures waiting for a core; the CPU time does not, and on SQLite it includes
-    the database's own work)."""
-    times, cpu = [], []
+def _schedstat(pid: int | str) -> tuple[int, int]:
+    """(ns on a CPU, ns waiting for one) of a process, from /proc/<pid>/schedstat; (0, 0)
+    where it cannot be read (a database on another machine)."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as fh:
+            on_cpu, waiting, _slices = fh.read().split()
+        return int(on_cpu), int(waiting)
+    except (OSError, ValueError):
+        return 0, 0
+
+
+def _timed(
+    fn: Any, n: int, rng: random.Random, make_args: Any, server_pid: int | None = None
+) -> dict[str, float]:
+    """Wall time; this process's CPU time; the database server's CPU time for this
+    connection (PostgreSQL on this machine: its backend's /proc schedstat); and the time both
+    spent waiting for a core. On a shared machine the wall time of a short call mostly
+    measures waiting for a core; ``cpu_total`` (client + server CPU) is what the call costs
+    on a machine of its own (on SQLite the client CPU already includes the database's work).
+    """
+    times, cpu, server, waiting = [], [], [], []
     for _ in range(n):
         args = make_args(rng)
+        own_before = _schedstat("self")
+        db_before = _schedstat(server_pid) if server_pid else (0, 0)
         started, started_cpu = time.perf_counter(), time.process_time()
         fn(*args)
         cpu.append((time.process_time() - started_cpu) * 1000)
         times.append((time.perf_counter() - started) * 1000)
+        own_after = _schedstat("self")
+        db_after = _schedstat(server_pid) if server_pid else (0, 0)
+        server.append((db_after[0] - db_before[0]) / 1e6)
+        waiting.append((own_after[1] - own_before[1] + db_after[1] - db_before[1]) / 1e6)
+    total = [c + s for c, s in zip(cpu, server, strict=True)]
     return {
         "median_ms": round(statistics.median(times), 2),
         "p95_ms": round(_percentile(times, 0.95), 2),
         "max_ms": round(max(times), 2),
         "cpu_median_ms": round(statistics.median(cpu), 2),
         "cpu_p95_ms": round(_percentile(cpu, 0.95), 2),
+        "server_cpu_median_ms": round(statistics.median(server), 2),
+        "cpu_total_median_ms": round(statistics.median(total), 2),
+        "cpu_total_p95_ms": round(_percentile(total, 0.95), 2),
+        "wait_median_ms": round(statistics.median(waiting), 2),
         "n": n,
     }
+
+
+TRGM_INDEX = "procedure_search_text_trgm"
+
+
+def _trgm_comparison(
+    search: Any, queries: list[str], server_pid: int | None, blocks: int = 4
+) -> dict[str, Any]:
+    """The same queries with and without the trigram index (migration 0005), in alternating
+    blocks so that both see the same load: drop the index, time a block, create it again,
+    time the same block, and the next block the other way round."""
+    from django.db import connection
+
+    def set_index(present: bool) -> None:
+        with connection.cursor() as cur:
+            if present:
+                cur.execute(
+                    f"CREATE INDEX IF NOT EXISTS {TRGM_INDEX} ON procedures_procedure "
+                    "USING gin (search_text gin_trgm_ops) WITH (fastupdate = off)"
+                )
+            else:
+                cur.execute(f"DROP INDEX IF EXISTS {TRGM_INDEX}")
+            cur.execute("ANALYZE procedures_procedure")
+
+    size = max(1, len(queries) // blocks)
+    runs: dict[bool, list[dict[str, float]]] = {True: [], False: []}
+    for block in range(blocks):
+        chunk = queries[block * size : (block + 1) * size]
+        order = [False, True] if block % 2 == 0 else [True, False]
+        for present in order:
+            set_index(present)
+            for q in chunk:  # warm the plan and the pages once
+                search(q)
+            queue = list(chunk)  # the same queries, in the same order, for both
+            runs[present].append(
+                _timed(
+                    search,
+                    len(chunk),
+                    random.Random(0),
+                    lambda r, queue=queue: (queue.pop(0),),
+                    server_pid,
+                )
+            )
+    set_index(True)
+
+    def merge(parts: list[dict[str, float]]) -> dict[str, float]:
+        keys = ("median_ms", "cpu_median_ms", "server_cpu_median_ms", "cpu_total_median_ms")
+        return {k: round(statistics.median(p[k] for p in parts), 2) for k in keys}
+
+    return {"with_index": merge(runs[True]), "without_index": merge(runs[False])}
 
 
 def names(n: int, rng: random.Random) -> list[tuple[str, str]]:
@@ -368,6 +445,16 @@ def worker(n: int, n_queries: int) -> dict[str, Any]:
     def ping() -> None:
         client.get("/ping")
 
+    server_pid: int | None = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_backend_pid()")
+            server_pid = int(cur.fetchone()[0])
+            cur.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [TRGM_INDEX])
+            has_trgm = cur.fetchone() is not None
+        if _schedstat(server_pid) == (0, 0):
+            server_pid = None  # the server is on another machine: no server CPU figure
+
     for q in QUERIES:  # warm the caches once
         search(q)
     firsts = {
@@ -382,12 +469,15 @@ def worker(n: int, n_queries: int) -> dict[str, Any]:
         "total_seconds": None,
         "first": firsts,
         "hits": hits,
-        "search": _timed(search, n_queries, rng, q_args),
-        "intake": _timed(intake, n_queries, rng, q_args),
-        "page": _timed(page, max(20, n_queries // 4), rng, q_args),
-        "baseline": _timed(baseline, n_queries, rng, lambda r: (r.choice(slugs),)),
-        "ping": _timed(ping, max(20, n_queries // 4), rng, lambda r: ()),
+        "search": _timed(search, n_queries, rng, q_args, server_pid),
+        "intake": _timed(intake, n_queries, rng, q_args, server_pid),
+        "page": _timed(page, max(20, n_queries // 4), rng, q_args, server_pid),
+        "baseline": _timed(baseline, n_queries, rng, lambda r: (r.choice(slugs),), server_pid),
+        "ping": _timed(ping, max(20, n_queries // 4), rng, lambda r: (), server_pid),
     }
+    if connection.vendor == "postgresql" and has_trgm:
+        mix = [rng.choice(QUERIES) for _ in range(n_queries)]
+        results["trgm"] = _trgm_comparison(search, mix, server_pid)
     results["total_seconds"] = round(time.monotonic() - started, 1)
     return results
 
@@ -397,6 +487,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--procedures", type=int, default=5000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--engine", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("BENCH_PG_URL", ""),
+        help="PostgreSQL database to use (its public schema is emptied first); default: a "
+        "fresh database cs_catalogue_bench",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv or [])
     if args.worker:
@@ -416,7 +512,20 @@ def main(argv: list[str] | None = None) -> int:
                 "CONGSO_SIGNING_DIR": str(Path(tmp) / "signing"),
                 "MEDIA_ROOT": str(Path(tmp) / "media"),
             }
-            if engine == "postgres":
+            if engine == "postgres" and args.pg_url:
+                # A database of one's own on a shared server: empty it rather than drop it.
+                subprocess.run(
+                    [
+                        "psql",
+                        "-qc",
+                        "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;",
+                        args.pg_url,
+                    ],
+                    check=True,
+                    env={**os.environ, "PGOPTIONS": "-c client_min_messages=warning"},
+                )
+                env["DATABASE_URL"] = args.pg_url
+            elif engine == "postgres":
                 for sql in (
                     "DROP DATABASE IF EXISTS cs_catalogue_bench WITH (FORCE)",
                     "CREATE DATABASE cs_catalogue_bench",
@@ -456,20 +565,31 @@ def main(argv: list[str] | None = None) -> int:
             json.dumps(result, indent=2, ensure_ascii=False)
         )
         rows.append(result)
-        if min(result["search"]["median_ms"], result["search"]["cpu_median_ms"]) > 20:
+        if min(result["search"]["median_ms"], result["search"]["cpu_total_median_ms"]) > 20:
             failed += 1
     print(
-        "| engine | procedures | scenario | wall median / p95 ms | CPU median / p95 ms | × baseline (wall) |"
+        "| engine | procedures | scenario | wall median / p95 ms | client CPU median ms | "
+        "server CPU median ms | client+server CPU median / p95 ms | waiting for a core median ms "
+        "| × baseline (wall) |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         for name in ("search", "intake", "page", "baseline", "ping"):
             m = r[name]
             base = r["ping" if name == "page" else "baseline"]["median_ms"] or 0.01
             print(
                 f"| {r['engine']} | {r['procedures']:,} | {name} | {m['median_ms']} / {m['p95_ms']} | "
-                f"{m['cpu_median_ms']} / {m['cpu_p95_ms']} | {round(m['median_ms'] / base, 1)} |"
+                f"{m['cpu_median_ms']} | {m['server_cpu_median_ms']} | "
+                f"{m['cpu_total_median_ms']} / {m['cpu_total_p95_ms']} | {m['wait_median_ms']} | "
+                f"{round(m['median_ms'] / base, 1)} |"
             )
+        if "trgm" in r:
+            for label, m in r["trgm"].items():
+                print(
+                    f"  search {label.replace('_', ' ')} (interleaved blocks): wall {m['median_ms']}, "
+                    f"client CPU {m['cpu_median_ms']}, server CPU {m['server_cpu_median_ms']}, "
+                    f"total CPU {m['cpu_total_median_ms']} ms"
+                )
         print(f"  first results: {r['first']}; hits: {r['hits']}")
     return 1 if failed else 0
 
