@@ -282,7 +282,7 @@ TRGM_INDEX = "procedure_search_text_trgm"
 def _trgm_comparison(
     search: Any, queries: list[str], server_pid: int | None, blocks: int = 4
 ) -> dict[str, Any]:
-    """The same queries with and without the trigram index (migration 0005), in alternating
+    """The same queries with and without the trigram index (migration 0008), in alternating
     blocks so that both see the same load: drop the index, time a block, create it again,
     time the same block, and the next block the other way round."""
     from django.db import connection

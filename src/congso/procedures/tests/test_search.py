@@ -68,3 +68,35 @@ def test_only_versions_in_force_are_listed():
     published_procedure("Thủ tục tương lai", valid_from=dt.date(2100, 1, 1))
     assert not catalogue_search().exists()
     assert catalogue_search(at=dt.date(2018, 5, 1)).count() == 1
+
+
+def test_postgresql_answers_the_candidate_like_from_the_trigram_index(catalogue):
+    """Migration 0008 (ADR 0026): on PostgreSQL the candidates' LIKE '%word%' can use the
+    pg_trgm GIN index, built with fastupdate off; on SQLite there is no such index."""
+    from django.db import connection, transaction
+
+    from congso.procedures.models import Procedure
+    from congso.procedures.selectors import candidates_filter
+    from congso.search.ranking import parse_query
+
+    with connection.cursor() as cur:
+        if connection.vendor != "postgresql":
+            cur.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+            assert "procedure_search_text_trgm" not in {r[0] for r in cur.fetchall()}
+            return
+        cur.execute(
+            "SELECT c.reloptions FROM pg_class c WHERE c.relname = 'procedure_search_text_trgm'"
+        )
+        row = cur.fetchone()
+    assert row is not None, "the trigram index is missing"
+    assert "fastupdate=off" in row[0]
+    qs = (
+        Procedure.objects.filter(candidates_filter(parse_query("khai sinh")))
+        .order_by()
+        .values("pk")
+    )
+    with transaction.atomic(), connection.cursor() as cur:
+        # Four rows: the planner would read the table; forbid that to see the index is usable.
+        cur.execute("SET LOCAL enable_seqscan = off")
+        plan = qs.explain()
+    assert "procedure_search_text_trgm" in plan, plan

@@ -45,6 +45,6 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("procedures", "0004_text_length_limits")]
+    dependencies = [("procedures", "0007_form_file_upload_validator")]
 
     operations = [migrations.RunPython(create_index, drop_index, elidable=False)]
