@@ -11,7 +11,15 @@ from django.http import HttpRequest, HttpResponse
 from .chrome import generation
 
 # Paths that stay CongSo's own on a portal host (assets, the editors' admin, logins).
-OWN_PREFIXES = ("/static/", "/media/", "/bien-tap/", "/tai-khoan/", "/cong/", "/thu-tuc/")
+OWN_PREFIXES = (
+    "/static/",
+    "/media/",
+    "/bien-tap/",
+    "/tai-khoan/",
+    "/cong/",
+    "/thu-tuc/",
+    "/dich-vu-cong/",
+)
 
 
 def _site_by_host() -> dict[str, str]:

@@ -382,11 +382,12 @@ class ProceduresPage(PortalPage):
         verbose_name_plural = _("trang thủ tục hành chính")
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from .selectors import unit_procedures
+        from .selectors import online_procedure_slugs, unit_procedures
 
         context = super().get_context(request, *args, **kwargs)
         portal = context["portal"]
         context["procedures"] = unit_procedures(portal.unit_id) if portal else []
+        context["online"] = online_procedure_slugs() if context["procedures"] else set()
         return context
 
 

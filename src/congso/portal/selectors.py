@@ -108,6 +108,13 @@ def document_search(
     return rows[:limit], len(rows) > limit
 
 
+def online_procedure_slugs() -> set[str]:
+    """Slugs of the procedures citizens can submit online (the rule is eservices')."""
+    from congso.eservices.selectors import online_versions
+
+    return set(online_versions().values_list("procedure__slug", flat=True))
+
+
 def unit_procedures(unit_id: int) -> list[Any]:
     from congso.org.models import Unit
     from congso.procedures.selectors import catalogue_search

@@ -122,9 +122,29 @@ def test_document_search(client, sites):
 
 
 def test_procedures_page_lists_units_catalogue(client, sites):
+    from congso.procedures.models import UnitProcedure
+    from congso.procedures.tests.factories import VersionFactory
+
+    online = VersionFactory(
+        published=True, via_online=True, online_level="full", procedure__name="Đăng ký khai sinh"
+    )
+    counter = VersionFactory(published=True, procedure__name="Chứng thực bản sao")
+    for version in (online, counter):
+        UnitProcedure.objects.create(unit=sites.org.wards["00343"], procedure=version.procedure)
     response = client.get("/cong/nhan-chinh/thu-tuc-hanh-chinh/")
     assert response.status_code == 200
-    assert "thủ tục hành chính đang tiếp nhận" in response.content.decode()
+    body = response.content.decode()
+    assert "thủ tục hành chính đang tiếp nhận" in body
+    assert "Đăng ký khai sinh" in body and "Chứng thực bản sao" in body
+    # Only the procedure offered online links to its online submission.
+    assert f'href="/dich-vu-cong/nop/{online.procedure.slug}/"' in body
+    assert f"/dich-vu-cong/nop/{counter.procedure.slug}/" not in body
+    # Every site's menu leads to the online services.
+    assert 'href="/dich-vu-cong/">Dịch vụ công</a>' in body
+    assert (
+        "Chứng thực bản sao"
+        not in client.get("/cong/khuong-mai/thu-tuc-hanh-chinh/").content.decode()
+    )
 
 
 def test_rich_text_sanitised(sites):
