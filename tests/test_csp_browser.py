@@ -5,6 +5,8 @@ working. Screenshots ``csp-*`` at 390 and 1366 px in var/screenshots/."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from conftest import screenshot
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,7 +18,16 @@ from congso.org.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+
+def _scan_pdf() -> bytes:
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    sheet = canvas.Canvas(buffer)
+    sheet.drawString(100, 750, "To khai (ban quet)")
+    sheet.save()
+    return buffer.getvalue()
+
 
 # Runs before any page script (through the DevTools protocol, not a <script> tag the policy
 # would itself refuse) and keeps every violation the page reports.
@@ -75,7 +86,7 @@ def test_main_pages_have_no_csp_violation(browser, live_server, demo_org, width)
         version=version,
         applicant=person(),
         papers=all_papers(version),
-        attachments=[SimpleUploadedFile("to-khai.pdf", PDF_BYTES, "application/pdf")],
+        attachments=[SimpleUploadedFile("to-khai.pdf", _scan_pdf(), "application/pdf")],
     )
     context = browser.new_context(
         locale="vi-VN",
@@ -104,7 +115,7 @@ def test_main_pages_have_no_csp_violation(browser, live_server, demo_org, width)
         ]:
             response = page.goto(base + path)
             assert response is not None and response.status == 200, path
-            assert "nonce-" in (response.headers.get("content-security-policy") or "")
+            assert "nonce-" in (response.all_headers().get("content-security-policy") or "")
             _styled(page, path)
             problems += recorder.check(path)
             screenshot(page, f"csp-{name}-{size}")
@@ -134,6 +145,15 @@ def test_main_pages_have_no_csp_violation(browser, live_server, demo_org, width)
                 assert page.evaluate(grid) == "grid"
             problems += recorder.check(path)
             screenshot(page, f"csp-desk-{name}-{size}")
+        # A scanned PDF opens in the browser's viewer under the sandbox policy (ADR 0102).
+        att = dossier.attachments.get()
+        response = page.goto(f"{base}/mot-cua/ho-so/{dossier.code}/tep/{att.pk}/")
+        assert response is not None
+        assert (response.all_headers().get("content-security-policy") or "").startswith("sandbox")
+        # Shown by the viewer, not downloaded (its <embed> sits in a closed shadow root).
+        assert page.evaluate("() => document.contentType") == "application/pdf"
+        page.wait_for_timeout(1500)
+        screenshot(page, f"csp-desk-attachment-{size}")
         page.goto(base + "/mot-cua/tiep-nhan/")
         page.get_by_label("Tìm thủ tục").fill("trich luc")
         page.wait_for_function(

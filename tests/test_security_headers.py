@@ -108,6 +108,7 @@ def test_dossier_attachment_downloads_under_sandbox(client, demo_org):
     assert "no-store" in response["Cache-Control"]
     disposition = response["Content-Disposition"]
     policy = _policy(response)
+    assert disposition.startswith("inline")  # a PDF scan is viewed in the browser
     if disposition.startswith("inline"):
         assert "sandbox" in policy and policy["sandbox"] == []
         assert policy["default-src"] == ["'none'"]

@@ -3,10 +3,11 @@
 An uploaded file is the sender's content on CongSo's origin: served inline as HTML, SVG or a
 PDF with scripts it would run with the officer's session. So:
 
-- images viewed in the browser (JPEG, PNG) are inline under a sandboxing policy
-  (``sandbox; default-src 'none'``: no script, no plug-in, a unique origin, nothing loaded);
-- everything else, PDFs included, is an attachment (the browser saves it, it never renders on
-  our origin), with the content type the validator decided, never the one the sender claimed;
+- PDFs and images viewed in the browser are inline under a sandboxing policy
+  (``sandbox; default-src 'none'``: no script, a unique origin, nothing loaded; Chromium's PDF
+  viewer still shows the document, tests/test_csp_browser.py);
+- everything else is an attachment (the browser saves it, it never renders on our origin), with
+  the content type the validator decided, never the one the sender claimed;
 - always ``X-Content-Type-Options: nosniff`` and ``Cache-Control: no-store, private``.
 
 A stored file is given as its ``FieldFile``: streamed by the app (opened here), or with
@@ -30,8 +31,8 @@ from django.utils.http import content_disposition_header
 
 SANDBOX_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
 
-# Content types a browser shows by itself without running anything from the file.
-INLINE_TYPES = {"image/jpeg", "image/png"}
+# Content types shown in the browser (under the sandbox); anything else downloads.
+INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
 
 def _secure(response: HttpResponseBase) -> None:
@@ -51,8 +52,8 @@ def file_response(
     content_type: str = "application/octet-stream",
     inline: bool = False,
 ) -> HttpResponseBase:
-    """An uploaded (untrusted) file: inline only for images, under the sandbox; otherwise an
-    attachment. ``handle``: a stored file (``FieldFile``) or an open file."""
+    """An uploaded (untrusted) file: inline only for PDFs and images, under the sandbox;
+    otherwise an attachment. ``handle``: a stored file (``FieldFile``) or an open file."""
     show = inline and content_type in INLINE_TYPES
     storage = getattr(handle, "storage", None)
     if storage is not None and settings.FILE_DOWNLOADS == "signed" and _signs_urls(storage):

@@ -380,6 +380,7 @@ def attachment(request: HttpRequest, ref: str, pk: int) -> HttpResponseBase:
             dossier.result_file,
             content_type="application/pdf",
             filename=f"ket-qua-{dossier.ref}.pdf",
+            inline=True,
         )
     att = dossier.attachments.filter(pk=pk).first()
     if att is None:
