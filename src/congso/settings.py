@@ -514,3 +514,11 @@ PORTAL_URL_MODE = env.str("CONGSO_PORTAL_URL_MODE", default="path")
 # CONGSO_PORTAL_HOST_SUFFIX: host names given to new sites, "<site>.<suffix>" (".localhost"
 # names reach 127.0.0.1 in browsers without editing hosts).
 PORTAL_HOST_SUFFIX = env.str("CONGSO_PORTAL_HOST_SUFFIX", default="localhost")
+
+# CONGSO_UPLOAD_DAILY_MB_CITIZEN / _FILES_CITIZEN: what one citizen or organisation account may
+# upload per day (all e-services drafts and supplement answers together); _STAFF the same for
+# an officer (desk scans, result files, document scans and drafts). 0 = no limit (ADR 0104).
+CONGSO_UPLOAD_DAILY_MB_CITIZEN = env.int("CONGSO_UPLOAD_DAILY_MB_CITIZEN", default=200)
+CONGSO_UPLOAD_DAILY_FILES_CITIZEN = env.int("CONGSO_UPLOAD_DAILY_FILES_CITIZEN", default=100)
+CONGSO_UPLOAD_DAILY_MB_STAFF = env.int("CONGSO_UPLOAD_DAILY_MB_STAFF", default=4000)
+CONGSO_UPLOAD_DAILY_FILES_STAFF = env.int("CONGSO_UPLOAD_DAILY_FILES_STAFF", default=3000)

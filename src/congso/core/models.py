@@ -21,3 +21,28 @@ class ScheduledJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class UploadDay(models.Model):
+    """What one account uploaded on one local day: the per-user upload quota
+    (``congso.core.uploads.charge_upload_quota``, ADR 0104). Charged in the caller's
+    transaction, so a refused or rolled-back operation gives its bytes back."""
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="+", verbose_name=_("tài khoản")
+    )
+    day = models.DateField(_("ngày"))
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"), default=0)
+    files = models.PositiveIntegerField(_("số tệp"), default=0)
+
+    objects: models.Manager[UploadDay] = models.Manager()
+
+    class Meta:
+        verbose_name = _("lượng tải lên trong ngày")
+        verbose_name_plural = _("lượng tải lên trong ngày")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="core_uploadday_user_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day}: {self.files} / {self.size}"

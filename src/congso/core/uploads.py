@@ -24,10 +24,15 @@ from typing import IO, Any, Protocol
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from congso.search.normalize import fold
+
+from .models import UploadDay
 
 EICAR_SIGNATURE = b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE"
 
@@ -369,3 +374,80 @@ def validate_content(
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+# --- per-user quota (issue #11, finding 9; ADR 0104) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quota:
+    max_bytes: int  # 0 = no limit
+    max_files: int  # 0 = no limit
+
+
+def quota_for(user: Any) -> Quota:
+    """The daily allowance of an account: officers scan all day at the desk; citizens and
+    organisations send a few dossiers (settings CONGSO_UPLOAD_DAILY_*)."""
+    mib = 1024 * 1024
+    if getattr(user, "is_officer", False):
+        return Quota(
+            settings.CONGSO_UPLOAD_DAILY_MB_STAFF * mib, settings.CONGSO_UPLOAD_DAILY_FILES_STAFF
+        )
+    return Quota(
+        settings.CONGSO_UPLOAD_DAILY_MB_CITIZEN * mib, settings.CONGSO_UPLOAD_DAILY_FILES_CITIZEN
+    )
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}".replace(".", ",")
+
+
+def charge_upload_quota(user: Any, sizes: Sequence[int]) -> None:
+    """Count a batch of checked files (their sizes) against ``user``'s allowance for today, all
+    or none;
+    raise ValidationError (nothing counted) when the batch does not fit. One conditional
+    UPDATE, so two requests at once cannot both take the last bytes. Inside the caller's
+    transaction the charge is given back if the operation rolls back. No user (a system
+    delivery, a management command) is not counted."""
+    if not sizes or user is None or not getattr(user, "is_authenticated", False):
+        return
+    quota = quota_for(user)
+    size, count = sum(sizes), len(sizes)
+    day = timezone.localdate()
+    with transaction.atomic():
+        UploadDay.objects.get_or_create(user=user, day=day)
+        rows = UploadDay.objects.filter(user=user, day=day)
+        if quota.max_bytes:
+            rows = rows.filter(size__lte=quota.max_bytes - size)
+        if quota.max_files:
+            rows = rows.filter(files__lte=quota.max_files - count)
+        if rows.update(size=F("size") + size, files=F("files") + count):
+            return
+    used = UploadDay.objects.get(user=user, day=day)
+    raise ValidationError(
+        _(
+            "Vượt hạn mức tải tệp trong ngày: hôm nay tài khoản đã tải %(files)s tệp "
+            "(%(used)s MB); mỗi ngày được tối đa %(max_files)s tệp và %(max_mb)s MB, lần này "
+            "thêm %(count)s tệp (%(size)s MB). Chưa tệp nào được lưu; vui lòng thử lại vào "
+            "ngày mai hoặc bớt tệp."
+        ),
+        code="quota",
+        params={
+            "files": used.files,
+            "used": _mb(used.size),
+            "max_files": quota.max_files or "∞",
+            "max_mb": _mb(quota.max_bytes) if quota.max_bytes else "∞",
+            "count": count,
+            "size": _mb(size),
+        },
+    )
+
+
+def validate_uploads(
+    files: Sequence[Any], *, uploader: Any, kinds: Sequence[FileKind] = ALLOWED_KINDS
+) -> list[CheckedUpload]:
+    """Check every file (``validate_upload``), then charge the batch to ``uploader``'s daily
+    quota: the entry point for a service receiving files from a person."""
+    checked = [validate_upload(f, kinds=kinds) for f in files]
+    charge_upload_quota(uploader, [c.size for c in checked])
+    return checked

@@ -27,6 +27,7 @@ from congso.core.uploads import (
     SIGNED_KINDS,
     CheckedUpload,
     FileKind,
+    charge_upload_quota,
     validate_content,
 )
 from congso.notify.services import notify_queue
@@ -102,10 +103,15 @@ class _Checked:
     checked: CheckedUpload
 
 
-def _validated(uploads: Iterable[Upload], kinds: Sequence[FileKind]) -> list[_Checked]:
+def _validated(
+    uploads: Iterable[Upload], kinds: Sequence[FileKind], uploader: Any
+) -> list[_Checked]:
     """Every file through the project's one validator (type by content, active content, the
-    virus scanner: ADR 0036, 0100), all before anything is written."""
-    return [_Checked(up, validate_content(up.name, up.data, kinds=kinds)) for up in uploads]
+    virus scanner: ADR 0036, 0100), all before anything is written, then counted against the
+    uploader's daily quota (ADR 0104; inside the service's transaction)."""
+    checked = [_Checked(up, validate_content(up.name, up.data, kinds=kinds)) for up in uploads]
+    charge_upload_quota(uploader, [c.checked.size for c in checked])
+    return checked
 
 
 def _attach(uploads: Iterable[_Checked], **owner: Any) -> list[Attachment]:
@@ -275,7 +281,7 @@ def incoming_register(
         or channel not in Channel.values
     ):
         raise ValidationError(_("Độ khẩn, độ mật hoặc hình thức văn bản không hợp lệ."))
-    uploads = _validated(files, SCAN_KINDS)
+    uploads = _validated(files, SCAN_KINDS, by)
     if channel == Channel.PAPER and not uploads:
         raise ValidationError(_("Văn bản giấy phải kèm bản quét."))
     received_at = received_at or timezone.now()
@@ -631,7 +637,7 @@ def outgoing_create_draft(
         raise ValidationError(_("Độ khẩn hoặc độ mật không hợp lệ."))
     if signer.pk not in set(_agency_leader_ids(agency)):
         raise ValidationError(_("Người ký phải là lãnh đạo của %(unit)s.") % {"unit": agency.name})
-    [checked] = _validated([draft], DRAFT_KINDS)
+    [checked] = _validated([draft], DRAFT_KINDS, by)
     if reply_to is not None and reply_to.holder_id != agency.pk:
         raise ValidationError(_("Chỉ trả lời văn bản đến của cùng cơ quan."))
     doc = OutgoingDocument(
@@ -690,7 +696,7 @@ def outgoing_submit_review(
     if by.pk != doc.created_by_id:
         raise PermissionDenied(_("Chỉ người soạn thảo được trình duyệt."))
     if draft is not None:
-        [checked] = _validated([draft], DRAFT_KINDS)
+        [checked] = _validated([draft], DRAFT_KINDS, by)
         doc.draft.save(checked.checked.name, ContentFile(draft.data), save=False)
     steps = list(doc.reviews.all())
     if not steps:
@@ -815,7 +821,7 @@ def _outgoing_sign_locked(
         raise PermissionDenied(_("Chỉ người ký được chỉ định mới được ký văn bản."))
     ensure_transition(OUTGOING_TRANSITIONS, doc.status, OutgoingStatus.SIGNED, OUT_LABELS)
     if pdf is not None:
-        _validated([pdf], SIGNED_KINDS)
+        _validated([pdf], SIGNED_KINDS, by)
         data = pdf.data
     elif (doc.draft.name or "").lower().endswith(".pdf"):
         with doc.draft.open("rb") as fh:

@@ -23,7 +23,12 @@ from congso.audit.services import audit_record
 from congso.core.files import file_written
 from congso.core.numbering import next_numbers
 from congso.core.rows import insert_rows, pipelined, update_columns
-from congso.core.uploads import CheckedUpload, validate_upload
+from congso.core.uploads import (
+    CheckedUpload,
+    charge_upload_quota,
+    validate_upload,
+    validate_uploads,
+)
 from congso.org.models import Staff, Unit, UnitKind
 from congso.procedures.models import ProcedureVersion, RequiredPaper
 from congso.procedures.selectors import version_content
@@ -506,6 +511,9 @@ def dossier_receive(
                 "hoặc nhận đủ giấy tờ."
             )
         )
+    # The officer's daily upload quota (ADR 0104), before the pipelined block (it reads a row
+    # count); given back with the transaction if anything below refuses.
+    charge_upload_quota(by.user, [f.size or 0 for f in attachments])
     with pipelined():
         dossier = _new_dossier(
             version=version,
@@ -882,7 +890,7 @@ def dossier_record_result(
     at = _now(at)
     dossier, old = _start(dossier, "record_result", by, version, at)
     if result_file is not None:
-        ok = validate_upload(result_file)
+        [ok] = validate_uploads([result_file], uploader=by.user)
         result_file.seek(0)
         dossier.result_file.save(
             f"{ok.sha256[:16]}{ok.extension}", ContentFile(result_file.read()), save=False

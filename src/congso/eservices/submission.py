@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from congso.accounts.models import AccountKind
 from congso.audit.services import audit_record
 from congso.core.files import delete_on_commit, file_written, files_removed_on_failure
-from congso.core.uploads import validate_upload
+from congso.core.uploads import charge_upload_quota, validate_upload
 from congso.dossiers import services as dossier_services
 from congso.dossiers.models import Dossier, Rating, Status
 from congso.org.models import Unit
@@ -103,6 +103,7 @@ def draft_save(
         raise ValidationError(_("Giấy tờ không thuộc thủ tục đã chọn."))
     checked = _checked_uploads(uploads)
     with files_removed_on_failure(), transaction.atomic():
+        charge_upload_quota(user, [upload.size for _, upload, _ in checked])
         draft = Draft.objects.select_for_update().get(pk=draft.pk)
         draft.data = data
         fields = ["data", "updated_at"]
@@ -238,6 +239,7 @@ def supplement_reply(
         raise ValidationError(_("Cần đính kèm ít nhất một tệp bổ sung."))
     checked = _checked_uploads({None: files})
     with files_removed_on_failure(), transaction.atomic():
+        charge_upload_quota(user, [upload.size for _, upload, _ in checked])
         locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
         # Status 5 (during processing) or status 1 with a completion request at intake.
         if locked.status not in (Status.SUPPLEMENT, Status.NEW):
