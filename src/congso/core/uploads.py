@@ -23,10 +23,10 @@ from typing import IO, Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.deconstruct import deconstructible
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
