@@ -176,6 +176,12 @@ NOT_LISTINGS = {
         ["wagtailcore_authenticate_with_password", "wagtailcore_login", "portal:admin_login"],
         "no document or dossier content",
     ),
+    # Background exports (congso.core.export_jobs): the caller's own jobs only (another's is a
+    # 404), the file after the export's own rule is asked again (core/tests/test_export_jobs.py).
+    **dict.fromkeys(
+        ["core:exports", "core:export", "core:export_download", "core:export_restart"],
+        "the caller's own export jobs; the file after the export's rule",
+    ),
     # Accounts, gateways, health, schema: no documents or dossiers.
     **dict.fromkeys(
         [

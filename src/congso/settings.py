@@ -321,6 +321,13 @@ METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.
 TASKS_TICK = env.int("TASKS_TICK", default=15)
 # TASKS_STALL_SECONDS: a job RUNNING longer than this is taken as lost with its worker and run again.
 TASKS_STALL_SECONDS = env.int("TASKS_STALL_SECONDS", default=600)
+# EXPORT_INLINE_ROWS: an export (register) of more rows than this is built by the task worker,
+# its progress shown on a page, instead of inside the request (ADR 0047).
+EXPORT_INLINE_ROWS = env.int("EXPORT_INLINE_ROWS", default=5000)
+# EXPORT_KEEP_HOURS: how long the file of a background export can be downloaded before it is
+# deleted; EXPORT_FORGET_DAYS: when the job's row itself goes.
+EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
+EXPORT_FORGET_DAYS = env.int("EXPORT_FORGET_DAYS", default=30)
 
 # NOTIFY_INLINE: deliver a request's e-mails and SMS right after its commit (true, the default:
 # nothing else to run). Production sets false: the task worker's periodic drain sends them and

@@ -16,3 +16,4 @@ class CoreConfig(AppConfig):
         connection_created.connect(secure_sqlite_files, dispatch_uid="congso.secure_sqlite_files")
         # Every app's tasks.py, so the periodic jobs are registered in each process.
         autodiscover_modules("tasks")
+        from . import export_jobs  # noqa: F401 - registers the purge of expired exports

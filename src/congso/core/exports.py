@@ -120,8 +120,12 @@ def xlsx_table(
         cell.font, cell.alignment = bold, wrap
         cells.append(cell)
     ws.append(cells)
-    for row in rows:
-        ws.append(text_cells(ws, row))
+    try:
+        for row in rows:
+            ws.append(text_cells(ws, row))
+    except BaseException:
+        ws.close()  # end the sheet's XML writer now, not in a garbage-collected generator
+        raise
     if total is not None:
         last = text_cells(ws, total)
         for i, value in enumerate(last):

@@ -585,6 +585,25 @@ REGISTER_COLUMNS = (
 )
 
 
+def agencies_for(user: Any) -> list[Unit]:
+    """The agencies whose register and statistics ``user`` may read: where a work role is held,
+    and the agency a desk or department with such a role belongs to. Asked by the pages and by
+    their background exports when they run and at download (congso.dossiers.exports)."""
+    if user.is_superuser:
+        return list(Unit.objects.agencies().active())
+    units = role_units(user, WORK_ROLES)
+    agency_kinds = [UnitKind.WARD, UnitKind.DISTRICT, UnitKind.PROVINCE]
+    return list(
+        Unit.objects.filter(
+            Q(pk__in=units.filter(kind__in=agency_kinds).values("pk"))
+            | Q(
+                pk__in=units.exclude(kind__in=agency_kinds).values("parent_id"),
+                kind__in=agency_kinds,
+            )
+        )
+    )
+
+
 def register_rows(
     user: Any, agency: Unit, start: dt.date, end: dt.date, field: str = "", text: str = ""
 ) -> QuerySet[Dossier]:

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -26,17 +25,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congso.accounts.models import User
-from congso.core import http, ratelimit
+from congso.core import export_jobs, http, ratelimit
 from congso.core.downloads import XLSX, file_response, generated_response
-from congso.core.exports import xlsx_table
 from congso.core.inputs import ascii_digits_only, refusal
 from congso.core.pdf import PdfTooLong
 from congso.org import policy
-from congso.org.models import Staff, Unit, UnitKind
-from congso.org.selectors import role_units, staff_for
+from congso.org.models import Staff, Unit
+from congso.org.selectors import staff_for
 from congso.procedures.models import Field
 
-from . import forms_pdf, selectors, services, stats
+from . import exports, forms_pdf, selectors, services, stats
 from .actions import REGISTRY, StaleDossier, needs_forward
 from .forms import IntakeForm, read_cccd_line
 from .models import Dossier, Rating, Satisfaction, Status
@@ -509,20 +507,7 @@ def parse_date_or_none(value: str) -> dt.date | None:
 
 
 def _agencies(request: HttpRequest) -> list[Unit]:
-    if request.user.is_superuser:
-        return list(Unit.objects.agencies().active())
-    # A desk or a department reports for the agency it belongs to.
-    units = role_units(request.user, selectors.WORK_ROLES)
-    agency_kinds = [UnitKind.WARD, UnitKind.DISTRICT, UnitKind.PROVINCE]
-    return list(
-        Unit.objects.filter(
-            Q(pk__in=units.filter(kind__in=agency_kinds).values("pk"))
-            | Q(
-                pk__in=units.exclude(kind__in=agency_kinds).values("parent_id"),
-                kind__in=agency_kinds,
-            )
-        )
-    )
+    return selectors.agencies_for(request.user)
 
 
 @login_required
@@ -551,6 +536,11 @@ def register(request: HttpRequest) -> HttpResponse:
     }
     fmt = request.GET.get("dinh_dang")
     if fmt == "xlsx":
+        if export_jobs.too_big(rows):  # built by the worker, progress on its page (ADR 0047)
+            export = exports.register_start(
+                request.user, agency, start, end, field, text, period=period
+            )
+            return redirect("core:export", pk=export.pk)
         return _register_xlsx(agency, rows, period, start, end)
     if fmt == "pdf":
         try:
@@ -623,14 +613,7 @@ def _register_xlsx(
     agency: Unit, rows: Any, period: str, start: dt.date, end: dt.date
 ) -> HttpResponse:
     """Form 6 as a workbook, written row by row."""
-    content = xlsx_table(
-        sheet="So theo doi",
-        widths=[8, 24, 40, 26, 30, 26, 17, 17, 17, 24],
-        preamble=[[agency.name], [str(forms_pdf.FORM_TITLES[6])], [period]],
-        header=forms_pdf.register_header(),
-        # user text as text (ADR 0091)
-        rows=(forms_pdf.register_row(d) for d in rows.iterator(chunk_size=2000)),
-    )
+    content = exports.register_workbook(agency, rows.iterator(chunk_size=2000), period)
     return generated_response(
         content, filename=f"so-theo-doi-{start}-{end}.xlsx", content_type=XLSX
     )
