@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "congso.documents",
     "congso.signing",
     "congso.counters",
+    "congso.feedback",
     "congso.api",
     # The public portal (issue 15): Wagtail and what it needs. No wagtail.embeds (editors cannot
     # embed third-party HTML) and no wagtail.contrib.forms.

@@ -97,6 +97,33 @@ define("catalogue.offer", [R.SYSADMIN], Reach.OVERSEE)
 define("org.unit_merge", [R.SYSADMIN], Reach.OVERSEE)
 
 
+# Citizen feedback and questions (issue 16; NĐ 20/2008 as amended by NĐ 92/2017): the desk and
+# the leaders of the agency where a case is receive, classify and route it; the handling
+# department's specialists draft the answer, its head (or the agency's leaders) approve,
+# extend and publish it. Each is ``feedback.<action>`` of congso.feedback.actions.
+FEEDBACK_DESK = [R.ONESTOP_OFFICER, R.UNIT_LEADER]
+FEEDBACK_DRAFT = [R.SPECIALIST, R.DEPARTMENT_HEAD]
+FEEDBACK_HEAD = [R.DEPARTMENT_HEAD, R.UNIT_LEADER]
+for _name, _roles in (
+    ("receive", FEEDBACK_DESK),
+    ("route", FEEDBACK_DESK),
+    ("forward", FEEDBACK_DESK),
+    ("forward_out", FEEDBACK_DESK),
+    ("refuse", FEEDBACK_DESK),
+    ("merge", FEEDBACK_DESK),
+    ("classify", [*FEEDBACK_DESK, R.DEPARTMENT_HEAD]),
+    ("draft", FEEDBACK_DRAFT),
+    ("return_to_triage", FEEDBACK_DRAFT),
+    ("send_back", FEEDBACK_HEAD),
+    ("approve", FEEDBACK_HEAD),
+    ("extend", FEEDBACK_HEAD),
+    ("publish", FEEDBACK_HEAD),
+    ("unpublish", FEEDBACK_HEAD),
+):
+    define(f"feedback.{_name}", _roles, Reach.ACT)
+del _name, _roles
+
+
 # --- answers ---------------------------------------------------------------------------------
 
 

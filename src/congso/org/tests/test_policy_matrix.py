@@ -53,6 +53,20 @@ EXPECTED: dict[str, tuple[set[str], str]] = {
     "catalogue.manage": ({R.SYSADMIN}, "anywhere"),
     "catalogue.offer": ({R.SYSADMIN}, "oversee"),
     "org.unit_merge": ({R.SYSADMIN}, "oversee"),
+    "feedback.receive": ({R.ONESTOP_OFFICER, R.UNIT_LEADER}, "act"),
+    "feedback.route": ({R.ONESTOP_OFFICER, R.UNIT_LEADER}, "act"),
+    "feedback.forward": ({R.ONESTOP_OFFICER, R.UNIT_LEADER}, "act"),
+    "feedback.forward_out": ({R.ONESTOP_OFFICER, R.UNIT_LEADER}, "act"),
+    "feedback.refuse": ({R.ONESTOP_OFFICER, R.UNIT_LEADER}, "act"),
+    "feedback.merge": ({R.ONESTOP_OFFICER, R.UNIT_LEADER}, "act"),
+    "feedback.classify": ({R.ONESTOP_OFFICER, R.UNIT_LEADER, R.DEPARTMENT_HEAD}, "act"),
+    "feedback.draft": ({R.SPECIALIST, R.DEPARTMENT_HEAD}, "act"),
+    "feedback.return_to_triage": ({R.SPECIALIST, R.DEPARTMENT_HEAD}, "act"),
+    "feedback.send_back": ({R.DEPARTMENT_HEAD, R.UNIT_LEADER}, "act"),
+    "feedback.approve": ({R.DEPARTMENT_HEAD, R.UNIT_LEADER}, "act"),
+    "feedback.extend": ({R.DEPARTMENT_HEAD, R.UNIT_LEADER}, "act"),
+    "feedback.publish": ({R.DEPARTMENT_HEAD, R.UNIT_LEADER}, "act"),
+    "feedback.unpublish": ({R.DEPARTMENT_HEAD, R.UNIT_LEADER}, "act"),
 }
 
 # The units of the matrix: the city, the district (agencies), the district's one-stop desk
