@@ -24,6 +24,7 @@ from .models import (
     ContentPage,
     DocumentsPage,
     HomePage,
+    OrganisationPage,
     ProceduresPage,
     SectionPage,
 )
@@ -302,7 +303,30 @@ def _site(
     procs = _child(
         home, ProceduresPage, "thu-tuc-hanh-chinh", title="Thủ tục hành chính", show_in_menus=True
     )
-    for page in (about_page, news_section, direction, docs, procs):
+    chart = _child(about_page, OrganisationPage, "co-cau-to-chuc", title="Cơ cấu tổ chức")
+    english = _child(
+        home,
+        ContentPage,
+        "english",
+        title="English",
+        show_in_menus=True,
+        language="en",
+        body=_paragraphs(
+            [
+                f"Welcome to the web portal of {home.title} (Hà Nội, Việt Nam).",
+                "This page introduces the organisation, its leaders and the contacts of its "
+                "departments for foreign visitors, investors and partners.",
+            ]
+        ),
+    )
+    chart_en = _child(
+        english,
+        OrganisationPage,
+        "organisation-and-contacts",
+        title="Organisation and contacts",
+        language="en",
+    )
+    for page in (about_page, chart, news_section, direction, docs, procs, english, chart_en):
         if not page.live or page.has_unpublished_changes:
             _publish(page, chief)
     now = timezone.now()

@@ -227,7 +227,12 @@ class SectionPage(PortalPage):
     intro = LimitedRichTextField(_("giới thiệu"), blank=True, features=FEATURES)
 
     parent_page_types = ["portal.HomePage", "portal.SectionPage"]
-    subpage_types = ["portal.ArticlePage", "portal.SectionPage", "portal.ContentPage"]
+    subpage_types = [
+        "portal.ArticlePage",
+        "portal.SectionPage",
+        "portal.ContentPage",
+        "portal.OrganisationPage",
+    ]
     content_panels = [*Page.content_panels, FieldPanel("intro"), PUBLISH_PANEL]
     template = "portal/section_page.html"
     PER_PAGE = 20
@@ -254,20 +259,78 @@ class SectionPage(PortalPage):
         return context
 
 
+class Language(models.TextChoices):
+    """The language of a page's content (NĐ 42/2022: English pages for the organisation and
+    contacts). The site's frame stays Vietnamese; the content is marked with its language."""
+
+    VI = "vi", _("Tiếng Việt")
+    EN = "en", _("Tiếng Anh (English)")
+
+
+def language_field() -> models.CharField:  # type: ignore[type-arg]
+    return models.CharField(
+        _("ngôn ngữ nội dung"), max_length=2, choices=Language.choices, default=Language.VI
+    )
+
+
 class ContentPage(PortalPage):
-    """A plain page: Giới thiệu, Chức năng nhiệm vụ, Liên hệ, …"""
+    """A plain page: Giới thiệu, Chức năng nhiệm vụ, Liên hệ, … (or an English page)."""
 
     body = LimitedRichTextField(_("nội dung"), blank=True, features=FEATURES)
+    language = language_field()
 
     parent_page_types = ["portal.HomePage", "portal.SectionPage", "portal.ContentPage"]
-    subpage_types = ["portal.ContentPage"]
-    content_panels = [*Page.content_panels, FieldPanel("body"), PUBLISH_PANEL]
+    subpage_types = ["portal.ContentPage", "portal.OrganisationPage"]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("language"),
+        FieldPanel("body"),
+        PUBLISH_PANEL,
+    ]
     search_fields = [*Page.search_fields, index.SearchField("body")]
     template = "portal/content_page.html"
 
     class Meta:
         verbose_name = _("trang nội dung")
         verbose_name_plural = _("trang nội dung")
+
+
+class OrganisationPage(PortalPage):
+    """Cơ cấu tổ chức (or, in English, Organisation and contacts): the agency's leaders, its
+    departments and their heads with contacts, live from ``org`` (never retyped). It sits
+    under Giới thiệu (a content page) or a section."""
+
+    intro = LimitedRichTextField(_("giới thiệu"), blank=True, features=FEATURES)
+    language = language_field()
+
+    parent_page_types = ["portal.ContentPage", "portal.SectionPage"]
+    subpage_types: list[str] = []
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("language"),
+        FieldPanel("intro"),
+        HelpPanel(
+            content=_(
+                "Lãnh đạo, phòng ban và đầu mối liên hệ lấy trực tiếp từ danh mục tổ chức, "
+                "không nhập lại ở đây."
+            )
+        ),
+        PUBLISH_PANEL,
+    ]
+    template = "portal/organisation_page.html"
+
+    class Meta:
+        verbose_name = _("cơ cấu tổ chức")
+        verbose_name_plural = _("cơ cấu tổ chức")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from .selectors import organisation_chart
+
+        context = super().get_context(request, *args, **kwargs)
+        portal = context["portal"]
+        context["chart"] = organisation_chart(portal.unit_id) if portal else None
+        context["en"] = self.language == Language.EN
+        return context
 
 
 class ArticlePage(PortalPage):

@@ -4,6 +4,7 @@ number of queries whatever its length (tests/test_portal_queries.py)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -106,6 +107,74 @@ def document_search(
         qs = qs.filter(cond)
     rows = list(qs[: limit + 1])
     return rows[:limit], len(rows) > limit
+
+
+@dataclass(frozen=True)
+class Official:
+    name: str
+    position: str
+    email: str
+
+
+@dataclass
+class ChartUnit:
+    unit: Any
+    depth: int
+    officials: list[Official] = field(default_factory=list)
+
+
+@dataclass
+class Chart:
+    agency: ChartUnit
+    departments: list[ChartUnit]
+
+
+def organisation_chart(unit_id: int) -> Chart | None:
+    """The agency ``unit_id`` as its portal shows it: its leaders, then its active departments
+    and desks (not the agencies below it: a ward has its own site) each with its head, from
+    ``org``. Two queries whatever the size of the tree."""
+    from congso.org.models import Role, RoleAssignment, Unit
+
+    units = list(
+        Unit.objects.filter(path__startswith=Unit.objects.filter(pk=unit_id).values("path")[:1])
+        .active()
+        .order_by("path")
+    )
+    if not units or units[0].pk != unit_id:
+        return None
+    root = units[0]
+    kept: list[Unit] = [root]
+    excluded: list[str] = []
+    for unit in units[1:]:
+        if any(unit.path.startswith(p) for p in excluded):
+            continue
+        if unit.is_agency:
+            excluded.append(unit.path)
+            continue
+        kept.append(unit)
+    by_id = {u.pk: ChartUnit(u, u.path.count("/") - root.path.count("/")) for u in kept}
+    assignments = (
+        RoleAssignment.objects.filter(
+            unit_id__in=by_id,
+            role__in=[Role.UNIT_LEADER, Role.DEPARTMENT_HEAD],
+            staff__is_active=True,
+            staff__user__is_active=True,
+        )
+        .select_related("staff__user")
+        .order_by("unit__path", "role", "staff__user__full_name")
+    )
+    seen: set[tuple[int, int]] = set()
+    for a in assignments:
+        # A leader's seat is the agency: he is listed there, not under his department too.
+        target = root.pk if a.role == Role.UNIT_LEADER else a.unit_id
+        if (target, a.staff_id) in seen:
+            continue
+        seen.add((target, a.staff_id))
+        user = a.staff.user
+        by_id[target].officials.append(
+            Official(user.full_name or user.get_username(), a.staff.position, user.email)
+        )
+    return Chart(by_id[root.pk], [by_id[u.pk] for u in kept[1:]])
 
 
 def online_procedure_slugs() -> set[str]:
