@@ -28,6 +28,10 @@ def test_demo_sites_content_and_logins(demo_org, client):
     ) == counts
     body = client.get("/cong/thanh-xuan/").content.decode()
     assert "75.928 hồ sơ" in body
+    chart = client.get("/cong/nhan-chinh/gioi-thieu/co-cau-to-chuc/").content.decode()
+    assert "Nguyễn Thị Bích" in chart
+    english = client.get("/cong/thanh-xuan/english/organisation-and-contacts/").content.decode()
+    assert "Departments and contacts" in english and "Phòng Tư pháp" in english
     assert client.get("/cong/kim-giang/gioi-thieu/").status_code == 200
     out = io.StringIO()
     call_command("demo_logins", stdout=out)
