@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.functional import Promise
@@ -24,7 +24,18 @@ from congso.calendar.services import MAX_YEAR, MIN_YEAR
 from congso.org.models import Unit
 
 from . import deadlines
-from .models import Channel, Dossier, Timeliness
+from .models import (
+    Apology,
+    Attachment,
+    Channel,
+    Dossier,
+    Satisfaction,
+    Supplement,
+    SyncJob,
+    Timeliness,
+)
+from .sync import NEW_SERVICE
+from .workflow import Status
 
 
 @dataclass(frozen=True)
@@ -61,7 +72,43 @@ EXTRA_FIGURES = [
     Figure("finished", _("Đã giải quyết trong kỳ"), _("Đã giải quyết")),
     Figure("in_progress", _("Đang giải quyết cuối kỳ"), _("Đang giải quyết")),
 ]
-FIGURE_BY_KEY = {f.key: f for f in (*FIGURES, *EXTRA_FIGURES)}
+# Figures of the leaders' dashboard and of the QĐ 766 index (issue 17, congso.dashboard): more
+# conditions on the same accepted dossiers; ``statistics`` does not count them (the dashboard
+# does, with ``more_conditions``), ``figure_dossiers`` lists them like the others.
+DASHBOARD_FIGURES = [
+    Figure("late", _("Quá hạn (đã giải quyết quá hạn và đang quá hạn)"), _("Quá hạn")),
+    Figure("returned", _("Đã trả kết quả trong kỳ"), _("Đã trả kết quả")),
+    Figure("supplemented", _("Yêu cầu bổ sung trong kỳ"), _("Yêu cầu bổ sung")),
+    Figure("refused", _("Từ chối giải quyết trong kỳ"), _("Từ chối")),
+    Figure("apologised", _("Có thư xin lỗi trong kỳ"), _("Xin lỗi")),
+    Figure("paid_online", _("Thanh toán trực tuyến (hồ sơ tiếp nhận trong kỳ)"), _("Thanh toán")),
+    Figure("rated", _("Được đánh giá (hồ sơ giải quyết trong kỳ)"), _("Đánh giá")),
+    Figure("unsatisfied", _("Không hài lòng (hồ sơ giải quyết trong kỳ)"), _("Không hài lòng")),
+    Figure("synced", _("Đã đồng bộ lên Cổng DVC quốc gia"), _("Đã đồng bộ")),
+    Figure("not_synced", _("Chưa đồng bộ lên Cổng DVC quốc gia"), _("Chưa đồng bộ")),
+    Figure("online_offered", _("Hồ sơ của TTHC có cung cấp trực tuyến"), _("TTHC trực tuyến")),
+    Figure(
+        "offline_of_online",
+        _("Hồ sơ của TTHC trực tuyến nhưng không nộp trực tuyến"),
+        _("Không nộp trực tuyến"),
+    ),
+    Figure("fee", _("Hồ sơ có phí, lệ phí"), _("Có phí")),
+    Figure(
+        "fee_not_paid_online",
+        _("Hồ sơ có phí, lệ phí không thanh toán trực tuyến"),
+        _("Không thanh toán trực tuyến"),
+    ),
+    Figure(
+        "unsatisfied_or_late",
+        _("Hồ sơ không hài lòng hoặc quá hạn (giải quyết trong kỳ)"),
+        _("Không hài lòng, quá hạn"),
+    ),
+    Figure("e_result", _("Có kết quả điện tử"), _("Kết quả điện tử")),
+    Figure("no_e_result", _("Không có kết quả điện tử"), _("Không có kết quả điện tử")),
+    Figure("digitised", _("Được số hóa thành phần hồ sơ"), _("Đã số hóa")),
+    Figure("not_digitised", _("Chưa số hóa thành phần hồ sơ"), _("Chưa số hóa")),
+]
+FIGURE_BY_KEY = {f.key: f for f in (*FIGURES, *EXTRA_FIGURES, *DASHBOARD_FIGURES)}
 RATE_LABELS = (_("Tỷ lệ trễ hạn"), _("Tỷ lệ đúng hạn"))
 STAT_KEYS = [
     "received",
@@ -138,6 +185,56 @@ def conditions(w: Window) -> dict[str, Q]:
     }
 
 
+def more_conditions(w: Window) -> dict[str, Q]:
+    """The conditions of DASHBOARD_FIGURES: on dossiers received in the period (channel, fee,
+    payment, sync, digitised papers) or finished in it (result, rating, refusal)."""
+    from congso.eservices.models import ElectronicResult, Payment, PaymentStatus  # builds on us
+
+    base = conditions(w)
+    received, finished = base["received"], base["finished"]
+    mine = OuterRef("pk")
+    paid = Q(Exists(Payment.objects.filter(dossier=mine, status=PaymentStatus.PAID)))
+    synced = Q(
+        Exists(SyncJob.objects.filter(dossier=mine, service=NEW_SERVICE, state=SyncJob.State.SENT))
+    )
+    e_result = Q(Exists(ElectronicResult.objects.filter(dossier=mine)))
+    digitised = Q(Exists(Attachment.objects.filter(dossier=mine)))
+    unsatisfied = Q(rating__level=Satisfaction.UNSATISFIED)
+    offered = Q(procedure_version__online_level__in=["partial", "full"])
+    fee = Q(fee_total__gt=0)
+    return {
+        "late": base["finished_late"] | base["progress_late"],
+        "returned": Q(returned_at__gte=w.start, returned_at__lt=w.end),
+        "supplemented": Q(
+            Exists(
+                Supplement.objects.filter(
+                    dossier=mine, requested_at__gte=w.start, requested_at__lt=w.end
+                )
+            )
+        ),
+        "refused": finished & Q(status=Status.REFUSED),
+        "apologised": Q(
+            Exists(
+                Apology.objects.filter(dossier=mine, issued_at__gte=w.start, issued_at__lt=w.end)
+            )
+        ),
+        "paid_online": received & paid,
+        "rated": finished & Q(rating__isnull=False),
+        "unsatisfied": finished & unsatisfied,
+        "synced": received & synced,
+        "not_synced": received & ~synced,
+        "online_offered": received & offered,
+        "offline_of_online": received & offered & ~Q(channel=Channel.ONLINE),
+        "fee": received & fee,
+        "fee_not_paid_online": received & fee & ~paid,
+        "unsatisfied_or_late": finished & (unsatisfied | Q(timeliness=Timeliness.LATE)),
+        "e_result": finished & e_result,
+        "no_e_result": finished & ~e_result,
+        "digitised": received & digitised,
+        "not_digitised": received & ~digitised,
+    }
+
+
 def _counted(agencies: QuerySet[Unit] | list[Unit]) -> QuerySet[Dossier]:
     return Dossier.objects.filter(received_at__isnull=False, processing_agency__in=agencies)
 
@@ -193,7 +290,7 @@ def figure_dossiers(
     ``visible`` (the caller's scoped dossiers), in order of receipt."""
     return (
         visible.filter(received_at__isnull=False, processing_agency__in=agencies)
-        .filter(conditions(w)[key])
+        .filter({**conditions(w), **more_conditions(w)}[key])
         .select_related("procedure_version", "handling_unit", "processing_agency")
         .order_by("received_at", "pk")
     )
