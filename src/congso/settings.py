@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "congso.signing",
     "congso.counters",
     "congso.feedback",
+    "congso.dashboard",
     "congso.api",
     # The public portal (issue 15): Wagtail and what it needs. No wagtail.embeds (editors cannot
     # embed third-party HTML) and no wagtail.contrib.forms.

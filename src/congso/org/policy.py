@@ -95,6 +95,21 @@ define("catalogue.manage", [R.SYSADMIN], Reach.ANYWHERE)
 define("catalogue.offer", [R.SYSADMIN], Reach.OVERSEE)
 # The organisation itself: merging units (NĐ 118/2025 reorganisations).
 define("org.unit_merge", [R.SYSADMIN], Reach.OVERSEE)
+# The leaders' dashboard and the QĐ 766 index (issue 17): the unit's leaders and department
+# heads watch their unit and everything under it; the administrators enter the index inputs
+# CongSo cannot count, for the units under them.
+define(
+    "dashboard.view",
+    [R.UNIT_LEADER, R.DEPARTMENT_HEAD, R.SYSADMIN],
+    Reach.OVERSEE,
+    gettext_lazy("Bạn không có quyền xem bảng điều hành của %(unit)s."),
+)
+define(
+    "index766.enter",
+    [R.SYSADMIN],
+    Reach.OVERSEE,
+    gettext_lazy("Chỉ quản trị hệ thống được nhập số liệu chỉ số của %(unit)s."),
+)
 
 
 # Citizen feedback and questions (issue 16; NĐ 20/2008 as amended by NĐ 92/2017): the desk and

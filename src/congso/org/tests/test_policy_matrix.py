@@ -67,6 +67,8 @@ EXPECTED: dict[str, tuple[set[str], str]] = {
     "feedback.extend": ({R.DEPARTMENT_HEAD, R.UNIT_LEADER}, "act"),
     "feedback.publish": ({R.DEPARTMENT_HEAD, R.UNIT_LEADER}, "act"),
     "feedback.unpublish": ({R.DEPARTMENT_HEAD, R.UNIT_LEADER}, "act"),
+    "dashboard.view": ({R.UNIT_LEADER, R.DEPARTMENT_HEAD, R.SYSADMIN}, "oversee"),
+    "index766.enter": ({R.SYSADMIN}, "oversee"),
 }
 
 # The units of the matrix: the city, the district (agencies), the district's one-stop desk
