@@ -55,6 +55,8 @@ LISTINGS = {
     "documents:outgoing_create",
     "dossiers:queue",
     "dossiers:forwarded",
+    "dossiers:home",
+    "dossiers:arrivals",
     "dossiers:register",
     "dossiers:stats",
     "dossiers:stats_dossiers",
@@ -108,6 +110,7 @@ NOT_LISTINGS = {
             "documents:edxml_import",
             "api:import_edxml",
             "dossiers:act",
+            "dossiers:bulk",
             "dossiers:rate_counter",
             "dossiers:intake",
             "api:create_dossier",
@@ -405,6 +408,13 @@ def _requests(w) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     for tab in ("receive", "assign", "process", "approve", "return"):
         out.append(("dossiers:queue", f"/mot-cua/hang-doi/?tab={tab}"))
         out.append(("dossiers:queue", f"/mot-cua/hang-doi/?tab={tab}&q=Kín"))
+    out.append(("dossiers:home", "/mot-cua/"))
+    for key in ("new", "in_progress", "due_today", "overdue", "supplement", "hand_back"):
+        out.append(("dossiers:home", f"/mot-cua/?loc={key}"))
+        out.append(("dossiers:home", f"/mot-cua/?loc={key}&dinh_dang=xlsx"))
+    out.append(("dossiers:arrivals", "/mot-cua/moi-den/?tu=1000000"))
+    for tab in ("receive", "assign", "process", "approve", "return"):
+        out.append(("dossiers:queue", f"/mot-cua/hang-doi/?tab={tab}&dinh_dang=xlsx"))
     for direction in ("di", "den"):
         for where in ("", "o-cap-tren", "da-ve"):
             out.append(("dossiers:forwarded", f"/mot-cua/lien-thong/?huong={direction}&o={where}"))

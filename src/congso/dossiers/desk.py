@@ -16,9 +16,10 @@ from django.db import connections, router
 from django.db.models import Count, F, Func, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from congso.org.models import RoleAssignment
-from congso.org.selectors import role_unit_ids, staff_cached, staff_for
+from congso.org.models import Role, RoleAssignment, Staff, Unit, UnitKind
+from congso.org.selectors import role_unit_ids, staff_cached, staff_for, user_roles
 
+from .actions import REGISTRY
 from .models import OPEN_STATUSES, Dossier, Handover, Stage, Status
 from .selectors import (
     QUEUE_ROW_VALUES,
@@ -154,37 +155,44 @@ def forwarded(
 
 
 def work_condition(user: Any) -> Q | None:
-    """Open dossiers in any of the user's queues (None: the user holds no queue's role)."""
+    """Open dossiers in any of the user's queues that the user's own agencies receive or decide
+    (None: the user holds no queue's role). The queues of a district role reach down into its
+    wards, where it sees but does not act (ADR 0059); the home lists what the officer acts on."""
     found = [c for q in QUEUES if (c := _queue_condition(user, q.key)) is not None]
     if not found:
         return None
     combined = found[0]
     for c in found[1:]:
         combined |= c
-    return combined & Q(status__in=OPEN_STATUSES)
+    combined &= Q(status__in=OPEN_STATUSES)
+    if getattr(user, "is_superuser", False):
+        return combined
+    agencies = home_agency_ids(user)
+    return combined & (Q(processing_agency_id__in=agencies) | Q(agency_id__in=agencies))
 
 
 def _desk_units(user: Any) -> list[int]:
-    from congso.org.models import Role
-
     return sorted(role_unit_ids(user, [Role.ONESTOP_OFFICER]))
 
 
-HOME_COUNTS = ("new", "in_progress", "due_today", "overdue", "supplement", "hand_back")
+# The home page's figures: key -> label; each links to the rows behind it (work_rows(key=...)).
+HOME_FIGURES = ("new", "in_progress", "due_today", "overdue", "supplement", "hand_back")
+_SCOPED_KEYS = {"supplement", "forwarded_out", "forwarded_back", "forwarded_in"}
 
 
-def home_counts(user: Any, now: dt.datetime | None = None) -> dict[str, int]:
-    """The home page's figures, in one statement of scalar subqueries (each served by the
-    open-dossier indexes, as queue_counts): new online dossiers awaiting intake, dossiers in
-    progress, due today, overdue (all within the user's queues), waiting for the applicant's
+def home_conditions(user: Any, now: dt.datetime) -> dict[str, Q | None]:
+    """Each figure of the home page as a condition on open dossiers (None: the user holds no
+    role it needs): new online dossiers awaiting intake, dossiers in progress, due today,
+    overdue, newly supplemented (all within the user's queues), waiting for the applicant's
     supplement (in the user's queues or received at the user's desk), results to hand back, and
-    the liên thông dossiers forwarded out and received in."""
-    now = now or timezone.now()
+    the liên thông dossiers forwarded out, back from the other agency, and received in."""
     local = timezone.localtime(now)
     end_of_day = local.replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
     work = work_condition(user)
     desks = _desk_units(user)
-    conditions: dict[str, Q | None] = {
+    open_ = Q(status__in=OPEN_STATUSES)
+    hand_back = _queue_condition(user, "return")
+    return {
         "new": work & Q(status=Status.NEW) if work else None,
         "in_progress": work & Q(status__in=[Status.ACCEPTED, Status.PROCESSING]) if work else None,
         "due_today": work & Q(due_at__gte=now, due_at__lt=end_of_day) if work else None,
@@ -194,26 +202,32 @@ def home_counts(user: Any, now: dt.datetime | None = None) -> dict[str, int]:
             if work or desks
             else None
         ),
-        "hand_back": _queue_condition(user, "return"),
+        "hand_back": hand_back & open_ if hand_back else None,
         "new_supplement": work & Q(supplement_answered_at__isnull=False) if work else None,
         "forwarded_out": forwarded_condition(user, OUT),
         "forwarded_back": forwarded_condition(user, OUT) & _back_home(),
         "forwarded_in": forwarded_condition(user, IN),
     }
+
+
+def _rows_of(user: Any, key: str, condition: Q) -> QuerySet[Dossier]:
+    qs = Dossier.objects.filter(condition)
+    return _scoped(user, qs) if key in _SCOPED_KEYS else qs
+
+
+def home_counts(user: Any, now: dt.datetime | None = None) -> dict[str, int]:
+    """Every figure of home_conditions in one statement of scalar subqueries, each served by
+    the open-dossier indexes (as selectors.queue_counts)."""
+    now = now or timezone.now()
+    conditions = home_conditions(user, now)
     columns: list[str] = []
     params: list[Any] = []
     for key, condition in conditions.items():
         if condition is None:
             columns.append("0")
             continue
-        qs = Dossier.objects.filter(condition)
-        if key == "hand_back":
-            qs = qs.filter(status__in=OPEN_STATUSES)
-        if key.startswith("forwarded") or key == "supplement":
-            qs = _scoped(user, qs)
-        sql, sql_params = (
-            qs.order_by().values(n=Func(F("pk"), function="COUNT")).query.sql_with_params()
-        )
+        qs = _rows_of(user, key, condition).order_by()
+        sql, sql_params = qs.values(n=Func(F("pk"), function="COUNT")).query.sql_with_params()
         columns.append(f"({sql})")
         params.extend(sql_params)
     with connections[router.db_for_read(Dossier)].cursor() as cursor:
@@ -223,31 +237,33 @@ def home_counts(user: Any, now: dt.datetime | None = None) -> dict[str, int]:
 
 
 HOME_PAGE_SIZE = 30
+EXPORT_LIMIT = 5000
 HOME_ROW_VALUES = (*QUEUE_ROW_VALUES, "version", "stage", "updated_at")
+ROW_KEYS = (*HOME_FIGURES, "new_supplement")
 
 
 def work_rows(
     user: Any,
     *,
+    key: str = "",
     now: dt.datetime | None = None,
     since: dt.datetime | None = None,
     limit: int | None = HOME_PAGE_SIZE,
 ) -> list[dict[str, Any]]:
-    """The user's open work in due order (overdue first), ``limit`` rows (None: all, for the
-    export); ``since``: only dossiers that arrived or changed after that time (the arrivals the
-    page polls for), newest first."""
-    condition = work_condition(user)
+    """The user's open work (or the rows behind one figure, ``key``) in due order, overdue
+    first, ``limit`` rows; ``since``: only dossiers that arrived or changed after that time
+    (what the page polls for), newest first. One query: ids picked on the indexes, then only
+    those rows joined (as selectors.QueueRows)."""
+    now = now or timezone.now()
+    condition = home_conditions(user, now)[key] if key else work_condition(user)
     if condition is None:
         return []
-    now = now or timezone.now()
-    ids = Dossier.objects.filter(condition)
-    order = ("due_at", "pk")
+    ids = _rows_of(user, key, condition)
+    order: tuple[str, ...] = ("due_at", "pk")
     if since is not None:
         ids = ids.filter(updated_at__gt=since)
         order = ("-updated_at", "-pk")
-    picked = ids.order_by(*order).values("pk")
-    if limit is not None:
-        picked = picked[:limit]
+    picked = ids.order_by(*order).values("pk")[: limit or EXPORT_LIMIT]
     return list(
         Dossier.objects.filter(pk__in=picked)
         .annotate(urgency=urgency_annotation(now, soon_threshold(user, now)))
@@ -268,3 +284,47 @@ def dossiers_for(user: Any, pks: list[int]) -> list[Dossier]:
         "handler__user",
     )
     return list(_scoped(user, qs).order_by("due_at", "pk"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Multi-select actions: which the user may offer, and their choices. The services still decide
+# for each dossier (a refusal is shown on its row).
+
+BULK_ACTIONS = ("hand_over", "assign", "approve", "return_to_desk", "return_forwarded")
+
+
+@dataclass
+class BulkChoices:
+    actions: list[str]
+    units: list[Unit]  # hand_over: the departments of the user's agencies (a ward: itself)
+    specialists: list[Staff]  # assign: specialists and heads where the user heads a department
+
+
+def bulk_choices(user: Any) -> BulkChoices:
+    roles = user_roles(user)
+    if getattr(user, "is_superuser", False):
+        roles = set(Role.values)
+    actions = [a for a in BULK_ACTIONS if REGISTRY[a].roles & roles]
+    units: list[Unit] = []
+    if "hand_over" in actions:
+        for agency in Unit.objects.filter(pk__in=home_agency_ids(user)).order_by("name"):
+            departments = list(
+                Unit.objects.filter(
+                    parent=agency, kind=UnitKind.DEPARTMENT, dissolved_at__isnull=True
+                ).order_by("name")
+            )
+            units += [agency, *departments] if agency.kind == UnitKind.WARD else departments
+    specialists: list[Staff] = []
+    if "assign" in actions:
+        heads = sorted(role_unit_ids(user, [Role.DEPARTMENT_HEAD]))
+        specialists = list(
+            Staff.objects.filter(
+                roles__role__in=[Role.SPECIALIST, Role.DEPARTMENT_HEAD],
+                roles__unit_id__in=heads,
+                is_active=True,
+            )
+            .select_related("user")
+            .distinct()
+            .order_by("pk")
+        )
+    return BulkChoices(actions, units, specialists)

@@ -5,6 +5,9 @@ from . import desk_views, stats_views, views
 app_name = "dossiers"
 
 urlpatterns = [
+    path("mot-cua/", desk_views.home, name="home"),
+    path("mot-cua/moi-den/", desk_views.arrivals, name="arrivals"),
+    path("mot-cua/chuyen-nhieu/", desk_views.bulk, name="bulk"),
     path("mot-cua/tiep-nhan/", views.intake, name="intake"),
     path("mot-cua/tiep-nhan/tim-thu-tuc/", views.intake_search, name="intake_search"),
     path("mot-cua/tiep-nhan/nguoi-nop/", views.intake_applicant, name="intake_applicant"),

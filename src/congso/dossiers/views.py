@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.html import escape
 from django.utils.http import RFC3986_SUBDELIMS
@@ -40,6 +41,7 @@ from .forms import IntakeForm, read_cccd_line
 from .models import Dossier, Rating, Satisfaction, Status
 from .references import parse_reference
 from .services import Applicant, PaperReceived
+from .work_export import work_xlsx
 
 
 def _staff(request: HttpRequest) -> Staff:
@@ -445,6 +447,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = selectors.QueueRows(
         request.user, tab, filters=filters, count=None if any(filters.values()) else counts[tab]
     )
+    if request.GET.get("dinh_dang") == "xlsx":  # the whole tab, as filtered (issue #12 §3)
+        label = next(q.label for q in selectors.QUEUES if q.key == tab)
+        return work_xlsx(_queue_rows(rows), label, f"hang-doi-{tab}-{timezone.localdate()}.xlsx")
     page = Paginator(rows, 30).get_page(request.GET.get("trang"))
     return render(
         request,
