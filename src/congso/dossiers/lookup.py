@@ -28,7 +28,7 @@ from . import views
 from .models import Dossier, StatusHistory
 from .models import Status as DossierStatus
 from .references import parse_reference
-from .transitions import history_label
+from .workflow import history_label
 
 # PostgreSQL formats the times itself (in UTC, always six fractional digits): turning the
 # text into Python's isoformat() is two string operations, where loading a timestamptz

@@ -30,7 +30,7 @@ from congso.core.downloads import file_response, generated_response
 from congso.core.inputs import ascii_digits_only
 from congso.core.uploads import ACCEPT_ATTR
 from congso.dossiers.models import Status
-from congso.dossiers.transitions import ACTION_LABELS
+from congso.dossiers.workflow import ACTION_LABELS
 
 from . import accounts, eforms, oidc, payments, selectors, services, submission
 from .forms import ApplicantForm, CodeForm, RegisterForm, ResetConfirmForm, ResetRequestForm

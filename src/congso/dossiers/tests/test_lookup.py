@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from congso.dossiers import lookup, services, views
 from congso.dossiers.models import Dossier, StatusHistory
 from congso.dossiers.models import Status as DossierStatus
-from congso.dossiers.transitions import history_label
+from congso.dossiers.workflow import history_label
 
 from .conftest import all_papers, person
 from .factories import local

@@ -226,3 +226,11 @@ def test_registry_entries_are_complete():
         assert action.service.__name__ == f"dossier_{action.name}"
         assert action.moves, action.name
         assert action.roles, action.name
+
+
+def test_the_old_transitions_module_is_gone():
+    """The tables live in workflow.py and the actions in actions.py; no re-export module keeps
+    a second import path alive (issue #12 §1)."""
+    import importlib.util
+
+    assert importlib.util.find_spec("congso.dossiers.transitions") is None
