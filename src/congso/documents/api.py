@@ -58,6 +58,7 @@ class IncomingOut(Schema):
 class RecipientOut(Schema):
     name: str
     organ_id: str
+    outside_exchange: bool  # sent outside the exchange (no agency code, no edXML package)
     status: str
 
 

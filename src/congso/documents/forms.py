@@ -284,6 +284,13 @@ class IssueForm(forms.Form):
         required=False,
         max_length=limits.NOTE,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Sở Tư pháp Hà Nội | G01.30"}),
+        help_text=_("Mã định danh theo QĐ 20/2020/QĐ-TTg (ví dụ G01.30) hoặc dạng 000.00.31.H56."),
+    )
+    outside = forms.CharField(
+        label=_("Nơi nhận ngoài trục liên thông (gửi bản giấy, thư điện tử; mỗi dòng một nơi)"),
+        required=False,
+        max_length=limits.NOTE,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Công ty TNHH An Bình"}),
     )
 
     def __init__(self, *args: Any, agency: Unit, **kwargs: Any) -> None:
@@ -297,6 +304,14 @@ class IssueForm(forms.Form):
                 name, _sep, organ = line.partition("|")
                 result.append((name.strip(), organ.strip()))
         return result
+
+    def outside_recipients(self) -> list[str]:
+        """Names of recipients outside the exchange, one a line (a "| code" part is kept)."""
+        return [
+            line.strip()
+            for line in (self.cleaned_data.get("outside") or "").splitlines()
+            if line.strip()
+        ]
 
 
 class WorkFileForm(forms.Form):

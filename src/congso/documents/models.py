@@ -499,6 +499,9 @@ class Recipient(models.Model):
     )
     name = models.CharField(_("tên nơi nhận"), max_length=300)
     organ_id = models.CharField(_("mã định danh"), max_length=35, blank=True)
+    # Outside the exchange (gửi ngoài trục liên thông): an outside recipient without an agency
+    # code, sent on paper or by e-mail; no edXML package and no status packets come back.
+    outside_exchange = models.BooleanField(_("gửi ngoài trục liên thông"), default=False)
     status = models.CharField(max_length=2, choices=PacketCode.choices, blank=True)
     package = models.FileField(upload_to="documents/edxml/%Y/%m/", blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

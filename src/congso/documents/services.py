@@ -31,7 +31,7 @@ from congso.core.uploads import (
     validate_content,
 )
 from congso.notify.services import notify_queue
-from congso.org.models import Unit
+from congso.org.models import Unit, validate_agency_id
 
 from .models import (
     Assignment,
@@ -285,6 +285,18 @@ def incoming_register(
     if channel == Channel.PAPER and not uploads:
         raise ValidationError(_("Văn bản giấy phải kèm bản quét."))
     received_at = received_at or timezone.now()
+    arrived_on = timezone.localdate(received_at)
+    if document_date is not None and document_date > arrived_on:
+        # A document cannot be issued after it arrived: a typing slip in one of the two dates.
+        raise ValidationError(
+            {
+                "document_date": _(
+                    "Ngày văn bản (%(date)s) sau ngày đến (%(arrived)s): văn bản không thể được "
+                    "ban hành sau khi đã đến. Kiểm tra lại ngày văn bản và ngày đến."
+                )
+                % {"date": f"{document_date:%d/%m/%Y}", "arrived": f"{arrived_on:%d/%m/%Y}"}
+            }
+        )
     year = timezone.localtime(received_at).year
     series = _series(secrecy)
     number = next_number(agency, year, Register.INCOMING, series)
@@ -896,8 +908,38 @@ def _outgoing_sign_locked(
 
 @dataclass
 class ExternalRecipient:
+    """A recipient outside CongSo: reached through the exchange (trục liên thông) by its agency
+    code (mã định danh), or marked ``outside_exchange`` (sent on paper or by e-mail, no edXML
+    package)."""
+
     name: str
     organ_id: str = ""
+    outside_exchange: bool = False
+
+
+def _checked_external(ext: ExternalRecipient) -> ExternalRecipient:
+    """The recipient with its code normalised, or a Vietnamese refusal: a recipient on the
+    exchange needs a valid code (QĐ 20/2020/QĐ-TTg, or the older QCVN 102:2016 form)."""
+    name = ext.name.strip()
+    if not name:
+        raise ValidationError(_("Tên nơi nhận bên ngoài không được để trống."))
+    code = ext.organ_id.strip().upper()
+    if not code and not ext.outside_exchange:
+        raise ValidationError(
+            _(
+                "Nơi nhận “%(name)s” cần mã định danh để gửi qua trục liên thông, hoặc đánh dấu "
+                "gửi ngoài trục liên thông (gửi bản giấy, thư điện tử)."
+            )
+            % {"name": name[:300]}
+        )
+    if code:
+        try:
+            validate_agency_id(code)
+        except ValidationError as exc:
+            raise ValidationError(
+                _("Nơi nhận “%(name)s”: %(error)s") % {"name": name[:300], "error": exc.messages[0]}
+            ) from exc
+    return ExternalRecipient(name[:300], code[:35], ext.outside_exchange)
 
 
 @transaction.atomic
@@ -918,6 +960,7 @@ def outgoing_issue(
     ensure_transition(OUTGOING_TRANSITIONS, doc.status, OutgoingStatus.ISSUED, OUT_LABELS)
     if not units and not external:
         raise ValidationError(_("Chọn ít nhất một nơi nhận."))
+    external = [_checked_external(ext) for ext in external]  # before anything is sent
     agencies = {}
     for unit in units:
         agency = unit.agency()
@@ -961,14 +1004,15 @@ def outgoing_issue(
         )
     outbox = settings.OUTBOX_DIR
     for ext in external:
-        if not ext.name.strip():
-            raise ValidationError(_("Tên nơi nhận bên ngoài không được để trống."))
         recipient = Recipient.objects.create(
             outgoing=doc,
-            name=ext.name.strip()[:300],
-            organ_id=ext.organ_id.strip()[:35],
+            name=ext.name,
+            organ_id=ext.organ_id,
+            outside_exchange=ext.outside_exchange,
             sent_at=now,
         )
+        if ext.outside_exchange:
+            continue  # sent on paper or by e-mail by the clerk: no package for the exchange
         package = build_package(doc, recipient, signed, pdf_name)
         recipient.package.save(
             f"edxml-{doc.pk}-{recipient.pk}.xml", ContentFile(package), save=True
@@ -986,7 +1030,11 @@ def outgoing_issue(
         action="outgoing.issue",
         target=doc,
         unit=doc.agency,
-        data={"units": list(agencies), "external": [e.name for e in external]},
+        data={
+            "units": list(agencies),
+            "external": [e.name for e in external if not e.outside_exchange],
+            "outside_exchange": [e.name for e in external if e.outside_exchange],
+        },
     )
     _reindex_outgoing(doc.pk)
     return doc

@@ -551,6 +551,9 @@ def outgoing_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Nơi nhận không hợp lệ."))
         return redirect("documents:outgoing_detail", pk=doc.pk)
     external = [s.ExternalRecipient(n, o) for n, o in form.external_recipients()]
+    for line in form.outside_recipients():
+        name, _sep, organ = line.partition("|")
+        external.append(s.ExternalRecipient(name.strip(), organ.strip(), outside_exchange=True))
     return _act(
         request,
         f"/van-ban-di/{doc.pk}/",
