@@ -469,3 +469,52 @@ def case_record(
                 sha256=info.sha256,
             )
         return _receive(case, now, by)
+
+
+# ---------------------------------------------------------------------------------------------
+# The sender's steps: rating the answer, and reopening it once when not satisfied
+
+
+def case_rate(
+    *,
+    case: Case,
+    rating: str,
+    comment: str = "",
+    reopen: bool = False,
+    at: dt.datetime | None = None,
+) -> Case:
+    """The sender rates the answer (once). An unsatisfied rating with ``reopen`` sends the
+    case back to the unit that answered, with a new answer time, once in its life. The caller
+    has proven to be the sender (their account, or the code with the contact given)."""
+    from .models import Rating
+    from .workflow import next_status
+
+    now = _now(at)
+    if rating not in Rating.values:
+        raise ValidationError({"rating": _("Cần chọn hài lòng hoặc không hài lòng.")})
+    comment = _plain_text(comment, "rating_comment", limits.NOTE, required=False)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        next_status(case.status, "rate")
+        if case.rating:
+            raise ValidationError(_("Câu trả lời này đã được đánh giá."))
+        old = case.status
+        case.rating, case.rating_comment, case.rated_at = rating, comment, now
+        case.version += 1
+        case.save()
+        history(case, "rate", old, at=now, note=comment)
+        audit(case, "rate", None, {"rating": rating})
+        if reopen and rating == Rating.UNSATISFIED:
+            if case.reopened_at is not None:
+                raise ValidationError(_("Phản ánh chỉ được mở lại một lần."))
+            case.status = next_status(case.status, "reopen")
+            case.reopened_at = now
+            case.rating = ""  # the unsatisfied rating stays in the history and the audit
+            case.answered_at = None
+            case.answered_late = None
+            set_due(case, now, "reopen")
+            case.version += 1
+            case.save()
+            history(case, "reopen", old, at=now, note=comment)
+            audit(case, "reopen", None, {})
+    return case
