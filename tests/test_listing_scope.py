@@ -185,6 +185,39 @@ NOT_LISTINGS = {
         ["core:exports", "core:export", "core:export_download", "core:export_restart"],
         "the caller's own export jobs; the file after the export's rule",
     ),
+    # Counter devices (issue 18): queue tickets, calls and ratings, no dossier content. Device
+    # pages answer only a live device token of their kind and show its own hall; the phone page
+    # is one ticket by its random key; the officer's panel names only the dossiers the officer
+    # received for the ticket being served; the statistics are ticket figures per hall the
+    # policy lets the caller read (counters/tests/test_pages.py).
+    **dict.fromkeys(
+        [
+            "counters:activate",
+            "counters:kiosk",
+            "counters:kiosk_ticket",
+            "counters:board",
+            "counters:board_state",
+            "counters:board_events",
+            "counters:clip",
+            "counters:terminal",
+            "counters:terminal_state",
+            "counters:follow",
+            "counters:panel",
+            "counters:panel_act",
+            "counters:stats",
+            "api:counter_issue",
+            "api:counter_board",
+            "api:counter_call",
+            "api:counter_recall",
+            "api:counter_skip",
+            "api:counter_start",
+            "api:counter_finish",
+            "api:counter_transfer",
+            "api:counter_rate",
+            "api:counter_waits",
+        ],
+        "queue tickets and ratings, no document or dossier content",
+    ),
     # Accounts, gateways, health, schema: no documents or dossiers.
     **dict.fromkeys(
         [

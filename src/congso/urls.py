@@ -39,6 +39,7 @@ APP_URLS = [
     ("congso.org.urls", ""),
     ("congso.signing.urls", ""),
     ("congso.portal.urls", ""),
+    ("congso.counters.urls", ""),
 ]
 for module_name, prefix in APP_URLS:
     try:

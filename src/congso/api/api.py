@@ -61,6 +61,7 @@ ROUTERS = [
     ("/dossiers/", "congso.dossiers.api"),
     ("/eservices/", "congso.eservices.api"),
     ("/documents/", "congso.documents.api"),
+    ("/counters/", "congso.counters.api"),
 ]
 for prefix, module_name in ROUTERS:
     try:
