@@ -21,6 +21,7 @@ from congso.org.models import Role, RoleAssignment, Staff, Unit
 
 from .models import (
     ArticlePage,
+    ConsultationPage,
     ContentPage,
     DocumentsPage,
     HomePage,
@@ -326,9 +327,30 @@ def _site(
         title="Organisation and contacts",
         language="en",
     )
-    for page in (about_page, chart, news_section, direction, docs, procs, english, chart_en):
+    consult = _child(
+        home, SectionPage, "lay-y-kien-du-thao", title="Lấy ý kiến dự thảo", show_in_menus=True
+    )
+    pages = [about_page, chart, news_section, direction, docs, procs, english, chart_en, consult]
+    for page in pages:
         if not page.live or page.has_unpublished_changes:
             _publish(page, chief)
+    if not consult.get_children().exists():
+        draft = _child(
+            consult,
+            ConsultationPage,
+            "du-thao-quy-dinh-quan-ly-via-he",
+            title=f"Dự thảo Quy định quản lý, sử dụng tạm thời vỉa hè trên địa bàn {home.title}",
+            drafting_unit="Phòng Quản lý đô thị" if unit.kind == "district" else "Văn phòng UBND",
+            closes_at=timezone.now() + dt.timedelta(days=20),
+            intro=_paragraphs(
+                [
+                    "Quy định điều kiện, thời gian và mức thu phí sử dụng tạm thời một phần "
+                    "vỉa hè cho việc trông giữ xe, kinh doanh nhỏ lẻ.",
+                    "Mời tổ chức, cá nhân góp ý trước hạn ghi trên trang.",
+                ]
+            ),
+        )
+        _publish(draft, chief)
     now = timezone.now()
     for i, (title, days, summary, body) in enumerate(news):
         section = direction if title.startswith("Kế hoạch") else news_section

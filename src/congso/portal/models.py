@@ -232,6 +232,7 @@ class SectionPage(PortalPage):
         "portal.SectionPage",
         "portal.ContentPage",
         "portal.OrganisationPage",
+        "portal.ConsultationPage",
     ]
     content_panels = [*Page.content_panels, FieldPanel("intro"), PUBLISH_PANEL]
     template = "portal/section_page.html"
@@ -452,6 +453,115 @@ class ProceduresPage(PortalPage):
         context["procedures"] = unit_procedures(portal.unit_id) if portal else []
         context["online"] = online_procedure_slugs() if context["procedures"] else set()
         return context
+
+
+class ConsultationPage(PortalPage):
+    """Lấy ý kiến dự thảo: a draft open for public comments until ``closes_at``. Comments are
+    held until the board publishes them, with the unit's answer (services.comment_*)."""
+
+    intro = LimitedRichTextField(_("nội dung dự thảo tóm tắt"), blank=True, features=FEATURES)
+    draft = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("tệp dự thảo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    drafting_unit = models.CharField(_("cơ quan chủ trì soạn thảo"), max_length=300, blank=True)
+    closes_at = models.DateTimeField(_("hạn góp ý"))
+
+    parent_page_types = ["portal.SectionPage"]
+    subpage_types: list[str] = []
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("drafting_unit"),
+        FieldPanel("closes_at"),
+        FieldPanel("draft"),
+        FieldPanel("intro"),
+        PUBLISH_PANEL,
+    ]
+    template = "portal/consultation_page.html"
+
+    class Meta:
+        verbose_name = _("dự thảo lấy ý kiến")
+        verbose_name_plural = _("dự thảo lấy ý kiến")
+
+    @property
+    def is_open(self) -> bool:
+        return timezone.now() < self.closes_at
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        from .views import consultation_serve
+
+        return consultation_serve(self, request, super().serve)
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from .selectors import published_comments
+
+        context = super().get_context(request, *args, **kwargs)
+        context["comments"] = published_comments(self)
+        errors = getattr(request, "comment_errors", None)
+        if errors is not None:
+            by_field = getattr(errors, "error_dict", None)
+            context["comment_errors"] = (
+                {k: [m for e in v for m in e.messages] for k, v in by_field.items()}
+                if by_field
+                else {"form": errors.messages}
+            )
+        context["values"] = getattr(request, "comment_values", {})
+        context["sent"] = request.GET.get("da-gui") == "1"
+        return context
+
+
+class CommentStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ duyệt")
+    PUBLISHED = "published", _("Đã đăng")
+    REJECTED = "rejected", _("Không đăng")
+
+
+# The board's moves on a comment (services.comment_moderate walks this table).
+COMMENT_MOVES: dict[str, set[str]] = {
+    CommentStatus.PENDING: {CommentStatus.PUBLISHED, CommentStatus.REJECTED},
+    CommentStatus.PUBLISHED: {CommentStatus.REJECTED, CommentStatus.PUBLISHED},
+    CommentStatus.REJECTED: {CommentStatus.PUBLISHED},
+}
+
+
+class ConsultationComment(models.Model):
+    """A citizen's comment on a draft; public only once the board published it."""
+
+    page = models.ForeignKey(
+        ConsultationPage,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("dự thảo"),
+    )
+    name = models.CharField(_("họ và tên"), max_length=limits.NAME)
+    email = models.EmailField(_("e-mail"), blank=True)
+    body = limits.LimitedTextField(_("ý kiến"), max_length=limits.NOTE)
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=CommentStatus.choices, default=CommentStatus.PENDING
+    )
+    answer = limits.LimitedTextField(_("trả lời của cơ quan"), max_length=limits.NOTE, blank=True)
+    created_at = models.DateTimeField(_("gửi lúc"), default=timezone.now)
+    moderated_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người duyệt"),
+    )
+
+    class Meta:
+        verbose_name = _("ý kiến góp ý dự thảo")
+        verbose_name_plural = _("ý kiến góp ý dự thảo")
+        indexes = [models.Index(fields=["page", "status", "created_at"], name="portal_comment_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.body[:50]}"
 
 
 class PublicDocument(models.Model):

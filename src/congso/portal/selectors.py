@@ -14,7 +14,7 @@ from wagtail.models import Page
 from congso.documents.models import OutgoingStatus, Secrecy
 
 from .chrome import chrome_for_page
-from .models import ArticlePage, PublicDocument
+from .models import ArticlePage, CommentStatus, ConsultationComment, PublicDocument
 
 THUMB = "fill-480x270"
 
@@ -190,3 +190,29 @@ def unit_procedures(unit_id: int) -> list[Any]:
 
     unit = Unit(pk=unit_id)
     return list(catalogue_search(unit=unit))
+
+
+def published_comments(page: Page) -> list[ConsultationComment]:
+    """The comments the board published on a draft, oldest first, with the unit's answers."""
+    return list(
+        ConsultationComment.objects.filter(page=page, status=CommentStatus.PUBLISHED)
+        .only("name", "body", "answer", "created_at")
+        .order_by("created_at", "pk")
+    )
+
+
+def comments_to_moderate(user: Any, *, status: str = CommentStatus.PENDING) -> list[Any]:
+    """Comments on the drafts of the sites where ``user`` moderates (the chief's publish
+    permission), newest first."""
+    from wagtail.models import GroupPagePermission
+
+    qs = ConsultationComment.objects.filter(status=status)
+    if not user.is_superuser:
+        roots = GroupPagePermission.objects.filter(
+            group__user=user, permission__codename="publish_page"
+        ).values_list("page__path", flat=True)
+        where = Q(pk__in=[])
+        for path in roots:
+            where |= Q(page__path__startswith=path)
+        qs = qs.filter(where)
+    return list(qs.select_related("page").order_by("-created_at", "-pk")[:200])

@@ -31,13 +31,21 @@ from wagtail.models import (
 )
 
 from congso.audit.services import audit_record
+from congso.core import limits, ratelimit
 from congso.documents.models import OutgoingDocument, OutgoingStatus, Secrecy
 from congso.org.models import Role, RoleAssignment, Staff, Unit, UnitKind
 from congso.org.selectors import has_role
 from congso.search.normalize import fold
 
 from . import chrome
-from .models import HomePage, PublicDocument
+from .models import (
+    COMMENT_MOVES,
+    CommentStatus,
+    ConsultationComment,
+    ConsultationPage,
+    HomePage,
+    PublicDocument,
+)
 
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
 CHIEF_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
@@ -297,3 +305,94 @@ def record_publish(
             "title": page.title,
         },
     )
+
+
+# --- Lấy ý kiến dự thảo ---------------------------------------------------------------------
+# A comment form needs no third-party captcha: a hidden field people leave empty, and limits
+# per address (all drafts) and per address and draft, in the shared cache (core.ratelimit).
+COMMENTS_PER_ADDRESS_HOUR = 10
+COMMENTS_PER_DRAFT_HOUR = 3
+HOUR = 3600
+RATE_MESSAGE = "Bạn đã gửi nhiều ý kiến trong thời gian ngắn; vui lòng thử lại sau ít phút."
+
+
+def comment_submit(
+    *,
+    page: ConsultationPage,
+    name: str,
+    email: str,
+    body: str,
+    client: str,
+    honeypot: str = "",
+) -> ConsultationComment | None:
+    """A citizen's comment on an open draft, held for the board (never public before).
+    Returns None, saving nothing, when the hidden field was filled (a robot)."""
+    name, email, body = name.strip(), email.strip(), body.strip()
+    errors: dict[str, str] = {}
+    if not page.live or not page.is_open:
+        raise ValidationError(_("Dự thảo này đã hết hạn lấy ý kiến."))
+    if not name:
+        errors["name"] = _("Hãy nhập họ và tên.")
+    elif len(name) > limits.NAME:
+        errors["name"] = _("Họ và tên dài quá %(n)s ký tự.") % {"n": limits.NAME}
+    if not body:
+        errors["body"] = _("Hãy nhập nội dung góp ý.")
+    elif len(body) > limits.NOTE:
+        errors["body"] = _("Nội dung góp ý dài quá %(n)s ký tự.") % {"n": limits.NOTE}
+    if email:
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = _("Địa chỉ e-mail không hợp lệ.")
+    if errors:
+        raise ValidationError(errors)
+    if honeypot:
+        return None
+    for key, limit in (
+        (f"portal:comment:{client}", COMMENTS_PER_ADDRESS_HOUR),
+        (f"portal:comment:{page.pk}:{client}", COMMENTS_PER_DRAFT_HOUR),
+    ):
+        if not ratelimit.hit(key, limit, HOUR):
+            raise ValidationError(_(RATE_MESSAGE), code="rate")
+    return ConsultationComment.objects.create(page=page, name=name, email=email, body=body)
+
+
+def can_moderate(user: Any, page: Page) -> bool:
+    """The board's chief of the draft's site moderates (the publish permission on its tree)."""
+    return bool(user.is_authenticated and page.permissions_for_user(user).can_publish())
+
+
+@transaction.atomic
+def comment_moderate(
+    *, comment: ConsultationComment, to: str, answer: str = "", by: Any
+) -> ConsultationComment:
+    """Publish (with the unit's answer) or reject a comment; audited."""
+    comment = (
+        ConsultationComment.objects.select_for_update().select_related("page").get(pk=comment.pk)
+    )
+    if not can_moderate(by, comment.page):
+        raise PermissionDenied(_("Bạn không có quyền duyệt ý kiến của dự thảo này."))
+    if to not in COMMENT_MOVES.get(comment.status, set()):
+        raise ValidationError(_("Không chuyển được ý kiến sang trạng thái này."))
+    answer = answer.strip()
+    if len(answer) > limits.NOTE:
+        raise ValidationError({"answer": _("Trả lời dài quá %(n)s ký tự.") % {"n": limits.NOTE}})
+    old = comment.status
+    comment.status = to
+    comment.answer = answer if to == CommentStatus.PUBLISHED else comment.answer
+    comment.moderated_at = timezone.now()
+    comment.moderated_by = by
+    comment.save()
+    record_page = comment.page
+    home = HomePage.objects.filter(path=record_page.path[: record_page.steplen * 2]).first()
+    audit_record(
+        actor=by,
+        action="portal.comment_moderate",
+        target=comment,
+        unit=home.unit_id if home else None,
+        data={"from": old, "to": to, "page": record_page.pk, "answered": bool(comment.answer)},
+    )
+    transaction.on_commit(chrome.bump)
+    return comment

@@ -3,14 +3,20 @@ PortalHostMiddleware) to the live page of that site, in a fixed handful of queri
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.models import Page
 
 from congso.core.downloads import file_response
+from congso.core.http import client_ip
 
 from .chrome import Chrome, chrome_for_slug
 from .models import PublicDocument
@@ -73,3 +79,70 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.GET.get("next", "/bien-tap/"))
     return render(request, "portal/no_board.html", status=403)
+
+
+def consultation_serve(page: Any, request: HttpRequest, render_page: Any) -> HttpResponse:
+    """A draft's page: GET shows it with its published comments; POST sends a comment
+    (services.comment_submit), then back to the page with a notice (post/redirect/get)."""
+    from .services import comment_submit
+
+    if request.method != "POST":
+        return render_page(request)  # type: ignore[no-any-return]
+    values = {k: (request.POST.get(k) or "") for k in ("name", "email", "body")}
+    try:
+        comment_submit(
+            page=page,
+            client=client_ip(request) or "unknown",
+            honeypot=request.POST.get("website", ""),
+            **values,
+        )
+    except ValidationError as exc:
+        request.comment_errors = exc  # type: ignore[attr-defined]
+        request.comment_values = values  # type: ignore[attr-defined]
+        response: HttpResponse = render_page(request)
+        response.status_code = 429 if getattr(exc, "code", "") == "rate" else 400
+        return response
+    return redirect((page.url or "/") + "?da-gui=1#gop-y")
+
+
+def comments_admin(request: HttpRequest) -> HttpResponse:
+    """Wagtail admin: the comments waiting for the chief of the drafts' site."""
+    from .models import CommentStatus
+    from .selectors import comments_to_moderate
+
+    status = request.GET.get("trang-thai", CommentStatus.PENDING)
+    if status not in CommentStatus.values:
+        status = CommentStatus.PENDING
+    return render(
+        request,
+        "portal/admin/comments.html",
+        {
+            "comments": comments_to_moderate(request.user, status=status),
+            "status": status,
+            "statuses": CommentStatus.choices,
+        },
+    )
+
+
+def comment_moderate_admin(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST: publish (with the answer) or reject one comment (services.comment_moderate)."""
+    from .models import ConsultationComment
+    from .services import comment_moderate
+
+    if request.method != "POST":
+        return redirect("portal_comments")
+    comment = get_object_or_404(ConsultationComment.objects.select_related("page"), pk=pk)
+    try:
+        comment_moderate(
+            comment=comment,
+            to=request.POST.get("to", ""),
+            answer=request.POST.get("answer", ""),
+            by=request.user,
+        )
+    except PermissionDenied:
+        raise Http404 from None  # missing and forbidden look the same
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã cập nhật ý kiến."))
+    return redirect("portal_comments")

@@ -8,9 +8,11 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 from congso.audit.services import audit_record
 
@@ -51,3 +53,37 @@ def no_bulk_publish(
         )
         return redirect("wagtailadmin_explore_root")
     return None
+
+
+@hooks.register("register_admin_urls")
+def comment_urls() -> list[Any]:
+    from . import views
+
+    return [
+        path("gop-y-du-thao/", views.comments_admin, name="portal_comments"),
+        path(
+            "gop-y-du-thao/<int:pk>/duyet/",
+            views.comment_moderate_admin,
+            name="portal_comment_moderate",
+        ),
+    ]
+
+
+class _CommentsMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        from wagtail.models import GroupPagePermission
+
+        user = request.user
+        return bool(
+            user.is_superuser
+            or GroupPagePermission.objects.filter(
+                group__user=user, permission__codename="publish_page"
+            ).exists()
+        )
+
+
+@hooks.register("register_admin_menu_item")
+def comments_menu() -> MenuItem:
+    return _CommentsMenuItem(
+        _("Góp ý dự thảo"), reverse("portal_comments"), icon_name="comment", order=250
+    )

@@ -32,6 +32,8 @@ def test_demo_sites_content_and_logins(demo_org, client):
     assert "Nguyễn Thị Bích" in chart
     english = client.get("/cong/thanh-xuan/english/organisation-and-contacts/").content.decode()
     assert "Departments and contacts" in english and "Phòng Tư pháp" in english
+    draft = client.get("/cong/thanh-xuan/lay-y-kien-du-thao/du-thao-quy-dinh-quan-ly-via-he/")
+    assert draft.status_code == 200 and "Gửi góp ý" in draft.content.decode()
     assert client.get("/cong/kim-giang/gioi-thieu/").status_code == 200
     out = io.StringIO()
     call_command("demo_logins", stdout=out)
