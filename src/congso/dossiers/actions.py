@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -30,7 +30,7 @@ from congso.core import limits
 from congso.org import policy
 from congso.org.models import Role, Staff, Unit, UnitKind
 
-from . import deadlines
+from . import deadlines, fees
 from .models import Apology, Dossier, Handover, ReturnMethod, Supplement
 from .workflow import (
     ACTION_LABELS,
@@ -119,6 +119,10 @@ class RecordResultIn(ActionIn):
     )
 
 
+class SignResultIn(ActionIn):
+    pin: str = Field("", title="Mã PIN ký số", max_length=16, json_schema_extra={"writeOnly": True})
+
+
 class ReturnResultIn(ActionIn):
     method: str = Field(ReturnMethod.COUNTER, title="Hình thức trả", max_length=20)
     collected_by: str = Field("", title="Người nhận kết quả", max_length=limits.NAME)
@@ -126,6 +130,12 @@ class ReturnResultIn(ActionIn):
 
 class RequestPaymentIn(NoteIn):
     amount: int = Field(0, title="Số tiền (đồng)")
+    quantity: int = Field(
+        1, ge=1, le=100_000, title="Số trang, bản, trường hợp tính phí (thủ tục thu theo đơn vị)"
+    )
+    override_reason: str = Field(
+        "", title="Lý do thu vượt biểu phí, lệ phí", max_length=limits.REASON
+    )
 
 
 class PaymentConfirmedIn(ActionIn):
@@ -259,6 +269,29 @@ def _may_request_supplement(dossier: Dossier, by: Staff, at: dt.datetime) -> Non
         and dossier.supplements.filter(during_processing=True).exists()
     ):
         raise ValidationError(_("Thủ tục này chỉ cho phép yêu cầu bổ sung hồ sơ một lần."))
+
+
+def _released_to_applicant(dossier: Dossier) -> bool:
+    """The applicant has already downloaded the electronic result (eservices keeps it, signed
+    by the agency at that moment, ADR 0073): it is not signed again."""
+    try:
+        dossier.electronic_result  # noqa: B018 - the reverse one-to-one of eservices
+    except ObjectDoesNotExist:
+        return False
+    return True
+
+
+def _result_signable(dossier: Dossier, by: Staff, at: dt.datetime) -> None:
+    if dossier.result_signed:
+        raise ValidationError(_("Kết quả đã được ký số."))
+    if not (dossier.result_file and dossier.result_file.name.lower().endswith(".pdf")):
+        raise ValidationError(
+            _("Chưa có tệp kết quả PDF để ký số; văn thư ghi tệp kết quả khi vào số, ban hành.")
+        )
+    if _released_to_applicant(dossier):
+        raise ValidationError(
+            _("Kết quả đã được phát hành cho người nộp (ký số của cơ quan); không ký lại.")
+        )
 
 
 def open_supplement(dossier: Dossier) -> Supplement | None:
@@ -594,6 +627,15 @@ _register(
         template=T + "record_result.html",
     ),
     DossierAction(
+        "sign_result",
+        frozenset({R.UNIT_LEADER}),
+        SignResultIn,
+        places=deciding_place,
+        condition=_result_signable,
+        moves_on=True,
+        template=T + "sign_result.html",
+    ),
+    DossierAction(
         "return_to_desk", frozenset({R.RECORDS_CLERK, R.DEPARTMENT_HEAD}), NoteIn, moves_on=True
     ),
     DossierAction(
@@ -642,10 +684,13 @@ _register(
     ),
     DossierAction(
         "request_payment",
-        frozenset({R.ONESTOP_OFFICER, R.SPECIALIST, R.DEPARTMENT_HEAD}),
+        # Leaders too: above the fee table only a department head or a leader may ask
+        # (``dossier.fee_override``), and a ward has no department head.
+        frozenset({R.ONESTOP_OFFICER, R.SPECIALIST, R.DEPARTMENT_HEAD, R.UNIT_LEADER}),
         RequestPaymentIn,
         places=any_desk_place,
         template=T + "request_payment.html",
+        context=lambda d: {"ceiling": fees.fee_ceiling(d.procedure_version)},
     ),
     DossierAction(
         "apologise",

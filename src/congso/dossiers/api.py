@@ -286,6 +286,7 @@ class StatsOut(Schema):
     finished_early: int
     finished_on_time: int
     finished_late: int
+    withdrawn: int = Field(0, title="Công dân rút hồ sơ trong kỳ (không tính là đã giải quyết)")
     in_progress: int
     progress_late: int
     progress_soon: int

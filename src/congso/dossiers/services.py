@@ -6,6 +6,7 @@ and the demo can replay a dossier's life at realistic times; views and the API n
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,23 +21,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congso.audit.services import audit_record
-from congso.core.files import file_written
+from congso.core.files import file_written, files_removed_on_failure
 from congso.core.numbering import next_numbers
 from congso.core.rows import insert_rows, pipelined, update_columns
+from congso.core.templatetags.congso import vnd
 from congso.core.uploads import (
     CheckedUpload,
     charge_upload_quota,
     validate_upload,
     validate_uploads,
 )
+from congso.org import policy
 from congso.org.models import Staff, Unit, UnitKind
 from congso.procedures.models import ProcedureVersion, RequiredPaper
 from congso.procedures.selectors import version_content
 
-from . import deadlines
+from . import deadlines, fees
 from .actions import (
     REGISTRY,
     StaleDossier,
+    any_desk_place,
     assignable_staff,
     desk_of,
     ensure_receives,
@@ -911,6 +915,87 @@ def dossier_record_result(
     return dossier
 
 
+@REGISTRY.implements("sign_result")
+def dossier_sign_result(
+    *,
+    dossier: Dossier,
+    by: Staff,
+    pin: str,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """A leader of the deciding agency signs the recorded result PDF after the PIN of their
+    signing key (ADR 0076): their visible signature, then the agency's seal over its left third
+    (ADR 0077), whose reason carries the result number. The signed file replaces the result
+    file (``result_signed``) and is what the applicant downloads (ADR 0073). Status unchanged.
+
+    Who and what are checked first on the stored row, so that tries by somebody who may not
+    sign never touch a PIN; then the PIN, outside the signing transaction (a wrong try stays
+    counted when signing stops)."""
+    from congso.signing import marks
+    from congso.signing.pins import signer_pin_check
+    from congso.signing.services import sign_pdf
+
+    at = _now(at)
+    REGISTRY["sign_result"].ensure(Dossier.objects.get(pk=dossier.pk), by, at)
+    signer_pin_check(user=by.user, pin=pin)
+    with files_removed_on_failure(), transaction.atomic():
+        dossier, old = _start(dossier, "sign_result", by, version, at)
+        with dossier.result_file.open("rb") as fh:
+            data = fh.read()
+        agency = dossier.processing_agency
+        signer_name = by.name
+        try:
+            page, signer_box, seal_box = marks.signature_boxes(data, signer_name)
+        except Exception as exc:  # pypdf's errors for a damaged file are of many kinds
+            raise ValidationError(_("Tệp kết quả không phải PDF hợp lệ.")) from exc
+        signed = sign_pdf(
+            data,
+            unit=agency,
+            signer_name=signer_name,
+            personal=True,
+            reason=_("Ký kết quả giải quyết thủ tục hành chính"),
+            location=agency.name,
+            field_name="NguoiKy",
+            mark=marks.signer_mark(
+                page,
+                signer_box,
+                signer_name=signer_name,
+                position=by.position or _("Lãnh đạo"),
+                agency_name=agency.name,
+            ),
+        )
+        signed = sign_pdf(
+            signed,
+            unit=agency,
+            signer_name=agency.name,
+            reason=(
+                _("Số: %(n)s") % {"n": dossier.result_number}
+                if dossier.result_number
+                else _("Kết quả giải quyết thủ tục hành chính")
+            ),
+            location=agency.name,
+            field_name="CoQuan",
+            mark=marks.agency_mark(
+                page, seal_box, agency_name=agency.name, number_symbol=dossier.result_number
+            ),
+        )
+        digest = hashlib.sha256(signed).hexdigest()
+        dossier.result_file.save(f"{digest[:16]}-da-ky.pdf", ContentFile(signed), save=False)
+        file_written(dossier.result_file)
+        dossier.result_signed = True
+        _finish(
+            dossier,
+            "sign_result",
+            by,
+            old,
+            at,
+            "",
+            {"sha256": digest, "second_factor": "pin", "signer": signer_name},
+        )
+    return dossier
+
+
 @REGISTRY.implements("return_to_desk")
 @transaction.atomic
 def dossier_return_to_desk(
@@ -1293,20 +1378,75 @@ def dossier_request_payment(
     by: Staff,
     amount: int,
     note: str = "",
+    quantity: int = 1,
+    override_reason: str = "",
     version: int | None = None,
     at: dt.datetime | None = None,
 ) -> Dossier:
-    """Ask for the fee (status 6); the status before is restored when it is paid."""
+    """Ask for the fee (status 6); the status before is restored when it is paid. The amount
+    may not exceed what the procedure version's fee table allows (``fees.fee_ceiling`` for
+    ``quantity`` units of its per-unit rates) unless ``override_reason`` is given by an officer
+    the policy lets decide it (``dossier.fee_override``: the department head handling the
+    dossier or a leader of the agency; at a ward, its leaders); such an override is audited
+    (``dossier.fee_override``)."""
     at = _now(at)
     dossier, old = _start(dossier, "request_payment", by, version, at)
     if amount <= 0:
         raise ValidationError({"amount": _("Số tiền phải lớn hơn 0.")})
+    if not 1 <= quantity <= fees.MAX_QUANTITY:
+        raise ValidationError({"quantity": _("Số lượng tính phí không hợp lệ.")})
+    ceiling = fees.fee_ceiling(dossier.procedure_version, quantity)
+    reason = override_reason.strip()
+    data: dict[str, Any] = {"amount": amount, "ceiling": ceiling.amount}
+    if amount > ceiling.amount:
+        if not reason:
+            raise ValidationError({"amount": _fee_over_ceiling(amount, ceiling)})
+        policy.ensure_at(by.user, "dossier.fee_override", any_desk_place(dossier))
+        data.update(quantity=quantity, override_reason=reason)
     dossier.status_before_payment = old
     dossier.fee_total = amount
     dossier.fee_paid = False
-    _finish(dossier, "request_payment", by, old, at, note, {"amount": amount})
+    _finish(dossier, "request_payment", by, old, at, note, data)
+    if amount > ceiling.amount:
+        audit_record(
+            actor=by.user,
+            action="dossier.fee_override",
+            target=dossier,
+            unit=dossier.handling_unit_id,
+            data={
+                "code": dossier.code,
+                "amount": amount,
+                "ceiling": ceiling.amount,
+                "quantity": quantity,
+                "reason": reason,
+            },
+        )
     notify_dossier(dossier, "payment")
     return dossier
+
+
+def _fee_over_ceiling(amount: int, ceiling: fees.FeeCeiling) -> str:
+    if ceiling.free:
+        table = _("Biểu phí, lệ phí của thủ tục không thu khoản nào.")
+    elif ceiling.per_unit:
+        table = _(
+            "Biểu phí, lệ phí của thủ tục cho phép thu tối đa %(max)s cho %(n)s trang, bản "
+            "hoặc trường hợp."
+        ) % {"max": vnd(ceiling.amount), "n": ceiling.quantity}
+    else:
+        table = _("Biểu phí, lệ phí của thủ tục cho phép thu tối đa %(max)s.") % {
+            "max": vnd(ceiling.amount)
+        }
+    return " ".join(
+        [
+            _("Số tiền %(amount)s vượt mức thu theo quy định.") % {"amount": vnd(amount)},
+            table,
+            _(
+                "Nếu phải thu khác biểu phí, ghi lý do thu vượt; chỉ trưởng phòng chuyên môn "
+                "hoặc lãnh đạo cơ quan được quyết định."
+            ),
+        ]
+    )
 
 
 @REGISTRY.implements("payment_confirmed")

@@ -55,6 +55,10 @@ FIGURES = [
     Figure("finished_early", _("Đã giải quyết trước hạn"), _("trước hạn"), _("Đã giải quyết")),
     Figure("finished_on_time", _("Đã giải quyết đúng hạn"), _("đúng hạn"), _("Đã giải quyết")),
     Figure("finished_late", _("Đã giải quyết quá hạn"), _("quá hạn"), _("Đã giải quyết")),
+    # The applicant withdrew: the agency gave no result, so the dossier is neither early, on
+    # time nor late (docs/dossiers.md, "Withdrawn dossiers"; ADR 0062). It leaves the period's
+    # work here, so that to handle = finished + withdrawn + in progress at the end.
+    Figure("withdrawn", _("Công dân rút hồ sơ"), _("Rút hồ sơ")),
     Figure("progress_late", _("Đang giải quyết quá hạn"), _("quá hạn"), _("Đang giải quyết")),
     Figure(
         "progress_soon", _("Đang giải quyết, sắp đến hạn"), _("sắp đến hạn"), _("Đang giải quyết")
@@ -121,6 +125,7 @@ STAT_KEYS = [
     "finished_early",
     "finished_on_time",
     "finished_late",
+    "withdrawn",
     "in_progress",
     "progress_late",
     "progress_soon",
@@ -163,7 +168,9 @@ def conditions(w: Window) -> dict[str, Q]:
     backlog = Q(received_at__lt=w.start) & (
         Q(finished_at__isnull=True) | Q(finished_at__gte=w.start)
     )
-    finished = Q(finished_at__gte=w.start, finished_at__lt=w.end)
+    ended = Q(finished_at__gte=w.start, finished_at__lt=w.end)
+    withdrawn = Q(status=Status.WITHDRAWN)
+    finished = ended & ~withdrawn
     open_at_end = Q(received_at__lt=w.end) & (
         Q(finished_at__isnull=True) | Q(finished_at__gte=w.end)
     )
@@ -178,6 +185,7 @@ def conditions(w: Window) -> dict[str, Q]:
         "finished_early": finished & Q(timeliness=Timeliness.EARLY),
         "finished_on_time": finished & Q(timeliness=Timeliness.ON_TIME),
         "finished_late": finished & Q(timeliness=Timeliness.LATE),
+        "withdrawn": ended & withdrawn,
         "in_progress": open_at_end,
         "progress_late": open_at_end & Q(due_at__lt=w.ref),
         "progress_soon": open_at_end & Q(due_at__gte=w.ref, due_at__lt=w.soon),

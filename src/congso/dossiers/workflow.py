@@ -89,6 +89,7 @@ TRANSITIONS: dict[int, dict[str, int]] = {
     S.SUPPLEMENT: {"supplement_receive": S.PROCESSING, "withdraw": S.WITHDRAWN, "stop": S.STOPPED},
     S.AWAITING_PAYMENT: {"payment_confirmed": PREVIOUS, "withdraw": S.WITHDRAWN, "stop": S.STOPPED},
     S.RESULT_READY: {
+        "sign_result": S.RESULT_READY,
         "return_to_desk": S.RESULT_READY,
         "return_forwarded": S.RESULT_READY,
         "return_result": S.RETURNED,
@@ -116,6 +117,7 @@ ACTION_STAGES: dict[str, set[str] | None] = {
     "send_back": {Stage.LEADER},
     "approve": {Stage.LEADER},
     "record_result": {Stage.CLERK},
+    "sign_result": {Stage.CLERK},
     "supplement_request": {Stage.DEPARTMENT, Stage.SPECIALIST},
     "supplement_receive": None,
     "request_payment": None,
@@ -139,6 +141,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "send_back": gettext_lazy("Trả lại để xử lý lại"),
     "approve": gettext_lazy("Duyệt, ký"),
     "record_result": gettext_lazy("Vào số, ban hành kết quả"),
+    "sign_result": gettext_lazy("Ký số kết quả"),
     "supplement_request": gettext_lazy("Yêu cầu bổ sung"),
     "supplement_receive": gettext_lazy("Nhận hồ sơ bổ sung"),
     "request_payment": gettext_lazy("Yêu cầu nộp phí"),

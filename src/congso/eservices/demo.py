@@ -12,6 +12,7 @@ from django.db import transaction
 
 from congso.accounts.models import AccountKind, User
 from congso.core import pdf
+from congso.dossiers.fees import fee_ceiling
 from congso.dossiers.models import Dossier, Status
 from congso.dossiers.services import dossier_accept, dossier_request_payment
 from congso.org.demo import DEMO_PASSWORD, load_org_demo
@@ -76,6 +77,16 @@ def _onestop_of(agency: Any) -> Staff | None:
     return assignment.staff if assignment else None
 
 
+def _leader_of(agency: Any) -> Staff | None:
+    assignment = (
+        RoleAssignment.objects.filter(role=Role.UNIT_LEADER, unit=agency)
+        .select_related("staff__user")
+        .order_by("pk")
+        .first()
+    )
+    return assignment.staff if assignment else None
+
+
 @transaction.atomic
 def load(variant: str = "2015") -> str | None:
     load_org_demo()
@@ -101,10 +112,26 @@ def load(variant: str = "2015") -> str | None:
         if index == 1 and officer is not None:
             dossier_accept(dossier=dossier, by=officer)
             dossier.refresh_from_db()
-            amount = dossier.fee_total or 20000
-            dossier_request_payment(
-                dossier=dossier, by=officer, amount=amount, note="Nộp lệ phí trực tuyến"
-            )
+            amount = dossier.fee_total or fee_ceiling(dossier.procedure_version).amount
+            if amount:
+                dossier_request_payment(
+                    dossier=dossier, by=officer, amount=amount, note="Nộp lệ phí trực tuyến"
+                )
+            else:
+                # A free procedure in the catalogue: the agency's leader asks for the fee of the
+                # city's newer resolution, with the reason the override needs (issue #12 §4).
+                leader = _leader_of(dossier.processing_agency)
+                if leader is not None:
+                    dossier_request_payment(
+                        dossier=dossier,
+                        by=leader,
+                        amount=20000,
+                        note="Nộp lệ phí trực tuyến",
+                        override_reason=(
+                            "Mức thu theo Nghị quyết mới của HĐND thành phố; danh mục thủ tục "
+                            "chưa cập nhật biểu phí"
+                        ),
+                    )
     if not made:
         return None
     statuses = ", ".join(

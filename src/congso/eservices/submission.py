@@ -363,14 +363,20 @@ def result_release(*, dossier: Dossier, user: Any) -> ElectronicResult:
         if existing is not None:
             return existing
         agency = locked.processing_agency
-        signed = sign_pdf(
-            _result_pdf_bytes(locked),
-            unit=agency,
-            signer_name=agency.name,
-            reason=_g("Kết quả giải quyết thủ tục hành chính"),
-            location=agency.name,
-            field_name="CongSoKetQua",
-        )
+        if locked.result_signed:
+            # Signed by a leader with the PIN and sealed by the agency at the desk
+            # (dossiers' sign_result, ADR 0073 as amended): served as it is.
+            with locked.result_file.open("rb") as fh:
+                signed = fh.read()
+        else:
+            signed = sign_pdf(
+                _result_pdf_bytes(locked),
+                unit=agency,
+                signer_name=agency.name,
+                reason=_g("Kết quả giải quyết thủ tục hành chính"),
+                location=agency.name,
+                field_name="CongSoKetQua",
+            )
         result = ElectronicResult(
             dossier=locked, sha256=hashlib.sha256(signed).hexdigest(), signed_by=agency.name
         )

@@ -137,6 +137,20 @@ for _name, _roles in (
 ):
     define(f"feedback.{_name}", _roles, Reach.ACT)
 del _name, _roles
+# A fee request above what the procedure version's fee table allows (issue #12 §4,
+# dossiers.fees): decided, with a reason that is audited, by the head of the department that
+# handles the dossier or by a leader of the agency. A ward has no departments and no department
+# head: there the ward's leaders (chủ tịch, phó chủ tịch UBND) decide; one-stop officers and
+# specialists never do, at a ward or a district.
+define(
+    "dossier.fee_override",
+    [R.DEPARTMENT_HEAD, R.UNIT_LEADER],
+    Reach.ACT,
+    gettext_lazy(
+        "Chỉ trưởng phòng chuyên môn đang giải quyết hồ sơ hoặc lãnh đạo cơ quan (ở phường, xã: "
+        "lãnh đạo UBND) được quyết định thu vượt biểu phí, lệ phí tại %(unit)s."
+    ),
+)
 
 
 # --- answers ---------------------------------------------------------------------------------

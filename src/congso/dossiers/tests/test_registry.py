@@ -5,17 +5,21 @@ when its service accepts it. No button that fails, no allowed action without a b
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from reportlab.pdfgen import canvas
 
 from congso.dossiers import services as s
 from congso.dossiers.actions import REGISTRY
 from congso.dossiers.models import Dossier, Handover, Stage, Status, Supplement
 from congso.dossiers.workflow import TRANSITIONS, stage_allows
+from congso.signing.pins import has_pin, signer_pin_set
 
 from .conftest import all_papers, person
 from .factories import local
@@ -23,6 +27,18 @@ from .factories import local
 pytestmark = pytest.mark.django_db
 
 AT = local(2026, 3, 2, 9)
+PIN = "246813"
+
+
+def result_pdf() -> bytes:
+    """A one-page result as the clerk would upload it (a decision with the signer's name)."""
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(72, 760, "QUYET DINH cap ban sao trich luc ho tich")
+    page.drawString(360, 200, "Nguyen Van Hung")
+    page.save()
+    return buffer.getvalue()
+
 
 # (status, stage, variant): every place a dossier can stand in.
 STATES = [
@@ -36,6 +52,7 @@ STATES = [
     (Status.SUPPLEMENT, Stage.SPECIALIST, ""),
     (Status.AWAITING_PAYMENT, Stage.DESK, ""),
     (Status.RESULT_READY, Stage.CLERK, ""),
+    (Status.RESULT_READY, Stage.CLERK, "pdf"),
     (Status.RESULT_READY, Stage.RETURN, ""),
     (Status.RESULT_READY, Stage.RETURN, "forwarded"),
     (Status.REFUSED, Stage.CLOSED, ""),
@@ -100,6 +117,13 @@ def _prepare(org, version, status, stage, variant) -> Dossier:
         )
     if variant == "forwarded":
         changes.update(forwarded=True, receiving_unit=org.wards["00343"])
+    if variant == "pdf":  # a recorded result file to sign, every officer with a signing PIN
+        d.result_file.save("ket-qua.pdf", ContentFile(result_pdf()), save=False)
+        changes["result_file"] = d.result_file.name
+        for username in STAFF:
+            user = org.staff[username].user
+            if not has_pin(user):
+                signer_pin_set(user=user, pin=PIN)
     if variant == "submitted":
         Handover.objects.create(
             dossier=d,
@@ -130,6 +154,7 @@ def _inputs(org) -> dict[str, dict]:
         "record_result": {"result_number": "12/KQ"},
         "return_result": {"collected_by": "Nguyễn Văn An"},
         "request_payment": {"amount": 1000},
+        "sign_result": {"pin": PIN},
     }
 
 

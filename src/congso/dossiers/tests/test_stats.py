@@ -34,6 +34,7 @@ FIGURES = [
     "finished_early",
     "finished_on_time",
     "finished_late",
+    "withdrawn",
     "progress_late",
     "progress_soon",
     "progress_not_due",
@@ -218,3 +219,34 @@ def test_page_download_and_list_cost_the_same_for_n_and_n_plus_one(
     receive(demo_org, district_version, local(2026, 3, 12, 9))
     after = [_queries(client, url, params) for url, params in requests]
     assert after == before
+
+
+def test_a_withdrawn_dossier_is_neither_on_time_nor_late(client, demo_org, district_version):
+    """Withdrawn by the applicant: no result was given, so it is not counted as finished (early,
+    on time or late) but in its own column; to handle = finished + withdrawn + in progress
+    (docs/dossiers.md, "Withdrawn dossiers"; ADR 0062)."""
+    from congso.dossiers import stats
+
+    march(demo_org, district_version)
+    gone = receive(demo_org, district_version, local(2026, 3, 5, 9))
+    s.dossier_withdraw(
+        dossier=gone, by=demo_org.staff["motcua.tx"], reason="Xin rút", at=local(2026, 3, 6, 9)
+    )
+    gone.refresh_from_db()
+    assert gone.timeliness == "early"  # still judged once (ADR 0034), but not counted so
+    login(client, demo_org)
+    page = client.get(reverse("dossiers:stats"), PERIOD)
+    (row,) = page.context["rows"]
+    assert row["withdrawn"] == 1
+    assert (row["finished"], row["finished_early"], row["finished_late"]) == (2, 1, 1)
+    assert row["to_handle"] == row["finished"] + row["withdrawn"] + row["in_progress"]
+    # The late rate's denominator still holds it: a withdrawal does not hide lateness.
+    late = row["progress_late"] + row["finished_late"]
+    assert row["late_rate"] == round(100 * late / row["to_handle"], 1)
+    link = _links(page.content.decode())["withdrawn"]
+    listed = client.get(link)
+    assert gone.code in listed.content.decode()
+    w = stats.window(local(2026, 3, 1, 0), local(2026, 4, 1, 0))
+    assert not Dossier.objects.filter(stats.conditions(w)["finished"], pk=gone.pk).exists()
+    api = client.get("/api/v1/dossiers/stats", PERIOD).json()
+    assert api["rows"][0]["withdrawn"] == 1

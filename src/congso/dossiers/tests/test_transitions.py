@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from congso.dossiers import services as s
@@ -18,9 +19,11 @@ from congso.dossiers.workflow import (
     allowed_actions,
     next_status,
 )
+from congso.signing.pins import has_pin, signer_pin_set
 
 from .conftest import all_papers, person
 from .factories import local
+from .test_registry import PIN, result_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +77,11 @@ def _prepare(org, version, status: int, action: str) -> Dossier:
         )
     if action == "return_forwarded":
         changes.update(forwarded=True, receiving_unit=org.wards["00343"])
+    if action == "sign_result":  # a recorded PDF result; the leader has a signing PIN
+        d.result_file.save("ket-qua.pdf", ContentFile(result_pdf()), save=False)
+        changes["result_file"] = d.result_file.name
+        if not has_pin(org.staff["lanhdao.tx"].user):
+            signer_pin_set(user=org.staff["lanhdao.tx"].user, pin=PIN)
     if action == "send_back":
         Handover.objects.create(
             dossier=d,
@@ -139,6 +147,7 @@ def _call(org, action: str, d: Dossier, status: int):
         "payment_confirmed": lambda: s.dossier_payment_confirmed(
             dossier=d, by=st["motcua.tx"], at=LATER
         ),
+        "sign_result": lambda: s.dossier_sign_result(dossier=d, by=st["lanhdao.tx"], pin=PIN),
         "return_to_desk": lambda: s.dossier_return_to_desk(dossier=d, by=st["vanthu.tx"], at=LATER),
         "return_forwarded": lambda: s.dossier_return_forwarded(
             dossier=d, by=st["motcua.tx"], at=LATER
