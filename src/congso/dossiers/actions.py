@@ -284,7 +284,7 @@ def _released_to_applicant(dossier: Dossier) -> bool:
 def _result_signable(dossier: Dossier, by: Staff, at: dt.datetime) -> None:
     if dossier.result_signed:
         raise ValidationError(_("Kết quả đã được ký số."))
-    if not (dossier.result_file and dossier.result_file.name.lower().endswith(".pdf")):
+    if not (dossier.result_file and (dossier.result_file.name or "").lower().endswith(".pdf")):
         raise ValidationError(
             _("Chưa có tệp kết quả PDF để ký số; văn thư ghi tệp kết quả khi vào số, ban hành.")
         )
