@@ -11,6 +11,7 @@ DEMO_MODULES = [
     "congso.eservices.demo",
     "congso.documents.demo",
     "congso.portal.demo",
+    "congso.counters.demo",
 ]
 
 
