@@ -595,7 +595,9 @@ _register(
         frozenset({R.ONESTOP_OFFICER, R.DEPARTMENT_HEAD}),
         HandOverIn,
         arguments=_hand_over_args,
-        moves_on=lambda d: not needs_forward(d),
+        # At the desk handing over is the next step; in a department it is re-routing, and
+        # the head's next step is assigning (the form opened first).
+        moves_on=lambda d: d.stage == Stage.DESK and not needs_forward(d),
         template=T + "hand_over.html",
         context=lambda d: {"targets": hand_over_targets(d), "default": default_department(d)},
     ),

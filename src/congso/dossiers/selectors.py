@@ -169,8 +169,19 @@ def _queue_condition(user: Any, key: str) -> Q | None:
         mine = Q(stage=Stage.SPECIALIST, handler=staff) if staff else None
         return either(mine, unit_is(Stage.SPECIALIST, Role.DEPARTMENT_HEAD))
     if key == "approve":
+        # A leader also signs recorded PDF results (the sign_result action's condition).
+        to_sign = unit_is(Stage.CLERK, Role.UNIT_LEADER)
+        if to_sign is not None:
+            to_sign &= Q(
+                status=Status.RESULT_READY,
+                result_signed=False,
+                result_file__iendswith=".pdf",
+                electronic_result__isnull=True,
+            )
         return either(
-            unit_is(Stage.LEADER, Role.UNIT_LEADER), unit_is(Stage.CLERK, Role.RECORDS_CLERK)
+            unit_is(Stage.LEADER, Role.UNIT_LEADER),
+            unit_is(Stage.CLERK, Role.RECORDS_CLERK),
+            to_sign,
         )
     if key == "return":
         return unit_is(Stage.RETURN, Role.ONESTOP_OFFICER)
