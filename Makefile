@@ -82,6 +82,8 @@ vendor:
 	cp /tmp/congso-vendor/node_modules/htmx.org/dist/htmx.min.js src/congso/static/vendor/htmx/
 	mkdir -p src/congso/static/vendor/swagger-ui
 	cp /tmp/congso-vendor/node_modules/swagger-ui-dist/{swagger-ui-bundle.js,swagger-ui.css,LICENSE} src/congso/static/vendor/swagger-ui/
+	mkdir -p src/congso/static/vendor/echarts
+	cp /tmp/congso-vendor/node_modules/echarts/{dist/echarts.common.min.js,LICENSE} src/congso/static/vendor/echarts/
 	for f in DejaVuSerif DejaVuSerif-Bold DejaVuSerif-Italic DejaVuSans DejaVuSans-Bold; do \
 	  cp /tmp/congso-vendor/node_modules/dejavu-fonts-ttf/ttf/$$f.ttf src/congso/core/fonts/; done
 	@if [ -d /tmp/congso-vendor/node_modules/axe-core ]; then mkdir -p tests/vendor && cp /tmp/congso-vendor/node_modules/axe-core/axe.min.js tests/vendor/; fi

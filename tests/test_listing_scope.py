@@ -60,6 +60,12 @@ LISTINGS = {
     "dossiers:register",
     "dossiers:stats",
     "dossiers:stats_dossiers",
+    "dashboard:dashboard",
+    "dashboard:dossiers",
+    "dashboard:index766",
+    "dashboard:periodic_report",
+    "api:dashboard",
+    "api:index766",
     "api:list_dossiers",
     "api:stats",
     "api:list_incoming",
@@ -468,6 +474,30 @@ def _requests(w) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
                     f"/mot-cua/thong-ke/ho-so/?chi_so={key}&don_vi={unit}&tu={week_ago}&den={tomorrow}",
                 )
             )
+    # The leaders' dashboard (issue 17): the page, its XLSX, the list behind each number for
+    # every unit and agency, and the index page.
+    for unit in (d, km, nc, ""):
+        span = f"don_vi={unit}&tu={week_ago}&den={tomorrow}"
+        out.append(("dashboard:dashboard", f"/bang-dieu-hanh/?{span}"))
+        out.append(("dashboard:dashboard", f"/bang-dieu-hanh/?{span}&dinh_dang=xlsx"))
+        out.append(("dashboard:index766", f"/bang-dieu-hanh/chi-so-766/?don_vi={unit}"))
+        out.append(("api:dashboard", f"/api/v1/dashboard/?{span}"))
+        for fmt in ("xlsx", "pdf"):
+            out.append(
+                (
+                    "dashboard:periodic_report",
+                    f"/bang-dieu-hanh/bao-cao-tthc/?{span}&dinh_dang={fmt}",
+                )
+            )
+        out.append(("api:index766", f"/api/v1/index766/?don_vi={unit}"))
+        for key in ("received", "in_progress", "progress_not_due", "late", "not_synced"):
+            for agency in (d, km, nc, ""):
+                out.append(
+                    (
+                        "dashboard:dossiers",
+                        f"/bang-dieu-hanh/ho-so/?chi_so={key}&{span}&co_quan={agency}",
+                    )
+                )
     out += [
         ("dossiers:stats", f"/mot-cua/thong-ke/?tu={week_ago}&den={tomorrow}"),
         ("api:stats", f"/api/v1/dossiers/stats?tu={week_ago}&den={tomorrow}"),

@@ -40,6 +40,7 @@ APP_URLS = [
     ("congso.signing.urls", ""),
     ("congso.portal.urls", ""),
     ("congso.counters.urls", ""),
+    ("congso.dashboard.urls", ""),
 ]
 for module_name, prefix in APP_URLS:
     try:

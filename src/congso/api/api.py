@@ -62,6 +62,8 @@ ROUTERS = [
     ("/eservices/", "congso.eservices.api"),
     ("/documents/", "congso.documents.api"),
     ("/counters/", "congso.counters.api"),
+    ("/dashboard/", "congso.dashboard.api"),
+    ("/index766/", "congso.dashboard.index_api"),
 ]
 for prefix, module_name in ROUTERS:
     try:

@@ -12,6 +12,7 @@ DEMO_MODULES = [
     "congso.documents.demo",
     "congso.portal.demo",
     "congso.counters.demo",
+    "congso.dashboard.demo",
 ]
 
 
