@@ -42,6 +42,12 @@ TARGETS = {
     "intake c=4": ("rps_min", 150.0, "≥ 150 dossiers/s"),
     "stats ward month": ("p50_max", 100.0, "median ≤ 100 ms"),
     "stats district year": ("p50_max", 500.0, "median ≤ 500 ms"),
+    # Issue 17: the leaders' dashboard, its lists and the QĐ 766 index.
+    "dashboard district year": ("p50_max", 300.0, "median ≤ 300 ms"),
+    "dashboard ward month": ("p50_max", 50.0, "median ≤ 50 ms"),
+    "dashboard list district year late": ("p50_max", 100.0, "median ≤ 100 ms"),
+    "dashboard list ward month received": ("p50_max", 100.0, "median ≤ 100 ms"),
+    "index766 district year": ("p50_max", 300.0, "median ≤ 300 ms"),
     # Issue #12 §6: the register page (form 6) for any period and page, and the desk search.
     "register ward month p1": ("p50_max", 100.0, "median ≤ 100 ms"),
     "register ward month deep": ("p50_max", 100.0, "median ≤ 100 ms"),
@@ -346,6 +352,44 @@ def main(argv: list[str] | None = None) -> int:
         scenarios.append(
             (name, get(f"/mot-cua/hang-doi/?q={urllib.parse.quote(q)}", session(who)), 1, (200,))
         )
+    # The leaders' dashboard (issue 17): the district leader's, over the last 365 days and for a
+    # ward this month (the API: the page's figures without the HTML), a drill-down list of each,
+    # and the index of the district for this year (counted live: nothing frozen yet).
+    leader = {**host, "Authorization": f"Bearer {prep['token:lanhdao.tx']}"}
+    ward_id = prep["unit:motcua.nc"]
+    scenarios += [
+        (
+            "dashboard district year",
+            get(f"/api/v1/dashboard/?tu={year_start}&den={today}", leader),
+            1,
+            (200,),
+        ),
+        (
+            "dashboard ward month",
+            get(f"/api/v1/dashboard/?don_vi={ward_id}&tu={month_start}&den={today}", leader),
+            1,
+            (200,),
+        ),
+        (
+            "dashboard list district year late",
+            get(
+                f"/bang-dieu-hanh/ho-so/?chi_so=late&tu={year_start}&den={today}",
+                session("lanhdao.tx"),
+            ),
+            1,
+            (200,),
+        ),
+        (
+            "dashboard list ward month received",
+            get(
+                f"/bang-dieu-hanh/ho-so/?chi_so=received&don_vi={ward_id}&tu={month_start}&den={today}",
+                session("lanhdao.tx"),
+            ),
+            1,
+            (200,),
+        ),
+        ("index766 district year", get(f"/api/v1/index766/?ky={today.year}", leader), 1, (200,)),
+    ]
     wanted = [w.strip() for w in args.only.split(",") if w.strip()]
     if wanted:
         scenarios = [
