@@ -197,10 +197,17 @@ def feedback(agencies: Iterable[Unit], period: Period) -> dict[int, dict[str, in
         if exc.name not in ("congso.feedback", "congso.feedback.stats"):
             raise
         return None
-    counts = getattr(module, "index766_counters", None)
-    if counts is None:
+    pakn_stats = getattr(module, "pakn_stats", None)
+    if pakn_stats is None:
         return None
-    result: dict[int, dict[str, int]] = counts(
-        [a.pk for a in agencies], aware(period.start), aware(period.end)
-    )
-    return result
+    out: dict[int, dict[str, int]] = {}
+    for agency in agencies:
+        # Cases received by the agency itself (its agencies below are added by the caller).
+        st = pakn_stats(unit=agency, start=period.start, end=period.last_day, below=False)
+        out[agency.pk] = {
+            "pakn_due": st.judged,
+            "pakn_answered_on_time": st.answered_on_time,
+            "pakn_rated": st.answered,  # unrated counts as not unsatisfied (feedback's rule)
+            "pakn_satisfied": st.answered - st.unsatisfied,
+        }
+    return out

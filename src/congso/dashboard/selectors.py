@@ -108,7 +108,7 @@ def index_inputs(
     for c in counters.COUNTERS:
         if c.origin == counters.COMPUTED:
             continue
-        if c.origin == counters.FEEDBACK and fb is not None:
+        if c.origin == counters.FEEDBACK and fb is not None and c.key != "finished_complained":
             values[c.key] = sum(fb.get(a.pk, {}).get(c.key, 0) for a in agencies)
             prov[c.key] = Provenance("feedback", _("Tính từ dữ liệu PAKN của CongSo"))
             continue
