@@ -6,6 +6,8 @@ table to XLSX, opens the index and follows a lost point to its dossiers. Screens
 from __future__ import annotations
 
 import datetime as dt
+import io
+from pathlib import Path
 
 import pytest
 from conftest import screenshot
@@ -104,7 +106,7 @@ def test_leader_journey(live_server, page, phone_page, demo_org, ward_month):
     # The table as XLSX: the ward's numbers.
     with page.expect_download() as info:
         page.get_by_role("link", name="Tải bảng số liệu (XLSX)").click()
-    book = load_workbook(info.value.path())
+    book = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
     rows = [[c.value for c in r] for r in book.active.iter_rows()]
     assert rows[0][0].endswith(ward.name) and rows[-1][0] == "Tổng cộng" and rows[-1][2] == 4
     # The index, and a lost point down to its dossiers.

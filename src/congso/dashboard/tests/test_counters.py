@@ -119,10 +119,15 @@ def test_index_of_the_month_and_missing_pakn(demo_org, month):
     result = view.result
     progress = next(g for g in result.groups if g.group.key == "progress")
     assert progress.value == Decimal("4.00")  # 20 × 1 early / (1 early + 1 late + 3 overdue)
-    sat = next(g for g in result.groups if g.group.key == "satisfaction")
-    # Without congso.feedback the PAKN inputs, and the complaints, are missing: no points.
-    assert sat.value is None
-    assert view.provenance["pakn_due"].origin == "missing"
+    subs = {s.sub.key: s for g in result.groups for s in g.subs}
+    # Complaints about dossiers are an entered counter: none entered, TTHC satisfaction is
+    # missing (no points, not 0).
+    assert subs["satisfaction_tthc"].value is None
+    assert view.provenance["finished_complained"].origin == "missing"
+    # The PAKN inputs come from congso.feedback: no PAKN in March gives the full 6 points.
+    assert view.provenance["pakn_due"].origin == "feedback"
+    assert subs["satisfaction_pakn_on_time"].value == 6
+    assert subs["satisfaction_pakn_on_time"].full_when_empty
     assert view.provenance["received"].origin == "live"
 
 

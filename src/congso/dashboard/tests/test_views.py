@@ -159,7 +159,8 @@ def test_api_answers_as_the_page(client, demo_org, month):  # noqa: F811
     assert sub["value"] == "4.00" and sub["maximum"] == "20" and sub["formula"] == "20 × A"
     assert {i["key"]: i["value"] for i in sub["inputs"]}["progress_late"] == 3
     satisfaction = next(g for g in index["groups"] if g["key"] == "satisfaction")
-    assert satisfaction["value"] is None  # missing, not 0
+    tthc = next(x for x in satisfaction["sub_indicators"] if x["key"] == "satisfaction_tthc")
+    assert tthc["value"] is None and tthc["missing"] == ["finished_complained"]  # not 0
     assert client.get("/api/v1/index766/", {"ky": "x"}).status_code == 400
     login(client, demo_org, "lanhdao.nc")
     assert client.get("/api/v1/dashboard/", {"don_vi": demo_org.district.pk}).status_code == 404
