@@ -352,11 +352,26 @@ def _kind_of(folded: str, default: str) -> str:
 
 
 # The national portal (dichvucong.gov.vn) prints each fee row as "Lệ phí : 8000 Đồng" and its
-# description in brackets on the next line: "(Lệ phí cấp bản sao trích lục hộ tịch)".
+# description in brackets on the next line: "(Lệ phí cấp bản sao trích lục hộ tịch)", or on
+# the same line as a new sentence ("Phí : 200.000 Đồng Phí cung cấp thông tin lý lịch tư
+# pháp: 200.000 đồng/lần/người."). A row whose amount was left empty prints "Lệ phí : Đồng"
+# and says everything in its description ("Lệ phí : Đồng (Miễn lệ phí. …)").
 _PORTAL_HEAD = re.compile(
-    r"(?:^|(?<=[\n)]))\s*(Phí|Lệ phí|Phí, lệ phí)\s*:\s*(\d[\d.,]*)\s*(?:Đồng|đồng|VNĐ|đ)\b(?=[ \t]*(?:\n|\(|$))",
+    r"(?:^|(?<=[\n).;]))\s*(Phí|Lệ phí|Phí, lệ phí)\s*:\s*(\d[\d.,]*)?\s*(?:Đồng|đồng|VNĐ|đ)\b"
+    r"(?=[ \t]*(?:\n|\(|$|\S))",
     re.IGNORECASE,
 )
+
+
+def _portal_heads(original: str) -> list[re.Match[str]]:
+    """The heads followed by what the portal puts after one: the end of the line, a bracket or
+    a sentence starting with a capital ("Đồng/bản", "đồng đối với …" are ordinary texts)."""
+    heads = []
+    for head in _PORTAL_HEAD.finditer(original):
+        rest = original[head.end() :].lstrip(" \t")
+        if not rest or rest[0] in "\n(" or rest[0].isupper():
+            heads.append(head)
+    return heads
 
 
 def _parse_portal_rows(original: str) -> FeeReading | None:
@@ -364,17 +379,37 @@ def _parse_portal_rows(original: str) -> FeeReading | None:
     has amounts of its own (tiers: "2.000 đồng/trang … từ trang thứ 3 …") is read from the
     description, the head amount being its first tier; several rows of one kind are
     alternatives (conditional rows the officer picks), never one sum."""
-    heads = list(_PORTAL_HEAD.finditer(original))
+    heads = _portal_heads(original)
     if not heads or original[: heads[0].start()].strip():
         return None
     fees: list[FeeSpec] = []
     flags: list[Flag] = []
+    free_rows = 0
     for index, head in enumerate(heads):
         end = heads[index + 1].start() if index + 1 < len(heads) else len(original)
         description = original[head.end() : end].strip()
         if description.startswith("(") and description.endswith(")"):
             description = description[1:-1].strip()
         kind = "charge" if "le phi" in fold(head.group(1)) else "fee"
+        if head.group(2) is None:
+            # "Lệ phí : Đồng": no amount in the row; its description is the whole fee text.
+            if not description:
+                flags.append(
+                    Flag(
+                        "fee_unreadable",
+                        _(
+                            "Dòng “%(t)s” của Cổng dịch vụ công không có số tiền; hãy nhập "
+                            "khoản thu, hoặc xác nhận là miễn phí."
+                        )
+                        % {"t": head.group(0).strip()},
+                    )
+                )
+                continue
+            inner = parse_fees(description, default_kind=kind)
+            fees.extend(inner.fees)
+            flags.extend(inner.flags)
+            free_rows += inner.free
+            continue
         if _AMOUNT.search(description):
             inner = parse_fees(description, default_kind=kind)
             fees.extend(inner.fees)
@@ -391,12 +426,27 @@ def _parse_portal_rows(original: str) -> FeeReading | None:
         )
     if fees and all(f.amount == 0 for f in fees) and not flags:
         return FeeReading(original, [], True)
+    if not fees and free_rows == len(heads):
+        # "Lệ phí : Đồng (Miễn lệ phí. …)": free, with what its description left unread.
+        return FeeReading(original, [], True, flags)
     for kind in ("fee", "charge"):
         flat = [f for f in fees if f.kind == kind and not f.from_unit and not f.condition]
         if len(flat) > 1:
             for fee in flat:
                 fee.condition = fee.name
     return FeeReading(original, fees, False, flags)
+
+
+def _unread_flag(unread: list[str]) -> list[Flag]:
+    if not unread:
+        return []
+    return [
+        Flag(
+            "fee_unreadable",
+            _("Một phần phí, lệ phí không có số tiền: “%(t)s”; hãy nhập khoản thu đó.")
+            % {"t": unread[0][:200]},
+        )
+    ]
 
 
 def parse_fees(text: str | None, default_kind: str = "charge") -> FeeReading:
@@ -492,7 +542,7 @@ def parse_fees(text: str | None, default_kind: str = "charge") -> FeeReading:
             name = (
                 head
                 if head
-                and len(head) <= 120
+                and len(head) <= 300
                 and not _CONDITION.search(fold(head))
                 and not _FROM.search(head)
                 and fold(head) not in {"le phi", "phi", "muc thu", "thu"}
@@ -513,6 +563,9 @@ def parse_fees(text: str | None, default_kind: str = "charge") -> FeeReading:
                     condition=clause if conditional else "",
                 )
             )
+    # "Miễn lệ phí." alone (its clause says no more than that) is not a condition: free.
+    if fees and all(f.amount == 0 and _FREE.match(fold(f.condition).strip(" .")) for f in fees):
+        return FeeReading(original, [], True, flags + _unread_flag(unread))
     if cap_all is not None:
         for fee in fees:
             if fee.per_unit:
@@ -527,14 +580,8 @@ def parse_fees(text: str | None, default_kind: str = "charge") -> FeeReading:
         for fee in fees:
             if not fee.condition:
                 fee.condition = str(_("Các trường hợp còn lại"))
-    if unread and fees:
-        flags.append(
-            Flag(
-                "fee_unreadable",
-                _("Một phần phí, lệ phí không có số tiền: “%(t)s”; hãy nhập khoản thu đó.")
-                % {"t": unread[0][:200]},
-            )
-        )
+    if fees:
+        flags.extend(_unread_flag(unread))
     if not fees and not flags:
         flags.append(
             Flag(

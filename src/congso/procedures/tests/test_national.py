@@ -468,3 +468,48 @@ def test_xlsx_with_a_dtd_is_refused_before_openpyxl_reads_it(xml):
     with pytest.raises(CatalogueImportError, match="DOCTYPE"):
         catalogue_import(book, by=None)
     assert _counts() == before
+
+
+PORTAL_ROWS = [
+    # Rows as the national portal publishes them for hộ tịch and chứng thực (odd forms kept).
+    '2.000806,Cấp bản sao Trích lục hộ tịch,Hộ tịch,Cấp xã,"Ngay trong ngày tiếp nhận hồ sơ; '
+    "trường hợp nhận hồ sơ sau 15 giờ mà không giải quyết được ngay thì trả kết quả trong ngày "
+    'làm việc tiếp theo.","Lệ phí : 8.000 đồng/bản sao Trích lục/sự kiện hộ tịch đã đăng ký Miễn '
+    "lệ phí cho người thuộc gia đình có công với cách mạng; người thuộc hộ nghèo; người khuyết "
+    'tật.",Tờ khai theo mẫu',
+    '1.000894,Đăng ký kết hôn,Hộ tịch,Cấp xã,"Ngay trong ngày tiếp nhận hồ sơ; trường hợp nhận '
+    "hồ sơ sau 15 giờ mà không giải quyết được ngay thì trả kết quả trong ngày làm việc tiếp "
+    "theo.Trường hợp cần xác minh điều kiện kết hôn của hai bên nam, nữ thì thời hạn giải quyết "
+    'không quá 05 ngày làm việc.","Lệ phí : Đồng (Miễn lệ phí. Phí cấp bản sao Trích lục kết hôn '
+    "(nếu có yêu cầu) thực hiện theo quy định tại Thông tư số 281/2016/TT-BTC ngày 14/11/2016 của "
+    'Bộ Tài chính.)  ",Tờ khai đăng ký kết hôn',
+    '2.000884,Chứng thực chữ ký trong các giấy tờ văn bản,Chứng thực,Cấp xã,"Thời hạn thực hiện '
+    "yêu cầu chứng thực là ngay trong ngày cơ quan, tổ chức tiếp nhận yêu cầu hoặc trong ngày làm "
+    'việc tiếp theo nếu tiếp nhận yêu cầu sau 15 giờ.",Phí: Đồng  ,Giấy tờ cần chứng thực chữ ký',
+]
+
+
+def test_portal_rows_import_flagged_for_review_never_published(demo_org):
+    report = national_import(_csv(*PORTAL_ROWS), filename="dvc.csv", by=None, dry_run=True)
+    assert report.errors == []
+    flags = {e.code: [f["code"] for f in e.flags] for e in report.entries}
+    assert flags == {
+        "2.000806": [],
+        "1.000894": ["deadline_several_cases", "fee_unreadable"],
+        "2.000884": ["fee_unreadable"],
+    }
+    assert not any(e.published for e in report.entries if flags[e.code])
+
+
+def test_portal_rows_with_a_typo_in_one_code_write_nothing(demo_org):
+    """A letter O typed for a zero in one row: that row is refused with a Vietnamese reason
+    naming it, and the two good rows are not written either."""
+    before = _counts()
+    rows = [*PORTAL_ROWS[:2], PORTAL_ROWS[2].replace("2.000884", "2.0OO884")]
+    report = national_import(_csv(*rows), filename="dvc.csv", by=None, dry_run=False)
+    assert not report.applied
+    assert report.errors == [
+        "Dòng 4: Mã thủ tục: mã thủ tục “2.0OO884” không đúng dạng d.dddddd (ví dụ 1.003583) "
+        "hoặc dạng ký hiệu của tỉnh (ví dụ 1.003583.000.00.00.H37)."
+    ]
+    assert _counts() == before

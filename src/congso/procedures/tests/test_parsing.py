@@ -330,3 +330,118 @@ def test_portal_zero_fee_is_free_and_spelled_out_numbers_are_read():
     assert parse_fees("Lệ phí : 0 Đồng\n(Miễn lệ phí)").free
     reading = parse_deadline("Không quá 03 (ba) ngày làm việc")
     assert (reading.duration, reading.kind, reading.flags) == (3, "working_days", [])
+
+
+# "Cách thức thực hiện" rows of the national portal as they are published for hộ tịch,
+# chứng thực and lý lịch tư pháp procedures (copied with their odd forms: an empty amount
+# printed "Lệ phí : Đồng", the description on the same line, a trailing tab, a stray letter).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lệ phí : Đồng Miễn lệ phí. Phí cấp bản sao Trích lục kết hôn (nếu có yêu cầu) thực hiện "
+        "theo quy định tại Thông tư số 281/2016/TT-BTC ngày 14/11/2016 của Bộ Tài chính.",
+        "Lệ phí : Đồng (Miễn lệ phí. Phí cấp bản sao Trích lục kết hôn (nếu có yêu cầu) thực hiện "
+        "theo quy định tại Thông tư số 281/2016/TT-BTC ngày 14/11/2016 của Bộ Tài chính.)  ",
+        "Lệ phí : Miễn lệ phí. Phí cấp bản sao Trích lục kết hôn (nếu có yêu cầu) thực hiện theo "
+        "quy định tại Thông tư số 281/2016/TT-BTC ngày 14/11/2016 của Bộ Tài chính.",
+    ],
+)
+def test_portal_empty_amount_free_with_the_copy_fee_flagged(text):
+    """Free (no row, never 281 or 2016 đồng read from the circular's number or date), and the
+    copy fee the text refers to is flagged for a person to enter."""
+    reading = parse_fees(text)
+    assert reading.free and reading.fees == []
+    assert [f.code for f in reading.flags] == ["fee_unreadable"]
+    assert "Phí cấp bản sao Trích lục kết hôn" in reading.flags[0].message
+
+
+def test_portal_empty_amount_without_description_is_flagged_not_free():
+    reading = parse_fees("Phí: Đồng  ")
+    assert not reading.free and reading.fees == []
+    assert [f.code for f in reading.flags] == ["fee_unreadable"]
+    assert "Cổng dịch vụ công không có số tiền" in reading.flags[0].message
+
+
+def test_portal_rows_with_same_line_descriptions_are_not_counted_twice():
+    text = (
+        "Phí : 100.000 Đồng Phí cung cấp thông tin lý lịch tư pháp của sinh viên, người có công "
+        "với cách mạng, thân nhân liệt sỹ (gồm cha đẻ, mẹ đẻ, vợ (hoặc chồng), con (con đẻ, con "
+        "nuôi), người có công nuôi dưỡng liệt sỹ): 100.000 đồng/lần/người. Các trường hợp miễn "
+        "phí cung cấp thông tin lý lịch tư pháp gồm: Trẻ em theo quy định tại Luật bảo vệ, chăm "
+        "sóc và giáo dục trẻ em; Người cao tuổi theo quy định tại Luật người cao tuổi.\n"
+        "Phí : 200.000 Đồng Phí cung cấp thông tin lý lịch tư pháp: 200.000 đồng/lần/người."
+    )
+    reading = parse_fees(text)
+    assert [(f.kind, f.amount, f.per_unit) for f in reading.fees] == [
+        ("fee", 100000, "lần"),
+        ("fee", 200000, "lần"),
+    ]
+    # Two alternatives the officer picks, each named by its description; never one sum.
+    assert all(f.condition for f in reading.fees)
+    assert reading.fees[0].name.startswith("Phí cung cấp thông tin lý lịch tư pháp của sinh viên")
+    # The exemptions have no amount to read: flagged.
+    assert "fee_unreadable" in [f.code for f in reading.flags]
+
+
+def test_portal_empty_amount_rows_read_their_tiers_and_flag_the_foreign_one():
+    text = (
+        "Phí : Đồng Tại UBND cấp xã, Phòng Tư pháp, Tổ chức hành nghề công chứng: 2.000 "
+        "đồng/trang; từ trang thứ 3 trở lên thu 1.000 đồng/trang, tối đa thu không quá 200.000 "
+        "đồng/bản. Trang là căn cứ để thu phí được tính theo trang của bản chính. Phí : Đồng Tại "
+        "cơ quan đại diện: 10 USD/bản;"
+    )
+    reading = parse_fees(text)
+    assert [(f.amount, f.per_unit, f.from_unit, f.max_amount) for f in reading.fees] == [
+        (2000, "trang", 1, 200000),
+        (1000, "trang", 3, 200000),
+    ]
+    assert not reading.fees[0].name.startswith("Phí : Đồng")
+    assert "fee_foreign_currency" in [f.code for f in reading.flags]
+
+
+@pytest.mark.parametrize(
+    ("text", "duration", "kind", "flags"),
+    [
+        ("05 Ngày làm việc", 5, "working_days", []),
+        ("10 Ngày làm việc\t", 10, "working_days", []),
+        (
+            "Thời hạn thực hiện yêu cầu chứng thực là ngay trong ngày cơ quan, tổ chức tiếp nhận "
+            "yêu cầu hoặc trong ngày làm việc tiếp theo nếu tiếp nhận yêu cầu sau 15 giờ. Trường "
+            "hợp trả kết quả trong ngày làm việc tiếp theo hoặc phải kéo dài thời gian theo thỏa "
+            "thuận thì người tiếp nhận hồ sơ phải có phiếu hẹn ghi rõ thời gian (giờ, ngày) trả kết "
+            "quả cho người yêu cầu chứng thực.c",
+            1,
+            "same_day",
+            [],
+        ),
+        (
+            "Ngay trong ngày tiếp nhận hồ sơ; trường hợp nhận hồ sơ sau 15 giờ mà không giải quyết "
+            "được ngay thì trả kết quả trong ngày làm việc tiếp theo.Trường hợp cần xác minh điều "
+            "kiện kết hôn của hai bên nam, nữ thì thời hạn giải quyết không quá 05 ngày làm việc.",
+            5,
+            "working_days",
+            ["deadline_several_cases"],
+        ),
+        (
+            "03 ngày làm việc; trường hợp phải xác minh thì thời hạn giải quyết không quá 23 ngày. ",
+            23,
+            "calendar_days",
+            ["deadline_several_cases", "deadline_calendar_days"],
+        ),
+        (
+            "- Thời hạn thực hiện liên thông các thủ tục hành chính đăng ký khai sinh, cấp thẻ bảo "
+            "hiểm y tế cho trẻ em dưới 6 tuổi tối đa không quá 15 ngày làm việc, kể từ ngày nộp đủ "
+            "hồ sơ theo quy định. - Trường hợp hồ sơ, thông tin chưa đầy đủ … thì thời hạn giải "
+            "quyết được kéo dài thêm không quá 02 ngày làm việc. - Đối với các xã cách xa trụ sở "
+            "cơ quan Bảo hiểm xã hội cấp huyện từ 50 km trở lên … được kéo dài thêm nhưng không "
+            "quá 05 ngày làm việc.",
+            15,
+            "working_days",
+            ["deadline_several_cases"],
+        ),
+    ],
+)
+def test_portal_deadline_texts(text, duration, kind, flags):
+    deadline = parse_deadline(text)
+    assert (deadline.duration, deadline.kind) == (Decimal(duration), kind)
+    assert [f.code for f in deadline.flags] == flags
