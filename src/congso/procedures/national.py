@@ -41,6 +41,7 @@ from .services import (
     procedure_create,
     procedure_update,
     review_problems,
+    steps_add_up,
     structure_problems,
     unit_offer,
     version_create_draft,
@@ -975,11 +976,13 @@ def needs_review() -> list[ProcedureVersion]:
     ):
         in_force.setdefault(version.procedure_id, version)
     for draft in drafts:
+        budgets = [s.budget for s in draft.internal_steps.all()]
         draft.problems = version_problems(  # type: ignore[attr-defined]
-            draft,
-            papers=len(draft.papers.all()),
-            budgets=[s.budget for s in draft.internal_steps.all()],
+            draft, papers=len(draft.papers.all()), budgets=budgets
         )
+        # No steps, or steps copied from the version in force that no longer add up to the
+        # new deadline: the default plan is offered (it replaces them).
+        draft.steps_off = not steps_add_up(draft, budgets)  # type: ignore[attr-defined]
         current = in_force.get(draft.procedure_id)
         draft.in_force = current  # type: ignore[attr-defined]
         draft.changes = version_changes(current, draft) if current else []  # type: ignore[attr-defined]

@@ -233,6 +233,11 @@ def review_problems(version: ProcedureVersion) -> list[str]:
     return problems
 
 
+def steps_add_up(version: ProcedureVersion, budgets: list[Decimal]) -> bool:
+    """The publishing rule on internal steps: at least one, budgets adding up to the deadline."""
+    return bool(budgets) and sum(budgets, Decimal(0)) == Decimal(version.duration)
+
+
 def structure_problems(
     version: ProcedureVersion, *, papers: int | None = None, budgets: list[Decimal] | None = None
 ) -> list[str]:
@@ -247,11 +252,12 @@ def structure_problems(
         problems.append(_("Cần ít nhất một thành phần hồ sơ."))
     total = sum(budgets, Decimal(0))
     duration = Decimal(version.duration)
-    if budgets and total != duration:
+    if budgets and not steps_add_up(version, budgets):
         problems.append(
             _(
-                "Tổng thời gian các bước quy trình nội bộ là %(sum)s, khác thời hạn giải quyết "
-                "%(total)s %(unit)s."
+                "Tổng thời gian các bước quy trình nội bộ là %(sum)s %(unit)s, khác thời hạn "
+                "giải quyết %(total)s %(unit)s; hãy sửa thời gian các bước hoặc dùng quy trình "
+                "nội bộ mặc định."
             )
             % {
                 "sum": _format_amount(total),
@@ -550,7 +556,9 @@ def default_step_plan(duration: Decimal, kind: str) -> list[dict[str, Any]]:
 
 @transaction.atomic
 def version_accept_default_steps(*, by: Any, version: ProcedureVersion) -> ProcedureVersion:
-    """One click: give a draft without internal steps the default plan (default_step_plan)."""
+    """One click: give a draft the default plan (default_step_plan): one without internal
+    steps, or one whose steps (copied from the version in force) no longer add up to its new
+    deadline; the steps it had are replaced."""
     ensure_catalogue_admin(by)
     version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
     ensure_draft(version)

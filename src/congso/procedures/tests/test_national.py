@@ -472,7 +472,7 @@ def test_xlsx_with_a_dtd_is_refused_before_openpyxl_reads_it(xml):
 
 PORTAL_ROWS = [
     # Rows as the national portal publishes them for hộ tịch and chứng thực (odd forms kept).
-    '2.000806,Cấp bản sao Trích lục hộ tịch,Hộ tịch,Cấp xã,"Ngay trong ngày tiếp nhận hồ sơ; '
+    '2.000635,Cấp bản sao Trích lục hộ tịch,Hộ tịch,Cấp xã,"Ngay trong ngày tiếp nhận hồ sơ; '
     "trường hợp nhận hồ sơ sau 15 giờ mà không giải quyết được ngay thì trả kết quả trong ngày "
     'làm việc tiếp theo.","Lệ phí : 8.000 đồng/bản sao Trích lục/sự kiện hộ tịch đã đăng ký Miễn '
     "lệ phí cho người thuộc gia đình có công với cách mạng; người thuộc hộ nghèo; người khuyết "
@@ -494,7 +494,7 @@ def test_portal_rows_import_flagged_for_review_never_published(demo_org):
     assert report.errors == []
     flags = {e.code: [f["code"] for f in e.flags] for e in report.entries}
     assert flags == {
-        "2.000806": [],
+        "2.000635": [],
         "1.000894": ["deadline_several_cases", "fee_unreadable"],
         "2.000884": ["fee_unreadable"],
     }

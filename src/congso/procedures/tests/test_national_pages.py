@@ -239,3 +239,33 @@ def test_review_page_shows_a_change_to_a_published_procedure_for_approval(
     old.refresh_from_db()
     assert old.valid_to == draft.valid_from - dt.timedelta(days=1)
     assert "20.000" in admin.get(f"/thu-tuc/{signature.slug}/").content.decode()
+
+
+def test_a_changed_deadline_whose_copied_steps_no_longer_add_up_gets_the_default_plan(admin):
+    """Đăng ký khai tử in force is same-day; the province now publishes 03 working days when
+    a check is needed. The draft keeps the old steps (1 day), which publishing refuses; the
+    review page offers the default plan in their place, then approval publishes."""
+    demo.load("2015")
+    death = Procedure.objects.get(national_code="1.000656")
+    rows = [
+        '1.000656,Đăng ký khai tử,Hộ tịch,Cấp xã,"Không quá 03 ngày làm việc",Miễn lệ phí,'
+        "Tờ khai đăng ký khai tử theo mẫu"
+    ]
+    token = re.search(
+        r'name="token" value="([^"]+)"', admin.post(URL, {"file": _upload(rows)}).content.decode()
+    ).group(1)
+    admin.post(URL, {"apply": "1", "token": token})
+    draft = death.versions.get(is_published=False)
+    assert draft.internal_steps.exists()  # copied from the version in force
+    review = reverse("procedures:national_review")
+    html = admin.get(review).content.decode()
+    assert "là 1 ngày làm việc, khác thời hạn giải quyết 3 ngày làm việc" in html
+    assert "Thay bằng quy trình nội bộ mặc định</button>" in html
+    assert "Duyệt và công bố</button>" not in html
+    admin.post(review, {"version": draft.pk, "action": "default_steps"})
+    assert sum(draft.internal_steps.values_list("budget", flat=True)) == 3
+    html = admin.get(review).content.decode()
+    assert "Duyệt và công bố</button>" in html and "quy trình nội bộ mặc định" not in html
+    admin.post(review, {"version": draft.pk, "action": "publish"})
+    draft.refresh_from_db()
+    assert draft.is_published

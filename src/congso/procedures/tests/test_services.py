@@ -78,8 +78,8 @@ def test_publish_requires_budgets_adding_up_to_duration(admin_user):
     with pytest.raises(ValidationError) as exc:
         version_publish(by=admin_user, version=version)
     assert (
-        "Tổng thời gian các bước quy trình nội bộ là 13,5, khác thời hạn giải quyết 15 "
-        "ngày làm việc."
+        "Tổng thời gian các bước quy trình nội bộ là 13,5 ngày làm việc, khác thời hạn giải "
+        "quyết 15 ngày làm việc; hãy sửa thời gian các bước hoặc dùng quy trình nội bộ mặc định."
     ) in exc.value.messages
     version.refresh_from_db()
     assert not version.is_published
