@@ -74,6 +74,12 @@ EXPECTED: dict[str, tuple[set[str], str]] = {
     "feedback.unpublish": ({R.DEPARTMENT_HEAD, R.UNIT_LEADER}, "act"),
     "dashboard.view": ({R.UNIT_LEADER, R.DEPARTMENT_HEAD, R.SYSADMIN}, "oversee"),
     "index766.enter": ({R.SYSADMIN}, "oversee"),
+    "counters.serve": ({R.ONESTOP_OFFICER}, "act"),
+    "counters.manage": ({R.SYSADMIN}, "oversee"),
+    "counters.stats": (
+        {R.ONESTOP_OFFICER, R.UNIT_LEADER, R.DEPARTMENT_HEAD, R.SYSADMIN},
+        "oversee",
+    ),
 }
 
 # The units of the matrix: the city, the district (agencies), the district's one-stop desk
