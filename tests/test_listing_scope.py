@@ -140,6 +140,7 @@ NOT_LISTINGS = {
                 "return_result",
                 "return_to_desk",
                 "send_back",
+                "sign_result",
                 "stop",
                 "submit",
                 "supplement_receive",
