@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
@@ -204,7 +204,7 @@ def test_text_stored_before_the_limits_is_cut_on_the_printed_form(demo_org):
         applicant=person(),
         papers=all_papers(version),
     )
-    Dossier.objects.filter(pk=dossier.pk).update(request_summary=HUGE)
+    _store_before_the_limit(dossier, HUGE)
     dossier.refresh_from_db()
     started = time.process_time()
     data = forms_pdf.receipt_pdf(dossier, "Cán bộ")
@@ -213,6 +213,69 @@ def test_text_stored_before_the_limits_is_cut_on_the_printed_form(demo_org):
     assert len(reader.pages) <= 4
     text = "".join(page.extract_text() for page in reader.pages)
     assert "đã lược bớt" in text
+
+
+def _store_before_the_limit(dossier: Dossier, text: str) -> None:
+    """Text written before the limits existed: raw SQL, as no ORM write lets it through now."""
+    table = connection.ops.quote_name(Dossier._meta.db_table)
+    column = connection.ops.quote_name(Dossier._meta.get_field("request_summary").column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {column} = %s WHERE id = %s", [text, dossier.pk])
+
+
+def _received(demo_org) -> Dossier:  # type: ignore[no-untyped-def]
+    version = offered_procedure(demo_org.desk)
+    return services.dossier_receive(
+        by=demo_org.staff["motcua.tx"],
+        receiving_unit=demo_org.desk,
+        version=version,
+        applicant=person(),
+        papers=all_papers(version),
+    )
+
+
+@pytest.mark.django_db
+def test_queryset_update_and_bulk_update_hold_the_limit(demo_org):
+    """``QuerySet.update()`` and ``bulk_update()`` skip ``save()``: the limit still holds
+    (checked on the value sent to the database), a Vietnamese message, nothing written."""
+    dossier = _received(demo_org)
+    before = Dossier.objects.get(pk=dossier.pk).request_summary
+    with pytest.raises(ValidationError) as caught, transaction.atomic():
+        Dossier.objects.filter(pk=dossier.pk).update(request_summary=HUGE)
+    assert "tối đa 2.000 ký tự" in str(caught.value)
+    dossier.request_summary = HUGE
+    with pytest.raises(ValidationError), transaction.atomic():
+        Dossier.objects.bulk_update([dossier], ["request_summary"])
+    assert Dossier.objects.get(pk=dossier.pk).request_summary == before
+    # At the limit it passes, both ways.
+    fitting = "a" * limits.SUMMARY
+    Dossier.objects.filter(pk=dossier.pk).update(request_summary=fitting)
+    dossier.request_summary = fitting[:-1]
+    Dossier.objects.bulk_update([dossier], ["request_summary"])
+    assert Dossier.objects.get(pk=dossier.pk).request_summary == fitting[:-1]
+
+
+def test_no_update_in_the_code_writes_a_limited_field_with_an_sql_expression():
+    """SQL expressions (``Concat``, ``Value`` without the field) are the one write the field
+    cannot check: no ``.update(`` in the code sets a limited field to one."""
+    root = Path(__file__).resolve().parents[1] / "src" / "congso"
+    limited = {
+        f.name
+        for model in apps.get_models()
+        for f in model._meta.get_fields()
+        if isinstance(f, limits.LimitedTextField)
+    }
+    found = []
+    for path in root.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for call in re.findall(r"\.update\(([^()]*(?:\([^()]*\)[^()]*)*)\)", path.read_text()):
+            for name, value in re.findall(r"(\w+)\s*=\s*([^,]+)", call):
+                if name in limited and re.search(
+                    r"\b(Concat|Value|Replace|Upper|Lower|RawSQL)\(", value
+                ):
+                    found.append(f"{path.relative_to(root)}: {name}={value.strip()}")
+    assert found == []
 
 
 def test_the_page_cap_stops_any_document():
@@ -249,7 +312,7 @@ def test_a_row_holding_older_over_long_text_can_still_be_saved(demo_org):
         applicant=person(),
         papers=all_papers(version),
     )
-    Dossier.objects.filter(pk=dossier.pk).update(request_summary=HUGE)
+    _store_before_the_limit(dossier, HUGE)
     dossier.refresh_from_db()
     dossier.result_number = "12/QĐ"
     dossier.save()

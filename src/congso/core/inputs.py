@@ -29,6 +29,11 @@ from django.utils.translation import gettext as _
 MAX_JSON_DEPTH = 32
 MAX_JSON_INT = 2**63 - 1  # the largest value a bigint column (and SQLite's INTEGER) holds
 MAX_INT_DIGITS = 19
+# One query-string value (a search box, a filter, a ``next`` address, a gateway's signed
+# parameter): the longest legitimate one is a return address or a payment redirect's
+# parameters, well under this. A longer value is refused before any view parses or searches
+# it (a 100 kB ``?q=`` made the search build a query of thousands of terms).
+MAX_QUERY_VALUE = 2_000
 
 # C0 controls except tab, line feed and carriage return; DEL; C1 controls; lone surrogates.
 _REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -181,11 +186,25 @@ def _kept_raw(key: str) -> bool:
     return "password" in lowered or "mat_khau" in lowered or lowered.startswith("vnp_")
 
 
-def clean_querydict(data: QueryDict) -> QueryDict | None:
+def _too_long(key: str, length: int, limit: int) -> InputRefused:
+    shown = key if len(key) <= 40 else key[:40] + "…"
+    return InputRefused(
+        _("Tham số “{name}” dài quá: tối đa {limit} ký tự (đang có {length}).").format(
+            name=shown, limit=f"{limit:,}".replace(",", "."), length=f"{length:,}".replace(",", ".")
+        )
+    )
+
+
+def clean_querydict(data: QueryDict, *, max_value: int | None = None) -> QueryDict | None:
     """A normalised copy of ``data`` if any value changes, None if it is already clean.
-    Raises InputRefused on a refused character in a key or a value."""
+    Raises InputRefused on a refused character in a key or a value, and on a key or value
+    longer than ``max_value`` characters."""
     changed: dict[str, list[str]] = {}
     for key, values in data.lists():
+        if max_value is not None:
+            for text in (key, *values):
+                if len(text) > max_value:
+                    raise _too_long(key, len(text), max_value)
         clean_key = clean_text(key, multiline=False)
         if _kept_raw(key):
             cleaned = values
@@ -208,8 +227,8 @@ def clean_querydict(data: QueryDict) -> QueryDict | None:
 
 class InputTextMiddleware:
     """The path, query strings and form fields of every request through ``clean_text``: values NFC, a
-    control character or a lone surrogate answered 400 with the reason (JSON under /api/, a
-    page elsewhere). File contents are not text and are not touched; JSON bodies are checked
+    control character, a lone surrogate or a query-string value over ``MAX_QUERY_VALUE``
+    characters answered 400 with the reason (JSON under /api/, a page elsewhere). File contents are not text and are not touched; JSON bodies are checked
     by the API's parser (``load_json``)."""
 
     FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -225,7 +244,7 @@ class InputTextMiddleware:
             if found:
                 raise InputRefused(_problem(found.group()))
             if request.META.get("QUERY_STRING"):
-                cleaned = clean_querydict(request.GET)
+                cleaned = clean_querydict(request.GET, max_value=MAX_QUERY_VALUE)
                 if cleaned is not None:
                     request.GET = cleaned  # type: ignore[assignment]
             if request.method == "POST" and request.content_type in self.FORM_TYPES:

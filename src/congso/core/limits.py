@@ -6,10 +6,13 @@ a field refuses the same length whichever way the text comes in. The limits foll
 a name fits a line, a reason a paragraph, the catalogue's legal texts several pages.
 
 ``LimitedTextField`` enforces its limit in three places: model validation (``full_clean``, the
-admin, ModelForms), the widget's ``maxlength`` attribute, and ``pre_save`` — every ``save()``,
-``create()``, ``bulk_create`` and ``core.rows.insert_rows`` — so a service that skips
-``full_clean`` still writes nothing too long (only ``QuerySet.update`` goes around it). A row
-that already holds longer text from before the limit saves as long as that text is unchanged.
+admin, ModelForms), the widget's ``maxlength`` attribute, and the value sent to the database
+(``get_db_prep_save``) — every ``save()``, ``create()``, ``bulk_create``, ``bulk_update``,
+``QuerySet.update(field=text)``, ``core.rows.insert_rows`` and ``update_columns`` — so a service
+that skips ``full_clean`` still writes nothing too long. A row that already holds longer text
+from before the limit saves as long as that text is unchanged (``pre_save`` marks it). Only SQL
+expressions (``update(note=Concat(...))``, a bare ``Value``) and raw SQL go around it; the code
+has none on a limited field (tests/test_text_limits.py).
 """
 
 from __future__ import annotations
@@ -72,6 +75,13 @@ def too_long_message(limit: int, length: int) -> str:
     }
 
 
+class _StoredText(str):
+    """Text that ``pre_save`` found already in the row (longer than a limit set later): written
+    back unchanged, so it does not stop the row's other changes."""
+
+    __slots__ = ()
+
+
 class LimitedTextField(models.TextField):  # type: ignore[type-arg]
     """A TextField with a required ``max_length``, enforced in validation and before every
     write (see the module's docstring). The database column stays ``text``."""
@@ -84,16 +94,25 @@ class LimitedTextField(models.TextField):  # type: ignore[type-arg]
 
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
         value = super().pre_save(model_instance, add)
-        if (
-            isinstance(value, str)
-            and self.max_length is not None
-            and len(value) > self.max_length
-            and not (not add and self._stored_as(model_instance, value))
-        ):
-            raise ValidationError(
-                {self.name: too_long_message(self.max_length, len(value))}, code="max_length"
-            )
+        if self._too_long(value) and not add and self._stored_as(model_instance, value):
+            return _StoredText(value)
         return value
+
+    def get_db_prep_save(self, value: Any, connection: Any) -> Any:
+        # Every write reaches here with a plain value, QuerySet.update() and bulk_update()
+        # included (not only save(), which calls pre_save first).
+        if isinstance(value, _StoredText):
+            value = str(value)
+        elif self._too_long(value):
+            raise ValidationError(
+                {self.name: too_long_message(self.max_length or 0, len(value))}, code="max_length"
+            )
+        return super().get_db_prep_save(value, connection)
+
+    def _too_long(self, value: Any) -> bool:
+        return (
+            isinstance(value, str) and self.max_length is not None and len(value) > self.max_length
+        )
 
     def _stored_as(self, instance: models.Model, value: str) -> bool:
         """Whether the row already holds exactly this text: stored before the limit (or through

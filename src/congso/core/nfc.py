@@ -11,7 +11,8 @@ strings inside JSONFields) of every model of the app, rewritten only where it is
   ``SKIP`` (the audit log is hash-chained: rewriting it would break the chain; the search index
   and folded keys are derived and form-independent, see ``search.normalize.fold``).
 - A row whose normalised value would collide with another row in a unique column is left as it
-  is and logged (two accounts "Hoà" NFC and NFD are two accounts until someone merges them).
+  is and logged (two accounts "Hoà" NFC and NFD are two accounts until someone merges them);
+  so is a row holding text longer than its field's limit (``LimitedTextField`` refuses it).
 - Rows to change are collected first, then updated one by one with ``QuerySet.update`` (no
   ``save()``, signals or ``auto_now``): few rows need it, and the read never races its writes.
 """
@@ -23,6 +24,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.migrations import RunPython
 
@@ -80,6 +82,15 @@ def normalise_model(model: type[models.Model], using: str = "default") -> int:
         except IntegrityError:
             logger.warning(
                 "NFC: %s pk=%s left as it is (its NFC form collides with another row: %s)",
+                model._meta.label,
+                pk,
+                ", ".join(sorted(update)),
+            )
+            continue
+        except ValidationError:
+            # Text stored before its length limit: the field refuses to write it again.
+            logger.warning(
+                "NFC: %s pk=%s left as it is (longer than the limit of %s)",
                 model._meta.label,
                 pk,
                 ", ".join(sorted(update)),

@@ -12,6 +12,7 @@ from django.test import Client, RequestFactory
 
 from congso.core.inputs import (
     MAX_JSON_DEPTH,
+    MAX_QUERY_VALUE,
     InputRefused,
     InputTextMiddleware,
     ascii_digits_only,
@@ -157,3 +158,38 @@ def test_dossier_search_text_of_wildcards_matches_nothing(q):
     condition = search_condition(q)
     assert condition is not None  # not "no filter", which lists everything
     assert "pk__in" in str(condition) or "startswith" in str(condition)
+
+
+LONG_Q = "giấy khai sinh " * 6_700  # ≈ 100 kB of a search box
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "who"),
+    [
+        ("/thu-tuc/", None),
+        ("/api/v1/procedures/", None),
+        ("/tra-cuu/", None),
+        ("/mot-cua/hang-doi/", "motcua.tx"),
+        ("/mot-cua/tiep-nhan/tim-thu-tuc/", "motcua.tx"),
+        ("/api/v1/dossiers/", "motcua.tx"),
+        ("/van-ban-den/", "vanthu.tx"),
+    ],
+)
+def test_a_100_kb_query_value_is_refused_in_vietnamese_at_once(demo_org, path, who):
+    """One long ``?q=`` (100 kB) never reaches a view: 400 with the parameter's name and the
+    limit, at once — not a search of thousands of words, not a 500."""
+    import time
+
+    client = Client()
+    if who:
+        client.force_login(demo_org.user(who))
+    started = time.perf_counter()
+    response = client.get(path, {"q": LONG_Q})
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 400, (path, response.status_code)
+    assert "Tham số “q” dài quá: tối đa 2.000 ký tự" in response.content.decode()
+    assert elapsed < 1.0, elapsed
+    # A key of that length likewise; a value at the limit passes the middleware.
+    assert client.get(path, {"x" * 3_000: "1"}).status_code == 400
+    assert client.get(path, {"q": "a" * MAX_QUERY_VALUE}).status_code < 500
