@@ -9,6 +9,7 @@ from django.contrib.auth.backends import ModelBackend
 from . import security
 from .logins import login_candidates
 from .models import User
+from .validators import password_too_long
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -33,8 +34,8 @@ class EmailOrPhoneBackend(ModelBackend):
     def authenticate(
         self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any
     ) -> User | None:
-        if not username or not password:
-            return None
+        if not username or not password or password_too_long(password):
+            return None  # no password is that long: never hashed (forms refuse it first)
         candidates = login_candidates(username)
         for user in candidates:
             if user.check_password(password) and self.user_can_authenticate(user):

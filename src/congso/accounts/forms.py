@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from typing import Any
+
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
+
+from .validators import limit_password_fields
 
 
 class LoginForm(AuthenticationForm):
@@ -20,6 +24,19 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("Tên đăng nhập hoặc mật khẩu không đúng."),
         "inactive": _("Tài khoản này đã bị khoá."),
     }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_password_fields(self)
+
+
+class BoundedPasswordChangeForm(PasswordChangeForm):
+    """Django's form with every password field bounded (the current one is compared to the
+    hash in ``clean_old_password``: a megabyte must be refused before that)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_password_fields(self)
 
 
 class OTPCodeForm(forms.Form):

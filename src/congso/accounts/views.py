@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import otp, services, sessions
-from .forms import LoginForm, OTPCodeForm
+from .forms import BoundedPasswordChangeForm, LoginForm, OTPCodeForm
 from .models import User
 
 
@@ -26,6 +26,7 @@ class LoginView(auth_views.LoginView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
+    form_class = BoundedPasswordChangeForm
     success_url = reverse_lazy("accounts:password_change_done")
 
     def form_valid(self, form: Any) -> HttpResponse:

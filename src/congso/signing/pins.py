@@ -59,7 +59,9 @@ def _locked_error() -> ValidationError:
 
 def signer_pin_check(*, user: Any, pin: str) -> None:
     """Raise ValidationError (Vietnamese) unless ``pin`` is the signer's PIN. A wrong try is
-    counted and committed before raising; the last allowed one locks the PIN."""
+    counted and committed before raising; the last allowed one locks the PIN. Text that is not
+    6–8 ASCII digits cannot be the PIN: refused before any hashing and not counted (a
+    megabyte posted as the PIN is never hashed)."""
     with transaction.atomic():
         row = SignerPin.objects.select_for_update().filter(user=user).first()
         if row is None:
@@ -68,6 +70,8 @@ def signer_pin_check(*, user: Any, pin: str) -> None:
             )
         if row.locked_at is not None:
             raise _locked_error()
+        if not PIN_RE.match(pin or ""):
+            raise ValidationError(_("Mã PIN gồm 6 đến 8 chữ số."), code="pin_format")
         if check_password(pin or "", row.pin_hash):
             if row.failed_attempts:
                 row.failed_attempts = 0
