@@ -15,6 +15,7 @@ from congso.dossiers import services as s
 from congso.dossiers.tests.conftest import all_papers, person
 from congso.dossiers.tests.factories import offered_procedure
 from congso.org.demo import DEMO_PASSWORD
+from congso.portal.tests.conftest import sites  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -168,6 +169,100 @@ def test_main_pages_have_no_csp_violation(browser, live_server, demo_org, width)
         page.evaluate("() => document.body.setAttribute('style', 'color: red')")
         page.wait_for_function("() => window.__csp.length > 0")
         assert "style-src" in recorder.check("control")[0]
+    finally:
+        context.close()
+    assert problems == []
+
+
+def _admin_login(page, base: str, admin) -> None:  # type: ignore[no-untyped-def]
+    """The superuser's password, then the second factor (ADR 0083) with the code its
+    authenticator shows now."""
+    from congso.accounts import otp
+
+    device = otp.demo_enrol(admin)
+    _login(page, base, admin.username)
+    page.goto(f"{base}/quan-tri/")
+    page.wait_for_url(lambda url: "xac-thuc-hai-buoc" in url)
+    page.locator("input[name=code]").fill(otp.current_code(device))
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(lambda url: url.rstrip("/").endswith("/quan-tri"))
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_admin_pages_have_no_csp_violation(browser, live_server, sites, width):  # noqa: F811
+    """The Django admin (/quan-tri/, behind the second factor) under the strict nonce policy,
+    and the Wagtail editors' admin (/bien-tap/) under its own (ADR 0111): lists, change
+    forms, the page editor with its rich-text field and chooser, no violation."""
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    from congso.portal.services import shared_collection
+
+    admin = sites.org.user("quantri")
+    officer = sites.org.user("motcua.tx")
+    version = offered_procedure(sites.org.desk, name="Cấp bản sao trích lục hộ tịch")
+    Image.objects.create(
+        title="Ảnh trụ sở phường", file=get_test_image_file(), collection=shared_collection()
+    )
+    context = browser.new_context(
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+        viewport={"width": width, "height": 900},
+        is_mobile=width < 500,
+    )
+    context.set_default_timeout(20000)
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    recorder = Recorder(page)
+    base = live_server.url
+    size = "phone" if width < 500 else "desktop"
+    problems: list[str] = []
+    try:
+        _admin_login(page, base, admin)
+        django_admin = [
+            ("index", "/quan-tri/"),
+            ("users", "/quan-tri/accounts/user/"),
+            ("user", f"/quan-tri/accounts/user/{officer.pk}/change/"),
+            ("users-search", "/quan-tri/accounts/user/?q=tran"),
+            ("units", "/quan-tri/org/unit/"),
+            ("procedures", "/quan-tri/procedures/procedure/"),
+        ]
+        # The version's change form, with its papers inline (form files, the validator).
+        django_admin.append(
+            ("version", f"/quan-tri/procedures/procedureversion/{version.pk}/change/")
+        )
+        for name, path in django_admin:
+            response = page.goto(base + path)
+            assert response is not None and response.status == 200, path
+            assert "nonce-" in (response.all_headers().get("content-security-policy") or "")
+            # The admin's own style sheets applied (none refused): its header is not unstyled.
+            sheets = page.evaluate(
+                "() => [...document.styleSheets].filter(s => s.href).map(s => s.cssRules.length)"
+            )
+            assert sheets and all(n > 0 for n in sheets), (path, sheets)
+            problems += recorder.check(path)
+            screenshot(page, f"csp-admin-{name}-{size}")
+
+        wagtail = [
+            ("dashboard", "/bien-tap/"),
+            ("explorer", f"/bien-tap/pages/{sites.nc.pk}/"),
+            ("edit", f"/bien-tap/pages/{sites.nc_news.pk}/edit/"),
+            ("add-article", f"/bien-tap/pages/add/portal/articlepage/{sites.nc_news.pk}/"),
+            ("images", "/bien-tap/images/"),
+            ("documents", "/bien-tap/documents/"),
+            ("search", "/bien-tap/pages/search/?q=tin"),
+        ]
+        for name, path in wagtail:
+            response = page.goto(base + path)
+            assert response is not None and response.status == 200, path
+            page.wait_for_load_state("networkidle")
+            if name == "add-article":  # the rich-text editor and the image chooser modal
+                page.wait_for_selector(".Draftail-Editor")
+                page.click("text=Chọn một hình ảnh")
+                page.wait_for_selector("a[data-chooser-modal-choice]")
+                page.wait_for_load_state("networkidle")
+            problems += recorder.check(path)
+            screenshot(page, f"csp-wagtail-{name}-{size}")
     finally:
         context.close()
     assert problems == []
