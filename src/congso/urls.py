@@ -10,7 +10,25 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from congso.api.api import api
+from congso.core.ratelimit import limit_posts
 from congso.dossiers import lookup as dossiers_lookup
+
+# Wagtail's shared-password forms (a protected portal page, a protected document collection)
+# have no lock-out: guesses per client address are limited like the lookup (issue 11).
+PASSWORD_FORM_LIMIT = (10, 600)  # tries, seconds (sliding window)
+
+
+def _password_limited(patterns: list, name: str) -> list:  # type: ignore[type-arg]
+    """``patterns`` with the view of the pattern called ``name`` rate-limited for POSTs."""
+    return [
+        URLPattern(
+            p.pattern, limit_posts(name, *PASSWORD_FORM_LIMIT)(p.callback), p.default_args, p.name
+        )
+        if isinstance(p, URLPattern) and p.name == name
+        else p
+        for p in patterns
+    ]
+
 
 admin.site.site_header = "CongSo — Quản trị hệ thống"
 admin.site.site_title = "CongSo"
@@ -25,7 +43,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("quan-tri/", admin.site.urls),
     # The portal's editorial admin (Wagtail, issue 15) and its document downloads.
     path("bien-tap/", include(wagtailadmin_urls)),
-    path("tai-lieu-cong/", include(wagtaildocs_urls)),
+    path(
+        "tai-lieu-cong/",
+        include(
+            _password_limited(
+                wagtaildocs_urls.urlpatterns, "wagtaildocs_authenticate_with_password"
+            )
+        ),
+    ),
     path("api/v1/", api.urls),
 ]
 
@@ -57,11 +82,14 @@ urlpatterns += [
     path(
         "_wagtail/",
         include(
-            [
-                p
-                for p in wagtail_urls.urlpatterns
-                if p.name == "wagtailcore_authenticate_with_password"
-            ]  # type: ignore[union-attr]
+            _password_limited(
+                [
+                    p
+                    for p in wagtail_urls.urlpatterns
+                    if p.name == "wagtailcore_authenticate_with_password"  # type: ignore[union-attr]
+                ],
+                "wagtailcore_authenticate_with_password",
+            )
         ),
     ),
     path(

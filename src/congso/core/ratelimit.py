@@ -19,16 +19,25 @@ in the cache's key space.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 from redis import exceptions as redis_exceptions
+
+from .http import client_ip
+
+View = Callable[..., HttpResponse]
 
 PREFIX = "congso:rate"
 
@@ -157,3 +166,35 @@ def reset(key: str, window: int) -> None:
     """Forget the attempts recorded for ``key`` (both windows)."""
     current_key, previous_key, _weight = _windows(key, window, time.time())
     caches["default"].delete_many([current_key, previous_key])
+
+
+def limit_posts(scope: str, limit: int, window: int) -> Callable[[View], View]:
+    """A view decorator: at most ``limit`` POSTs per sliding ``window`` seconds from one client
+    address (``core.http.client_ip``) for ``scope``; past that a Vietnamese 429 page with
+    Retry-After, and the view is not called. For public forms that check a secret (a protected
+    page's shared password) and have no lock-out of their own."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method == "POST":
+                decision = hit(f"{scope}:{client_ip(request) or 'unknown'}", limit, window)
+                if not decision.allowed:
+                    minutes = max(1, math.ceil(decision.retry_after / 60))
+                    response = render(
+                        request,
+                        "core/too_many.html",
+                        {
+                            "message": _(
+                                "Bạn đã thử quá nhiều lần. Vui lòng thử lại sau {n} phút."
+                            ).format(n=minutes)
+                        },
+                        status=429,
+                    )
+                    response["Retry-After"] = str(decision.retry_after)
+                    return response
+            return view(request, *args, **kwargs)
+
+        return limited
+
+    return decorate
