@@ -184,7 +184,7 @@ def _admin_login(page, base: str, admin) -> None:  # type: ignore[no-untyped-def
     page.goto(f"{base}/quan-tri/")
     page.wait_for_url(lambda url: "xac-thuc-hai-buoc" in url)
     page.locator("input[name=code]").fill(otp.current_code(device))
-    page.locator("form button[type=submit]").click()
+    page.get_by_role("button", name="Xác nhận").click()
     page.wait_for_url(lambda url: url.rstrip("/").endswith("/quan-tri"))
 
 
