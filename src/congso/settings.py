@@ -515,6 +515,9 @@ WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
+# Uploads in the Wagtail admin go through core.uploads like every other (ADR 0109).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "congso.portal.upload_forms.CheckedDocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "congso.portal.upload_forms.CheckedImageForm"
 WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []  # uploaded documents are always attachments
 WAGTAILEMBEDS_RESPONSIVE_HTML = False
 # CONGSO_PORTAL_URL_MODE: "path" (default: every site under /cong/<site>/ on this server, no

@@ -57,6 +57,21 @@ DOCX = FileKind(
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     binary=False,
 )
+XLSX = FileKind(
+    "xlsx",
+    "XLSX",
+    (".xlsx",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    binary=False,
+)
+ODT = FileKind("odt", "ODT", (".odt",), "application/vnd.oasis.opendocument.text", binary=False)
+ODS = FileKind(
+    "ods", "ODS", (".ods",), "application/vnd.oasis.opendocument.spreadsheet", binary=False
+)
+WEBP = FileKind("webp", "WebP", (".webp",), "image/webp")
+# What the portal's editors may publish through the Wagtail admin (documents, images).
+PORTAL_DOCUMENT_KINDS = (PDF, DOCX, XLSX, ODT, ODS)
+PORTAL_IMAGE_KINDS = (JPEG, PNG, WEBP)
 # What citizens and the one-stop desk may attach (papers of a dossier, results).
 ALLOWED_KINDS = (PDF, JPEG, PNG, DOCX)
 # Scans of incoming paper documents (office scanners often write TIFF).
@@ -64,7 +79,7 @@ SCAN_KINDS = (PDF, JPEG, PNG, TIFF)
 # Drafts of outgoing documents; the signed original is a PDF.
 DRAFT_KINDS = (PDF, DOCX)
 SIGNED_KINDS = (PDF,)
-KINDS = {kind.code: kind for kind in (PDF, JPEG, PNG, TIFF, DOCX)}
+KINDS = {kind.code: kind for kind in (PDF, JPEG, PNG, TIFF, DOCX, XLSX, ODT, ODS, WEBP)}
 ACCEPT_ATTR = ",".join(ext for kind in ALLOWED_KINDS for ext in kind.extensions)
 
 
@@ -115,18 +130,30 @@ def sniff(head: bytes, data: IO[bytes] | None = None) -> FileKind | None:
         return PNG
     if head[:4] in (b"II*\x00", b"MM\x00*"):
         return TIFF
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return WEBP
     if head.startswith(b"PK\x03\x04") and data is not None:
         # Any ZIP starts like this; a Word document must carry its content-type map and body.
+        # An OpenDocument file names its type in a first, stored member called "mimetype".
         try:
             data.seek(0)
             with zipfile.ZipFile(data) as archive:
                 names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
+                mimetype = b""
+                if "mimetype" in names:
+                    with archive.open("mimetype") as member:
+                        mimetype = member.read(100)
+        except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, zlib.error):
             return None
         finally:
             data.seek(0)
         if "[Content_Types].xml" in names and "word/document.xml" in names:
             return DOCX
+        if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+            return XLSX
+        for kind in (ODT, ODS):
+            if mimetype == kind.content_type.encode() and "content.xml" in names:
+                return kind
     return None
 
 
