@@ -211,6 +211,8 @@ def test_admin_pages_have_no_csp_violation(browser, live_server, sites, width): 
         is_mobile=width < 500,
     )
     context.set_default_timeout(20000)
+    # Wagtail's admin pages are heavy: a loaded machine needs longer than 20 s for some.
+    context.set_default_navigation_timeout(60000)
     context.add_init_script(RECORD_VIOLATIONS)
     page = context.new_page()
     recorder = Recorder(page)

@@ -38,7 +38,7 @@ def _png() -> bytes:
 
 @pytest.fixture
 def editor(client, sites):  # noqa: F811
-    client.force_login(sites.org.user("bientap.nc"))
+    client.force_login(sites.board["bientap.nc"])
     return Collection.objects.get(name=sites.nc.title, depth=2)
 
 
