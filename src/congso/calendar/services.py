@@ -27,6 +27,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
 from congso.audit.services import audit_record
+from congso.org import policy
 from congso.org.models import Unit
 
 from .models import OFF_KINDS, CalendarOverride, CalendarState
@@ -551,20 +552,33 @@ def working_days_between(unit: Unit, start: dt.datetime, end: dt.datetime) -> De
 # --------------------------------------------------------------------------- overrides
 
 
-def _ensure_can_edit(by: Any, perm: str) -> None:
+def calendar_may_edit(by: Any, unit: Unit | None) -> bool:
+    """Whether ``by`` may add, change or remove an override of ``unit`` (None: nationwide):
+    the policy's ``calendar.edit`` (ADR 0046). The admin asks this for its buttons and form."""
     if by is None:  # the system itself: demo loader, management commands
-        return
-    if not (
-        getattr(by, "is_active", False) and by.has_perm(f"workcalendar.{perm}_calendaroverride")
-    ):
-        raise PermissionDenied(_("Bạn không có quyền sửa lịch làm việc."))
+        return True
+    return bool(getattr(by, "is_active", False)) and policy.may_at(
+        by, "calendar.edit", policy.calendar_places(unit)
+    )
+
+
+def _ensure_can_edit(by: Any, override: CalendarOverride) -> None:
+    units = [override.unit]
+    if override.pk is not None:  # a change may also move the override away from its unit
+        stored = CalendarOverride.objects.filter(pk=override.pk).select_related("unit").first()
+        if stored is not None and stored.unit_id != override.unit_id:
+            units.append(stored.unit)
+    for unit in units:
+        if not calendar_may_edit(by, unit):
+            name = unit.name if unit is not None else _("toàn quốc")
+            raise PermissionDenied(str(policy.RULES["calendar.edit"].message) % {"unit": name})
 
 
 @transaction.atomic
 def calendar_override_save(*, override: CalendarOverride, by: Any) -> CalendarOverride:
     """Create or change a day off / worked day. ``by`` is the user (None = the system).
     Validates the row, writes an audit event and invalidates cached calendars everywhere."""
-    _ensure_can_edit(by, "change" if override.pk else "add")
+    _ensure_can_edit(by, override)
     override.full_clean()  # choices, the supported years, one override per unit and date
     created = override.pk is None
     override.save()
@@ -586,7 +600,7 @@ def calendar_override_save(*, override: CalendarOverride, by: Any) -> CalendarOv
 @transaction.atomic
 def calendar_override_delete(*, override: CalendarOverride, by: Any) -> None:
     """Remove a day off / worked day, with an audit event."""
-    _ensure_can_edit(by, "delete")
+    _ensure_can_edit(by, override)
     audit_record(
         actor=by,
         action="calendar.override_delete",

@@ -1,4 +1,6 @@
-"""Reads scoped to the caller: a citizen sees only their own drafts, dossiers and payments."""
+"""Reads scoped to the caller: a citizen sees only their own drafts, dossiers and payments
+(the policy's ownership rules, ``congso.org.policy.owned``; the services ask ``ensure_owns``
+of the same rules)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 
 from congso.dossiers.models import Dossier
+from congso.org import policy
 from congso.org.models import Unit
 from congso.procedures.models import OnlineLevel, ProcedureVersion, UnitProcedure
 from congso.procedures.selectors import current_versions
@@ -15,9 +18,11 @@ from .models import Draft, Payment
 
 
 def payment_for(*, user: Any, order_ref: str) -> Payment | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Payment.objects.filter(payer=user, order_ref=order_ref).select_related("unit").first()
+    return (
+        policy.owned(user, "eservices.payment", Payment.objects.filter(order_ref=order_ref))
+        .select_related("unit")
+        .first()
+    )
 
 
 def online_versions() -> QuerySet[ProcedureVersion]:
@@ -50,10 +55,8 @@ def receiving_units(version: ProcedureVersion) -> QuerySet[Unit]:
 
 
 def draft_for(*, user: Any, public_id: Any) -> Draft | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
     return (
-        Draft.objects.filter(owner=user, public_id=public_id)
+        policy.owned(user, "eservices.draft", Draft.objects.filter(public_id=public_id))
         .select_related("version", "version__procedure", "unit")
         .first()
     )
@@ -61,7 +64,7 @@ def draft_for(*, user: Any, public_id: Any) -> Draft | None:
 
 def drafts_of(user: Any) -> QuerySet[Draft]:
     return (
-        Draft.objects.filter(owner=user, submitted_at__isnull=True)
+        policy.owned(user, "eservices.draft", Draft.objects.filter(submitted_at__isnull=True))
         .select_related("version", "unit")
         .order_by("-updated_at")
     )
@@ -69,10 +72,8 @@ def drafts_of(user: Any) -> QuerySet[Draft]:
 
 def my_dossiers(user: Any) -> QuerySet[Dossier]:
     """The citizen's own dossiers, newest first, with what the list shows (constant queries)."""
-    if not getattr(user, "is_authenticated", False):
-        return Dossier.objects.none()
     return (
-        Dossier.objects.filter(applicant_user=user)
+        policy.owned(user, "eservices.dossier", Dossier.objects.all())
         .select_related("procedure_version", "agency")
         .order_by("-submitted_at", "-pk")
     )

@@ -29,6 +29,7 @@ from congso.core.files import delete_on_commit, file_written, files_removed_on_f
 from congso.core.uploads import charge_upload_quota, validate_upload
 from congso.dossiers import services as dossier_services
 from congso.dossiers.models import Dossier, Rating, Status
+from congso.org import policy
 from congso.org.models import Unit
 from congso.procedures.models import OnlineLevel, ProcedureVersion, RequiredPaper
 
@@ -93,8 +94,7 @@ def draft_save(
 ) -> Draft:
     """Save the e-form data, the applicant block as typed and new attachments of a draft, and
     drop the attachments in ``remove`` (rows now, their files once committed); all or nothing."""
-    if draft.owner_id != user.pk:
-        raise PermissionDenied(_g("Bạn không có quyền với hồ sơ này."))
+    policy.ensure_owns(user, "eservices.draft", draft)
     if draft.submitted_at is not None:
         raise ValidationError(_("Hồ sơ đã nộp, không sửa được bản nháp."))
     papers = {p.pk for p in draft.version.papers.all()}
@@ -146,12 +146,10 @@ def draft_submit(*, draft: Draft, user: Any, key: uuid.UUID, applicant: dict[str
     The same key, or a draft already submitted, returns the existing dossier.
     """
     _ensure_citizen(user)
-    if draft.owner_id != user.pk:
-        raise PermissionDenied(_g("Bạn không có quyền với hồ sơ này."))
+    policy.ensure_owns(user, "eservices.draft", draft)
     existing = Submission.objects.filter(key=key).select_related("dossier").first()
     if existing is not None and existing.dossier is not None:
-        if existing.owner_id != user.pk:
-            raise PermissionDenied(_g("Bạn không có quyền với hồ sơ này."))
+        policy.ensure_owns(user, "eservices.submission", existing)
         return existing.dossier
     try:
         # Files the dossiers service writes (the attachments' copies) go if this fails.
@@ -197,7 +195,7 @@ def draft_submit(*, draft: Draft, user: Any, key: uuid.UUID, applicant: dict[str
             finally:
                 for att in attachments:
                     att.file.close()
-            if dossier.applicant_user_id != user.pk:
+            if not policy.owns(user, "eservices.dossier", dossier):
                 # A key somebody else already used: never hand out their dossier.
                 raise PermissionDenied(
                     _g("Mã nộp hồ sơ không hợp lệ; hãy tải lại trang và nộp lại.")
@@ -217,7 +215,11 @@ def draft_submit(*, draft: Draft, user: Any, key: uuid.UUID, applicant: dict[str
             return dossier
     except IntegrityError:
         # A concurrent request with the same key won the race: return its dossier.
-        winner = Submission.objects.filter(key=key, owner=user).select_related("dossier").first()
+        winner = (
+            policy.owned(user, "eservices.submission", Submission.objects.filter(key=key))
+            .select_related("dossier")
+            .first()
+        )
         if winner is not None and winner.dossier is not None:
             return winner.dossier
         raise ValidationError(_("Mã nộp hồ sơ không hợp lệ; hãy tải lại trang và nộp lại."))
@@ -233,8 +235,7 @@ def supplement_reply(
     clock, in this transaction (all or nothing). For a completion request at intake (status 1)
     the papers are kept here until the desk accepts the dossier.
     """
-    if dossier.applicant_user_id != user.pk:
-        raise PermissionDenied(_g("Bạn không có quyền với hồ sơ này."))
+    policy.ensure_owns(user, "eservices.dossier", dossier)
     if not files:
         raise ValidationError(_("Cần đính kèm ít nhất một tệp bổ sung."))
     checked = _checked_uploads({None: files})
@@ -280,8 +281,7 @@ def supplement_reply(
 
 def dossier_payment(*, dossier: Dossier, user: Any) -> Payment:
     """The pending online payment of a dossier awaiting its fee (status 6)."""
-    if dossier.applicant_user_id != user.pk:
-        raise PermissionDenied(_g("Bạn không có quyền với hồ sơ này."))
+    policy.ensure_owns(user, "eservices.dossier", dossier)
     if dossier.status != Status.AWAITING_PAYMENT or dossier.fee_paid:
         raise ValidationError(_("Hồ sơ không ở trạng thái chờ nộp phí."))
     return payment_create(
@@ -347,8 +347,7 @@ def result_release(*, dossier: Dossier, user: Any) -> ElectronicResult:
     certificate (PAdES), kept, and served again on later downloads."""
     from congso.signing.services import sign_pdf
 
-    if dossier.applicant_user_id != user.pk:
-        raise PermissionDenied(_g("Bạn không có quyền với hồ sơ này."))
+    policy.ensure_owns(user, "eservices.dossier", dossier)
     if not result_available(dossier):
         raise ValidationError(
             _("Kết quả chưa được trả hoặc hồ sơ chưa hoàn thành nghĩa vụ tài chính.")
@@ -395,8 +394,7 @@ def result_release(*, dossier: Dossier, user: Any) -> ElectronicResult:
 
 def dossier_rate_online(*, dossier: Dossier, user: Any, level: int, comment: str = "") -> Rating:
     """The applicant rates a returned dossier online (once)."""
-    if dossier.applicant_user_id != user.pk:
-        raise PermissionDenied(_g("Bạn không có quyền với hồ sơ này."))
+    policy.ensure_owns(user, "eservices.dossier", dossier)
     return dossier_services.dossier_rate(
         dossier=dossier, level=level, source=Rating.Source.ONLINE, comment=comment
     )

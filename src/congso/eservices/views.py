@@ -31,6 +31,7 @@ from congso.core.inputs import ascii_digits_only
 from congso.core.uploads import ACCEPT_ATTR
 from congso.dossiers.models import Status
 from congso.dossiers.workflow import ACTION_LABELS
+from congso.org import policy
 
 from . import accounts, eforms, oidc, payments, selectors, services, submission
 from .forms import ApplicantForm, CodeForm, RegisterForm, ResetConfirmForm, ResetRequestForm
@@ -232,10 +233,11 @@ def _client_ip(request: HttpRequest) -> str:
 def payment_return(request: HttpRequest) -> HttpResponse:
     """Where the gateway sends the payer back. Shows what the IPN decided; decides nothing."""
     payment, signature_ok = services.payment_check_return(request.GET)
+    # Signed but somebody else's: shown to nobody but its payer (anonymous: the bank's page).
     if (
         payment is not None
         and request.user.is_authenticated
-        and payment.payer_id != request.user.pk
+        and not policy.owns(request.user, "eservices.payment", payment)
     ):
         payment = None
     result = payments.get_provider().verify(request.GET) if signature_ok else None

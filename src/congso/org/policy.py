@@ -8,10 +8,16 @@ actions when it registers them (``define``), e.g. every dossier action is ``doss
 A superuser may everything. Reads are scoped by the selectors with the same data
 (``role_unit_ids`` for OVERSEE, ``agencies`` for AGENCY).
 
-What is not a role question stays with its owner and is named here so nobody looks for it:
-ownership of a citizen's drafts and payments (``eservices.selectors``, always by the owner),
-named readers of secret documents (``documents.selectors``), the working calendar (Django
-model permissions on ``CalendarOverride``, granted in the admin).
+Ownership is a rule too (``Reach.OWNER``, ``define_owned``): a citizen's drafts, dossiers,
+submissions and payments. ``owns`` / ``ensure_owns`` answer for one object, ``owned`` filters a
+query set the same way, so the selectors (what a citizen sees) and the services (what a
+citizen may change) read one field name from one row. An owner rule has no superuser bypass:
+nobody acts as a citizen on the citizen's own things. The working calendar is
+``calendar.edit``: the system administrators, for the units under them (a nationwide day off
+for those at the top of the tree, ``calendar_places``).
+
+Not a rule of this module: named readers of secret documents (``documents.selectors``, a
+list per document rather than a role).
 
 Missing and forbidden give the same answer to the user: a selector that does not find an
 object within the caller's scope raises 404, never 403 (Zulip's ``access_*`` rule); ``ensure``
@@ -23,14 +29,17 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from .models import Role, RoleAssignment, Unit
 from .selectors import acts_at, has_role, staff_for, user_roles
+
+M = TypeVar("M", bound=Model)
 
 
 class Reach(enum.StrEnum):
@@ -40,6 +49,7 @@ class Reach(enum.StrEnum):
     OVERSEE = "oversee"  # at that unit and everything below it, any level
     AGENCY = "agency"  # the whole agency the unit belongs to (the target is an agency)
     ANYWHERE = "anywhere"  # a right of the whole system, wherever the role is held
+    OWNER = "owner"  # the object belongs to the user (no role; ``Rule.owner`` names the field)
 
 
 DEFAULT_MESSAGE = gettext_lazy("Bạn không có quyền thực hiện thao tác này tại đơn vị %(unit)s.")
@@ -51,6 +61,7 @@ class Rule:
     roles: frozenset[str]
     reach: Reach
     message: str | Promise = DEFAULT_MESSAGE  # the refusal; %(unit)s is the target's name
+    owner: str = ""  # OWNER rules: the foreign key to the user who owns the object
 
 
 RULES: dict[str, Rule] = {}
@@ -63,7 +74,16 @@ def define(
     message: str | Promise = DEFAULT_MESSAGE,
 ) -> Rule:
     """Add a permission (once; a second definition must say the same)."""
-    rule = Rule(name, frozenset(str(r) for r in roles), reach, message)
+    return _add(Rule(name, frozenset(str(r) for r in roles), reach, message))
+
+
+def define_owned(name: str, owner: str, message: str | Promise) -> Rule:
+    """Add an ownership rule: the object's ``owner`` foreign key must be the user."""
+    return _add(Rule(name, frozenset(), Reach.OWNER, message, owner))
+
+
+def _add(rule: Rule) -> Rule:
+    name = rule.name
     known = RULES.get(name)
     if known is not None and known != rule:
         raise ValueError(f"permission {name} defined twice, differently")
@@ -151,6 +171,21 @@ define(
         "lãnh đạo UBND) được quyết định thu vượt biểu phí, lệ phí tại %(unit)s."
     ),
 )
+# The working calendar: days off and worked days of the units under the administrator.
+define(
+    "calendar.edit",
+    [R.SYSADMIN],
+    Reach.OVERSEE,
+    gettext_lazy("Bạn không có quyền sửa lịch làm việc của %(unit)s."),
+)
+# A citizen's own things (online public services): only their owner sees or changes them.
+_YOURS = gettext_lazy("Bạn không có quyền với hồ sơ này.")
+define_owned("eservices.draft", "owner", _YOURS)
+define_owned("eservices.submission", "owner", _YOURS)
+define_owned("eservices.dossier", "applicant_user", _YOURS)
+define_owned(
+    "eservices.payment", "payer", gettext_lazy("Bạn không có quyền với khoản thanh toán này.")
+)
 
 
 # --- answers ---------------------------------------------------------------------------------
@@ -205,6 +240,8 @@ def may(
     """Whether ``user`` may ``permission`` at ``unit`` (``agency``: the agency the unit counts
     in, for ACT rules, when the caller knows it better than ``unit.agency()``)."""
     rule = _rule(permission)
+    if rule.reach == Reach.OWNER:
+        raise ValueError(f"permission {permission} is an ownership rule: ask owns()")
     if _superuser(user):
         return True
     if not getattr(user, "is_authenticated", False):
@@ -223,6 +260,51 @@ def may(
 def may_at(user: Any, permission: str, places: Sequence[tuple[Unit, Unit]]) -> bool:
     """``may`` at any of ``places`` ((unit, its agency) pairs: where a dossier may be acted on)."""
     return any(may(user, permission, unit, agency=agency) for unit, agency in places)
+
+
+def may_somewhere(user: Any, permission: str) -> bool:
+    """Whether ``permission`` holds for the user at some unit (to show a menu or a list whose
+    rows are then asked one by one)."""
+    rule = _rule(permission)
+    if _superuser(user):
+        return True
+    return bool(getattr(user, "is_authenticated", False) and user_roles(user) & rule.roles)
+
+
+def _owner_rule(permission: str) -> Rule:
+    rule = _rule(permission)
+    if rule.reach != Reach.OWNER:
+        raise ValueError(f"permission {permission} is not an ownership rule")
+    return rule
+
+
+def owns(user: Any, permission: str, obj: Any) -> bool:
+    """Whether ``obj`` belongs to ``user`` under the ownership rule ``permission``."""
+    rule = _owner_rule(permission)
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(getattr(obj, f"{rule.owner}_id") == user.pk)
+
+
+def ensure_owns(user: Any, permission: str, obj: Any) -> None:
+    """Raise the rule's PermissionDenied unless ``owns(user, permission, obj)``."""
+    if not owns(user, permission, obj):
+        raise PermissionDenied(str(_owner_rule(permission).message))
+
+
+def owned(user: Any, permission: str, queryset: QuerySet[M]) -> QuerySet[M]:
+    """``queryset`` narrowed to what ``user`` owns under ``permission`` (none for anonymous)."""
+    rule = _owner_rule(permission)
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    return queryset.filter(**{f"{rule.owner}_id": user.pk})
+
+
+def calendar_places(unit: Unit | None) -> list[tuple[Unit, Unit]]:
+    """Where ``calendar.edit`` is asked for an override of ``unit``: the unit itself, or for a
+    nationwide override (no unit) the units at the top of the tree."""
+    units = [unit] if unit is not None else list(Unit.objects.filter(parent__isnull=True))
+    return [(u, u) for u in units]
 
 
 def refusal(permission: str, unit: Unit | None) -> PermissionDenied:
@@ -249,9 +331,15 @@ __all__ = [
     "Rule",
     "agencies",
     "assignments",
+    "calendar_places",
     "define",
+    "define_owned",
     "ensure",
     "ensure_at",
+    "ensure_owns",
     "may",
     "may_at",
+    "may_somewhere",
+    "owned",
+    "owns",
 ]

@@ -74,13 +74,27 @@ EXPECTED: dict[str, tuple[set[str], str]] = {
     "feedback.unpublish": ({R.DEPARTMENT_HEAD, R.UNIT_LEADER}, "act"),
     "dashboard.view": ({R.UNIT_LEADER, R.DEPARTMENT_HEAD, R.SYSADMIN}, "oversee"),
     "index766.enter": ({R.SYSADMIN}, "oversee"),
+    "calendar.edit": ({R.SYSADMIN}, "oversee"),
     "counters.serve": ({R.ONESTOP_OFFICER}, "act"),
     "counters.manage": ({R.SYSADMIN}, "oversee"),
     "counters.stats": (
         {R.ONESTOP_OFFICER, R.UNIT_LEADER, R.DEPARTMENT_HEAD, R.SYSADMIN},
         "oversee",
     ),
+    # Ownership: no role carries these; the owner does (OWNERS below).
+    "eservices.draft": (set(), "owner"),
+    "eservices.submission": (set(), "owner"),
+    "eservices.dossier": (set(), "owner"),
+    "eservices.payment": (set(), "owner"),
 }
+# ownership rule -> the field naming the owner, by hand.
+OWNERS = {
+    "eservices.draft": "owner",
+    "eservices.submission": "owner",
+    "eservices.dossier": "applicant_user",
+    "eservices.payment": "payer",
+}
+ROLE_RULES = {name: row for name, row in EXPECTED.items() if row[1] != "owner"}
 
 # The units of the matrix: the city, the district (agencies), the district's one-stop desk
 # and its justice department, two of its wards (agencies).
@@ -161,7 +175,7 @@ def test_rules_are_the_expected_data():
 
 def test_matrix_roles_by_units_by_permissions(units, officers):
     wrong = []
-    for name, (roles, reach) in EXPECTED.items():
+    for name, (roles, reach) in ROLE_RULES.items():
         for (role, held), user in officers.items():
             for target in UNITS:
                 expected = role in {str(r) for r in roles} and target in REACH[reach][held]
@@ -173,7 +187,7 @@ def test_matrix_roles_by_units_by_permissions(units, officers):
 def test_superuser_may_everything_anonymous_and_citizens_nothing(units, officers):
     root = User.objects.create_superuser(username="root.matrix", password="x")
     citizen = User.objects.create_user(username="dan.matrix", password="x")
-    for name in EXPECTED:
+    for name in ROLE_RULES:
         for target in UNITS:
             assert policy.may(root, name, units[target]), name
             assert not policy.may(AnonymousUser(), name, units[target]), name
@@ -232,3 +246,140 @@ def test_services_refuse_with_the_policy(units, officers, demo_org):
         source=units["ward2"], successor=units["ward1"], by=officers["sysadmin", "district"]
     )
     assert isinstance(moved, dict)
+
+
+@pytest.fixture
+def citizens_things(demo_org):  # type: ignore[no-untyped-def]
+    """A draft, a submission, a dossier and a payment of one citizen, and the same of another."""
+    import uuid
+
+    from congso.dossiers.tests.factories import offered_procedure
+    from congso.dossiers.tests.test_views import receive
+    from congso.eservices.models import Draft, Payment, Submission
+    from congso.eservices.tests.factories import CitizenFactory
+
+    version = offered_procedure(demo_org.desk)
+    things = {}
+    for who in ("a", "b"):
+        user = CitizenFactory()
+        draft = Draft.objects.create(owner=user, version=version, unit=demo_org.desk)
+        dossier = receive(demo_org, version)
+        dossier.applicant_user = user
+        dossier.save(update_fields=["applicant_user"])
+        things[who] = {
+            "user": user,
+            "eservices.draft": draft,
+            "eservices.submission": Submission.objects.create(
+                key=uuid.uuid4(), owner=user, draft=draft
+            ),
+            "eservices.dossier": dossier,
+            "eservices.payment": Payment.objects.create(
+                order_ref=f"M{who}{uuid.uuid4().hex[:10]}",
+                payer=user,
+                unit=demo_org.desk,
+                amount=8000,
+                description="Lệ phí",
+            ),
+        }
+    return things
+
+
+def test_ownership_rules_the_owner_only_no_role_no_superuser(officers, citizens_things):
+    """A citizen's things: their owner owns them; the other citizen, anonymous, every officer
+    of every role and unit, and a superuser do not. The selectors' filter (owned) and the
+    services' check (owns) give the same answer, from the same field."""
+    from django.core.exceptions import PermissionDenied
+
+    root = User.objects.create_superuser(username="root.owner", password="x")
+    a, b = citizens_things["a"], citizens_things["b"]
+    for name, field in OWNERS.items():
+        rule = policy.RULES[name]
+        assert rule.owner == field, name
+        model = type(a[name])
+        mine = a[name]
+        assert policy.owns(a["user"], name, mine)
+        policy.ensure_owns(a["user"], name, mine)
+        for other in [b["user"], AnonymousUser(), root, *officers.values()]:
+            assert not policy.owns(other, name, mine), (name, other)
+        with pytest.raises(PermissionDenied, match="Bạn không có quyền với"):
+            policy.ensure_owns(b["user"], name, mine)
+        assert list(policy.owned(a["user"], name, model.objects.all())) == [mine]
+        assert not policy.owned(AnonymousUser(), name, model.objects.all()).exists()
+        with pytest.raises(ValueError, match="ownership rule"):
+            policy.may(a["user"], name)
+
+
+def test_eservices_pages_and_services_answer_as_the_ownership_rules(client, citizens_things):
+    """The citizen's pages find only their own things (the other's answers 404), and the
+    services refuse the other's with the rule's message."""
+    from django.core.exceptions import PermissionDenied
+    from django.urls import reverse
+
+    from congso.eservices import submission
+
+    a, b = citizens_things["a"], citizens_things["b"]
+    client.force_login(a["user"])
+    pages = [
+        ("eservices:draft", [b["eservices.draft"].public_id]),
+        ("eservices:my_dossier", [b["eservices.dossier"].pk]),
+    ]
+    for name, args in pages:
+        assert client.get(reverse(name, args=args)).status_code == 404, name
+    pay = "eservices:payment_start"
+    assert client.post(reverse(pay, args=[b["eservices.payment"].order_ref])).status_code == 404
+    assert client.post(reverse(pay, args=[a["eservices.payment"].order_ref])).status_code == 302
+    own = [
+        ("eservices:draft", [a["eservices.draft"].public_id]),
+        ("eservices:my_dossier", [a["eservices.dossier"].pk]),
+    ]
+    for name, args in own:
+        assert client.get(reverse(name, args=args)).status_code == 200, name
+    with pytest.raises(PermissionDenied, match="Bạn không có quyền với hồ sơ này"):
+        submission.draft_save(draft=b["eservices.draft"], user=a["user"], data={})
+    with pytest.raises(PermissionDenied, match="Bạn không có quyền với hồ sơ này"):
+        submission.dossier_rate_online(dossier=b["eservices.dossier"], user=a["user"], level=3)
+
+
+def test_calendar_edits_answer_as_the_policy(units, officers):
+    """calendar.edit (was Django's model permissions): a system administrator edits the days
+    off of the units under him; a nationwide one only from the top of the tree; the admin's
+    buttons ask the same question."""
+    import datetime as dt
+
+    from django.core.exceptions import PermissionDenied
+    from django.test import RequestFactory
+
+    from congso.calendar.admin import CalendarOverrideAdmin
+    from congso.calendar.models import CalendarOverride, OverrideKind
+    from congso.calendar.services import calendar_may_edit, calendar_override_save
+
+    def override(unit):  # type: ignore[no-untyped-def]
+        return CalendarOverride(
+            date=dt.date(2026, 3, 4), kind=OverrideKind.DAY_OFF, name="Nghỉ", unit=unit
+        )
+
+    admin = CalendarOverrideAdmin(CalendarOverride, None)  # type: ignore[arg-type]
+    for (role, held), user in officers.items():
+        request = RequestFactory().get("/")
+        request.user = user
+        for target in [*UNITS, None]:
+            unit = units[target] if target else None
+            if role != R.SYSADMIN:
+                expected = False
+            elif target is None:
+                expected = held == "city"  # the top of the demo tree
+            else:
+                expected = target in REACH["oversee"][held]
+            assert calendar_may_edit(user, unit) == expected, (role, held, target)
+            stored = override(unit)
+            assert admin.has_change_permission(request, stored) == expected
+        assert admin.has_module_permission(request) == (role == R.SYSADMIN)
+    with pytest.raises(PermissionDenied, match="Bạn không có quyền sửa lịch làm việc của"):
+        calendar_override_save(override=override(units["ward2"]), by=officers["sysadmin", "ward1"])
+    saved = calendar_override_save(
+        override=override(units["ward2"]), by=officers["sysadmin", "district"]
+    )
+    # Moving an override out of the editor's units is refused too.
+    saved.unit = units["city"]
+    with pytest.raises(PermissionDenied):
+        calendar_override_save(override=saved, by=officers["sysadmin", "district"])
