@@ -12,7 +12,7 @@ APT_PACKAGES := chromium tesseract-ocr tesseract-ocr-vie poppler-utils espeak-ng
 PYTEST_WORKERS ?= 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install system-deps run serve demo test test-only lint fmt openapi lock vendor bench clean
+.PHONY: install system-deps run serve demo test test-only test-cluster lint fmt openapi lock vendor bench clean
 
 $(STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,7 +61,13 @@ lint: install
 	CONGSO_TESTING=true $(MANAGE) export_openapi --check
 
 test-only: install system-deps
-	CONGSO_TESTING=true DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n $(PYTEST_WORKERS) -q $(PYTEST_ARGS)
+	CONGSO_TESTING=true DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n $(PYTEST_WORKERS) -q -m "not cluster" $(PYTEST_ARGS)
+
+# The tests that start servers of their own on 127.0.0.1 (issue 14 §3): a PostgreSQL primary and
+# its streaming replica made with initdb + pg_basebackup on free ports (PostgreSQL 15's programs
+# must be installed; nothing else is needed, every server is stopped at the end).
+test-cluster: install
+	CONGSO_TESTING=true DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -p no:xdist -q -m cluster $(PYTEST_ARGS)
 
 test: lint test-only
 

@@ -27,6 +27,15 @@ CHROMIUM_ARGS = [
 SCREENSHOT_DIR = Path(__file__).resolve().parent / "var" / "screenshots"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # (here, not in pyproject.toml: a change there makes `make` reinstall the environment)
+    config.addinivalue_line(
+        "markers",
+        "cluster: starts servers of its own (PostgreSQL primary + streaming replica); "
+        "run by `make test-cluster`, left out of `make test`",
+    )
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

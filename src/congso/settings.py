@@ -180,6 +180,41 @@ else:
             "server_side_binding": True,
             "prepare_threshold": 5,
         }
+# DATABASE_REPLICA_URL: a PostgreSQL streaming replica of DATABASE_URL (empty: none). Reads that
+# may lag (statistics, registers, exports, the public catalogue) go there through
+# congso.core.db.replica (ADR 0085); writes and everything else stay on the primary.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+# DATABASE_REPLICA_MAX_LAG_SECONDS: a replica further behind than this is not read from.
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.float("DATABASE_REPLICA_MAX_LAG_SECONDS", default=10.0)
+# DATABASE_REPLICA_CHECK_SECONDS: how often each process probes the replica's health and lag.
+DATABASE_REPLICA_CHECK_SECONDS = env.float("DATABASE_REPLICA_CHECK_SECONDS", default=5.0)
+# DATABASE_REPLICA_PIN_SECONDS: after a request that wrote, that browser reads from the
+# primary for this long (it sees its own change on the next page).
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=15)
+DATABASE_ROUTERS: list[str] = []
+if DATABASE_REPLICA_URL:
+    _replica = env.db_url_config(DATABASE_REPLICA_URL)
+    if DATABASES["default"]["ENGINE"] != "congso.core.db.postgresql" or _replica["ENGINE"] != (
+        "django.db.backends.postgresql"
+    ):
+        raise ValueError("DATABASE_REPLICA_URL needs PostgreSQL for both DATABASE_URL and itself")
+    _replica["ENGINE"] = "congso.core.db.postgresql"
+    _replica["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    _replica["CONN_HEALTH_CHECKS"] = True
+    _replica["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        **_replica.get("OPTIONS", {}),
+        # A read-only session on the server too, and a replica that does not answer is given
+        # up quickly (the primary answers instead).
+        "options": "-c default_transaction_read_only=on",
+        "connect_timeout": 2,
+    }
+    # Tests: the replica alias reads the test database itself.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["congso.core.db.replica.ReplicaRouter"]
+    # Last: a GET whose replica read failed is answered again by the view alone.
+    MIDDLEWARE.append("congso.core.db.replica.ReplicaReadsMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -14,6 +14,10 @@ class CoreConfig(AppConfig):
         from .backup import secure_sqlite_files
 
         connection_created.connect(secure_sqlite_files, dispatch_uid="congso.secure_sqlite_files")
+        from .db import replica
+
+        if replica.configured():  # the replica's write guard, the primary's write detector
+            connection_created.connect(replica.install_wrappers, dispatch_uid="congso.replica")
         # Every app's tasks.py, so the periodic jobs are registered in each process.
         autodiscover_modules("tasks")
         from . import export_jobs  # noqa: F401 - registers the purge of expired exports
