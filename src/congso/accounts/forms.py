@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from django import forms
 from typing import Any
 
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
