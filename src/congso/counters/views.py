@@ -16,7 +16,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -29,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from congso.core.downloads import generated_response
 from congso.core.inputs import ascii_digits_only
 from congso.core.tasks import enqueue
 from congso.dossiers.models import Satisfaction
@@ -241,13 +241,17 @@ def board_events(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @require_GET
-def clip(request: HttpRequest, name: str) -> FileResponse:
+def clip(request: HttpRequest, name: str) -> HttpResponse:
     """One voice clip (or the chime) for the board."""
     _device(request, Device.Kind.BOARD)
     path = voice.clip_path(name)
     if path is None or not path.exists():
         raise Http404
-    response = FileResponse(path.open("rb"), content_type="audio/wav")
+    # A clip is a few kB built by CongSo (counters_voice): sent as a generated file, cached a
+    # day by the board (it changes only when the clips are generated again).
+    response = generated_response(
+        path.read_bytes(), filename=f"{name}.wav", content_type="audio/wav", inline=True
+    )
     response["Cache-Control"] = "private, max-age=86400"
     return response
 
