@@ -225,6 +225,46 @@ NOT_LISTINGS = {
         ],
         "queue tickets and ratings, no document or dossier content",
     ),
+    # Citizen feedback (issue 16): cases, not documents or dossiers; staff lists and pages go
+    # through congso.feedback.selectors (scope tested in feedback/tests/test_actions.py), the
+    # public ones by code with the sender's contact, or the published, redacted answers only.
+    **dict.fromkeys(
+        [
+            "feedback:queue",
+            "feedback:stats",
+            "feedback:detail",
+            "feedback:act",
+            "feedback:submit",
+            "feedback:verify",
+            "feedback:status",
+            "feedback:rate",
+            "feedback:eservices_form",
+            "api:feedback_submit",
+            "api:feedback_verify",
+            "api:feedback_status",
+            "api:feedback_cases",
+            "api:feedback_case",
+        ]
+        + [
+            f"api:feedback_{a}"
+            for a in (
+                "route",
+                "forward",
+                "forward_out",
+                "classify",
+                "draft",
+                "approve",
+                "send_back",
+                "return_to_triage",
+                "extend",
+                "refuse",
+                "merge",
+                "publish",
+                "unpublish",
+            )
+        ],
+        "feedback cases: scoped by congso.feedback.selectors or by code and contact",
+    ),
     # Accounts, gateways, health, schema: no documents or dossiers.
     **dict.fromkeys(
         [

@@ -66,6 +66,7 @@ APP_URLS = [
     ("congso.portal.urls", ""),
     ("congso.counters.urls", ""),
     ("congso.dashboard.urls", ""),
+    ("congso.feedback.urls", ""),
 ]
 for module_name, prefix in APP_URLS:
     try:

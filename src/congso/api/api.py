@@ -64,6 +64,7 @@ ROUTERS = [
     ("/counters/", "congso.counters.api"),
     ("/dashboard/", "congso.dashboard.api"),
     ("/index766/", "congso.dashboard.index_api"),
+    ("/feedback/", "congso.feedback.api"),
 ]
 for prefix, module_name in ROUTERS:
     try:

@@ -4,15 +4,21 @@ attachments, the deadline rule table and the code counter."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
 
 from congso.core import limits
 from congso.core.limits import LimitedTextField
 from congso.org.models import Staff, Unit, UnitKind
+from congso.portal.models import PUBLISH_PANEL, LimitedRichTextField, PortalPage
+from congso.portal.richtext import FEATURES
 from congso.search.fields import FoldedField
 
 from .workflow import OPEN_STATUSES as OPEN_STATUSES
@@ -311,3 +317,46 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# ---------------------------------------------------------------------------------------------
+# The portal page "Hỏi đáp" (Wagtail): the form and the answers this unit published.
+
+
+class QuestionsPage(PortalPage):
+    """Hỏi đáp of one unit's site: the submission form (to the unit) and its published
+    answers, searchable without diacritics (congso.feedback.selectors.published_for)."""
+
+    intro = LimitedRichTextField(_("giới thiệu"), blank=True, features=FEATURES)
+
+    parent_page_types = ["portal.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+    content_panels = [*Page.content_panels, FieldPanel("intro"), PUBLISH_PANEL]
+    template = "feedback/questions_page.html"
+    PER_PAGE = 20
+
+    class Meta:
+        verbose_name = _("trang hỏi đáp")
+        verbose_name_plural = _("trang hỏi đáp")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from django.urls import reverse
+
+        from .selectors import published_for
+
+        context = super().get_context(request, *args, **kwargs)
+        portal = context["portal"]
+        unit = Unit.objects.filter(pk=portal.unit_id).first() if portal else None
+        q = (request.GET.get("q") or "").strip()[: limits.SEARCH]
+        context.update(
+            q=q,
+            answers=published_for(unit, q=q, limit=self.PER_PAGE) if unit else [],
+            fixed_agency=unit,
+            kinds=Kind.choices,
+            form_action=reverse("feedback:submit"),
+            back=self.url,
+            data={},
+            errors={},
+        )
+        return context

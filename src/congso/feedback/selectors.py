@@ -41,7 +41,7 @@ def _scope(user: Any) -> Q | None:
 
 def cases_for(user: Any) -> QuerySet[Case]:
     qs = Case.objects.exclude(status=Status.PENDING).select_related(
-        "agency", "triage_unit", "handling_unit"
+        "agency", "triage_unit__parent", "handling_unit__parent"
     )
     scope = _scope(user)
     return qs if scope is None else qs.filter(scope)

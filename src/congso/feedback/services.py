@@ -191,13 +191,13 @@ def _plain_text(value: str, field: str, limit: int, *, required: bool, minimum: 
     if required and not value:
         raise ValidationError({field: _("Trường này là bắt buộc.")})
     limits.ensure_length(value, limit, field)
-    if value and len(value) < minimum:
-        raise ValidationError(
-            {field: _("Nội dung quá ngắn: cần ít nhất %(n)s ký tự.") % {"n": minimum}}
-        )
     if _MARKUP.search(value):
         raise ValidationError(
             {field: _("Không nhận mã HTML hoặc định dạng; vui lòng nhập văn bản thuần.")}
+        )
+    if value and len(value) < minimum:
+        raise ValidationError(
+            {field: _("Nội dung quá ngắn: cần ít nhất %(n)s ký tự.") % {"n": minimum}}
         )
     return value
 

@@ -189,6 +189,7 @@ class HomePage(PortalPage):
         "portal.ContentPage",
         "portal.DocumentsPage",
         "portal.ProceduresPage",
+        "feedback.QuestionsPage",
     ]
     content_panels = [
         *Page.content_panels,

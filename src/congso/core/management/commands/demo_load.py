@@ -13,6 +13,7 @@ DEMO_MODULES = [
     "congso.portal.demo",
     "congso.counters.demo",
     "congso.dashboard.demo",
+    "congso.feedback.demo",
 ]
 
 
