@@ -15,7 +15,11 @@ from congso.notify.models import Notification, SmsOutbox
 from congso.org.demo import DEMO_PASSWORD
 from congso.portal.services import portal_site_ensure
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("deadline_rules_v1"),
+]
 
 QUESTION = (
     "Nhà tôi ở ngõ 85 Nhân Chính muốn sửa lại mái tôn và lát lại nền. Xin hỏi có phải xin giấy "

@@ -13,7 +13,11 @@ from congso.feedback.models import Case, Channel
 
 from .factories import submission
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("deadline_rules_v1"),
+]
 
 
 @pytest.fixture(autouse=True)
