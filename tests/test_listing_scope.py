@@ -178,7 +178,14 @@ NOT_LISTINGS = {
     # its downloads list only issued, non-secret outgoing documents their agency made public
     # (congso/portal/tests/test_sites.py: drafts, private pages, secret and unpublished documents).
     **dict.fromkeys(
-        ["portal:home", "portal:page", "portal:document_file", "portal:rss", "portal:sitemap"],
+        [
+            "portal:home",
+            "portal:page",
+            "portal:document_file",
+            "portal:rss",
+            "portal:sitemap",
+            "portal:site_map",
+        ],
         "public portal pages: only what the agency published",
     ),
     # Wagtail's password form of a protected page; its login name redirects to ours.

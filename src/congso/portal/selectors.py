@@ -14,7 +14,7 @@ from wagtail.models import Page
 from congso.documents.models import OutgoingStatus, Secrecy
 
 from .chrome import chrome_for_page
-from .models import ArticlePage, CommentStatus, ConsultationComment, PublicDocument
+from .models import PATH_PREFIX, ArticlePage, CommentStatus, ConsultationComment, PublicDocument
 
 THUMB = "fill-480x270"
 
@@ -216,3 +216,16 @@ def comments_to_moderate(user: Any, *, status: str = CommentStatus.PENDING) -> l
             where |= Q(page__path__startswith=path)
         qs = qs.filter(where)
     return list(qs.select_related("page").order_by("-created_at", "-pk")[:200])
+
+
+def site_map_pages(chrome: Any) -> list[Any]:
+    """The site's live, non-private pages below its home, articles left out (a site has
+    thousands; its sections list them), in tree order with ``level`` (1 = under home)."""
+    qs = Page.objects.filter(path__startswith=chrome.path, depth__gt=2).live().not_type(ArticlePage)
+    for path in chrome.restricted:
+        qs = qs.exclude(path__startswith=path)
+    rows = list(qs.order_by("path").only("title", "url_path", "depth", "path"))
+    for row in rows:
+        row.level = row.depth - 2
+        row.public_url = PATH_PREFIX + row.url_path
+    return rows

@@ -146,3 +146,18 @@ def comment_moderate_admin(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Đã cập nhật ý kiến."))
     return redirect("portal_comments")
+
+
+def site_map(request: HttpRequest, site: str) -> HttpResponse:
+    """Sơ đồ cổng: the site's live, public pages except articles (sections list those), as a
+    tree, in one query besides the cached chrome."""
+    from .selectors import site_map_pages
+
+    chrome = _chrome(site)
+    if chrome.moved_to:
+        return HttpResponsePermanentRedirect(chrome.moved_to)
+    return render(
+        request,
+        "portal/site_map.html",
+        {"portal": chrome, "pages": site_map_pages(chrome), "page": None},
+    )

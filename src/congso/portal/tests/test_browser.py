@@ -121,6 +121,14 @@ def test_every_page_template_accessible_and_within_the_policy(browser, live_serv
         sites.nc,
         ContentPage(title="Giới thiệu", slug="gioi-thieu", body="<h2>Chức năng</h2><p>…</p>"),
     )
+    from .test_consultation import _draft
+    from .test_organisation import _org_pages
+
+    _org_pages(sites.district)
+    draft = _draft(sites.nc)
+    draft.comments.create(
+        name="Trần Văn An", body="Nên cho đỗ xe đạp.", status="published", answer="Đã tiếp thu."
+    )
     doc = OutgoingFactory(
         agency=sites.org.wards["00343"], signer=sites.org.user("lanhdao.nc"), issued=True
     )
@@ -139,11 +147,20 @@ def test_every_page_template_accessible_and_within_the_policy(browser, live_serv
             ("content", "/cong/nhan-chinh/gioi-thieu/"),
             ("documents", "/cong/nhan-chinh/van-ban/"),
             ("procedures", "/cong/nhan-chinh/thu-tuc-hanh-chinh/"),
+            ("organisation", "/cong/thanh-xuan/gioi-thieu/co-cau-to-chuc/"),
+            ("english", "/cong/thanh-xuan/english/organisation/"),
+            ("consultation", "/cong/nhan-chinh/lay-y-kien/du-thao-quy-che/"),
         ]:
             response = page.goto(live_server.url + path)
             assert response is not None and response.status == 200, path
             assert_no_serious_a11y_violations(page)
             assert page.evaluate("() => window.__csp") == [], path
             screenshot(page, f"portal-{name}-{size}")
+        # The consultation form with its errors is accessible too.
+        page.click("button[type=submit].p-button")
+        page.wait_for_selector(".p-error")
+        assert_no_serious_a11y_violations(page)
+        assert page.evaluate("() => window.__csp") == []
+        screenshot(page, f"portal-consultation-errors-{size}")
     finally:
         context.close()

@@ -227,3 +227,27 @@ def test_merged_units_site_redirects_to_successor(client, sites):
         assert response.status_code == 301 and response.url == "/cong/phuong-thanh-xuan/"
     assert client.get("/cong/phuong-thanh-xuan/").status_code == 200
     assert client.get("/cong/thanh-xuan/").status_code == 200  # the district's own site
+
+
+def test_site_map_page_public_pages_of_its_site_only(client, sites):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    article(sites.nc_news, "Tin không vào sơ đồ", slug="tin-so-do")
+    add(sites.nc, ContentPage(title="Giới thiệu phường", slug="gioi-thieu", body="<p>…</p>"))
+    add(sites.nc, ContentPage(title="Trang nháp ZQY", slug="nhap"), live=False)
+    private = add(sites.nc, ContentPage(title="Nội bộ ZQP", slug="noi-bo"))
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    url = "/cong/nhan-chinh/so-do-cong/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200 and len(ctx.captured_queries) <= 2
+    body = response.content.decode()
+    assert 'href="/cong/nhan-chinh/gioi-thieu/">Giới thiệu phường' in body
+    assert 'href="/cong/nhan-chinh/tin-tuc/">Tin tức, sự kiện' in body
+    assert "Tin không vào sơ đồ" not in body  # articles: the sections list them
+    assert "ZQY" not in body and "ZQP" not in body  # drafts, private pages
+    assert "/cong/thanh-xuan/" not in body.split("<main")[1].split("</main>")[0]
+    assert 'href="/cong/nhan-chinh/so-do-cong/"' in client.get("/cong/nhan-chinh/").content.decode()
+    assert client.get("/cong/khong-co/so-do-cong/").status_code == 404
