@@ -13,7 +13,7 @@ when the service would accept it. Views, the API, the demo and the tests loop ov
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,9 +24,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field
-from pydantic import ValidationError as SchemaError
 
 from congso.core import limits
+from congso.core import registry as core_registry
 from congso.org import policy
 from congso.org.models import Role, Staff, Unit, UnitKind
 
@@ -478,21 +478,9 @@ class DossierAction:
     def parse(self, data: Mapping[str, Any]) -> ActionIn:
         """A browser form (or any mapping of strings) as this action's typed input; empty
         fields count as not given. Bad input: a Vietnamese ValidationError naming the field."""
-        wanted = {
-            k: v for k, v in data.items() if k in self.input.model_fields and v not in ("", None)
-        }
-        try:
-            return self.input.model_validate(wanted)
-        except SchemaError as exc:
-            names = []
-            for error in exc.errors():
-                key = str(error["loc"][0]) if error["loc"] else ""
-                info = self.input.model_fields.get(key)
-                names.append(str(info.title) if info and info.title else key)
-            raise ValidationError(
-                _("Dữ liệu nhập không hợp lệ: %(fields)s.")
-                % {"fields": ", ".join(dict.fromkeys(names))}
-            ) from exc
+        return core_registry.parse_input(  # type: ignore[no-any-return]
+            self.input, data, message=_("Dữ liệu nhập không hợp lệ: %(fields)s.")
+        )
 
     def run(
         self,
@@ -511,44 +499,17 @@ class DossierAction:
         return self.context(dossier) if self.context else {}
 
 
-class ActionRegistry:
+class ActionRegistry(core_registry.ActionRegistry[DossierAction]):
     """The dossier actions in the order the detail page lists them (forward-moving first)."""
 
-    def __init__(self) -> None:
-        self._actions: dict[str, DossierAction] = {}
-
-    def register(self, action: DossierAction) -> DossierAction:
-        if action.name in self._actions:
-            raise ValueError(f"action {action.name} registered twice")
+    def check(self, action: DossierAction) -> None:
         if action.name not in ACTION_STAGES:
             raise ValueError(f"action {action.name} is not in workflow.TRANSITIONS")
-        self._actions[action.name] = action
+
+    def register(self, action: DossierAction) -> DossierAction:
+        super().register(action)
         policy.define(action.permission, action.roles, policy.Reach.ACT)
         return action
-
-    def implements(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        """Decorator binding a ``dossier_<verb>`` service to its action."""
-
-        def bind(service: Callable[..., Any]) -> Callable[..., Any]:
-            self._actions[name].service = service
-            return service
-
-        return bind
-
-    def __getitem__(self, name: str) -> DossierAction:
-        return self._actions[name]
-
-    def get(self, name: str) -> DossierAction | None:
-        return self._actions.get(name)
-
-    def __iter__(self) -> Iterator[DossierAction]:
-        return iter(self._actions.values())
-
-    def __len__(self) -> int:
-        return len(self._actions)
-
-    def names(self) -> list[str]:
-        return list(self._actions)
 
     def available_for(self, dossier: Dossier, staff: Staff | None) -> list[DossierAction]:
         """The actions ``staff`` may take now, the one that moves the dossier on first."""

@@ -11,7 +11,7 @@ same transition table; they are not staff actions and need no role."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,9 +22,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field
-from pydantic import ValidationError as SchemaError
 
 from congso.core import limits
+from congso.core import registry as core_registry
 from congso.org import policy
 from congso.org.models import Staff, Unit, UnitKind
 
@@ -219,26 +219,12 @@ class CaseAction:
         return True
 
     def parse(self, data: Mapping[str, Any]) -> ActionIn:
-        wanted = {
-            k: v for k, v in data.items() if k in self.input.model_fields and v not in ("", None)
-        }
-        for name, info in self.input.model_fields.items():
-            if info.annotation is bool and name not in wanted:
-                wanted[name] = False
-            elif info.annotation is bool:
-                wanted[name] = str(wanted[name]).lower() in ("1", "on", "true", "yes")
-        try:
-            return self.input.model_validate(wanted)
-        except SchemaError as exc:
-            names = []
-            for error in exc.errors():
-                key = str(error["loc"][0]) if error["loc"] else ""
-                found = self.input.model_fields.get(key)
-                names.append(str(found.title) if found and found.title else key)
-            raise ValidationError(
-                _("Dữ liệu nhập không hợp lệ hoặc còn thiếu: %(fields)s.")
-                % {"fields": ", ".join(dict.fromkeys(names))}
-            ) from exc
+        return core_registry.parse_input(  # type: ignore[no-any-return]
+            self.input,
+            data,
+            message=_("Dữ liệu nhập không hợp lệ hoặc còn thiếu: %(fields)s."),
+            checkboxes=True,
+        )
 
     def run(self, case: Case, by: Staff, data: ActionIn) -> Any:
         if self.service is None:
@@ -249,38 +235,12 @@ class CaseAction:
         return self.context(case) if self.context else {}
 
 
-class ActionRegistry:
-    def __init__(self) -> None:
-        self._actions: dict[str, CaseAction] = {}
-
-    def register(self, action: CaseAction) -> CaseAction:
-        if action.name in self._actions:
-            raise ValueError(f"action {action.name} registered twice")
+class ActionRegistry(core_registry.ActionRegistry[CaseAction]):
+    def check(self, action: CaseAction) -> None:
         if not any(action.name in moves for moves in TRANSITIONS.values()):
             raise ValueError(f"action {action.name} is not in workflow.TRANSITIONS")
         if action.permission not in policy.RULES:
             raise ValueError(f"{action.permission} has no rule in congso.org.policy")
-        self._actions[action.name] = action
-        return action
-
-    def implements(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        def bind(service: Callable[..., Any]) -> Callable[..., Any]:
-            self._actions[name].service = service
-            return service
-
-        return bind
-
-    def __getitem__(self, name: str) -> CaseAction:
-        return self._actions[name]
-
-    def get(self, name: str) -> CaseAction | None:
-        return self._actions.get(name)
-
-    def __iter__(self) -> Iterator[CaseAction]:
-        return iter(self._actions.values())
-
-    def __len__(self) -> int:
-        return len(self._actions)
 
     def by_slug(self, slug: str) -> CaseAction | None:
         return self._actions.get(slug.replace("-", "_"))
