@@ -6,11 +6,12 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from congso.org import policy
 from congso.org.selectors import staff_for, user_roles
 
 # The modules of the staff home page: (title, description, URL name, roles that see it).
 # A module whose URL is not mounted yet is left out.
-MODULES = [
+MODULES: list[tuple[str, str, str, set[str] | tuple[str, ...] | None]] = [
     (
         _("Tiếp nhận hồ sơ"),
         _("Một cửa: tiếp nhận, trả kết quả, phiếu hẹn"),
@@ -53,6 +54,25 @@ MODULES = [
         "procedures:catalogue_admin",
         {"sysadmin"},
     ),
+    # A tuple names permissions of congso.org.policy: shown to the roles that carry any of them.
+    (
+        _("Phản ánh, kiến nghị"),
+        _("Tiếp nhận, phân loại, trả lời, công khai hỏi đáp"),
+        "feedback:queue",
+        ("feedback.classify", "feedback.draft"),
+    ),
+    (
+        _("Bảng điều hành"),
+        _("Kết quả giải quyết TTHC, cảnh báo, Chỉ số QĐ 766"),
+        "dashboard:dashboard",
+        ("dashboard.view",),
+    ),
+    (
+        _("Quầy một cửa"),
+        _("Gọi số thứ tự, phục vụ công dân"),
+        "counters:panel",
+        ("counters.serve",),
+    ),
     (_("Quản trị hệ thống"), _("Đơn vị, cán bộ, lịch nghỉ, danh mục"), "admin:index", {"sysadmin"}),
 ]
 
@@ -68,7 +88,8 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = user_roles(request.user)
     modules = []
     for title, description, url_name, needed in MODULES:
-        if needed is not None and not (roles & needed) and not request.user.is_superuser:
+        allowed = policy.roles_carrying(*needed) if isinstance(needed, tuple) else needed
+        if allowed is not None and not (roles & allowed) and not request.user.is_superuser:
             continue
         try:
             url = reverse(url_name)

@@ -77,6 +77,11 @@ def define(
     return _add(Rule(name, frozenset(str(r) for r in roles), reach, message))
 
 
+def roles_carrying(*names: str) -> frozenset[str]:
+    """The roles that carry any of the permissions ``names`` (unknown names carry none)."""
+    return frozenset().union(*(RULES[n].roles for n in names if n in RULES))
+
+
 def define_owned(name: str, owner: str, message: str | Promise) -> Rule:
     """Add an ownership rule: the object's ``owner`` foreign key must be the user."""
     return _add(Rule(name, frozenset(), Reach.OWNER, message, owner))
