@@ -18,6 +18,8 @@ def test_staff_login_home_and_logout(live_server, page, phone_page, demo_org):
         pg.get_by_label("Tên đăng nhập, e-mail hoặc số điện thoại").fill("lanhdao.tx")
         pg.get_by_label("Mật khẩu").fill("sai")
         pg.get_by_role("button", name="Đăng nhập").click()
+        # is_visible() does not wait: under load it ran before the answer to the POST came.
+        pg.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng.").wait_for()
         assert pg.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng.").is_visible()
         screenshot(pg, f"core-login-error-{width}")
         assert_no_serious_a11y_violations(pg)

@@ -91,6 +91,7 @@ def test_desk_day(browser, live_server, demo_org, district_version, width):
         assert "Mới bổ sung" in row.inner_text()
         screenshot(page, f"desk-day-queue-flag-{size}")
         row.get_by_role("link", name=d.code).click()
+        page.wait_for_url(f"**/ho-so/{d.code}/")  # content() does not wait for the navigation
         assert "Em gửi bản sao sổ hộ khẩu" in page.content() and "so-ho-khau.pdf" in page.content()
         act(
             page,
